@@ -1,0 +1,94 @@
+"""Settings: one typed object, read once from the environment (LEXWATCH_*) and an optional file.
+
+*What* to watch is data (Source rows); *how* to run is here. Secrets (API keys,
+the SMTP password) come from the environment, never from a committed file.
+`LEXWATCH_CONFIG` may name a TOML file with the same keys in lower case.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+VERSION = "0.1.0"
+
+
+class Settings(BaseSettings):
+    """Every knob of Lexwatch. Each field is read from `LEXWATCH_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="LEXWATCH_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(
+        Path("data"), description="Folder for the SQLite database, raw bodies and the outbox."
+    )
+    database_url: str = Field(
+        "", description="SQLAlchemy URL; default: SQLite at <data_dir>/lexwatch.db."
+    )
+    user_agent: str = Field(
+        f"Lexwatch/{VERSION} (legislative monitor; contact: lexwatch@localhost)",
+        description="User agent sent to every site; put a real contact address in it.",
+    )
+    obey_robots: bool = Field(True, description="Obey robots.txt.")
+    download_timeout: float = Field(30.0, description="Seconds before one request is given up.")
+    crawl_time_limit: float = Field(300.0, description="Hard limit in seconds for one crawl pass.")
+    retry_times: int = Field(2, description="Retries of a failed request (5xx, timeouts).")
+    retry_backoff: float = Field(
+        1.0, description="Seconds before the first retry; doubled each time."
+    )
+    concurrent_per_domain: int = Field(2, description="Parallel requests to one host.")
+    autothrottle: bool = Field(True, description="Adapt the request rate to each host's latency.")
+    failing_after: int = Field(
+        3, description="Consecutive failed runs before a source is 'failing'."
+    )
+    default_every: str = Field(
+        "6h", description="Schedule of a source added without --every/--cron."
+    )
+    dip_api_key: str = Field("", description="Bundestag DIP API key (secret).")
+    congress_api_key: str = Field("", description="congress.gov API key (secret).")
+    timezone: str = Field("Europe/Brussels", description="Timezone of schedules and digests.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config_file = os.environ.get("LEXWATCH_CONFIG")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+        return tuple(sources)
+
+    @field_validator("user_agent")
+    @classmethod
+    def _identifying(cls, value: str) -> str:
+        if "lexwatch" not in value.lower():
+            raise ValueError("LEXWATCH_USER_AGENT must name Lexwatch and a contact address")
+        return value
+
+    @property
+    def db_url(self) -> str:
+        """The database URL in force."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'lexwatch.db'}"
+
+    def secrets(self) -> dict[str, str]:
+        """The API keys site modules may ask for, by name."""
+        return {"dip_api_key": self.dip_api_key, "congress_api_key": self.congress_api_key}
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings, read once per process (tests call `get_settings.cache_clear()`)."""
+    return Settings()

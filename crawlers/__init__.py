@@ -1,0 +1,1 @@
+"""Fetching: Scrapy settings, the capture item, the store pipeline and the spider."""

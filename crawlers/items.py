@@ -1,0 +1,68 @@
+"""What a crawl hands to the store: untouched captures, and per-source bookkeeping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from crawlers.sites.base import Target
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One HTTP answer as fetched: nothing parsed, nothing dropped."""
+
+    source_id: int
+    url: str
+    role: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One source to crawl: its kind, its target, and the validators of its last snapshots."""
+
+    source_id: int
+    name: str
+    kind: str
+    target: Target
+    validators: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Fetched:
+    """The stored body a URL of a source has after this crawl."""
+
+    url: str
+    role: str
+    sha256: str
+    content_type: str
+    new: bool
+
+
+@dataclass
+class Outcome:
+    """What happened to one source during one crawl, filled by the spider and the pipeline."""
+
+    plan: Plan
+    fetched: list[Fetched] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    skipped: str = ""
+    bytes_received: int = 0
+    requested: dict[str, None] = field(default_factory=dict)
+    bodies: dict[str, bytes] = field(
+        default_factory=dict
+    )  # dry runs keep bodies here, not in the database
+
+    @property
+    def changed(self) -> bool:
+        """True when at least one URL brought a body not seen last time."""
+        return any(f.new for f in self.fetched)
+
+    @property
+    def unchanged(self) -> int:
+        """How many URLs answered 304 or the same bytes as last time."""
+        return sum(not f.new for f in self.fetched)

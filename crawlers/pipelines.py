@@ -1,0 +1,50 @@
+"""The store pipeline: each capture becomes a Snapshot, its body a Blob stored once per SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from crawlers.items import Capture, Fetched
+from db import repo
+from db.engine import session_scope
+
+
+class StorePipeline:
+    """One short transaction per capture; a 304 or the same bytes only moves `last_seen_at`."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Capture):
+            return item
+        spider = self.crawler.spider
+        outcome = spider.outcomes[item.source_id]
+        if spider.engine is None:
+            stored = _keep_in_memory(outcome, item)
+        else:
+            with session_scope(spider.engine) as session:
+                stored = repo.store_capture(session, capture=item)
+        if stored is None:
+            outcome.errors.append(f"{item.url} answered 304 but nothing was stored before")
+            return item
+        sha256, content_type, new = stored
+        outcome.fetched.append(Fetched(item.url, item.role, sha256, content_type, new))
+        outcome.bytes_received += len(item.body)
+        return item
+
+
+def _keep_in_memory(outcome: Any, item: Capture) -> tuple[str, str, bool] | None:
+    """A dry run (`sources test`) stores nothing: the body stays with the outcome."""
+    if item.status == 304:
+        return None
+    sha256 = hashlib.sha256(item.body).hexdigest()
+    outcome.bodies[sha256] = item.body
+    return sha256, item.headers.get("content-type", ""), True

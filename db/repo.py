@@ -1,0 +1,452 @@
+"""The one door to the data: keyword-only functions that take a Session.
+
+Nothing else in Lexwatch writes SQL. Each function does one thing; callers
+decide the transaction (db.engine.session_scope).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, select
+
+from crawlers.items import Capture, Plan
+from crawlers.sites.base import Target
+from db.models import (
+    Blob,
+    Change,
+    CrawlRun,
+    Document,
+    Dossier,
+    DossierIdentifier,
+    DossierLink,
+    Event,
+    Snapshot,
+    Source,
+    Version,
+    utcnow,
+)
+from errors import ConfigError, NotFound
+
+# -- sources ---------------------------------------------------------------
+
+
+def add_source(session: Session, *, source: Source) -> Source:
+    """Store a new source; a name already taken is a ConfigError."""
+    if session.exec(select(Source).where(Source.name == source.name)).first():
+        raise ConfigError(f"a source named '{source.name}' exists already: pick another --name")
+    session.add(source)
+    session.flush()
+    return source
+
+
+def list_sources(session: Session, *, enabled_only: bool = False) -> list[Source]:
+    """Every source, by name."""
+    query = select(Source).order_by(Source.name)
+    if enabled_only:
+        query = query.where(Source.enabled == True)  # noqa: E712
+    return list(session.exec(query))
+
+
+def find_source(session: Session, *, name_or_id: str) -> Source:
+    """A source by name or id; NotFound says how to list them."""
+    source = session.exec(select(Source).where(Source.name == name_or_id)).first()
+    if source is None and name_or_id.isdigit():
+        source = session.get(Source, int(name_or_id))
+    if source is None:
+        raise NotFound(f"no source named '{name_or_id}': see `lexwatch sources list`")
+    return source
+
+
+def upsert_sources(session: Session, *, sources: Sequence[Source]) -> tuple[int, int]:
+    """Add new sources and update existing ones by name: (added, updated)."""
+    added = updated = 0
+    for new in sources:
+        old = session.exec(select(Source).where(Source.name == new.name)).first()
+        if old is None:
+            session.add(new)
+            added += 1
+            continue
+        for name in ("kind", "url", "params", "jurisdiction", "every_seconds", "cron", "enabled"):
+            setattr(old, name, getattr(new, name))
+        old.updated_at = utcnow()
+        updated += 1
+    session.flush()
+    return added, updated
+
+
+def remove_source(session: Session, *, source: Source) -> None:
+    """Delete a source and what only it owns (runs, snapshots, versions, changes, its events)."""
+    for table in (Change, Event, Document, Version, Snapshot, CrawlRun):
+        session.exec(delete(table).where(table.source_id == source.id))
+    session.delete(source)
+
+
+def plans(session: Session, *, sources: Sequence[Source], secrets: dict[str, str]) -> list[Plan]:
+    """What to crawl for each source, with the validators of its last snapshot per URL."""
+    return [
+        Plan(
+            s.id, s.name, s.kind, Target(s.url, dict(s.params), secrets), _validators(session, s.id)
+        )
+        for s in sources
+    ]
+
+
+def _validators(session: Session, source_id: int) -> dict[str, tuple[str, str, str]]:
+    latest: dict[str, tuple[str, str, str]] = {}
+    query = (
+        select(Snapshot).where(Snapshot.source_id == source_id).order_by(col(Snapshot.fetched_at))
+    )
+    for snap in session.exec(query):
+        latest[snap.url] = (snap.etag, snap.last_modified, snap.sha256)
+    return latest
+
+
+# -- snapshots and blobs ----------------------------------------------------
+
+
+def store_capture(session: Session, *, capture: Capture) -> tuple[str, str, bool] | None:
+    """Record a capture: (sha256, content type, new?) or None for a 304 with nothing stored."""
+    last = latest_snapshot(session, source_id=capture.source_id, url=capture.url)
+    if capture.status == 304:
+        if last is None:
+            return None
+        last.last_seen_at = capture.fetched_at
+        return last.sha256, last.content_type, False
+    sha256 = hashlib.sha256(capture.body).hexdigest()
+    etag, modified = capture.headers.get("etag", ""), capture.headers.get("last-modified", "")
+    if last is not None and last.sha256 == sha256:
+        last.last_seen_at, last.etag, last.last_modified = capture.fetched_at, etag, modified
+        return sha256, last.content_type, False
+    store_blob(session, sha256=sha256, body=capture.body)
+    content_type = capture.headers.get("content-type", "")
+    session.add(
+        Snapshot(
+            source_id=capture.source_id,
+            url=capture.url,
+            role=capture.role,
+            status=capture.status,
+            sha256=sha256,
+            etag=etag,
+            last_modified=modified,
+            content_type=content_type,
+            fetched_at=capture.fetched_at,
+            last_seen_at=capture.fetched_at,
+        )
+    )
+    return sha256, content_type, True
+
+
+def latest_snapshot(session: Session, *, source_id: int, url: str) -> Snapshot | None:
+    """The newest snapshot of one URL of a source."""
+    query = (
+        select(Snapshot)
+        .where(Snapshot.source_id == source_id, Snapshot.url == url)
+        .order_by(col(Snapshot.fetched_at).desc(), col(Snapshot.id).desc())
+    )
+    return session.exec(query).first()
+
+
+def store_blob(session: Session, *, sha256: str, body: bytes) -> None:
+    """Keep a body once per SHA-256, compressed."""
+    if session.get(Blob, sha256) is None:
+        session.add(Blob(sha256=sha256, size=len(body), data=zlib.compress(body, 6)))
+        session.flush()
+
+
+def body(session: Session, *, sha256: str) -> bytes | None:
+    """The uncompressed bytes of a stored body."""
+    blob = session.get(Blob, sha256)
+    return zlib.decompress(blob.data) if blob else None
+
+
+# -- crawl runs and health ---------------------------------------------------
+
+
+def start_runs(session: Session, *, sources: Sequence[Source]) -> dict[int, int]:
+    """A running CrawlRun per source: source id -> run id."""
+    runs = {s.id: CrawlRun(source_id=s.id) for s in sources}
+    session.add_all(runs.values())
+    session.flush()
+    return {source_id: run.id for source_id, run in runs.items()}
+
+
+def interrupted_runs(session: Session) -> list[CrawlRun]:
+    """Runs left 'running' by a process that died; marks them interrupted."""
+    runs = list(session.exec(select(CrawlRun).where(CrawlRun.status == "running")))
+    for run in runs:
+        run.status, run.error, run.finished_at = (
+            "interrupted",
+            "the process stopped during this crawl",
+            utcnow(),
+        )
+    return runs
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """How one source's run ended, as monitor.run decided it."""
+
+    status: str
+    fetched: int = 0
+    unchanged: int = 0
+    changes: int = 0
+    errors: int = 0
+    error: str = ""
+    bytes_received: int = 0
+
+
+def finish_run(session: Session, *, run_id: int, result: RunResult, failing_after: int) -> Source:
+    """Close a run and update its source's health and timestamps."""
+    run = session.get(CrawlRun, run_id)
+    now = utcnow()
+    for name in ("status", "fetched", "unchanged", "changes", "errors", "error", "bytes_received"):
+        setattr(run, name, getattr(result, name))
+    run.finished_at = now
+    source = session.get(Source, run.source_id)
+    source.last_run_at = now
+    _update_health(source, result, now, failing_after)
+    return source
+
+
+HEALTH_OF_STATUS = {"parse_error": "broken", "skipped": "skipped"}
+
+
+def _update_health(source: Source, result: RunResult, now: datetime, failing_after: int) -> None:
+    if result.status in ("ok", "unchanged", "not_modified", "changed"):
+        source.consecutive_failures, source.last_success_at = 0, now
+        _set_health(source, "ok", "", now)
+        if result.changes:
+            source.last_change_at = now
+        return
+    if result.status in HEALTH_OF_STATUS:
+        _set_health(source, HEALTH_OF_STATUS[result.status], result.error, now)
+        return
+    source.consecutive_failures += 1
+    health = "failing" if source.consecutive_failures >= failing_after else source.health
+    _set_health(source, health if health != "new" else "failing", result.error, now)
+
+
+def _set_health(source: Source, health: str, reason: str, now: datetime) -> None:
+    if source.health != health:
+        source.health_since = now
+    source.health, source.health_reason = health, reason
+
+
+def last_runs(session: Session, *, source_id: int, limit: int = 20) -> list[CrawlRun]:
+    """The most recent runs of a source, newest first."""
+    query = select(CrawlRun).where(CrawlRun.source_id == source_id)
+    return list(session.exec(query.order_by(col(CrawlRun.started_at).desc()).limit(limit)))
+
+
+# -- versions, dossiers and changes ---------------------------------------------
+
+
+def latest_version(session: Session, *, source_id: int) -> Version | None:
+    """The newest version of a source's record."""
+    query = select(Version).where(Version.source_id == source_id).order_by(col(Version.seq).desc())
+    return session.exec(query).first()
+
+
+def add_version(
+    session: Session,
+    *,
+    source_id: int,
+    dossier_id: int | None,
+    fingerprint: str,
+    record: dict[str, Any],
+    text: str,
+) -> Version:
+    """Store the next version of a source's record."""
+    last = latest_version(session, source_id=source_id)
+    version = Version(
+        source_id=source_id,
+        dossier_id=dossier_id,
+        seq=(last.seq + 1) if last else 1,
+        fingerprint=fingerprint,
+        record=record,
+        text=text,
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+def add_changes(
+    session: Session, *, version: Version, previous: Version | None, specs: Iterable[Any]
+) -> list[Change]:
+    """Store the classified changes of a new version."""
+    changes = [
+        Change(
+            source_id=version.source_id,
+            dossier_id=version.dossier_id,
+            version_id=version.id,
+            previous_version_id=previous.id if previous else None,
+            ordinal=index,
+            kind=spec.kind,
+            significance=spec.significance,
+            summary=spec.summary,
+            diff=spec.diff,
+        )
+        for index, spec in enumerate(specs)
+    ]
+    session.add_all(changes)
+    session.flush()
+    return changes
+
+
+def dossier_by_identifier(session: Session, *, pairs: Iterable[tuple[str, str]]) -> Dossier | None:
+    """The dossier that already holds one of these identifiers, in the order given."""
+    for scheme, value in pairs:
+        query = (
+            select(Dossier)
+            .join(DossierIdentifier, col(DossierIdentifier.dossier_id) == col(Dossier.id))
+            .where(DossierIdentifier.scheme == scheme, DossierIdentifier.value == value)
+            .order_by(col(Dossier.id))
+        )
+        found = session.exec(query).first()
+        if found:
+            return found
+    return None
+
+
+def dossier_by_key(session: Session, *, key: str) -> Dossier | None:
+    """The dossier with this key."""
+    return session.exec(select(Dossier).where(Dossier.key == key)).first()
+
+
+def ensure_dossier(
+    session: Session, *, key: str, title: str, jurisdiction: str, stage: str
+) -> Dossier:
+    """The dossier with `key`, created when new; title and stage kept current."""
+    dossier = dossier_by_key(session, key=key)
+    if dossier is None:
+        dossier = Dossier(key=key, title=title, jurisdiction=jurisdiction, stage=stage)
+        session.add(dossier)
+        session.flush()
+    dossier.title = dossier.title or title
+    if stage:
+        dossier.stage, dossier.updated_at = stage, utcnow()
+    return dossier
+
+
+def add_identifiers(
+    session: Session, *, dossier: Dossier, pairs: Iterable[tuple[str, str]]
+) -> None:
+    """Attach identifiers to a dossier (each once)."""
+    known = set(
+        session.exec(
+            select(DossierIdentifier.scheme, DossierIdentifier.value).where(
+                DossierIdentifier.dossier_id == dossier.id
+            )
+        )
+    )
+    for scheme, value in set(pairs) - {tuple(k) for k in known}:
+        session.add(DossierIdentifier(dossier_id=dossier.id, scheme=scheme, value=value))
+    session.flush()
+
+
+def identifiers_of(session: Session, *, dossier_id: int) -> list[tuple[str, str]]:
+    """A dossier's identifiers, sorted."""
+    query = select(DossierIdentifier.scheme, DossierIdentifier.value).where(
+        DossierIdentifier.dossier_id == dossier_id
+    )
+    return sorted(tuple(row) for row in session.exec(query))
+
+
+def link_dossiers(session: Session, *, from_id: int, to_id: int, relation: str, via: str) -> None:
+    """Record that one file is related to another (once)."""
+    query = select(DossierLink).where(DossierLink.from_id == from_id, DossierLink.to_id == to_id)
+    if from_id != to_id and session.exec(query).first() is None:
+        session.add(DossierLink(from_id=from_id, to_id=to_id, relation=relation, via=via))
+        session.flush()
+
+
+def links_of(session: Session, *, dossier_id: int) -> list[tuple[DossierLink, Dossier]]:
+    """Every file linked to a dossier, in either direction, with the other side."""
+    out = []
+    for link in session.exec(
+        select(DossierLink).where(
+            (DossierLink.from_id == dossier_id) | (DossierLink.to_id == dossier_id)
+        )
+    ):
+        other = link.to_id if link.from_id == dossier_id else link.from_id
+        out.append((link, session.get(Dossier, other)))
+    return out
+
+
+def add_timeline(
+    session: Session,
+    *,
+    dossier_id: int,
+    source_id: int,
+    events: Iterable[Event],
+    documents: Iterable[Document],
+) -> None:
+    """Add the events and documents a source reports for a file, each (source, key) once."""
+    for table, rows in ((Event, events), (Document, documents)):
+        known = set(
+            session.exec(
+                select(table.dedupe_key).where(
+                    table.dossier_id == dossier_id, table.source_id == source_id
+                )
+            )
+        )
+        for row in rows:
+            if row.dedupe_key not in known:
+                known.add(row.dedupe_key)
+                session.add(row)
+    session.flush()
+
+
+def timeline(session: Session, *, dossier_id: int) -> list[tuple[Event, str]]:
+    """A dossier's events from every source, with the source's name, in date order."""
+    query = (
+        select(Event, Source.name)
+        .join(Source, col(Source.id) == col(Event.source_id))
+        .where(Event.dossier_id == dossier_id)
+        .order_by(col(Event.date), col(Event.forecast), col(Event.id))
+    )
+    return [(event, name) for event, name in session.exec(query)]
+
+
+def changes(
+    session: Session,
+    *,
+    since: datetime | None = None,
+    source_ids: Sequence[int] = (),
+    limit: int | None = None,
+) -> list[tuple[Change, str, str | None]]:
+    """Changes oldest first, with their source's name and their dossier's key."""
+    query = (
+        select(Change, Source.name, Dossier.key)
+        .join(Source, col(Source.id) == col(Change.source_id))
+        .join(Dossier, col(Dossier.id) == col(Change.dossier_id), isouter=True)
+        .order_by(col(Change.detected_at), col(Change.id))
+    )
+    if since is not None:
+        query = query.where(Change.detected_at >= since)
+    if source_ids:
+        query = query.where(col(Change.source_id).in_(source_ids))
+    if limit:
+        query = query.limit(limit)
+    return [(c, name, key) for c, name, key in session.exec(query)]
+
+
+def count_changes(session: Session, *, source_id: int) -> int:
+    """How many changes a source has produced."""
+    return session.exec(
+        select(func.count()).select_from(Change).where(Change.source_id == source_id)
+    ).one()
+
+
+def is_unique_violation(exc: Exception) -> bool:
+    """True when a write failed because a unique constraint said the row exists already."""
+    return isinstance(exc, IntegrityError)

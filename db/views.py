@@ -1,0 +1,71 @@
+"""Rows as plain dicts: the shapes the CLI's JSON output and the web API share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from crawlers.sourcespec import describe_every
+from db import repo
+from db.models import Change, Source
+from monitor.health import effective_health, next_run
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def source_dict(source: Source) -> dict[str, Any]:
+    """A source as the CLI and the API show it."""
+    return {
+        "id": source.id,
+        "name": source.name,
+        "kind": source.kind,
+        "url": source.url,
+        "params": dict(source.params),
+        "jurisdiction": source.jurisdiction,
+        "schedule": source.cron or f"every {describe_every(source.every_seconds)}",
+        "enabled": source.enabled,
+    }
+
+
+def change_dict(change: Change, source_name: str, dossier_key: str | None) -> dict[str, Any]:
+    """A change as `lexwatch changes --format json` prints it."""
+    return {
+        "id": change.id,
+        "source": source_name,
+        "dossier": dossier_key,
+        "kind": change.kind,
+        "significance": change.significance,
+        "summary": change.summary,
+        "detected_at": _iso(change.detected_at),
+        "diff": change.diff,
+    }
+
+
+def status_rows(session: Session, *, now: datetime) -> list[dict[str, Any]]:
+    """Every source with its health, last run, last success, last change and next run."""
+    return [
+        source_dict(s)
+        | {
+            "health": effective_health(s, now),
+            "health_reason": s.health_reason,
+            "health_since": _iso(s.health_since),
+            "last_run_at": _iso(s.last_run_at),
+            "last_success_at": _iso(s.last_success_at),
+            "last_change_at": _iso(s.last_change_at),
+            "next_run_at": _iso(next_run(s, now)),
+            "changes": repo.count_changes(session, source_id=s.id),
+        }
+        for s in repo.list_sources(session)
+    ]
+
+
+def choose_sources(session: Session, names: Sequence[str]) -> list[Source]:
+    """The sources named (by name or id), or every enabled one when none is named."""
+    if not names:
+        return repo.list_sources(session, enabled_only=True)
+    return [repo.find_source(session, name_or_id=name) for name in names]

@@ -1,0 +1,44 @@
+"""The project's exception hierarchy: every error Lexwatch raises on purpose is a LexwatchError.
+
+The CLI turns a LexwatchError into one line on stderr and exit status 2; the crawl
+catches SourceError per source, records it on the CrawlRun and goes on.
+"""
+
+
+class LexwatchError(Exception):
+    """Base of every deliberate error; its message is meant for a person."""
+
+
+class ConfigError(LexwatchError):
+    """A setting or a command-line argument is missing or wrong."""
+
+
+class NotFound(LexwatchError):
+    """A named thing (source, watch, subscriber, file) does not exist."""
+
+
+class SourceError(LexwatchError):
+    """A watched source could not be read this time; recorded on its CrawlRun."""
+
+    health = "failing"
+
+
+class FetchError(SourceError):
+    """The site did not answer usefully: HTTP error, timeout, redirect to a challenge page."""
+
+
+class MissingKey(SourceError):
+    """The source needs an API key that is not configured; it is skipped, not failed."""
+
+    health = "skipped"
+
+
+class ParseError(SourceError):
+    """A response lacks what the parser needs: the page changed shape or came back broken."""
+
+    health = "broken"
+
+    def __init__(self, what: str, *, url: str = "", kind: str = "") -> None:
+        self.what, self.url, self.kind = what, url, kind
+        where = " ".join(part for part in (kind, url) if part)
+        super().__init__(f"{where}: {what}" if where else what)

@@ -1,0 +1,1 @@
+"""Meaning: normalise, fingerprint, diff, classify, link; run.py drives it."""

@@ -1,0 +1,210 @@
+"""The record differ: two normalised records in, the differences a person cares about out.
+
+Field by field: stage, title, events (facts and forecasts), documents,
+identifiers, feed items, named fields, and the text block by block. Each
+Difference carries its own summary and diff; `classify` gives it a kind and a
+significance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from crawlers.sites.base import Document, Event, Item, Record
+from monitor import textdiff
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One difference: what differs (`what`), a one-line summary, a readable diff.
+
+    `subject` is the text the classification rules match against (an event's
+    code and title, a stage name).
+    """
+
+    what: str
+    summary: str
+    diff: str = ""
+    subject: str = ""
+
+
+def diff_records(old: Record, new: Record) -> list[Difference]:
+    """Every difference between two versions of one source's record, in reading order."""
+    out: list[Difference] = []
+    for differ in DIFFERS:
+        out += differ(old, new)
+    return out
+
+
+def _stage(old: Record, new: Record) -> list[Difference]:
+    if old.stage == new.stage or not new.stage:
+        return []
+    summary = f"Stage changed from '{old.stage or 'none'}' to '{new.stage}'"
+    return [Difference("stage", summary, f"- {old.stage}\n+ {new.stage}", new.stage)]
+
+
+def _title(old: Record, new: Record) -> list[Difference]:
+    if old.title == new.title or not new.title:
+        return []
+    diff = textdiff.word_diff(old.title, new.title)
+    return [Difference("title", f"Title changed to '{new.title}'", f"~ {diff}", new.title)]
+
+
+def event_key(event: Event) -> tuple:
+    """What makes two reported steps the same step."""
+    if event.forecast:
+        return (True, event.title.casefold())
+    return (False, event.date, event.title.casefold(), event.reference)
+
+
+def _events(old: Record, new: Record) -> list[Difference]:
+    before = {event_key(e): e for e in old.events}
+    out = []
+    for key, event in {event_key(e): e for e in new.events}.items():
+        previous = before.get(key)
+        if previous is None:
+            out.append(_event_added(event))
+        elif event.forecast and previous.date != event.date:
+            out.append(_forecast_moved(previous, event))
+    return out + _events_removed(old, new)
+
+
+def _event_added(event: Event) -> Difference:
+    what = "forecast_added" if event.forecast else "event_added"
+    prefix = "Forecast" if event.forecast else "New event"
+    when = f" ({event.date})" if event.date else ""
+    ref = f" [{event.reference}]" if event.reference else ""
+    line = f"+ {event.date or '    -  - '}  {event.title}{ref}"
+    return Difference(
+        what, f"{prefix}: {event.title}{when}{ref}", line, f"{event.kind} {event.title}"
+    )
+
+
+def _forecast_moved(previous: Event, event: Event) -> Difference:
+    summary = f"Forecast moved: {event.title} from {previous.date} to {event.date}"
+    diff = f"- {previous.date}  {event.title}\n+ {event.date}  {event.title}"
+    return Difference("forecast_changed", summary, diff, f"{event.kind} {event.title}")
+
+
+def _events_removed(old: Record, new: Record) -> list[Difference]:
+    now = {event_key(e) for e in new.events}
+    facts = [e for e in old.events if not e.forecast and event_key(e) not in now]
+    return [
+        Difference(
+            "event_removed",
+            f"Event no longer listed: {e.title} ({e.date})",
+            f"- {e.date}  {e.title}",
+            e.title,
+        )
+        for e in facts
+    ]
+
+
+def document_key(document: Document) -> tuple:
+    """A document is its reference, or its title and date when it has none."""
+    return (
+        (document.reference,) if document.reference else (document.title.casefold(), document.date)
+    )
+
+
+def _documents(old: Record, new: Record) -> list[Difference]:
+    known = {document_key(d) for d in old.documents}
+    return [_document_added(d) for d in new.documents if document_key(d) not in known]
+
+
+def _document_added(document: Document) -> Difference:
+    label = " — ".join(part for part in (document.reference, document.title) if part)
+    when = f" ({document.date})" if document.date else ""
+    diff = f"+ {label}{when}" + (f"\n  {document.url}" if document.url else "")
+    return Difference(
+        "document_added", f"New document: {label}{when}", diff, f"{document.kind} {document.title}"
+    )
+
+
+def _identifiers(old: Record, new: Record) -> list[Difference]:
+    added = [
+        f"{scheme} {value}"
+        for scheme, value in new.identifiers
+        if (scheme, value) not in set(old.identifiers)
+    ]
+    if not added:
+        return []
+    summary = "New identifier" + ("s" if len(added) > 1 else "") + ": " + ", ".join(added)
+    return [Difference("identifier_added", summary, "\n".join(f"+ {a}" for a in added))]
+
+
+def _items(old: Record, new: Record) -> list[Difference]:
+    before = {i.id: i for i in old.items}
+    out = []
+    for item in new.items:
+        previous = before.get(item.id)
+        if previous is None:
+            out.append(_item_added(item))
+        elif _item_edited(previous, item):
+            out.append(_item_changed(previous, item))
+    return out
+
+
+def _item_added(item: Item) -> Difference:
+    diff = f"+ {item.title}" + (f"\n  {item.link}" if item.link else "")
+    return Difference("item_added", f"New item: '{item.title}'", diff, item.title)
+
+
+def _item_edited(previous: Item, item: Item) -> bool:
+    return (previous.title, previous.summary, previous.updated) != (
+        item.title,
+        item.summary,
+        item.updated,
+    )
+
+
+def _item_changed(previous: Item, item: Item) -> Difference:
+    lines = [f"~ {textdiff.word_diff(previous.title, item.title)}"]
+    if previous.summary != item.summary:
+        lines.append(f"~ {textdiff.word_diff(previous.summary, item.summary)}")
+    return Difference("item_changed", f"Item edited: '{item.title}'", "\n".join(lines), item.title)
+
+
+def _fields(old: Record, new: Record) -> list[Difference]:
+    before, after = dict(old.fields), dict(new.fields)
+    names = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    if not names:
+        return []
+    lines = [_field_line(name, before.get(name), after.get(name)) for name in names]
+    noun = "field" if len(names) == 1 else "fields"
+    shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+    return [
+        Difference(
+            "fields", f"{len(names)} {noun} changed: {shown}", "\n".join(lines), " ".join(names)
+        )
+    ]
+
+
+def _field_line(name: str, old: str | None, new: str | None) -> str:
+    if old is None:
+        return f"+ {name}: {new}"
+    if new is None:
+        return f"- {name}: {old}"
+    return f"~ {name}: {old} → {new}"
+
+
+def _text(old: Record, new: Record) -> list[Difference]:
+    if old.text == new.text:
+        return []
+    blocks = textdiff.block_changes(old.text, new.text)
+    if not blocks:
+        return []
+    return [Difference("text", textdiff.summarise(blocks), textdiff.render(blocks))]
+
+
+DIFFERS: tuple[Callable[[Record, Record], Iterable[Difference]], ...] = (
+    _stage,
+    _title,
+    _events,
+    _documents,
+    _items,
+    _fields,
+    _identifiers,
+    _text,
+)

@@ -1,0 +1,135 @@
+"""The identifiers of one legislative file, found in any text and written one way.
+
+Sources write the same document many ways (`COM(2022) 209 final`, `COM(2022)0209`,
+`COM/2022/209`, `KOM(2022) 209 endg.`). Records keep identifiers as
+(scheme, canonical value) pairs so that two sources join on equal strings.
+
+Schemes and their canonical forms:
+
+| scheme | canonical value | read from |
+| --- | --- | --- |
+| procedure | `2022/0155(COD)` | `2022/155 (COD)`, EP API `2022-0155` with its type, EUR-Lex `2022_155` |
+| com | `COM(2022) 209` | COM / KOM / COM/2022/209, with or without `final` |
+| swd | `SWD(2022) 209` | SWD / SEC staff working documents |
+| celex | `52022PC0209` | CELEX numbers; adopted acts from "Regulation (EU) 2021/1232" |
+| council | `ST 14862/22` (+ ` REV 1`, ` ADD 1`) | `ST 14862 2022 INIT`, `Ratsdok. 9068/22` |
+| ep_report | `A9-0364/2023` | `A9-0364/2023`, `P9_A(2023)0364` |
+| ep_text | `T10-0022/2025` | `T10-0022/2025`, `P10_TA(2025)0022` |
+| nl_zaak, nl_document | `2024Z15447`, `2024D22325` | Tweede Kamer numbers |
+| nl_dossier, nl_kamerstuk | `32317`, `32317-891` | Kamerstuk numbers, `kst-32317-891` |
+| de_drucksache, de_vorgang, uk_bill, us_bill | as the parsers set them | the national APIs |
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_PROCEDURE = re.compile(r"\b(\d{4})\s*/\s*(\d{1,4})\s*\(\s*([A-Z]{3})\s*\)")
+_COM = re.compile(r"\b(COM|KOM|SWD|SEC|JOIN)\s*(?:\(\s*(\d{4})\s*\)\s*|/(\d{4})/)0*(\d{1,4})\b")
+_CELEX = re.compile(r"\b([1-9CE]\d{4}[A-Z]{1,2}\d{4})(?:\(\d+\))?\b")
+_COUNCIL = re.compile(
+    r"\b(?:ST|Ratsdok\.?)\s*(\d{3,5})\s*[/ ]\s*(\d{4}|\d{2})\b(?:\s+INIT)?((?:\s+(?:REV|ADD|COR)\s*\d+)*)"
+)
+_EP_NUMBER = re.compile(r"\b([AT])(\d{1,2})-(\d{4})/(\d{4})\b")
+_EP_SERIES = re.compile(r"\bP(\d{1,2})_(A|TA)\((\d{4})\)(\d{4})\b")
+_ACT = re.compile(
+    r"\b(Regulation|Directive|Decision)\s*\((?:EU|EC|EU, Euratom)\)\s*(?:No\.?\s*)?(\d{1,4})/(\d{1,4})\b",
+    re.IGNORECASE,
+)
+_NL_CASE = re.compile(r"\b(\d{4})([ZD])(\d{5})\b")
+_NL_KAMERSTUK = re.compile(r"\bkst-(\d{5}(?:-[A-Z0-9]+)?)-(\d+)\b")
+
+_ACT_LETTER = {"regulation": "R", "directive": "L", "decision": "D"}
+_PAPER_SCHEME = {"COM": "com", "KOM": "com", "JOIN": "com", "SWD": "swd", "SEC": "swd"}
+
+
+def procedure(text: str) -> str | None:
+    """`2022/0155(COD)` from any spelling of a procedure reference, else None."""
+    match = _PROCEDURE.search(text or "")
+    return f"{match[1]}/{int(match[2]):04d}({match[3]})" if match else None
+
+
+def procedure_from_parts(year: str | int, number: str | int, kind: str) -> str:
+    """`2022/0155(COD)` from the parts the EP API and EUR-Lex give separately."""
+    return f"{int(year)}/{int(number):04d}({kind.upper()})"
+
+
+def find_identifiers(text: str) -> set[tuple[str, str]]:
+    """Every identifier of a known scheme that `text` cites, canonical."""
+    found: set[tuple[str, str]] = set()
+    for finder in _FINDERS:
+        found.update(finder(text or ""))
+    return found
+
+
+def _procedures(text: str) -> set[tuple[str, str]]:
+    return {
+        ("procedure", f"{m[1]}/{int(m[2]):04d}({m[3]})")
+        for m in _PROCEDURE.finditer(text)
+        if 1950 < int(m[1]) < 2100
+    }
+
+
+def _papers(text: str) -> set[tuple[str, str]]:
+    found = set()
+    for m in _COM.finditer(text):
+        prefix = "COM" if m[1] in ("COM", "KOM") else m[1]
+        found.add((_PAPER_SCHEME[m[1]], f"{prefix}({m[2] or m[3]}) {int(m[4])}"))
+    return found
+
+
+def _celex(text: str) -> set[tuple[str, str]]:
+    return {("celex", m[1]) for m in _CELEX.finditer(text)}
+
+
+def _council(text: str) -> set[tuple[str, str]]:
+    found = set()
+    for m in _COUNCIL.finditer(text):
+        parts = [f"{kind} {n}" for kind, n in re.findall(r"(REV|ADD|COR)\s*(\d+)", m[3] or "")]
+        found.add(("council", " ".join([f"ST {int(m[1])}/{m[2][-2:]}", *parts])))
+    return found
+
+
+def _ep_numbers(text: str) -> set[tuple[str, str]]:
+    found = {(_ep_scheme(m[1]), f"{m[1]}{m[2]}-{m[3]}/{m[4]}") for m in _EP_NUMBER.finditer(text)}
+    for m in _EP_SERIES.finditer(text):
+        letter = "A" if m[2] == "A" else "T"
+        found.add((_ep_scheme(letter), f"{letter}{m[1]}-{m[4]}/{m[3]}"))
+    return found
+
+
+def _ep_scheme(letter: str) -> str:
+    return "ep_report" if letter == "A" else "ep_text"
+
+
+def _acts(text: str) -> set[tuple[str, str]]:
+    found = set()
+    for m in _ACT.finditer(text):
+        first, second = int(m[2]), int(m[3])
+        year, number = (first, second) if first > 1950 and len(m[2]) == 4 else (second, first)
+        if year < 100:
+            year += 1900 if year > 50 else 2000
+        found.add(("celex", f"3{year}{_ACT_LETTER[m[1].lower()]}{number:04d}"))
+    return found
+
+
+def _dutch(text: str) -> set[tuple[str, str]]:
+    found = {
+        ("nl_zaak" if m[2] == "Z" else "nl_document", f"{m[1]}{m[2]}{m[3]}")
+        for m in _NL_CASE.finditer(text)
+    }
+    for m in _NL_KAMERSTUK.finditer(text):
+        found.update({("nl_dossier", m[1]), ("nl_kamerstuk", f"{m[1]}-{m[2]}")})
+    return found
+
+
+_FINDERS: tuple[Callable[[str], set[tuple[str, str]]], ...] = (
+    _procedures,
+    _papers,
+    _celex,
+    _council,
+    _ep_numbers,
+    _acts,
+    _dutch,
+)

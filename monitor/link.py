@@ -1,0 +1,75 @@
+"""Which file a record belongs to, and which other files it cites. Pure rules over identifiers.
+
+A record with a key (`EU:2022/0155(COD)`, `NL:kst-32317-891`) is that file. A
+record without one (a press release, a watched page) joins the file whose
+identifiers it cites, strongest first, else it is a file of its own. Identifiers
+of the record's own jurisdiction name it; identifiers of another jurisdiction
+(an EU COM number in a Dutch motion) are citations that become DossierLinks.
+"""
+
+from __future__ import annotations
+
+from crawlers.sites.base import Record
+
+SCHEME_JURISDICTION = {
+    "procedure": "EU",
+    "com": "EU",
+    "swd": "EU",
+    "celex": "EU",
+    "council": "EU",
+    "ep_report": "EU",
+    "ep_text": "EU",
+    "eli": "EU",
+    "nl_zaak": "NL",
+    "nl_document": "NL",
+    "nl_dossier": "NL",
+    "nl_kamerstuk": "NL",
+    "de_vorgang": "DE",
+    "de_drucksache": "DE",
+    "uk_bill": "UK",
+    "us_bill": "US",
+}
+# Strongest first: a procedure reference names one file; a Council number may serve several.
+JOIN_ORDER = (
+    "procedure",
+    "com",
+    "celex",
+    "nl_zaak",
+    "nl_kamerstuk",
+    "de_vorgang",
+    "uk_bill",
+    "us_bill",
+    "ep_report",
+    "ep_text",
+    "council",
+)
+NOT_OWN = {"nl_dossier", "nl_document", "de_drucksache"}  # shared by many files: never a join key
+
+
+def jurisdiction(key: str, fallback: str = "") -> str:
+    """The jurisdiction a dossier key names (`EU:…` -> EU), else the fallback."""
+    prefix, sep, _rest = key.partition(":")
+    return prefix if sep and prefix.isupper() and len(prefix) <= 3 else fallback
+
+
+def own_identifiers(record: Record, home: str) -> list[tuple[str, str]]:
+    """The identifiers that name this record's file (its own jurisdiction's)."""
+    return [(s, v) for s, v in record.identifiers if SCHEME_JURISDICTION.get(s, home) == home]
+
+
+def cited_identifiers(record: Record, home: str) -> list[tuple[str, str]]:
+    """The identifiers of other jurisdictions' files this record cites, strongest first."""
+    cited = [(s, v) for s, v in record.identifiers if SCHEME_JURISDICTION.get(s, home) != home]
+    return join_candidates(cited)
+
+
+def join_candidates(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Identifiers usable to find an existing file, strongest scheme first."""
+    rank = {scheme: index for index, scheme in enumerate(JOIN_ORDER)}
+    usable = [p for p in pairs if p[0] in rank]
+    return sorted(usable, key=lambda p: (rank[p[0]], p[1]))
+
+
+def fallback_key(source_name: str) -> str:
+    """The key of a file that is just one watched source (a page, a feed)."""
+    return f"SRC:{source_name}"

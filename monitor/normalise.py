@@ -1,0 +1,117 @@
+"""Normalise a record so that only meaningful differences remain.
+
+Not changes at all: rows in another order, a date written another way (parsers
+already give ISO dates), a link rewritten or carrying a session id, a visitor
+counter, a "last updated" stamp, a clock time. `VOLATILE` is the table of what is
+dropped from text; `SESSION_PARAMS` the query parameters dropped from links.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from crawlers.sites.base import Document, Event, Item, Record, identifier_pairs
+
+VOLATILE: dict[str, re.Pattern[str]] = {
+    "iso timestamp": re.compile(
+        r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b"
+    ),
+    "clock time": re.compile(r"\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\s*(?:[AaPp][Mm]|UTC|GMT|CES?T)?"),
+    "generated / updated stamp": re.compile(
+        r"(?im)^\W*(?:page\s+)?(?:last\s+updated|last\s+modified|generated|rendered|laatst\s+bijgewerkt|zuletzt\s+aktualisiert|stand|mis\s+à\s+jour)\b.*$"
+    ),
+    "visitor counter": re.compile(
+        r"(?i)\b(?:visitors?|views?|hits|bezoekers|aufrufe)\s*:?\s*[\d.,]+"
+    ),
+    "session id": re.compile(r"(?i)\b(?:jsessionid|phpsessid|sessionid|sid)=[\w.-]+"),
+}
+
+# Named fields that only stamp when something was touched: not news by themselves.
+VOLATILE_FIELDS = re.compile(
+    r"(?i)(?:^|[._\[])(?:last_?update[d]?|last_?modified|updated_?(?:at|on)?|date_?modified|modified_?(?:at|on)?"
+    r"|aktualisiert|gewijzigd_?op|api_?gewijzigd_?op|generated_?at|timestamp|fetched_?at)(?:$|[._\]])"
+)
+
+SESSION_PARAMS = re.compile(
+    r"(?i)^(?:jsessionid|phpsessid|sessionid|sid|session|token|_ga|_gl|fbclid|gclid|utm_\w+|cachebust|_|ts|timestamp|nocache)$"
+)
+
+
+def normalise(record: Record) -> Record:
+    """The record with whitespace folded, volatile text dropped, links cleaned, rows sorted."""
+    return replace(
+        record,
+        title=clean(record.title),
+        stage=clean(record.stage),
+        identifiers=identifier_pairs(record.identifiers),
+        events=tuple(sorted({_event(e) for e in record.events}, key=event_order)),
+        documents=tuple(sorted({_document(d) for d in record.documents}, key=document_order)),
+        items=tuple(sorted({_item(i) for i in record.items}, key=lambda i: i.id)),
+        fields=tuple(sorted((k, clean(v)) for k, v in record.fields if not VOLATILE_FIELDS.search(k))),
+        text=clean_text(record.text),
+    )
+
+
+def clean(value: str) -> str:
+    """Whitespace folded to single spaces, ends trimmed."""
+    return " ".join((value or "").split())
+
+
+def clean_text(text: str) -> str:
+    """Readable text without volatile tokens, one non-empty line per block."""
+    for pattern in VOLATILE.values():
+        text = pattern.sub("", text or "")
+    return "\n".join(line for line in (clean(raw) for raw in text.splitlines()) if line)
+
+
+def clean_url(url: str) -> str:
+    """A link without fragment, session ids or tracking parameters, host in lower case."""
+    if not url:
+        return ""
+    parts = urlsplit(url.strip())
+    path = re.sub(r"(?i);jsessionid=[^/?#]*", "", parts.path)
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not SESSION_PARAMS.match(k)
+    ]
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
+
+
+def event_order(event: Event) -> tuple:
+    """Events in date order; undated last; forecasts after facts of the same day."""
+    return (event.date or "9999", event.forecast, event.title, event.kind, event.reference)
+
+
+def document_order(document: Document) -> tuple:
+    """Documents by date, then reference and title."""
+    return (document.date or "9999", document.reference, document.title)
+
+
+def _event(event: Event) -> Event:
+    return replace(
+        event,
+        title=clean(event.title),
+        reference=clean(event.reference),
+        url=clean_url(event.url),
+        source=clean(event.source),
+        details=clean(event.details),
+    )
+
+
+def _document(document: Document) -> Document:
+    return replace(
+        document,
+        title=clean(document.title),
+        reference=clean(document.reference),
+        url=clean_url(document.url),
+        kind=clean(document.kind),
+    )
+
+
+def _item(item: Item) -> Item:
+    return replace(
+        item, title=clean(item.title), link=clean_url(item.link), summary=clean(item.summary)
+    )

@@ -1,0 +1,261 @@
+"""Drive one crawl pass: crawl, then for each source parse, version, diff, classify and store.
+
+Each source is handled on its own and in its own transaction: a failure is
+recorded on its CrawlRun and its health, and the pass goes on. A new Version
+and its Changes are written in one transaction, so a crash never leaves one
+without the other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from config import Settings
+from crawlers.crawl import crawl
+from crawlers.items import Outcome
+from crawlers.sites import SITES
+from crawlers.sites.base import Record, Response, record_from_json, record_to_json
+from db import repo
+from db.engine import session_scope
+from db.models import Document, Dossier, Event, Source, Version
+from errors import ParseError, SourceError
+from monitor import link
+from monitor.classify import classify_all
+from monitor.diff import diff_records, document_key, event_key
+from monitor.fingerprint import fingerprint
+from monitor.normalise import normalise
+
+log = logging.getLogger("lexwatch.run")
+
+
+@dataclass(frozen=True)
+class Report:
+    """One line of a crawl pass: what happened to one source."""
+
+    source: str
+    status: str
+    fetched: int
+    unchanged: int
+    changes: int
+    errors: int
+    error: str
+    seconds: float
+
+    def line(self) -> str:
+        """The log line of this crawl."""
+        text = (
+            f"{self.source}: {self.status} in {self.seconds:.1f}s, fetched {self.fetched}, "
+            f"unchanged {self.unchanged}, changes {self.changes}, errors {self.errors}"
+        )
+        return text + (f" ({self.error})" if self.error else "")
+
+
+async def crawl_pass(engine: Engine, settings: Settings, sources: Sequence[Source]) -> list[Report]:
+    """Crawl these sources once and record everything; one report per source."""
+    if not sources:
+        return []
+    started = time.monotonic()
+    with session_scope(engine) as session:
+        run_ids = repo.start_runs(session, sources=sources)
+        plans = repo.plans(session, sources=sources, secrets=settings.secrets())
+    outcomes = await crawl(plans, engine=engine, settings=settings)
+    ordered = sorted(outcomes.values(), key=lambda o: _eu_first(sources, o))
+    return await asyncio.to_thread(_process_all, engine, settings, ordered, run_ids, started)
+
+
+def _eu_first(sources: Sequence[Source], outcome: Outcome) -> tuple:
+    source = next(s for s in sources if s.id == outcome.plan.source_id)
+    return (source.jurisdiction not in ("", "EU"), source.name)
+
+
+def _process_all(
+    engine: Engine,
+    settings: Settings,
+    outcomes: list[Outcome],
+    run_ids: dict[int, int],
+    started: float,
+) -> list[Report]:
+    reports = []
+    for outcome in outcomes:
+        result = process(engine, outcome)
+        with session_scope(engine) as session:
+            repo.finish_run(
+                session,
+                run_id=run_ids[outcome.plan.source_id],
+                result=result,
+                failing_after=settings.failing_after,
+            )
+        reports.append(_report(outcome, result, time.monotonic() - started))
+        log.info(reports[-1].line())
+    return reports
+
+
+def _report(outcome: Outcome, result: repo.RunResult, seconds: float) -> Report:
+    return Report(
+        outcome.plan.name,
+        result.status,
+        result.fetched,
+        result.unchanged,
+        result.changes,
+        result.errors,
+        result.error,
+        seconds,
+    )
+
+
+def process(engine: Engine, outcome: Outcome) -> repo.RunResult:
+    """Decide what one source's crawl means and store it; never raises for a bad source."""
+    counts = {
+        "fetched": len(outcome.fetched),
+        "unchanged": outcome.unchanged,
+        "bytes_received": outcome.bytes_received,
+    }
+    if outcome.skipped:
+        return repo.RunResult("skipped", error=outcome.skipped, **counts)
+    errors = outcome.errors + _unanswered(outcome)
+    if errors:
+        return repo.RunResult("error", errors=len(errors), error="; ".join(errors)[:2000], **counts)
+    try:
+        status, changes = _parse_and_store(engine, outcome)
+    except ParseError as exc:
+        return repo.RunResult("parse_error", errors=1, error=str(exc), **counts)
+    except SourceError as exc:
+        return repo.RunResult("error", errors=1, error=str(exc), **counts)
+    return repo.RunResult(status, changes=changes, **counts)
+
+
+def _unanswered(outcome: Outcome) -> list[str]:
+    answered = {f.url for f in outcome.fetched}
+    missing = [url for url in outcome.requested if url not in answered]
+    return [
+        f"no answer from {url} before the crawl ended (time limit)"
+        for url in missing[:3]
+        if not outcome.errors
+    ]
+
+
+def _parse_and_store(engine: Engine, outcome: Outcome) -> tuple[str, int]:
+    with session_scope(engine) as session:
+        previous = repo.latest_version(session, source_id=outcome.plan.source_id)
+        if previous is not None and not outcome.changed:
+            return "not_modified", 0
+        responses = _responses(session, outcome)
+    record = normalise(SITES[outcome.plan.kind].parse(responses, outcome.plan.target.params))
+    with session_scope(engine) as session:
+        return store_record(
+            session, source=session.get(Source, outcome.plan.source_id), record=record
+        )
+
+
+def _responses(session: Session, outcome: Outcome) -> list[Response]:
+    order = list(outcome.requested)
+    fetched = sorted(
+        outcome.fetched, key=lambda f: order.index(f.url) if f.url in order else len(order)
+    )
+    return [
+        Response(
+            f.url,
+            repo.body(session, sha256=f.sha256) or b"",
+            200,
+            {"content-type": f.content_type},
+            f.role,
+        )
+        for f in fetched
+    ]
+
+
+def store_record(session: Session, *, source: Source, record: Record) -> tuple[str, int]:
+    """Store a parsed record as the source's next Version with its Changes, if it differs."""
+    previous = repo.latest_version(session, source_id=source.id)
+    mark = fingerprint(record)
+    if previous is not None and previous.fingerprint == mark:
+        return "unchanged", 0
+    dossier = place(session, source=source, record=record)
+    version = repo.add_version(
+        session,
+        source_id=source.id,
+        dossier_id=dossier.id,
+        fingerprint=mark,
+        record=record_to_json(record),
+        text=record.text,
+    )
+    specs = (
+        classify_all(diff_records(record_from_json(previous.record), record)) if previous else []
+    )
+    repo.add_changes(session, version=version, previous=previous, specs=specs)
+    _add_timeline(session, dossier=dossier, source=source, record=record)
+    return ("changed" if specs else "ok"), len(specs)
+
+
+def place(session: Session, *, source: Source, record: Record) -> Dossier:
+    """The dossier of a record: its key's, else the one it cites, else its own; links the rest."""
+    home = link.jurisdiction(record.key, source.jurisdiction or "EU")
+    dossier = None
+    if not record.key:
+        dossier = repo.dossier_by_identifier(
+            session, pairs=link.join_candidates(list(record.identifiers))
+        )
+    if dossier is None:
+        key = record.key or link.fallback_key(source.name)
+        dossier = repo.ensure_dossier(
+            session, key=key, title=record.title, jurisdiction=home, stage=record.stage
+        )
+    repo.add_identifiers(session, dossier=dossier, pairs=link.own_identifiers(record, home))
+    _link_citations(session, dossier=dossier, record=record, home=home)
+    return dossier
+
+
+def _link_citations(session: Session, *, dossier: Dossier, record: Record, home: str) -> None:
+    for scheme, value in link.cited_identifiers(record, home):
+        cited = repo.dossier_by_identifier(session, pairs=[(scheme, value)])
+        if cited is not None:
+            repo.link_dossiers(
+                session, from_id=dossier.id, to_id=cited.id, relation="cites", via=value
+            )
+
+
+def _add_timeline(session: Session, *, dossier: Dossier, source: Source, record: Record) -> None:
+    events = [
+        Event(
+            dossier_id=dossier.id,
+            source_id=source.id,
+            dedupe_key=repr(event_key(e)),
+            date=e.date,
+            title=e.title,
+            kind=e.kind,
+            reference=e.reference,
+            url=e.url,
+            origin=e.source,
+            forecast=e.forecast,
+        )
+        for e in record.events
+    ]
+    documents = [
+        Document(
+            dossier_id=dossier.id,
+            source_id=source.id,
+            dedupe_key=repr(document_key(d)),
+            title=d.title,
+            reference=d.reference,
+            date=d.date,
+            url=d.url,
+            kind=d.kind,
+        )
+        for d in record.documents
+    ]
+    repo.add_timeline(
+        session, dossier_id=dossier.id, source_id=source.id, events=events, documents=documents
+    )
+
+
+def latest_record(session: Session, *, source_id: int) -> Record | None:
+    """The record of a source's newest version."""
+    version: Version | None = repo.latest_version(session, source_id=source_id)
+    return record_from_json(version.record) if version else None

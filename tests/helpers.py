@@ -1,0 +1,22 @@
+"""Helpers shared by tests: real captures from tests/fixtures, read as Responses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from crawlers.sites.base import Response
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def capture(slug: str, name: str, url: str, *, headers: dict[str, str] | None = None) -> Response:
+    """A captured body from tests/fixtures/<slug>/<name>, as if fetched from `url`."""
+    body = (FIXTURES / slug / name).read_bytes()
+    return Response(url=url, body=body, headers=headers or {})
+
+
+def expected(slug: str, name: str) -> Any:
+    """The expected JSON written by hand for a capture: tests/fixtures/<slug>/<name>."""
+    return json.loads((FIXTURES / slug / name).read_text(encoding="utf-8"))
