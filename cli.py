@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from config import get_settings
-from crawlers.sites import SITES, summary
+from crawlers.sites import SITES, kinds_markdown, summary
 from crawlers.sites.base import Response, record_to_json
 from crawlers.sourcespec import SourceSpec, parse_params, specs_from_yaml, to_source, to_yaml
 from db import repo
@@ -40,9 +40,12 @@ out = Console()
 class Format(StrEnum):
     text = "text"
     json = "json"
+    markdown = "markdown"
 
 
-FormatOpt = Annotated[Format, typer.Option("--format", help="text for people, json for scripts")]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", help="text for people, json for scripts (markdown: kinds)")
+]
 ParamOpt = Annotated[list[str] | None, typer.Option("--param", help="key=value, repeatable")]
 
 
@@ -161,6 +164,9 @@ def kinds(format: FormatOpt = Format.text) -> None:
         {"kind": k, "description": summary(m), "url": m.URL_HELP, "params": m.PARAMS}
         for k, m in SITES.items()
     ]
+    if format == Format.markdown:
+        sys.stdout.write(kinds_markdown())
+        return None
     if format == Format.json:
         return _print_json(rows)
     for row in rows:

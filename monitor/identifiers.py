@@ -8,13 +8,14 @@ Schemes and their canonical forms:
 
 | scheme | canonical value | read from |
 | --- | --- | --- |
-| procedure | `2022/0155(COD)` | `2022/155 (COD)`, EP API `2022-0155` with its type, EUR-Lex `2022_155` |
+| procedure | `2022/0155(COD)` | `2022/155 (COD)`, `2021/0106/COD`, EP API `2022-0155` with its type, EUR-Lex `2022_155` |
 | com | `COM(2022) 209` | COM / KOM / COM/2022/209, with or without `final` |
 | swd | `SWD(2022) 209` | SWD / SEC staff working documents |
 | celex | `52022PC0209` | CELEX numbers; adopted acts from "Regulation (EU) 2021/1232" |
 | council | `ST 14862/22` (+ ` REV 1`, ` ADD 1`) | `ST 14862 2022 INIT`, `Ratsdok. 9068/22` |
-| ep_report | `A9-0364/2023` | `A9-0364/2023`, `P9_A(2023)0364` |
-| ep_text | `T10-0022/2025` | `T10-0022/2025`, `P10_TA(2025)0022` |
+| ep_report | `A9-0364/2023` | `A9-0364/2023`, `P9_A(2023)0364`, `A-9-2023-0364` |
+| ep_text | `T10-0022/2025` | `T10-0022/2025`, `P10_TA(2025)0022`, `TA-10-2025-0022` |
+| eli, oj | `eli/reg/2021/1232/oj`, `OJ L 1, 4.1.2014` | as the Cellar parser sets them |
 | nl_zaak, nl_document | `2024Z15447`, `2024D22325` | Tweede Kamer numbers |
 | nl_dossier, nl_kamerstuk | `32317`, `32317-891` | Kamerstuk numbers, `kst-32317-891` |
 | de_drucksache, de_vorgang, uk_bill, us_bill | as the parsers set them | the national APIs |
@@ -25,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-_PROCEDURE = re.compile(r"\b(\d{4})\s*/\s*(\d{1,4})\s*\(\s*([A-Z]{3})\s*\)")
+_PROCEDURE = re.compile(r"\b(\d{4})\s*/\s*(\d{1,4})\s*(?:\(\s*([A-Z]{3})\s*\)|/([A-Z]{3})\b)")
 _COM = re.compile(r"\b(COM|KOM|SWD|SEC|JOIN)\s*(?:\(\s*(\d{4})\s*\)\s*|/(\d{4})/)0*(\d{1,4})\b")
 _CELEX = re.compile(r"\b([1-9CE]\d{4}[A-Z]{1,2}\d{4})(?:\(\d+\))?\b")
 _COUNCIL = re.compile(
@@ -33,6 +34,7 @@ _COUNCIL = re.compile(
 )
 _EP_NUMBER = re.compile(r"\b([AT])(\d{1,2})-(\d{4})/(\d{4})\b")
 _EP_SERIES = re.compile(r"\bP(\d{1,2})_(A|TA)\((\d{4})\)(\d{4})\b")
+_EP_REGISTER = re.compile(r"\b(A|TA)-(\d{1,2})-(\d{4})-(\d{4})(?!\d)")
 _ACT = re.compile(
     r"\b(Regulation|Directive|Decision)\s*\((?:EU|EC|EU, Euratom)\)\s*(?:No\.?\s*)?(\d{1,4})/(\d{1,4})\b",
     re.IGNORECASE,
@@ -47,7 +49,7 @@ _PAPER_SCHEME = {"COM": "com", "KOM": "com", "JOIN": "com", "SWD": "swd", "SEC":
 def procedure(text: str) -> str | None:
     """`2022/0155(COD)` from any spelling of a procedure reference, else None."""
     match = _PROCEDURE.search(text or "")
-    return f"{match[1]}/{int(match[2]):04d}({match[3]})" if match else None
+    return f"{match[1]}/{int(match[2]):04d}({match[3] or match[4]})" if match else None
 
 
 def procedure_from_parts(year: str | int, number: str | int, kind: str) -> str:
@@ -65,7 +67,7 @@ def find_identifiers(text: str) -> set[tuple[str, str]]:
 
 def _procedures(text: str) -> set[tuple[str, str]]:
     return {
-        ("procedure", f"{m[1]}/{int(m[2]):04d}({m[3]})")
+        ("procedure", f"{m[1]}/{int(m[2]):04d}({m[3] or m[4]})")
         for m in _PROCEDURE.finditer(text)
         if 1950 < int(m[1]) < 2100
     }
@@ -96,6 +98,9 @@ def _ep_numbers(text: str) -> set[tuple[str, str]]:
     for m in _EP_SERIES.finditer(text):
         letter = "A" if m[2] == "A" else "T"
         found.add((_ep_scheme(letter), f"{letter}{m[1]}-{m[4]}/{m[3]}"))
+    for m in _EP_REGISTER.finditer(text):  # the EP register writes A-9-2022-0234, TA-9-2024-0138
+        letter = "A" if m[1] == "A" else "T"
+        found.add((_ep_scheme(letter), f"{letter}{m[2]}-{m[4]}/{m[3]}"))
     return found
 
 

@@ -49,7 +49,9 @@ def normalise(record: Record) -> Record:
         events=tuple(sorted({_event(e) for e in record.events}, key=event_order)),
         documents=tuple(sorted({_document(d) for d in record.documents}, key=document_order)),
         items=tuple(sorted({_item(i) for i in record.items}, key=lambda i: i.id)),
-        fields=tuple(sorted((k, clean(v)) for k, v in record.fields if not VOLATILE_FIELDS.search(k))),
+        fields=tuple(
+            sorted((k, clean(v)) for k, v in record.fields if not VOLATILE_FIELDS.search(k))
+        ),
         text=clean_text(record.text),
     )
 

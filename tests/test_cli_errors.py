@@ -8,26 +8,50 @@ import pytest
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["sources", "add", "--kind", "nope", "--url", "https://example.org/"], "unknown kind 'nope'"),
+        (
+            ["sources", "add", "--kind", "nope", "--url", "https://example.org/"],
+            "unknown kind 'nope'",
+        ),
         (["sources", "add", "--kind", "page", "--url", "example.org/x"], "is not a web address"),
-        (["sources", "add", "--kind", "page", "--url", "https://e.org/", "--every", "soon"], "is not an interval"),
-        (["sources", "add", "--kind", "page", "--url", "https://e.org/", "--cron", "at dawn"], "is not a crontab"),
-        (["sources", "add", "--kind", "page", "--url", "https://e.org/", "--param", "oops"], "must be key=value"),
-        (["sources", "add", "--kind", "page", "--url", "https://e.org/", "--param", "colour=red"], "has no parameter"),
+        (
+            ["sources", "add", "--kind", "page", "--url", "https://e.org/", "--every", "soon"],
+            "is not an interval",
+        ),
+        (
+            ["sources", "add", "--kind", "page", "--url", "https://e.org/", "--cron", "at dawn"],
+            "is not a crontab",
+        ),
+        (
+            ["sources", "add", "--kind", "page", "--url", "https://e.org/", "--param", "oops"],
+            "must be key=value",
+        ),
+        (
+            [
+                "sources",
+                "add",
+                "--kind",
+                "page",
+                "--url",
+                "https://e.org/",
+                "--param",
+                "colour=red",
+            ],
+            "has no parameter",
+        ),
         (["parse", "missing.html", "--kind", "page"], "no file at missing.html"),
         (["sources", "import", "missing.yaml"], "no file at missing.yaml"),
         (["sources", "remove", "ghost"], "no source named 'ghost'"),
         (["changes", "--since", "last tuesday"], "is not a date"),
     ],
 )
-def test_bad_input_is_one_clear_line(lexwatch, args: list[str], expected: str) -> None:  # noqa: ANN001
+def test_bad_input_is_one_clear_line(lexwatch, args: list[str], expected: str) -> None:
     result = lexwatch(*args)
     assert result.code == 2
     assert expected in result.err
     assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
 
 
-def test_an_unreadable_response_is_one_line(lexwatch, home) -> None:  # noqa: ANN001
+def test_an_unreadable_response_is_one_line(lexwatch, home) -> None:
     (home / "broken.json").write_text('{"data": [1, 2', encoding="utf-8")
     result = lexwatch("parse", "broken.json", "--kind", "json")
     assert result.code == 2 and "is not valid JSON" in result.err
@@ -36,15 +60,20 @@ def test_an_unreadable_response_is_one_line(lexwatch, home) -> None:  # noqa: AN
     assert result.code == 2 and "truncated" in result.err
 
 
-def test_a_duplicate_name_is_refused_and_nothing_is_lost(lexwatch) -> None:  # noqa: ANN001
-    assert lexwatch("sources", "add", "--kind", "feed", "--url", "https://e.org/f.xml", "--name", "f").code == 0
+def test_a_duplicate_name_is_refused_and_nothing_is_lost(lexwatch) -> None:
+    assert (
+        lexwatch(
+            "sources", "add", "--kind", "feed", "--url", "https://e.org/f.xml", "--name", "f"
+        ).code
+        == 0
+    )
     again = lexwatch("sources", "add", "--kind", "page", "--url", "https://e.org/p", "--name", "f")
     assert again.code == 2 and "exists already" in again.err
     listed = lexwatch("sources", "list", "--format", "json").json()
     assert [(s["name"], s["kind"]) for s in listed] == [("f", "feed")]
 
 
-def test_yaml_import_and_export_round_trip(lexwatch, home) -> None:  # noqa: ANN001
+def test_yaml_import_and_export_round_trip(lexwatch, home) -> None:
     (home / "s.yaml").write_text(
         "sources:\n  - {name: a, kind: feed, url: 'https://e.org/f.xml', every: 2h, jurisdiction: nl}\n"
         "  - {name: b, kind: page, url: 'https://e.org/p', cron: '0 6 * * *', params: {selector: '#x'}}\n",

@@ -9,15 +9,56 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from crawlers.sites import feed, json, page
+from crawlers.sites import (
+    de_bundestag,
+    eu_cellar,
+    eu_commission_hys,
+    eu_ep_api,
+    eu_ep_press,
+    eu_eurlex,
+    eu_oeil,
+    feed,
+    json,
+    nl_tweedekamer,
+    page,
+    uk_bills,
+    us_congress,
+)
 
 SITES: dict[str, ModuleType] = {
     "page": page,
     "feed": feed,
     "json": json,
+    "eu_ep_api": eu_ep_api,
+    "eu_oeil": eu_oeil,
+    "eu_eurlex": eu_eurlex,
+    "eu_cellar": eu_cellar,
+    "eu_ep_press": eu_ep_press,
+    "eu_commission_hys": eu_commission_hys,
+    "nl_tweedekamer": nl_tweedekamer,
+    "de_bundestag": de_bundestag,
+    "uk_bills": uk_bills,
+    "us_congress": us_congress,
 }
 
 
 def summary(module: ModuleType) -> str:
     """The one-line description of a kind: the first line of its module docstring."""
     return (module.__doc__ or "").strip().splitlines()[0]
+
+
+def kinds_markdown() -> str:
+    """The user documentation of every source kind, generated from the site modules."""
+    lines = [
+        "# Source kinds",
+        "",
+        "Generated from the site modules by `lexwatch kinds --format markdown`.",
+        "",
+    ]
+    for slug, module in SITES.items():
+        lines += [f"## `{slug}`", "", summary(module), "", f"**URL:** {module.URL_HELP}", ""]
+        lines += [f"- `--param {name}=…`: {help_}" for name, help_ in module.PARAMS.items()] or [
+            "No parameters."
+        ]
+        lines.append("")
+    return "\n".join(lines)
