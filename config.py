@@ -55,6 +55,35 @@ class Settings(BaseSettings):
     dip_api_key: str = Field("", description="Bundestag DIP API key (secret).")
     congress_api_key: str = Field("", description="congress.gov API key (secret).")
     timezone: str = Field("Europe/Brussels", description="Timezone of schedules and digests.")
+    retention_days: int = Field(
+        365,
+        description="Raw bodies no longer referenced by a recent snapshot are removed after this many days.",
+    )
+    smtp_url: str = Field(
+        "",
+        description="smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; empty: digests go to the outbox.",
+    )
+    mail_from: str = Field("Lexwatch <lexwatch@localhost>", description="From address of digests.")
+    outbox_dir: Path = Field(
+        Path(""),
+        description="Maildir that receives digests when no SMTP is set; default <data_dir>/outbox.",
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Public address of the web app, used in links of digests and feeds.",
+    )
+    secret_key: str = Field(
+        "",
+        description="Secret that signs sessions, CSRF and unsubscribe tokens; required when serving beyond 127.0.0.1.",
+    )
+    allow_private_targets: bool = Field(
+        False,
+        description="Allow sources on private, loopback or link-local addresses (tests, the demo).",
+    )
+    redis_url: str = Field(
+        "",
+        description="redis://host:6379/0 switches crawls to a shared queue served by `lexwatch worker`.",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -82,6 +111,13 @@ class Settings(BaseSettings):
     def db_url(self) -> str:
         """The database URL in force."""
         return self.database_url or f"sqlite:///{self.data_dir / 'lexwatch.db'}"
+
+    @property
+    def outbox(self) -> Path:
+        """The Maildir folder digests are written to without SMTP."""
+        return (
+            self.outbox_dir if str(self.outbox_dir) not in ("", ".") else self.data_dir / "outbox"
+        )
 
     def secrets(self) -> dict[str, str]:
         """The API keys site modules may ask for, by name."""

@@ -1,7 +1,6 @@
-"""The one door to the data: keyword-only functions that take a Session.
+"""Core data functions: sources, crawl runs, snapshots, versions, dossiers, changes.
 
-Nothing else in Lexwatch writes SQL. Each function does one thing; callers
-decide the transaction (db.engine.session_scope).
+Each function does one thing; callers decide the transaction (db.engine.session_scope).
 """
 
 from __future__ import annotations
@@ -34,6 +33,39 @@ from db.models import (
     utcnow,
 )
 from errors import ConfigError, NotFound
+
+__all__ = [
+    "RunResult",
+    "add_changes",
+    "add_identifiers",
+    "add_source",
+    "add_timeline",
+    "add_version",
+    "body",
+    "changes",
+    "count_changes",
+    "dossier_by_identifier",
+    "dossier_by_key",
+    "ensure_dossier",
+    "find_source",
+    "finish_run",
+    "identifiers_of",
+    "interrupted_runs",
+    "is_unique_violation",
+    "last_runs",
+    "latest_snapshot",
+    "latest_version",
+    "link_dossiers",
+    "links_of",
+    "list_sources",
+    "plans",
+    "remove_source",
+    "start_runs",
+    "store_blob",
+    "store_capture",
+    "timeline",
+    "upsert_sources",
+]
 
 # -- sources ---------------------------------------------------------------
 

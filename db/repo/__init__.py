@@ -1,0 +1,11 @@
+"""The one door to the data: keyword-only functions that take a Session.
+
+Nothing else in Lexwatch writes SQL. The functions live in modules by concern
+(core: sources, crawls, versions, dossiers, changes; digests: watches,
+subscribers, digest runs; web: search, users, timelines for pages) and are all
+reached as `db.repo.<function>`.
+"""
+
+from db.repo.core import *  # noqa: F403
+from db.repo.digests import *  # noqa: F403
+from db.repo.web import *  # noqa: F403
