@@ -1,0 +1,25 @@
+"""The web app's addresses, shared by the pages, the feeds and the digests' links."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+
+def file_path(key: str) -> str:
+    """The page of one legislative file: /files/EU:2022/0155(COD)."""
+    return "/files/" + quote(key, safe=":/()")
+
+
+def file_url(base_url: str, key: str) -> str:
+    """The absolute address of a file's page."""
+    return base_url.rstrip("/") + file_path(key)
+
+
+def unsubscribe_url(base_url: str, token: str) -> str:
+    """The one-click unsubscribe address of a subscriber (GET confirms, POST unsubscribes)."""
+    return f"{base_url.rstrip('/')}/unsubscribe/{quote(token, safe='')}"
+
+
+def change_url(base_url: str, key: str, change_id: int) -> str:
+    """A change on its file's page."""
+    return f"{file_url(base_url, key)}#change-{change_id}"
