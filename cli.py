@@ -50,7 +50,13 @@ ParamOpt = Annotated[list[str] | None, typer.Option("--param", help="key=value, 
 
 
 def _engine():
-    return get_engine(get_settings().db_url)
+    """The database, upgraded and (on its first start) seeded with the default watch list."""
+    from db.seed import seed_once
+
+    settings = get_settings()
+    engine = get_engine(settings.db_url)
+    seed_once(engine, settings)
+    return engine
 
 
 def _print_json(data: Any) -> None:
@@ -256,6 +262,53 @@ def status(format: FormatOpt = Format.text) -> None:
         table.add_row(r["name"], r["kind"], r["health"], _short(r["last_run_at"]), _short(r["last_success_at"]),
                       _short(r["last_change_at"]), _short(r["next_run_at"]), r["health_reason"][:60])  # fmt: skip
     out.print(table)
+
+
+@app.command("files")
+def files(format: FormatOpt = Format.text) -> None:
+    """List the legislative files Lexwatch knows, with their stage."""
+    with session_scope(_engine()) as session:
+        rows = [
+            {"key": d.key, "title": d.title, "stage": d.stage} for d in repo.list_dossiers(session)
+        ]
+    if format == Format.json:
+        return _print_json(rows)
+    for row in rows:
+        out.print(
+            f"{row['key']}  [{row['stage'] or '-'}]  {row['title'][:80]}",
+            markup=False,
+            highlight=False,
+        )
+
+
+@app.command("file")
+def file(
+    key: Annotated[str, typer.Argument(help="e.g. EU:2022/0155(COD)")],
+    format: FormatOpt = Format.text,
+) -> None:
+    """One file: identifiers, stage, its timeline merged from every source, linked files."""
+    with session_scope(_engine()) as session:
+        dossier = repo.dossier_by_key(session, key=key)
+        if dossier is None:
+            raise NotFound(f"no file '{key}': see `lexwatch files`")
+        data = status_view.dossier_dict(session, dossier)
+    if format == Format.json:
+        return _print_json(data)
+    out.print(
+        f"{data['key']}: {data['title']}\nStage: {data['stage'] or '-'}",
+        markup=False,
+        highlight=False,
+    )
+    for step in data["timeline"]:
+        mark = "forecast " if step["forecast"] else ""
+        line = f"  {step['date'] or '    -  - '}  {mark}{step['title']}  ({', '.join(step['sources'])})"
+        out.print(line, markup=False, highlight=False)
+    for link in data["links"]:
+        out.print(
+            f"  linked: {link['key']} ({link['relation']} {link['via']})",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _short(value: str | None) -> str:

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     default_every: str = Field(
         "6h", description="Schedule of a source added without --every/--cron."
     )
+    seed_defaults: bool = Field(
+        True, description="On first start, add the default sources and watches (the CSA files)."
+    )
     dip_api_key: str = Field("", description="Bundestag DIP API key (secret).")
     congress_api_key: str = Field("", description="congress.gov API key (secret).")
     timezone: str = Field("Europe/Brussels", description="Timezone of schedules and digests.")

@@ -39,8 +39,10 @@ async def crawl(
     return outcomes
 
 
-def _body_loader(engine: Engine):
+def _body_loader(engine: Engine | None):
     def body_of(sha256: str) -> bytes | None:
+        if engine is None:  # a dry run stores nothing, so there is nothing to reuse
+            return None
         with session_scope(engine) as session:
             return repo.body(session, sha256=sha256)
 

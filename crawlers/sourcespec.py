@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from crawlers.sites import SITES
+from crawlers.sites.base import Target
+from crawlers.targets import check_target
 from db.models import Source
 from errors import ConfigError
 
@@ -104,26 +106,45 @@ def check_params(kind: str, params: Mapping[str, str]) -> dict[str, str]:
 
 
 def resolve_url(kind: str, url: str, params: Mapping[str, str]) -> str:
-    """The URL given, or the one the kind builds from its parameters (e.g. a procedure reference)."""
+    """The URL given; else one the kind builds from a reference; else '' when its parameters suffice."""
     if url:
         return check_url(url)
-    url_for = getattr(SITES[kind], "url_for", None)
+    module = SITES[kind]
     reference = params.get("reference") or params.get("bill") or ""
-    if url_for is None or not reference:
-        raise ConfigError(f"kind '{kind}' needs --url (e.g. {SITES[kind].URL_HELP})")
-    return url_for(reference)
+    if reference and hasattr(module, "url_for"):
+        return module.url_for(reference)
+    if params and _buildable(module, params):
+        return ""
+    raise ConfigError(
+        f"kind '{kind}' needs --url or its parameters (see `lexwatch kinds`), e.g. {module.URL_HELP}"
+    )
 
 
-def to_source(spec: SourceSpec, *, default_every: str) -> Source:
-    """A checked Source row from a spec."""
+def _buildable(module: Any, params: Mapping[str, str]) -> bool:
+    """True when the kind can make its requests from the parameters alone (placeholder keys)."""
+    placeholders = {"dip_api_key": "-", "congress_api_key": "-"}
+    try:
+        return bool(module.requests(Target("", dict(params), placeholders)))
+    except ConfigError:
+        return False
+
+
+def to_source(spec: SourceSpec, *, default_every: str, allow_private: bool | None = None) -> Source:
+    """A checked Source row from a spec; a private target is refused unless allowed (default: settings)."""
     kind = check_kind(spec.kind)
     params = check_params(kind, spec.params)
-    url = resolve_url(kind, spec.url, params)
+    url = check_target(resolve_url(kind, spec.url, params), allow_private=_allow(allow_private))
     cron = check_cron(spec.cron) if spec.cron else None
     every = None if cron else parse_every(spec.every or default_every)
     name = spec.name or default_name(kind, url)
     return Source(name=name, kind=kind, url=url, params=params, jurisdiction=spec.jurisdiction.upper(),
                   every_seconds=every, cron=cron, enabled=spec.enabled)  # fmt: skip
+
+
+def _allow(allow_private: bool | None) -> bool:
+    from config import get_settings
+
+    return get_settings().allow_private_targets if allow_private is None else allow_private
 
 
 def default_name(kind: str, url: str) -> str:

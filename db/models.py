@@ -256,3 +256,11 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     failed_logins: int = 0
     locked_until: datetime | None = None
+
+
+class AppState(SQLModel, table=True):
+    """Facts about this installation (e.g. when the default sources were seeded)."""
+
+    key: str = Field(primary_key=True)
+    value: str = ""
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -10,8 +10,9 @@ from sqlmodel import Session
 
 from crawlers.sourcespec import describe_every
 from db import repo
-from db.models import Change, Source
+from db.models import Change, Dossier, Source
 from monitor.health import effective_health, next_run
+from monitor.timeline import Step, merge
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -69,3 +70,43 @@ def choose_sources(session: Session, names: Sequence[str]) -> list[Source]:
     if not names:
         return repo.list_sources(session, enabled_only=True)
     return [repo.find_source(session, name_or_id=name) for name in names]
+
+
+def step_dict(step: Step) -> dict[str, Any]:
+    """A merged timeline step."""
+    return {
+        "date": step.date,
+        "title": step.title,
+        "step": step.step,
+        "forecast": step.forecast,
+        "sources": list(step.sources),
+        "references": list(step.references),
+        "url": step.url,
+        "first_seen_at": _iso(step.first_seen_at),
+        "file": step.file,
+    }
+
+
+def dossier_dict(session: Session, dossier: Dossier) -> dict[str, Any]:
+    """One file: identifiers, stage, merged timeline from every source, linked files, documents."""
+    return {
+        "key": dossier.key,
+        "title": dossier.title,
+        "jurisdiction": dossier.jurisdiction,
+        "stage": dossier.stage,
+        "identifiers": [
+            {"scheme": s, "value": v}
+            for s, v in repo.identifiers_of(session, dossier_id=dossier.id)
+        ],
+        "timeline": [step_dict(s) for s in merge(repo.timeline(session, dossier_id=dossier.id))],
+        "links": [
+            {
+                "key": other.key,
+                "title": other.title,
+                "relation": link.relation,
+                "via": link.via,
+                "direction": "out" if link.from_id == dossier.id else "in",
+            }
+            for link, other in repo.links_of(session, dossier_id=dossier.id)
+        ],
+    }

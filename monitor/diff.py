@@ -205,6 +205,7 @@ DIFFERS: tuple[Callable[[Record, Record], Iterable[Difference]], ...] = (
     _documents,
     _items,
     _fields,
-    _identifiers,
     _text,
 )
+# Identifiers are not diffed on their own: a new one arrives with the event or
+# document that carries it, and saying it twice would be noise.

@@ -9,6 +9,8 @@ of the record's own jurisdiction name it; identifiers of another jurisdiction
 
 from __future__ import annotations
 
+import re
+
 from crawlers.sites.base import Record
 
 SCHEME_JURISDICTION = {
@@ -46,6 +48,22 @@ JOIN_ORDER = (
 NOT_OWN = {"nl_dossier", "nl_document", "de_drucksache"}  # shared by many files: never a join key
 
 
+# Names people give a file instead of its number: a record that uses one cites that file.
+ALIASES: dict[str, tuple[str, str]] = {
+    r"\bCSAM?[- ]?(?:verordening|regulation|Verordnung)\b|\bchat ?control(?:e|le)?\b|\bChatkontrolle\b"
+    r"|\brèglement CSAM\b|\bcontrôle des conversations\b": ("procedure", "2022/0155(COD)"),
+}
+
+
+def alias_citations(text: str) -> list[tuple[str, str]]:
+    """The files a text names by one of their seeded aliases."""
+    return [
+        target
+        for pattern, target in ALIASES.items()
+        if re.search(pattern, text or "", re.IGNORECASE)
+    ]
+
+
 def jurisdiction(key: str, fallback: str = "") -> str:
     """The jurisdiction a dossier key names (`EU:…` -> EU), else the fallback."""
     prefix, sep, _rest = key.partition(":")
@@ -58,9 +76,12 @@ def own_identifiers(record: Record, home: str) -> list[tuple[str, str]]:
 
 
 def cited_identifiers(record: Record, home: str) -> list[tuple[str, str]]:
-    """The identifiers of other jurisdictions' files this record cites, strongest first."""
+    """The identifiers of other jurisdictions' files this record cites (by number or alias)."""
     cited = [(s, v) for s, v in record.identifiers if SCHEME_JURISDICTION.get(s, home) != home]
-    return join_candidates(cited)
+    named = alias_citations(f"{record.title}\n{record.text}")
+    return join_candidates(
+        list(dict.fromkeys(cited + [c for c in named if SCHEME_JURISDICTION[c[0]] != home]))
+    )
 
 
 def join_candidates(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

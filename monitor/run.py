@@ -19,13 +19,13 @@ from sqlmodel import Session
 
 from config import Settings
 from crawlers.crawl import crawl
-from crawlers.items import Outcome
+from crawlers.items import Outcome, Plan
 from crawlers.sites import SITES
 from crawlers.sites.base import Record, Response, record_from_json, record_to_json
 from db import repo
 from db.engine import session_scope
 from db.models import Document, Dossier, Event, Source, Version
-from errors import ParseError, SourceError
+from errors import FetchError, MissingKey, ParseError, SourceError
 from monitor import link
 from monitor.classify import classify_all
 from monitor.diff import diff_records, document_key, event_key
@@ -154,21 +154,35 @@ def _parse_and_store(engine: Engine, outcome: Outcome) -> tuple[str, int]:
         )
 
 
-def _responses(session: Session, outcome: Outcome) -> list[Response]:
+def _responses(session: Session | None, outcome: Outcome) -> list[Response]:
     order = list(outcome.requested)
     fetched = sorted(
         outcome.fetched, key=lambda f: order.index(f.url) if f.url in order else len(order)
     )
     return [
         Response(
-            f.url,
-            repo.body(session, sha256=f.sha256) or b"",
-            200,
-            {"content-type": f.content_type},
-            f.role,
+            f.url, _body(session, outcome, f.sha256), 200, {"content-type": f.content_type}, f.role
         )
         for f in fetched
     ]
+
+
+def _body(session: Session | None, outcome: Outcome, sha256: str) -> bytes:
+    if sha256 in outcome.bodies:
+        return outcome.bodies[sha256]
+    return (repo.body(session, sha256=sha256) if session else None) or b""
+
+
+async def try_source(plan: Plan, settings: Settings) -> Record:
+    """Fetch and parse one source without saving anything (`sources test`, the admin's test button)."""
+    outcomes = await crawl([plan], engine=None, settings=settings)
+    outcome = outcomes[plan.source_id]
+    if outcome.skipped:
+        raise MissingKey(outcome.skipped)
+    errors = outcome.errors + _unanswered(outcome)
+    if errors:
+        raise FetchError("; ".join(errors))
+    return normalise(SITES[plan.kind].parse(_responses(None, outcome), plan.target.params))
 
 
 def store_record(session: Session, *, source: Source, record: Record) -> tuple[str, int]:

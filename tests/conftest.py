@@ -123,6 +123,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         "LEXWATCH_RETRY_BACKOFF": "0.05",
         "LEXWATCH_CRAWL_TIME_LIMIT": "20",
         "LEXWATCH_ALLOW_PRIVATE_TARGETS": "1",
+        "LEXWATCH_SEED_DEFAULTS": "false",
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("LEXWATCH_DATABASE_URL", raising=False)

@@ -188,3 +188,51 @@ def test_a_lost_selector_marks_the_source_broken_not_deleted(site, lexwatch) -> 
     status = {row["name"]: row for row in lexwatch("status", "--format", "json").json()}["p"]
     assert (status["health"], status["health_reason"]) == ("ok", "")
     assert _changes(lexwatch) == []
+
+
+def test_sources_test_fetches_and_parses_once_and_saves_nothing(site, lexwatch) -> None:
+    site.serve("/file.html", PAGE.format(extra="", stamp="1"))
+    result = lexwatch(
+        "sources",
+        "test",
+        "--kind",
+        "page",
+        "--url",
+        site.url("/file.html"),
+        "--param",
+        "selector=#main",
+    )
+    assert result.code == 0, result.err
+    record = json.loads(result.out)
+    assert record["title"] == "Procedure 2022/0155(COD)"
+    assert "## Key events" in record["text"] and "Home | Search" not in record["text"]
+    assert lexwatch("sources", "list", "--format", "json").json() == []
+    assert lexwatch("changes", "--format", "json").json() == []
+    missing = lexwatch("sources", "test", "--kind", "page", "--url", site.url("/gone.html"))
+    assert missing.code == 2 and "HTTP 404" in missing.err
+
+
+def test_one_broken_site_never_stops_the_others(site, lexwatch) -> None:
+    site.serve("/good.html", PAGE.format(extra="", stamp="1"))
+    site.serve("/slow.html", PAGE.format(extra="", stamp="1"), delay=5)
+    site.serve("/err.html", "oops", status=500)
+    for name in ("good", "slow", "err"):
+        assert (
+            lexwatch(
+                "sources",
+                "add",
+                "--kind",
+                "page",
+                "--url",
+                site.url(f"/{name}.html"),
+                "--name",
+                name,
+            ).code
+            == 0
+        )
+    reports = _crawl(lexwatch)
+    assert reports["good"]["status"] == "ok"
+    assert (
+        reports["slow"]["status"] == "error" and "no answer within 2 s" in reports["slow"]["error"]
+    )
+    assert reports["err"]["status"] == "error" and "HTTP 500" in reports["err"]["error"]

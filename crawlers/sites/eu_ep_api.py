@@ -218,8 +218,8 @@ def requests(target: Target) -> list[Request]:
     """One request: the procedure named by `reference`, else the API URL as given."""
     reference = target.params.get("reference", "").strip()
     url = target.url.strip()
-    if not reference and not url.startswith(API):
-        reference = url  # an OEIL page or a bare reference names the procedure
+    if not reference and (not url.startswith(("http://", "https://")) or "/oeil/" in url):
+        reference = url  # an OEIL page or a bare reference names the procedure; other URLs are fetched as given
     if reference:
         url = url_for(reference)
     return [Request(url=url, headers=(("Accept", _accept(url)),))]

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, delete, select
 from crawlers.items import Capture, Plan
 from crawlers.sites.base import Target
 from db.models import (
+    AppState,
     Blob,
     Change,
     CrawlRun,
@@ -33,6 +34,7 @@ from db.models import (
     utcnow,
 )
 from errors import ConfigError, NotFound
+from monitor.timeline import Report as TimelineReport
 
 __all__ = [
     "RunResult",
@@ -49,6 +51,7 @@ __all__ = [
     "ensure_dossier",
     "find_source",
     "finish_run",
+    "get_state",
     "identifiers_of",
     "interrupted_runs",
     "is_unique_violation",
@@ -57,9 +60,11 @@ __all__ = [
     "latest_version",
     "link_dossiers",
     "links_of",
+    "list_dossiers",
     "list_sources",
     "plans",
     "remove_source",
+    "set_state",
     "start_runs",
     "store_blob",
     "store_capture",
@@ -349,6 +354,11 @@ def dossier_by_identifier(session: Session, *, pairs: Iterable[tuple[str, str]])
     return None
 
 
+def list_dossiers(session: Session) -> list[Dossier]:
+    """Every file, by key."""
+    return list(session.exec(select(Dossier).order_by(Dossier.key)))
+
+
 def dossier_by_key(session: Session, *, key: str) -> Dossier | None:
     """The dossier with this key."""
     return session.exec(select(Dossier).where(Dossier.key == key)).first()
@@ -438,15 +448,27 @@ def add_timeline(
     session.flush()
 
 
-def timeline(session: Session, *, dossier_id: int) -> list[tuple[Event, str]]:
-    """A dossier's events from every source, with the source's name, in date order."""
-    query = (
-        select(Event, Source.name)
-        .join(Source, col(Source.id) == col(Event.source_id))
-        .where(Event.dossier_id == dossier_id)
-        .order_by(col(Event.date), col(Event.forecast), col(Event.id))
+def timeline(session: Session, *, dossier_id: int, with_links: bool = True) -> list[TimelineReport]:
+    """Every source's reports of a file's steps (and, with_links, of the files linked to it)."""
+    ids = [dossier_id] + (
+        [other.id for _l, other in links_of(session, dossier_id=dossier_id)] if with_links else []
     )
-    return [(event, name) for event, name in session.exec(query)]
+    query = (
+        select(Event, Source.name, Dossier.key)
+        .join(Source, col(Source.id) == col(Event.source_id))
+        .join(Dossier, col(Dossier.id) == col(Event.dossier_id))
+        .where(col(Event.dossier_id).in_(ids))
+        .order_by(col(Event.date), col(Event.id))
+    )
+    return [
+        _report(event, name, key if event.dossier_id != dossier_id else "")
+        for event, name, key in session.exec(query)
+    ]
+
+
+def _report(event: Event, source_name: str, file_key: str) -> TimelineReport:
+    return TimelineReport(event.date, event.title, event.kind, event.reference, event.url, source_name,
+                          event.forecast, event.first_seen_at, file_key)  # fmt: skip
 
 
 def changes(
@@ -477,6 +499,19 @@ def count_changes(session: Session, *, source_id: int) -> int:
     return session.exec(
         select(func.count()).select_from(Change).where(Change.source_id == source_id)
     ).one()
+
+
+def get_state(session: Session, *, key: str) -> str | None:
+    """A fact about this installation, or None."""
+    row = session.get(AppState, key)
+    return row.value if row else None
+
+
+def set_state(session: Session, *, key: str, value: str) -> None:
+    """Record a fact about this installation."""
+    row = session.get(AppState, key) or AppState(key=key)
+    row.value, row.updated_at = value, utcnow()
+    session.add(row)
 
 
 def is_unique_violation(exc: Exception) -> bool:

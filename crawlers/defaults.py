@@ -1,0 +1,16 @@
+"""The sources Lexwatch watches out of the box (crawlers/defaults.yaml), as Source rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crawlers.sourcespec import specs_from_yaml, to_source
+from db.models import Source
+
+DEFAULTS = Path(__file__).with_name("defaults.yaml")
+
+
+def default_sources(*, default_every: str) -> list[Source]:
+    """The default sources: the CSA files in the EU, NL, DE, UK and US."""
+    specs = specs_from_yaml(DEFAULTS.read_text(encoding="utf-8"))
+    return [to_source(spec, default_every=default_every) for spec in specs]

@@ -1,0 +1,227 @@
+"""Legislative files end to end: real captures served on 127.0.0.1, crawled, versioned, merged, linked.
+
+Earlier states of a page are built in the test from the real capture (a key-event
+row removed, the status set back) and say so; the captures themselves are never edited.
+"""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from config import get_settings
+from crawlers.sites.base import Event, Record
+from db.engine import dispose_engines, get_engine, session_scope
+from db.models import Source
+from monitor.run import store_record
+from tests.helpers import FIXTURES
+
+OEIL_RSP = (FIXTURES / "eu_oeil" / "new-procedure-file_2022-2852-RSP.html").read_text(
+    encoding="utf-8"
+)
+OEIL_REG = (FIXTURES / "eu_oeil" / "new-procedure-file_2024-2006-REG.html").read_text(
+    encoding="utf-8"
+)
+EP_REG = (FIXTURES / "eu_ep_api" / "procedure_2024-2006-REG.json").read_bytes()
+OEIL_PATH = "/oeil/en/procedure-file?reference=2022/2852(RSP)"
+
+
+def _key_event_rows(soup: BeautifulSoup) -> list:
+    section = soup.find("h2", string="Key events").find_parent("div", class_="oeil-spy-section")
+    return section.find("tbody").find_all("tr", recursive=False)
+
+
+def one_step_earlier(page: str) -> str:
+    """The real page as it stood before the plenary decision: that row gone, the status set back."""
+    soup = BeautifulSoup(page, "lxml")
+    for row in _key_event_rows(soup):
+        if "Decision by Parliament" in row.get_text():
+            row.decompose()
+    status = soup.find("p", string="Status").find_next("p")
+    status.string = "Awaiting plenary debate/vote"
+    return str(soup)
+
+
+def rows_reversed(page: str) -> str:
+    """The real page with its key-event rows served in the opposite order."""
+    soup = BeautifulSoup(page, "lxml")
+    rows = _key_event_rows(soup)
+    body = rows[0].parent
+    for row in rows:
+        row.extract()
+    body.extend(reversed(rows))
+    return str(soup)
+
+
+def _add(lexwatch, *args: str) -> None:
+    result = lexwatch("sources", "add", *args)
+    assert result.code == 0, result.err
+
+
+def _crawl(lexwatch) -> dict[str, dict]:
+    result = lexwatch("crawl", "--format", "json")
+    assert result.code == 0, result.err
+    return {r["source"]: r for r in result.json()}
+
+
+def test_a_new_key_event_and_status_are_exactly_two_changes(site, lexwatch) -> None:
+    site.serve(OEIL_PATH, one_step_earlier(OEIL_RSP))
+    _add(lexwatch, "--kind", "eu_oeil", "--url", site.url(OEIL_PATH), "--name", "oeil")
+    assert _crawl(lexwatch)["oeil"]["status"] == "ok"
+
+    site.serve(OEIL_PATH, OEIL_RSP)
+    assert _crawl(lexwatch)["oeil"]["changes"] == 2
+    changes = lexwatch("changes", "--format", "json").json()
+    assert [(c["kind"], c["significance"]) for c in changes] == [
+        ("stage_changed", "major"),
+        ("event_added", "major"),
+    ]
+    assert (
+        changes[0]["summary"]
+        == "Stage changed from 'Awaiting plenary debate/vote' to 'Procedure completed'"
+    )
+    assert changes[1]["summary"] == "New event: Decision by Parliament (2022-10-18) [T9-0364/2022]"
+    assert all(c["dossier"] == "EU:2022/2852(RSP)" for c in changes)
+
+    site.serve(OEIL_PATH, rows_reversed(OEIL_RSP))
+    report = _crawl(lexwatch)["oeil"]
+    assert (report["status"], report["changes"]) == ("unchanged", 0)
+    assert len(lexwatch("changes", "--format", "json").json()) == 2
+
+
+def test_ep_api_and_oeil_feed_one_file_with_one_timeline(site, lexwatch) -> None:
+    site.serve("/oeil/en/procedure-file?reference=2024/2006(REG)", OEIL_REG)
+    site.serve("/api/v2/procedures/2024-2006", EP_REG, content_type="application/ld+json")
+    _add(
+        lexwatch,
+        "--kind",
+        "eu_oeil",
+        "--url",
+        site.url("/oeil/en/procedure-file?reference=2024/2006(REG)"),
+        "--name",
+        "oeil",
+    )
+    _add(
+        lexwatch,
+        "--kind",
+        "eu_ep_api",
+        "--url",
+        site.url("/api/v2/procedures/2024-2006"),
+        "--name",
+        "ep-api",
+    )
+    assert {r["status"] for r in _crawl(lexwatch).values()} == {"ok"}
+
+    files = lexwatch("files", "--format", "json").json()
+    assert [f["key"] for f in files] == ["EU:2024/2006(REG)"]
+    data = lexwatch("file", "EU:2024/2006(REG)", "--format", "json").json()
+    steps = {(s["date"], s["title"]): s["sources"] for s in data["timeline"] if not s["forecast"]}
+    assert steps[("2024-04-03", "Vote in committee")] == ["oeil", "ep-api"] or steps[
+        ("2024-04-03", "Vote in committee")
+    ] == ["ep-api", "oeil"]
+    assert sorted(steps[("2024-04-10", "Committee referral announced in Parliament")]) == [
+        "ep-api",
+        "oeil",
+    ]
+    assert steps[("2024-02-29", "Committee draft report tabled")] == ["ep-api"]
+    votes = [s for s in data["timeline"] if s["date"] == "2024-04-24"]
+    assert len(votes) == 2 and all(sorted(s["sources"]) == ["ep-api", "oeil"] for s in votes)
+    assert not any(s["forecast"] for s in votes), "a forecast that came true is not shown twice"
+    identifiers = {(i["scheme"], i["value"]) for i in data["identifiers"]}
+    assert {
+        ("procedure", "2024/2006(REG)"),
+        ("ep_report", "A9-0163/2024"),
+        ("ep_text", "T9-0315/2024"),
+    } <= identifiers
+
+
+def test_a_page_that_lost_its_key_events_is_broken_with_a_reason(site, lexwatch) -> None:
+    site.serve(OEIL_PATH, OEIL_RSP)
+    _add(lexwatch, "--kind", "eu_oeil", "--url", site.url(OEIL_PATH), "--name", "oeil")
+    _crawl(lexwatch)
+    soup = BeautifulSoup(OEIL_RSP, "lxml")
+    soup.find("h2", string="Key events").find_parent("div", class_="oeil-spy-section").decompose()
+    site.serve(OEIL_PATH, str(soup))
+    assert _crawl(lexwatch)["oeil"]["status"] == "parse_error"
+    row = lexwatch("status", "--format", "json").json()[0]
+    assert row["health"] == "broken"
+    assert "eu_oeil" in row["health_reason"] and site.url(OEIL_PATH) in row["health_reason"]
+    assert "key events" in row["health_reason"]
+    assert lexwatch("changes", "--format", "json").json() == []
+
+
+def test_a_dutch_motion_on_the_csam_regulation_joins_the_eu_file(site, lexwatch) -> None:
+    # The EU file, built here (no capture of 2022/0155(COD) exists): key, identifiers, one event.
+    engine = get_engine(get_settings().db_url)
+    eu_file = Record(
+        kind="procedure",
+        key="EU:2022/0155(COD)",
+        title="Preventing and combating child sexual abuse",
+        stage="Awaiting Council's 1st reading position",
+        identifiers=(("com", "COM(2022) 209"), ("procedure", "2022/0155(COD)")),
+        events=(
+            Event(
+                "2022-05-11",
+                "Legislative proposal published",
+                reference="COM(2022) 209",
+                source="EC",
+            ),
+        ),
+    )
+    with session_scope(engine) as session:
+        source = Source(
+            name="oeil-csa", kind="eu_oeil", url="https://oeil.example/x", jurisdiction="EU"
+        )
+        session.add(source)
+        session.flush()
+        store_record(session, source=source, record=eu_file)
+
+    motion = (
+        FIXTURES / "nl_tweedekamer" / "motie_32317-891_Kathmann_CSAM-detectiebevel.xml"
+    ).read_bytes()
+    path = "/OData/v4/2.0/DocumentPublicatie(9bb5279f-1eb4-44b2-ab3d-68456f3b1766)/Resource"
+    site.serve(path, motion, content_type="application/xml")
+    _add(
+        lexwatch,
+        "--kind",
+        "nl_tweedekamer",
+        "--url",
+        site.url(path),
+        "--name",
+        "tk-motie",
+        "--jurisdiction",
+        "NL",
+    )
+    assert _crawl(lexwatch)["tk-motie"]["status"] == "ok"
+
+    data = lexwatch("file", "EU:2022/0155(COD)", "--format", "json").json()
+    assert [(link["key"], link["direction"]) for link in data["links"]] == [
+        ("NL:kst-32317-891", "in")
+    ]
+    national = [s for s in data["timeline"] if s["file"] == "NL:kst-32317-891"]
+    assert (
+        national and national[0]["date"] == "2024-10-09" and national[0]["sources"] == ["tk-motie"]
+    )
+    motion_file = lexwatch("file", "NL:kst-32317-891", "--format", "json").json()
+    assert [(link["key"], link["via"]) for link in motion_file["links"]] == [
+        ("EU:2022/0155(COD)", "2022/0155(COD)")
+    ]
+
+
+def test_the_default_watch_list_is_seeded_once(lexwatch, monkeypatch) -> None:
+    monkeypatch.setenv("LEXWATCH_SEED_DEFAULTS", "true")
+    get_settings.cache_clear()
+    names = {s["name"] for s in lexwatch("sources", "list", "--format", "json").json()}
+    for reference in ("2022/0155(COD)", "2020/0259(COD)", "2023/0452(COD)", "2024/0035(COD)"):
+        assert {f"eu_ep_api:{reference}", f"eu_oeil:{reference}", f"eu_eurlex:{reference}"} <= names
+    assert {
+        "uk_bills:3137",
+        "nl_tweedekamer:CSAM",
+        "de_bundestag:COM(2022) 209",
+        "us_congress:118-s-1207",
+    } <= names
+
+    assert lexwatch("sources", "remove", "uk_bills:3137").code == 0
+    dispose_engines()
+    get_settings.cache_clear()
+    again = {s["name"] for s in lexwatch("sources", "list", "--format", "json").json()}
+    assert again == names - {"uk_bills:3137"}, "a removed default stays removed after a restart"
