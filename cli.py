@@ -264,6 +264,15 @@ def status(format: FormatOpt = Format.text) -> None:
     out.print(table)
 
 
+@app.command("run")
+def run() -> None:
+    """Run the service: crawl every source on its schedule, send the weekly digests (Ctrl-C stops)."""
+    import scheduler
+
+    _engine()
+    raise typer.Exit(scheduler.run(get_settings()))
+
+
 @app.command("files")
 def files(format: FormatOpt = Format.text) -> None:
     """List the legislative files Lexwatch knows, with their stage."""

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     seed_defaults: bool = Field(
         True, description="On first start, add the default sources and watches (the CSA files)."
     )
+    resync_seconds: float = Field(
+        10.0, description="How often the scheduler looks for added, changed or removed sources."
+    )
     dip_api_key: str = Field("", description="Bundestag DIP API key (secret).")
     congress_api_key: str = Field("", description="congress.gov API key (secret).")
     timezone: str = Field("Europe/Brussels", description="Timezone of schedules and digests.")

@@ -41,6 +41,7 @@ class Fetched:
     sha256: str
     content_type: str
     new: bool
+    parsed: bool = False
 
 
 @dataclass
@@ -59,8 +60,8 @@ class Outcome:
 
     @property
     def changed(self) -> bool:
-        """True when at least one URL brought a body not seen last time."""
-        return any(f.new for f in self.fetched)
+        """True when a URL brought a body not seen last time, or one never parsed (a crash between)."""
+        return any(f.new or not f.parsed for f in self.fetched)
 
     @property
     def unchanged(self) -> int:

@@ -35,16 +35,16 @@ class StorePipeline:
         if stored is None:
             outcome.errors.append(f"{item.url} answered 304 but nothing was stored before")
             return item
-        sha256, content_type, new = stored
-        outcome.fetched.append(Fetched(item.url, item.role, sha256, content_type, new))
+        sha256, content_type, new, parsed = stored
+        outcome.fetched.append(Fetched(item.url, item.role, sha256, content_type, new, parsed))
         outcome.bytes_received += len(item.body)
         return item
 
 
-def _keep_in_memory(outcome: Any, item: Capture) -> tuple[str, str, bool] | None:
+def _keep_in_memory(outcome: Any, item: Capture) -> tuple[str, str, bool, bool] | None:
     """A dry run (`sources test`) stores nothing: the body stays with the outcome."""
     if item.status == 304:
         return None
     sha256 = hashlib.sha256(item.body).hexdigest()
     outcome.bodies[sha256] = item.body
-    return sha256, item.headers.get("content-type", ""), True
+    return sha256, item.headers.get("content-type", ""), True, False

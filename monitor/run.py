@@ -149,9 +149,10 @@ def _parse_and_store(engine: Engine, outcome: Outcome) -> tuple[str, int]:
         responses = _responses(session, outcome)
     record = normalise(SITES[outcome.plan.kind].parse(responses, outcome.plan.target.params))
     with session_scope(engine) as session:
-        return store_record(
-            session, source=session.get(Source, outcome.plan.source_id), record=record
-        )
+        source = session.get(Source, outcome.plan.source_id)
+        result = store_record(session, source=source, record=record)
+        repo.mark_parsed(session, source_id=source.id, urls=[f.url for f in outcome.fetched])
+    return result
 
 
 def _responses(session: Session | None, outcome: Outcome) -> list[Response]:

@@ -9,7 +9,7 @@ import hashlib
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
@@ -62,7 +62,10 @@ __all__ = [
     "links_of",
     "list_dossiers",
     "list_sources",
+    "mark_parsed",
+    "mark_stale",
     "plans",
+    "remove_old_bodies",
     "remove_source",
     "set_state",
     "start_runs",
@@ -149,19 +152,19 @@ def _validators(session: Session, source_id: int) -> dict[str, tuple[str, str, s
 # -- snapshots and blobs ----------------------------------------------------
 
 
-def store_capture(session: Session, *, capture: Capture) -> tuple[str, str, bool] | None:
-    """Record a capture: (sha256, content type, new?) or None for a 304 with nothing stored."""
+def store_capture(session: Session, *, capture: Capture) -> tuple[str, str, bool, bool] | None:
+    """Record a capture: (sha256, content type, new?, parsed?) or None for a 304 with nothing stored."""
     last = latest_snapshot(session, source_id=capture.source_id, url=capture.url)
     if capture.status == 304:
         if last is None:
             return None
         last.last_seen_at = capture.fetched_at
-        return last.sha256, last.content_type, False
+        return last.sha256, last.content_type, False, last.parsed
     sha256 = hashlib.sha256(capture.body).hexdigest()
     etag, modified = capture.headers.get("etag", ""), capture.headers.get("last-modified", "")
     if last is not None and last.sha256 == sha256:
         last.last_seen_at, last.etag, last.last_modified = capture.fetched_at, etag, modified
-        return sha256, last.content_type, False
+        return sha256, last.content_type, False, last.parsed
     store_blob(session, sha256=sha256, body=capture.body)
     content_type = capture.headers.get("content-type", "")
     session.add(
@@ -178,7 +181,15 @@ def store_capture(session: Session, *, capture: Capture) -> tuple[str, str, bool
             last_seen_at=capture.fetched_at,
         )
     )
-    return sha256, content_type, True
+    return sha256, content_type, True, False
+
+
+def mark_parsed(session: Session, *, source_id: int, urls: Iterable[str]) -> None:
+    """The latest snapshots of these URLs have been turned into the source's current version."""
+    for url in urls:
+        snapshot = latest_snapshot(session, source_id=source_id, url=url)
+        if snapshot is not None:
+            snapshot.parsed = True
 
 
 def latest_snapshot(session: Session, *, source_id: int, url: str) -> Snapshot | None:
@@ -275,6 +286,32 @@ def _set_health(source: Source, health: str, reason: str, now: datetime) -> None
     if source.health != health:
         source.health_since = now
     source.health, source.health_reason = health, reason
+
+
+def mark_stale(session: Session, *, now: datetime) -> list[str]:
+    """Record 'stale' on sources without a success within three intervals; their names."""
+    from monitor.health import effective_health
+
+    marked = []
+    for source in list_sources(session, enabled_only=True):
+        if source.health != "stale" and effective_health(source, now) == "stale":
+            _set_health(source, "stale", "no successful fetch within three intervals", now)
+            marked.append(source.name)
+    return marked
+
+
+def remove_old_bodies(session: Session, *, days: int) -> int:
+    """Drop snapshots older than `days` that are not the latest of their URL, then unreferenced bodies."""
+    cutoff = utcnow() - timedelta(days=days)
+    latest = select(func.max(Snapshot.id)).group_by(Snapshot.source_id, Snapshot.url)
+    session.exec(
+        delete(Snapshot).where(Snapshot.fetched_at < cutoff, col(Snapshot.id).not_in(latest))
+    )
+    orphans = select(Blob.sha256).where(col(Blob.sha256).not_in(select(Snapshot.sha256)))
+    doomed = list(session.exec(orphans))
+    if doomed:
+        session.exec(delete(Blob).where(col(Blob.sha256).in_(doomed)))
+    return len(doomed)
 
 
 def last_runs(session: Session, *, source_id: int, limit: int = 20) -> list[CrawlRun]:

@@ -1,0 +1,275 @@
+"""What runs when: the job table, and the daemon that keeps every watched source fresh.
+
+`lexwatch run` (or `python scheduler.py`) starts it. The job table, in one place:
+
+| job | when | what |
+| --- | --- | --- |
+| `source:<id>` | each enabled source's `--every` (with jitter) or `--cron` | queue the source for the next crawl pass |
+| `digest` | Mondays 07:00 in LEXWATCH_TIMEZONE, and once at start | send the digests of the last complete week not sent yet |
+| `health` | daily 06:00, and once at start | mark sources without a recent success as stale |
+| `cleanup` | daily 03:30 | remove raw bodies older than LEXWATCH_RETENTION_DAYS no version needs |
+| `resync` | every LEXWATCH_RESYNC_SECONDS | rebuild the source jobs when sources were added, changed or removed |
+
+Queued sources are crawled together in one pass (one Scrapy crawler), so
+politeness per host holds across sources. Digests are sent at most once per
+subscriber and period (a unique DigestRun), so a restart after downtime sends
+a missed digest once and never twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import Engine
+
+from config import Settings, get_settings
+from db import repo
+from db.engine import dispose_engines, get_engine, session_scope
+from db.lock import scheduler_lock
+from db.models import Source
+
+log = logging.getLogger("lexwatch.scheduler")
+JITTER_SHARE = 0.1  # of the interval, at most MAX_JITTER seconds
+MAX_JITTER = 300
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One row of the job table: an id, a trigger, and which method of the Daemon it calls."""
+
+    id: str
+    trigger: BaseTrigger
+    call: str
+    args: tuple = ()
+
+
+def source_trigger(source: Source, timezone: str) -> BaseTrigger:
+    """A source's schedule; sources of one host drift apart by jitter."""
+    if source.cron:
+        trigger = CronTrigger.from_crontab(source.cron, timezone=timezone)
+        trigger.jitter = 30
+        return trigger
+    seconds = source.every_seconds or 6 * 3600
+    jitter = min(MAX_JITTER, seconds * JITTER_SHARE)
+    start = datetime.now(UTC)
+    return IntervalTrigger(
+        seconds=seconds, jitter=jitter or None, start_date=start, timezone=timezone
+    )
+
+
+def job_table(sources: list[Source], settings: Settings) -> list[JobSpec]:
+    """Every job of the scheduler, from the sources and the settings."""
+    tz = settings.timezone
+    jobs = [
+        JobSpec(f"source:{s.id}", source_trigger(s, tz), "queue", (s.id,))
+        for s in sources
+        if s.enabled
+    ]
+    return [
+        *jobs,
+        JobSpec("digest", CronTrigger(day_of_week="mon", hour=7, timezone=tz), "send_digests"),
+        JobSpec("health", CronTrigger(hour=6, timezone=tz), "check_health"),
+        JobSpec("cleanup", CronTrigger(hour=3, minute=30, timezone=tz), "cleanup"),
+        JobSpec("resync", IntervalTrigger(seconds=settings.resync_seconds, timezone=tz), "resync"),
+    ]
+
+
+class Daemon:
+    """The running service: a scheduler on the reactor's loop and one crawl pass at a time."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine, self.settings = engine, settings
+        self.scheduler = AsyncIOScheduler(timezone=settings.timezone)
+        self.pending: set[int] = set()
+        self.wake = asyncio.Event()
+        self.signature: tuple = ()
+        self.crawling: asyncio.Task | None = None
+        self.stopping = False
+
+    async def start(self) -> None:
+        with session_scope(self.engine) as session:
+            for run in repo.interrupted_runs(session):
+                self.queue(run.source_id)  # interrupted crawls run again first
+        self.scheduler.start()
+        await self.resync()
+        for name in ("check_health", "send_digests"):
+            self.scheduler.add_job(
+                getattr(self, name), id=f"{name}-at-start", misfire_grace_time=None
+            )
+
+    def _install(self, spec: JobSpec) -> None:
+        self.scheduler.add_job(
+            getattr(self, spec.call),
+            spec.trigger,
+            args=spec.args,
+            id=spec.id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=24 * 3600,
+        )
+
+    async def resync(self) -> None:
+        """Rebuild the source jobs when the Source table changed (in this or another process)."""
+        with session_scope(self.engine) as session:
+            sources = repo.list_sources(session)
+        signature = tuple((s.id, s.enabled, s.every_seconds, s.cron, s.updated_at) for s in sources)
+        if signature == self.signature:
+            return
+        self.signature = signature
+        wanted = {spec.id: spec for spec in job_table(sources, self.settings)}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("source:") and job.id not in wanted:
+                job.remove()
+        for spec_id, spec in wanted.items():
+            if not spec.id.startswith("source:") or self.scheduler.get_job(spec_id) is None:
+                self._install(spec)
+        self._queue_new(sources)
+
+    def _queue_new(self, sources: list[Source]) -> None:
+        """A source never crawled yet is crawled now, not after its first interval."""
+        for source in sources:
+            if source.enabled and source.last_run_at is None:
+                self.queue(source.id)
+
+    def queue(self, source_id: int) -> None:
+        """Ask for a crawl of one source in the next pass."""
+        self.pending.add(source_id)
+        self.wake.set()
+
+    async def crawl_loop(self) -> None:
+        """Run one crawl pass at a time over whatever is queued."""
+        while not self.stopping:
+            await self.wake.wait()
+            self.wake.clear()
+            await asyncio.sleep(0.2)  # gather sources that fire together into one pass
+            batch, self.pending = self.pending, set()
+            if batch:
+                self.crawling = asyncio.ensure_future(self._crawl(batch))
+                await asyncio.gather(self.crawling, return_exceptions=True)
+                self.crawling = None
+
+    async def _crawl(self, source_ids: set[int]) -> None:
+        from monitor.run import crawl_pass
+
+        with session_scope(self.engine) as session:
+            sources = [s for s in repo.list_sources(session) if s.id in source_ids and s.enabled]
+        try:
+            await crawl_pass(self.engine, self.settings, sources)  # it logs one line per source
+        except Exception:
+            log.exception("a crawl pass failed; the next pass goes on")
+
+    async def send_digests(self) -> None:
+        """Send the digests of the last complete period that were not sent yet."""
+        try:
+            from digests.send import send_due
+        except ImportError:
+            return
+        try:
+            results = await asyncio.to_thread(
+                send_due, self.engine, self.settings, datetime.now(UTC)
+            )
+            log.info("digests: %s", _count(results))
+        except Exception:
+            log.exception("sending digests failed; they are retried at the next run")
+
+    async def check_health(self) -> None:
+        """Mark sources without a recent success as stale."""
+        with session_scope(self.engine) as session:
+            for name in repo.mark_stale(session, now=datetime.now(UTC)):
+                log.warning("%s: stale, no successful fetch within three intervals", name)
+
+    async def cleanup(self) -> None:
+        """Remove raw bodies past the retention period that no recent snapshot needs."""
+        with session_scope(self.engine) as session:
+            removed = repo.remove_old_bodies(session, days=self.settings.retention_days)
+        log.info("cleanup: %d raw bodies removed", removed)
+
+    async def stop(self) -> None:
+        """Stop scheduling, cancel the running crawl, and return."""
+        self.stopping = True
+        self.wake.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if self.crawling is not None:
+            self.crawling.cancel()
+            await asyncio.gather(self.crawling, return_exceptions=True)
+
+
+def _count(results: Any) -> str:
+    return f"{len(results)} handled" if isinstance(results, list) else str(results)
+
+
+def run(settings: Settings | None = None) -> int:
+    """Start the service in this process until SIGINT or SIGTERM; exit status 0 on a clean stop."""
+    settings = settings or get_settings()
+    configure_logging()
+    engine = get_engine(settings.db_url)
+    from db.seed import seed_once
+
+    seed_once(engine, settings)
+    with scheduler_lock(engine):
+        _serve(engine, settings)
+    dispose_engines()
+    log.info("stopped")
+    return 0
+
+
+def configure_logging() -> None:
+    """Lexwatch's own lines at INFO (one per crawl); the libraries' only when they warn."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
+    )
+    for noisy in ("scrapy", "apscheduler", "twisted", "py.warnings", "filelock"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _serve(engine: Engine, settings: Settings) -> None:
+    from crawlers import reactor as reactor_host
+
+    loop = reactor_host.install()
+    from twisted.internet import reactor
+
+    daemon = Daemon(engine, settings)
+
+    async def main() -> None:
+        await daemon.start()
+        log.info("scheduler started")
+        await daemon.crawl_loop()
+
+    tasks: set[asyncio.Future] = set()  # strong references: the loop keeps only weak ones
+
+    def spawn(coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    def shutdown(*_args: Any) -> None:
+        log.info("stopping…")
+        spawn(_stop(daemon, reactor))
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, shutdown)
+    reactor.callWhenRunning(lambda: spawn(main()))
+    reactor.run(installSignalHandlers=False)
+
+
+async def _stop(daemon: Daemon, reactor: Any) -> None:
+    try:
+        await asyncio.wait_for(daemon.stop(), timeout=8)
+    finally:
+        reactor.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(run())
