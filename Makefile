@@ -28,3 +28,6 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache *.egg-info
+
+bench-soak: $(STAMP)
+	$(BIN)/python -m bench.soak

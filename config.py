@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     resync_seconds: float = Field(
         10.0, description="How often the scheduler looks for added, changed or removed sources."
     )
+    replay_url: str = Field(
+        "",
+        description="Answer every request from this local replay server (the demo, tests); empty: the real sites.",
+    )
     dip_api_key: str = Field("", description="Bundestag DIP API key (secret).")
     congress_api_key: str = Field("", description="congress.gov API key (secret).")
     timezone: str = Field("Europe/Brussels", description="Timezone of schedules and digests.")

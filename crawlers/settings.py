@@ -9,7 +9,7 @@ from config import Settings
 
 def scrapy_settings(settings: Settings) -> dict[str, Any]:
     """The Scrapy settings of every crawl."""
-    return {
+    return _replay(settings) | {
         "USER_AGENT": settings.user_agent,
         "ROBOTSTXT_OBEY": settings.obey_robots,
         "AUTOTHROTTLE_ENABLED": settings.autothrottle,
@@ -31,5 +31,14 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawlers.middlewares.BackoffRetryMiddleware": 550,
+            # First in line, so robots.txt, retries and redirects all go to the replay server.
+            **({"crawlers.replay.ReplayMiddleware": 50} if settings.replay_url else {}),
         },
     }
+
+
+def _replay(settings: Settings) -> dict[str, Any]:
+    """With LEXWATCH_REPLAY_URL, every request is answered by the local replay server."""
+    if not settings.replay_url:
+        return {}
+    return {"LEXWATCH_REPLAY_URL": settings.replay_url}

@@ -68,7 +68,13 @@ class WatchSpider(scrapy.Spider):
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        meta = {"source_id": plan.source_id, "role": request.role, "handle_httpstatus_list": [304]}
+        # The URL as the site module wrote it names the snapshot: Scrapy may re-encode what it sends.
+        meta = {
+            "source_id": plan.source_id,
+            "role": request.role,
+            "handle_httpstatus_list": [304],
+            "wanted": request.url,
+        }
         return scrapy.Request(
             request.url,
             headers=headers,
@@ -83,7 +89,7 @@ class WatchSpider(scrapy.Spider):
         headers = _headers(response)
         yield Capture(
             source_id=outcome.plan.source_id,
-            url=response.url,
+            url=response.meta["wanted"],
             role=response.meta["role"],
             status=response.status,
             headers=headers,
@@ -97,7 +103,7 @@ class WatchSpider(scrapy.Spider):
         body = response.body if response.status != 304 else self._previous_body(outcome, response)
         if follow is None or not body:
             return
-        seen = Response(response.url, body, 200, headers, response.meta["role"])
+        seen = Response(response.meta["wanted"], body, 200, headers, response.meta["role"])
         try:
             wanted = follow(seen, outcome.plan.target)
         except SourceError:
@@ -105,13 +111,16 @@ class WatchSpider(scrapy.Spider):
         yield from self._schedule(outcome, wanted)
 
     def _previous_body(self, outcome: Outcome, response: ScrapyResponse) -> bytes | None:
-        _etag, _modified, sha256 = outcome.plan.validators.get(response.url, ("", "", ""))
+        _etag, _modified, sha256 = outcome.plan.validators.get(
+            response.meta["wanted"], ("", "", "")
+        )
         return self.body_of(sha256) if sha256 else None
 
     def failed(self, failure: Failure) -> None:
         request = failure.request
         outcome = self.outcomes[request.meta["source_id"]]
-        outcome.errors.append(describe_failure(failure, request.url, self.settings))
+        url = request.meta.get("wanted", request.url)
+        outcome.errors.append(describe_failure(failure, url, self.settings))
 
 
 def describe_failure(failure: Failure, url: str, settings: Any) -> str:

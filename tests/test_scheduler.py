@@ -139,14 +139,17 @@ def test_a_second_scheduler_on_the_same_database_is_refused(site, lexwatch, serv
 
 
 def test_sigkill_mid_crawl_loses_nothing_and_the_source_runs_again(
-    site, lexwatch, services
+    site, lexwatch, services, monkeypatch
 ) -> None:
+    monkeypatch.setenv(
+        "LEXWATCH_DOWNLOAD_TIMEOUT", "10"
+    )  # the kill, not a timeout, must end the crawl
     site.serve("/slow.html", PAGE.format(status="one"))
     _add(lexwatch, site, "slow", "2s")
     service = services()
     wait_for(lambda: _count(Version, "slow") == 1, what="the first version")
 
-    site.serve("/slow.html", PAGE.format(status="two"), delay=0.9)
+    site.serve("/slow.html", PAGE.format(status="two"), delay=2.5)
     wait_for(lambda: any(r.status == "running" for r in _runs("slow")), what="a crawl in progress")
     service.stop(signal.SIGKILL)
 
