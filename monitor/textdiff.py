@@ -32,7 +32,20 @@ def block_changes(old: str, new: str) -> list[BlockChange]:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
             changes += _hunk(old_lines, new_lines, (i1, i2), (j1, j2))
-    return changes
+    return _moves(changes)
+
+
+def _moves(changes: list[BlockChange]) -> list[BlockChange]:
+    """A block removed in one place and added unchanged in another was moved, not rewritten."""
+    removed = [c.old for c in changes if c.op == "removed"]
+    out = []
+    for change in changes:
+        if change.op == "added" and change.new in removed:
+            removed.remove(change.new)
+            out.append(BlockChange("moved", change.heading, change.new, change.new))
+        elif change.op != "removed" or change.old in removed:
+            out.append(change)
+    return out
 
 
 def _hunk(old: list[str], new: list[str], olds: tuple, news: tuple) -> list[BlockChange]:
@@ -58,7 +71,10 @@ def _pair(before: str | None, after: str | None, h_old: str, h_new: str) -> list
 
 
 def _similar(a: str, b: str) -> bool:
-    return SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio() >= SIMILAR
+    words = re.compile(r"\w+")  # punctuation stuck to a word does not make it another word
+    return (
+        SequenceMatcher(None, words.findall(a), words.findall(b), autojunk=False).ratio() >= SIMILAR
+    )
 
 
 def _heading(lines: list[str], position: int) -> str:
@@ -98,7 +114,7 @@ def _noun(change: BlockChange) -> str:
 
 
 def render(changes: list[BlockChange]) -> str:
-    """A readable diff: '+ added', '- removed', '~ changed with [-old-]{+new+}'."""
+    """A readable diff: '+ added', '- removed', '> moved here', '~ changed with [-old-]{+new+}'."""
     lines: list[str] = []
     heading = None
     for change in changes:
@@ -110,6 +126,8 @@ def render(changes: list[BlockChange]) -> str:
 
 
 def _line(change: BlockChange) -> str:
+    if change.op == "moved":
+        return f"> {change.new}"
     if change.op == "added":
         return f"+ {change.new}"
     if change.op == "removed":
