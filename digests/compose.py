@@ -1,0 +1,272 @@
+"""Compose one digest: DigestInput in, DigestEmail (subject, text, HTML, headers) out. Pure.
+
+Files are ordered by their most significant change, and within a file the most
+significant change comes first (then in the order they were seen). The same step
+reported by two sources is shown once, with both sources. New documents are
+listed under the file rather than as lines of their own. A text change shows a
+short diff. Then come the forecasts of the next weeks, then the sources that
+could not be checked, so that silence never reads as "nothing happened".
+
+Two Jinja2 environments: the HTML one escapes every value, the text one must
+not (it would turn "&" into "&amp;" in a plain-text mail). Values are rendered,
+never compiled, so scraped "{{ … }}" stays text. What is the same for every
+reader of the same changes (templates body.*) is rendered once and kept
+(`body_of`); only the greeting and the unsubscribe link differ per reader.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from digests.model import ChangeView, DigestEmail, DigestInput, EventView, FileRef, Trouble
+from monitor.classify import SIGNIFICANCE
+from web.links import change_url, file_url, unsubscribe_url
+
+UPCOMING_WEEKS = 4
+MAX_ENTRIES = 12  # per file; the rest is on the file's page
+DIFF_LINES = 6
+DIFF_WIDTH = 160
+DIFF_KINDS = ("text_amended", "fields_changed", "title_changed", "item_updated")
+DOCUMENT_PREFIX = "New document: "
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # every line break str.splitlines knows
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing that happened to a file, with every source that reported it."""
+
+    significance: str
+    summary: str
+    diff: tuple[str, ...]
+    sources: tuple[tuple[str, str], ...]
+    url: str
+    when: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """One file of the digest: what happened to it, its new documents, its page."""
+
+    file: FileRef
+    url: str
+    significance: str
+    entries: tuple[Entry, ...]
+    documents: tuple[tuple[str, str], ...]
+    more: int
+
+
+@dataclass(frozen=True)
+class Body:
+    """The part of a digest that is the same for every reader of the same changes."""
+
+    text: str
+    html: str
+    subject_tail: str
+
+
+def compose(data: DigestInput, *, now: datetime) -> DigestEmail:
+    """The digest for one subscriber and period."""
+    zone = ZoneInfo(data.timezone)
+    local_today = now.astimezone(zone).date()
+    body = body_of(data.changes, data.upcoming, data.troubles, data.base_url, zone, local_today)
+    subject = f"Lexwatch digest, week of {_date(data.start.astimezone(zone))}: {body.subject_tail}"
+    view = {
+        "data": data,
+        "subject": subject,
+        "period": _period(data.start, data.end, zone),
+        "unsubscribe": unsubscribe_url(data.base_url, data.reader.token),
+    }
+    return DigestEmail(
+        subject=subject,
+        text=_TEXT.get_template("digest.txt").render(view, body=body.text),
+        html=_HTML.get_template("digest.html").render(view, body=Markup(body.html)),
+        headers=headers(view["unsubscribe"]),
+    )
+
+
+@lru_cache(maxsize=32)
+def body_of(
+    changes: tuple[ChangeView, ...],
+    upcoming_events: tuple[EventView, ...],
+    troubles: tuple[Trouble, ...],
+    base_url: str,
+    zone: ZoneInfo,
+    today: date,
+) -> Body:
+    """What changed, what is coming, what could not be checked: rendered once for every
+    subscriber who follows the same changes (a pure function, so its result is kept)."""
+    found = sections(changes, base_url, zone)
+    view = {
+        "sections": found,
+        "upcoming": upcoming(upcoming_events, today),
+        "troubles": [(t, _day(t.since, zone) if t.since else "") for t in troubles],
+    }
+    text = _TEXT.get_template("body.txt").render(view)
+    html = _HTML.get_template("body.html").render(view)  # escaped here, so Markup later is safe
+    return Body(text, html, subject_tail(found))
+
+
+def headers(unsubscribe: str) -> tuple[tuple[str, str], ...]:
+    """One-click unsubscribe (RFC 8058) and a mark that no one should auto-reply."""
+    return (
+        ("List-Unsubscribe", f"<{unsubscribe}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        ("Auto-Submitted", "auto-generated"),
+    )
+
+
+def subject_tail(found: Sequence[Section]) -> str:
+    """Counts, never scraped text: a subject is a header."""
+    if not found:
+        return "nothing new"
+    changes = sum(len(s.entries) + s.more + len(s.documents) for s in found)
+    major = sum(1 for s in found for e in s.entries if e.significance == "major")
+    files = f"{len(found)} file" + ("s" if len(found) > 1 else "")
+    noun = "change" if changes == 1 else "changes"
+    return f"{changes} {noun} in {files}" + (f" ({major} major)" if major else "")
+
+
+def rank(significance: str) -> int:
+    """Higher for more significant; unknown values rank lowest."""
+    return SIGNIFICANCE.index(significance) if significance in SIGNIFICANCE else -1
+
+
+def sections(changes: Sequence[ChangeView], base_url: str, zone: ZoneInfo) -> list[Section]:
+    """The changes grouped by file, files ordered by their most significant change."""
+    by_file: dict[str, list[ChangeView]] = {}
+    for change in changes:
+        by_file.setdefault(change.file.key, []).append(change)
+    built = [_section(group, base_url, zone) for group in by_file.values()]
+    return sorted(built, key=_section_order)
+
+
+def _section_order(section: Section) -> tuple:
+    majors = sum(1 for e in section.entries if e.significance == "major")
+    count = len(section.entries) + len(section.documents)
+    return (-rank(section.significance), -majors, -count, section.file.title.casefold())
+
+
+def _section(group: list[ChangeView], base_url: str, zone: ZoneInfo) -> Section:
+    ordered = sorted(group, key=lambda c: (-rank(c.significance), c.detected_at, c.id))
+    documents = [c for c in ordered if c.kind == "document_added"]
+    entries = _merge([c for c in ordered if c.kind != "document_added"], base_url, zone)
+    return Section(
+        file=ordered[0].file,
+        url=file_url(base_url, ordered[0].file.key),
+        significance=ordered[0].significance,
+        entries=tuple(entries[:MAX_ENTRIES]),
+        documents=tuple(_documents(documents)),
+        more=max(0, len(entries) - MAX_ENTRIES),
+    )
+
+
+def _merge(changes: list[ChangeView], base_url: str, zone: ZoneInfo) -> list[Entry]:
+    # One step reported by OEIL and the EP API is one line with two sources.
+    merged: dict[tuple[str, str], Entry] = {}
+    for c in changes:
+        key = (c.significance, " ".join(c.summary.casefold().split()))
+        if key in merged:
+            old = merged[key]
+            if (c.source, c.source_url) not in old.sources:
+                merged[key] = _with_source(old, c)
+            continue
+        merged[key] = _entry(c, base_url, zone)
+    return list(merged.values())
+
+
+def _entry(change: ChangeView, base_url: str, zone: ZoneInfo) -> Entry:
+    return Entry(
+        significance=change.significance,
+        summary=one_line(change.summary),
+        diff=short_diff(change.diff) if change.kind in DIFF_KINDS else (),
+        sources=((change.source, change.source_url),),
+        url=change_url(base_url, change.file.key, change.id),
+        when=_day(change.detected_at, zone),
+    )
+
+
+def _with_source(entry: Entry, change: ChangeView) -> Entry:
+    sources = (*entry.sources, (change.source, change.source_url))
+    return Entry(entry.significance, entry.summary, entry.diff, sources, entry.url, entry.when)
+
+
+def _documents(changes: list[ChangeView]) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for change in changes:
+        label = one_line(change.summary.removeprefix(DOCUMENT_PREFIX))
+        seen.setdefault(label.casefold(), (label, _diff_link(change.diff)))
+    return list(seen.values())
+
+
+def _diff_link(diff: str) -> str:
+    # A document's diff is "+ <label>" then, indented, its address.
+    for line in diff.splitlines()[1:]:
+        if line.strip().startswith(("https://", "http://")):
+            return line.strip()
+    return ""
+
+
+def one_line(text: str) -> str:
+    """Scraped text on one line: CR, LF and other control characters become spaces."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def web(url: str) -> str:
+    """The URL if it is a web address, else nothing: a scraped "javascript:" is never a link."""
+    return url if url.startswith(("https://", "http://")) else ""
+
+
+def short_diff(diff: str) -> tuple[str, ...]:
+    """At most DIFF_LINES lines of DIFF_WIDTH characters, and a line saying what was cut."""
+    lines = [one_line(line) for line in diff.splitlines() if line.strip()]
+    shown = [line if len(line) <= DIFF_WIDTH else line[: DIFF_WIDTH - 1] + "…" for line in lines]
+    if len(shown) > DIFF_LINES:
+        hidden = len(shown) - DIFF_LINES
+        return (*shown[:DIFF_LINES], f"… {hidden} more line{'s' if hidden > 1 else ''}")
+    return tuple(shown)
+
+
+def upcoming(events: Sequence[EventView], today: date) -> list[EventView]:
+    """Forecasts dated from today to UPCOMING_WEEKS ahead, soonest first."""
+    first, last = today.isoformat(), (today + timedelta(weeks=UPCOMING_WEEKS)).isoformat()
+    return sorted((e for e in events if first <= e.date <= last), key=lambda e: e.date)
+
+
+def _period(start: datetime, end: datetime, zone: ZoneInfo) -> str:
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    return f"{_day(first, zone)} {first:%H:%M} to {_day(last, zone)} {last:%H:%M} ({zone.key})"
+
+
+def _day(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%a} {_date(local)}"
+
+
+def _date(local: datetime) -> str:
+    return f"{local.day} {local:%b %Y}"
+
+
+def _environment(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=PackageLoader("digests", "templates"),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["one_line"] = one_line
+    env.filters["web"] = web
+    return env
+
+
+_HTML = _environment(autoescape=True)
+_TEXT = _environment(autoescape=False)

@@ -1,0 +1,92 @@
+"""The plain data a digest is made of: what compose takes and what it returns.
+
+Everything here is frozen and holds no database rows, so composing a digest is
+a pure function that tests (and the web app's preview) can call with any data.
+Text in these objects came from scraped pages: it is untrusted until the
+templates escape it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A legislative file as a digest names it."""
+
+    key: str
+    title: str
+    stage: str = ""
+    jurisdiction: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """One change as a digest shows it."""
+
+    id: int
+    file: FileRef
+    kind: str
+    significance: str
+    summary: str
+    diff: str
+    detected_at: datetime
+    source: str
+    source_url: str = ""
+
+
+@dataclass(frozen=True)
+class EventView:
+    """A forecast step of a file (an indicative plenary date, a scheduled vote)."""
+
+    file: FileRef
+    date: str
+    title: str
+    source: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """A source Lexwatch could not check: since when, and why."""
+
+    source: str
+    health: str
+    since: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who a digest is for."""
+
+    email: str
+    name: str
+    token: str
+
+
+@dataclass(frozen=True)
+class DigestInput:
+    """Everything one digest says: the period [start, end) in UTC and what happened in it."""
+
+    reader: Reader
+    start: datetime
+    end: datetime
+    changes: tuple[ChangeView, ...]
+    upcoming: tuple[EventView, ...]
+    troubles: tuple[Trouble, ...]
+    watches: tuple[str, ...]
+    base_url: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class DigestEmail:
+    """A composed digest: subject, plain text, HTML and the extra headers it needs."""
+
+    subject: str
+    text: str
+    html: str
+    headers: tuple[tuple[str, str], ...]

@@ -1,0 +1,284 @@
+"""Which changes, forecasts and troubles each subscriber is told about. Pure.
+
+A change is relevant to a watch when its file (or a file it cites) is one the
+watch names, or when the watch's terms occur in the file's title, the change's
+summary or what the source says now; then the watch's jurisdictions and
+minimum significance apply. A new item of a feed or a list is judged on the
+item alone: the rest of the feed is about other things.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from crawlers.sites.base import Item, Record, record_from_json
+from db.models import Change, Dossier, Event, Source, Version, Watch
+from digests import relevance
+from digests.model import ChangeView, DigestInput, EventView, FileRef, Reader, Trouble
+from monitor.classify import at_least
+from monitor.identifiers import find_identifiers
+from monitor.link import fallback_key
+
+ITEM_KINDS = ("item_published", "item_updated")
+TROUBLED = ("failing", "broken", "stale", "skipped")
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """A file with what identifies it: its key, title, identifiers and the files it cites."""
+
+    dossier: Dossier
+    identifiers: frozenset[tuple[str, str]]
+    cited: tuple[FileFacts, ...] = ()
+
+    def keys(self) -> set[str]:
+        """Its key and the keys of the files it cites."""
+        return {self.dossier.key} | {c.dossier.key for c in self.cited}
+
+    def all_identifiers(self) -> set[tuple[str, str]]:
+        """Its identifiers (and those its key spells) and those of the files it cites."""
+        own = set(self.identifiers) | find_identifiers(self.dossier.key)
+        return own.union(*(c.all_identifiers() for c in self.cited))
+
+    def titles(self) -> str:
+        """Its title and the titles of the files it cites."""
+        return "\n".join([self.dossier.title, *(c.dossier.title for c in self.cited)])
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A change as a digest would show it, and what relevance matches it on."""
+
+    view: ChangeView
+    subject: relevance.Subject
+
+
+def file_ref(dossier: Dossier | None, source: Source) -> FileRef:
+    """The file a change belongs to; a change without one is its source's own file."""
+    if dossier is None:
+        return FileRef(fallback_key(source.name), source.name, "", source.jurisdiction)
+    return dossier_ref(dossier)
+
+
+def dossier_ref(dossier: Dossier) -> FileRef:
+    """A stored file as a digest names it."""
+    return FileRef(dossier.key, dossier.title or dossier.key, dossier.stage, dossier.jurisdiction)
+
+
+def candidate(
+    change: Change, source: Source, version: Version, facts: FileFacts | None
+) -> Candidate:
+    """A change ready to be matched and shown."""
+    record = record_from_json(version.record)
+    item = _item_of(change, record) if change.kind in ITEM_KINDS else None
+    ref = file_ref(facts.dossier if facts else None, source)
+    view = ChangeView(
+        id=change.id,
+        file=ref,
+        kind=change.kind,
+        significance=change.significance,
+        summary=change.summary,
+        diff=change.diff,
+        detected_at=change.detected_at,
+        source=source.name,
+        source_url=_link(item, record.url, source.url),
+    )
+    return Candidate(view, _subject(change, record, item, facts, ref.jurisdiction))
+
+
+def _subject(
+    change: Change, record: Record, item: Item | None, facts: FileFacts | None, home: str
+) -> relevance.Subject:
+    if change.kind in ITEM_KINDS:
+        text = "\n".join([change.summary, item.title, item.summary] if item else [change.summary])
+        owned = facts is not None and bool(record.key)
+        return _build(facts if owned else None, text, home)
+    text = "\n".join(
+        [facts.titles() if facts else "", change.summary, relevance.record_text(record)]
+    )
+    return _build(facts, text, home)
+
+
+def _build(facts: FileFacts | None, text: str, home: str) -> relevance.Subject:
+    if facts is None:
+        return relevance.subject(text=text, jurisdiction=home)
+    return relevance.subject(
+        keys=facts.keys(), identifiers=facts.all_identifiers(), text=text, jurisdiction=home
+    )
+
+
+def _item_of(change: Change, record: Record) -> Item | None:
+    # Item summaries quote the title ("New item: '<title>'"): that names the item.
+    return next((i for i in record.items if i.title and f"'{i.title}'" in change.summary), None)
+
+
+def _link(item: Item | None, record_url: str, source_url: str) -> str:
+    # Only web links go into a digest: a scraped "javascript:" URL must never become one.
+    for url in (item.link if item else "", record_url, source_url):
+        if url.startswith(("https://", "http://")):
+            return url
+    return ""
+
+
+def file_subject(facts: FileFacts) -> relevance.Subject:
+    """A file alone as a Subject: for its forecasts, which have no change to judge."""
+    return _build(facts, facts.titles(), facts.dossier.jurisdiction)
+
+
+def compiled(watch: Watch) -> relevance.Matcher:
+    """A watch ready to match."""
+    return relevance.compile_watch(watch.terms, watch.references, watch.jurisdictions)
+
+
+def matched(
+    candidates: Sequence[Candidate], watch: Watch, check: relevance.Matcher
+) -> frozenset[int]:
+    """The ids of the changes relevant to a watch."""
+    return frozenset(
+        c.view.id
+        for c in candidates
+        if at_least(c.view.significance, watch.min_significance)
+        and relevance.matches(check, c.subject)
+    )
+
+
+def for_reader(
+    candidates: Sequence[Candidate],
+    by_watch: Mapping[int, frozenset[int]],
+    watch_ids: Iterable[int],
+    start: datetime,
+    end: datetime,
+) -> tuple[ChangeView, ...]:
+    """The changes of [start, end) relevant to any of a subscriber's watches, each once."""
+    wanted = frozenset().union(*(by_watch.get(w, frozenset()) for w in watch_ids))
+    return tuple(
+        c.view for c in candidates if c.view.id in wanted and start <= c.view.detected_at < end
+    )
+
+
+def upcoming_for(
+    events: Sequence[tuple[EventView, relevance.Subject]], checks: Sequence[relevance.Matcher]
+) -> tuple[EventView, ...]:
+    """The forecasts of files relevant to any of the watches, each step once."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for event, found in events:
+        key = (event.file.key, event.date, relevance.fold(event.title))
+        if key not in seen and any(relevance.matches(c, found) for c in checks):
+            seen.add(key)
+            out.append(event)
+    return tuple(out)
+
+
+def troubles_for(
+    troubles: Sequence[tuple[Trouble, str]], watches: Sequence[Watch]
+) -> tuple[Trouble, ...]:
+    """Unhealthy sources a subscriber should hear of: all, unless every watch names jurisdictions."""
+    if not watches or any(not w.jurisdictions for w in watches):
+        return tuple(t for t, _ in troubles)
+    wanted = {j.upper() for w in watches for j in w.jurisdictions}
+    return tuple(t for t, where in troubles if not where or where.upper() in wanted)
+
+
+def trouble_of(source: Source, health: str) -> Trouble | None:
+    """A source's trouble when its health (as of now) means it could not be checked."""
+    if health not in TROUBLED:
+        return None
+    reason = source.health_reason or {
+        "stale": "no successful check for three of its intervals",
+        "skipped": "skipped",
+    }.get(health, health)
+    return Trouble(source.name, health, source.last_success_at or source.created_at, reason)
+
+
+def file_facts(
+    dossiers: Mapping[int, Dossier],
+    identifiers: Mapping[int, set[tuple[str, str]]],
+    cited: Mapping[int, Sequence[Dossier]],
+) -> dict[int, FileFacts]:
+    """Dossier id -> FileFacts with the files each cites (one level: not their citations)."""
+
+    def alone(dossier: Dossier) -> FileFacts:
+        return FileFacts(dossier, frozenset(identifiers.get(dossier.id, ())))
+
+    return {
+        i: FileFacts(d, frozenset(identifiers.get(i, ())), tuple(map(alone, cited.get(i, ()))))
+        for i, d in dossiers.items()
+    }
+
+
+@dataclass(frozen=True)
+class Material:
+    """What one run of digests reads, matched once for every watch."""
+
+    candidates: tuple[Candidate, ...]
+    by_watch: Mapping[int, frozenset[int]]
+    watches: Mapping[int, Watch]
+    matchers: Mapping[int, relevance.Matcher]
+    subscriptions: Mapping[int, Sequence[int]]
+    forecasts: tuple[tuple[EventView, relevance.Subject], ...]
+    troubles: tuple[tuple[Trouble, str], ...]
+
+
+def material(
+    *,
+    changes: Sequence[tuple[Change, Source, Dossier | None, Version]],
+    facts: Mapping[int, FileFacts],
+    watches: Sequence[Watch],
+    subscriptions: Mapping[int, Sequence[int]],
+    forecasts: Sequence[tuple[Event, Dossier, str]],
+    troubles: Sequence[tuple[Source, str]],
+) -> Material:
+    """Candidates, per-watch matches, forecasts and troubles from the rows the repo gives."""
+    found = tuple(
+        candidate(c, s, v, facts.get(c.dossier_id) if c.dossier_id else None)
+        for c, s, _d, v in changes
+    )
+    checks = {w.id: compiled(w) for w in watches}
+    return Material(
+        candidates=found,
+        by_watch={w.id: matched(found, w, checks[w.id]) for w in watches},
+        watches={w.id: w for w in watches},
+        matchers=checks,
+        subscriptions=subscriptions,
+        forecasts=tuple(_forecast(e, d, name, facts) for e, d, name in forecasts),
+        troubles=tuple(
+            (t, s.jurisdiction) for s, health in troubles if (t := trouble_of(s, health))
+        ),
+    )
+
+
+def _forecast(
+    event: Event, dossier: Dossier, source_name: str, facts: Mapping[int, FileFacts]
+) -> tuple[EventView, relevance.Subject]:
+    view = EventView(dossier_ref(dossier), event.date or "", event.title, source_name, event.url)
+    about = facts.get(dossier.id) or FileFacts(dossier, frozenset())
+    return view, file_subject(about)
+
+
+def digest_input(
+    found: Material,
+    *,
+    subscriber_id: int,
+    reader: Reader,
+    since: datetime,
+    end: datetime,
+    base_url: str,
+    timezone: str,
+) -> DigestInput:
+    """Everything one subscriber's digest says, for the changes of [since, end)."""
+    ids = found.subscriptions.get(subscriber_id, ())
+    watches = sorted((found.watches[i] for i in ids if i in found.watches), key=lambda w: w.name)
+    return DigestInput(
+        reader=reader,
+        start=since,
+        end=end,
+        changes=for_reader(found.candidates, found.by_watch, ids, since, end),
+        upcoming=upcoming_for(found.forecasts, [found.matchers[w.id] for w in watches]),
+        troubles=troubles_for(found.troubles, watches),
+        watches=tuple(w.name for w in watches),
+        base_url=base_url,
+        timezone=timezone,
+    )

@@ -1,0 +1,337 @@
+"""Send the week's digests: one per subscriber and period, ever; retried, never twice.
+
+The period is the last complete week, Monday 07:00 to Monday 07:00 in
+LEXWATCH_TIMEZONE. For each active subscriber, `send_due` first claims the
+period's DigestRun (its row is committed before anything is sent), then
+composes, delivers with retries, and records how it ended:
+
+- `sent`; `bounced` (the server refused the address with a 5xx; the subscriber
+  is marked and no longer sent to); `failed` (after the last try, with the
+  error; the next run for the same period tries again);
+- a run still `pending` means a process stopped while sending it: it may have
+  gone out, so it is never sent again on its own (at most once, not twice).
+
+When the server cannot be reached at all, the remaining subscribers are left
+unclaimed for the next run, and their next digest starts where their last sent
+one ended (up to CATCH_UP back), so a week the server was down is not lost.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
+from email.message import EmailMessage
+from email.utils import parseaddr
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from config import Settings
+from db import repo
+from db.engine import session_scope
+from db.models import Subscriber
+from digests import compose as composer
+from digests import message as messages
+from digests import select
+from digests.model import DigestEmail, DigestInput, Reader
+from digests.transport import Transport, classify, open_transport
+from errors import LexwatchError, NotFound
+from monitor.health import effective_health
+
+SEND_AT = clock(7, 0)  # Monday 07:00, local time
+CATCH_UP = timedelta(weeks=8)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How hard to try: waits (seconds) before each retry, and the SMTP timeout."""
+
+    delays: tuple[float, ...] = (2.0, 10.0, 60.0)
+    timeout: float = 30.0
+
+
+DELIVERY = Delivery()
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """How one subscriber's digest ended in this run."""
+
+    email: str
+    status: str
+    changes: int = 0
+    attempts: int = 0
+    error: str = ""
+    message_id: str = ""
+
+    def line(self) -> str:
+        """One line for the log and the CLI."""
+        text = f"{self.email}: {self.status}"
+        if self.status in ("sent", "failed", "bounced"):
+            text += f", {self.changes} changes, {self.attempts} attempt(s)"
+        return text + (f" ({self.error})" if self.error else "")
+
+
+def period_for(now: datetime, tz: str | ZoneInfo) -> tuple[datetime, datetime]:
+    """The last complete week before `now`: [previous Monday 07:00, this Monday 07:00) in UTC."""
+    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+    local = now.astimezone(zone)
+    monday = local.date() - timedelta(days=local.weekday())
+    end = datetime.combine(monday, SEND_AT, tzinfo=zone)
+    if local < end:
+        end = datetime.combine(monday - timedelta(weeks=1), SEND_AT, tzinfo=zone)
+    start = datetime.combine(end.date() - timedelta(weeks=1), SEND_AT, tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+@dataclass
+class _Run:
+    """What one call of send_due works with."""
+
+    engine: Engine
+    settings: Settings
+    now: datetime
+    start: datetime
+    end: datetime
+    delivery: Delivery
+    sleep: Callable[[float], None]
+
+
+def send_due(
+    engine: Engine,
+    settings: Settings,
+    now: datetime,
+    *,
+    delivery: Delivery | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[SendResult]:
+    """Send the digests of the last complete period that are not sent yet; one result each."""
+    start, end = period_for(now, settings.timezone)
+    run = _Run(engine, settings, now, start, end, delivery or DELIVERY, sleep)
+    with session_scope(engine) as session:
+        due = _due(session, start)
+        if not due:
+            return []
+        material = _gather(session, run, min(d.since for d in due))
+    opened = open_transport(settings.smtp_url, settings.outbox, timeout=run.delivery.timeout)
+    with opened as transport:
+        return _send_all(run, material, transport, due)
+
+
+@dataclass(frozen=True)
+class _Due:
+    """A subscriber whose digest for the period is not sent yet, and where it starts."""
+
+    subscriber_id: int
+    reader: Reader
+    since: datetime
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """How delivering one message ended; `down`: no server could be reached."""
+
+    status: str
+    attempts: int = 0
+    error: str = ""
+    down: bool = False
+
+
+def _due(session: Session, start: datetime) -> list[_Due]:
+    taken = repo.period_runs(session, start=start)
+    last, following = repo.last_sent_ends(session), repo.subscriptions(session)
+    return [
+        _Due(s.id, _reader(session, s), _since(last.get(s.id), start))
+        for s in repo.list_subscribers(session, active_only=True)
+        if s.id in following  # someone who follows nothing gets no mail
+        and taken.get(s.id, "failed") == "failed"  # none yet, or one to try again
+    ]
+
+
+def _since(last_end: datetime | None, start: datetime) -> datetime:
+    # A week the digest could not go out is told in the next one (a bounded catch-up).
+    if last_end is not None and start - CATCH_UP <= last_end < start:
+        return last_end
+    return start
+
+
+def _reader(session: Session, subscriber: Subscriber) -> Reader:
+    token = repo.ensure_unsubscribe_token(session, subscriber=subscriber)
+    return Reader(subscriber.email, subscriber.name, token)
+
+
+def _send_all(
+    run: _Run, material: select.Material, transport: Transport, due: list[_Due]
+) -> list[SendResult]:
+    results: list[SendResult] = []
+    for index, one in enumerate(due):
+        result, down = _send_one(run, material, transport, one)
+        results.append(result)
+        if down:  # no server: leave the others unclaimed for the next run
+            later = due[index + 1 :]
+            results += [SendResult(d.reader.email, "deferred", error=result.error) for d in later]
+            break
+    return results
+
+
+def _send_one(
+    run: _Run, material: select.Material, transport: Transport, due: _Due
+) -> tuple[SendResult, bool]:
+    run_id = _claim(run, due.subscriber_id)
+    if run_id is None:
+        return SendResult(due.reader.email, "skipped", error="already sent or being sent"), False
+    try:
+        data = _input(run.settings, material, due.subscriber_id, due.reader, due.since, run.end)
+        message, msgid = _message(run, data)
+    except Exception as exc:  # a bug here must not leave the run pending (never retried) forever
+        failed = _Outcome("failed", error=f"could not compose the digest: {exc!r}")
+        return _finish(run, run_id, due.reader.email, failed, 0, ""), False
+    outcome = _deliver(run, transport, message, due.reader.email)
+    result = _finish(run, run_id, due.reader.email, outcome, len(data.changes), msgid)
+    return result, outcome.down
+
+
+def _claim(run: _Run, subscriber_id: int) -> int | None:
+    try:
+        with session_scope(run.engine) as session:
+            claimed = repo.claim_digest(
+                session, subscriber_id=subscriber_id, start=run.start, end=run.end
+            )
+            return claimed.id if claimed else None
+    except IntegrityError:  # another process inserted the same run first: it is theirs
+        return None
+
+
+def _message(run: _Run, data: DigestInput) -> tuple[EmailMessage, str]:
+    email = composer.compose(data, now=run.now)
+    msgid = messages.message_id(run.settings.mail_from)
+    built = messages.build(
+        email,
+        sender=run.settings.mail_from,
+        to=data.reader.email,
+        name=data.reader.name,
+        now=run.now,
+        msgid=msgid,
+    )
+    return built, msgid
+
+
+def _deliver(run: _Run, transport: Transport, message: EmailMessage, to: str) -> _Outcome:
+    """Try once, then once after each of the delivery's delays, while failures are temporary."""
+    sender = parseaddr(run.settings.mail_from)[1]
+    outcome = _Outcome("failed")
+    for attempt, wait in enumerate((0.0, *run.delivery.delays), start=1):
+        if wait:
+            run.sleep(wait)
+        try:
+            transport.send(message, sender=sender, to=to)
+            return _Outcome("sent", attempt)
+        except (OSError, LexwatchError) as exc:  # smtplib's errors are OSErrors
+            transport.reset()
+            failure = classify(exc)
+            status = "bounced" if failure.kind == "bounce" else "failed"
+            outcome = _Outcome(status, attempt, failure.error, failure.down)
+            if failure.kind != "retry":
+                return outcome
+    return outcome
+
+
+def _finish(
+    run: _Run, run_id: int, email: str, outcome: _Outcome, changes: int, msgid: str
+) -> SendResult:
+    sent_id = msgid if outcome.status == "sent" else ""
+    with session_scope(run.engine) as session:
+        repo.finish_digest(
+            session,
+            run_id=run_id,
+            status=outcome.status,
+            attempts=outcome.attempts,
+            changes=changes,
+            message_id=sent_id,
+            error=outcome.error,
+        )
+    return SendResult(email, outcome.status, changes, outcome.attempts, outcome.error, sent_id)
+
+
+def _gather(session: Session, run: _Run, since: datetime) -> select.Material:
+    changes = repo.digest_changes(session, start=since, end=run.end)
+    forecasts = _forecasts(session, run.now, run.settings.timezone)
+    ids = {c.dossier_id for c, *_ in changes if c.dossier_id} | {d.id for _, d, _ in forecasts}
+    return select.material(
+        changes=changes,
+        facts=_facts(session, ids),
+        watches=repo.list_watches(session),
+        subscriptions=repo.subscriptions(session),
+        forecasts=forecasts,
+        troubles=_troubles(session, run.now),
+    )
+
+
+def _facts(session: Session, dossier_ids: set[int]) -> dict[int, select.FileFacts]:
+    cited = repo.cited_dossiers(session, dossier_ids=dossier_ids)
+    every = dossier_ids | {d.id for found in cited.values() for d in found}
+    identifiers = repo.dossier_identifiers(session, dossier_ids=every)
+    dossiers = repo.dossiers_by_id(session, dossier_ids=dossier_ids)
+    return select.file_facts(dossiers, identifiers, cited)
+
+
+def _forecasts(session: Session, now: datetime, tz: str) -> list:
+    today = now.astimezone(ZoneInfo(tz)).date()
+    last = today + timedelta(weeks=composer.UPCOMING_WEEKS)
+    return repo.forecast_events(session, first_day=today.isoformat(), last_day=last.isoformat())
+
+
+def _troubles(session: Session, now: datetime) -> list:
+    sources = repo.list_sources(session, enabled_only=True)
+    return [(s, effective_health(s, now)) for s in sources]
+
+
+def preview(
+    session: Session, settings: Settings, subscriber_id: int, now: datetime | None = None
+) -> DigestEmail:
+    """The digest a subscriber would get for the period before `now`, composed, not sent.
+
+    For the admin pages, in the caller's session. It writes nothing but a missing
+    unsubscribe token; `now` defaults to the present.
+    """
+    now = now or datetime.now(UTC)
+    start, end = period_for(now, settings.timezone)
+    run = _Run(session.get_bind(), settings, now, start, end, DELIVERY, time.sleep)
+    subscriber = session.get(Subscriber, subscriber_id)
+    if subscriber is None:
+        raise NotFound(f"no subscriber with id {subscriber_id}: see `lexwatch subscribers list`")
+    since = _since(repo.last_sent_ends(session).get(subscriber.id), start)
+    material = _gather(session, run, since)
+    data = _input(settings, material, subscriber.id, _reader(session, subscriber), since, end)
+    return composer.compose(data, now=now)
+
+
+def compose_for(engine: Engine, settings: Settings, email: str, now: datetime) -> DigestEmail:
+    """The digest of the subscriber with this address (`lexwatch digest preview`), not sent."""
+    with session_scope(engine) as session:
+        subscriber = repo.find_subscriber(session, email=email)
+        return preview(session, settings, subscriber.id, now)
+
+
+def _input(
+    settings: Settings,
+    material: select.Material,
+    subscriber_id: int,
+    reader: Reader,
+    since: datetime,
+    end: datetime,
+) -> DigestInput:
+    return select.digest_input(
+        material,
+        subscriber_id=subscriber_id,
+        reader=reader,
+        since=since,
+        end=end,
+        base_url=settings.base_url,
+        timezone=settings.timezone,
+    )
