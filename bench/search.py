@@ -1,0 +1,244 @@
+"""Search latency over a generated history of 1,000,000 versions (SQLite FTS5).
+
+A seeded generator writes 2,000 sources following 1,000 files, each source with
+500 versions of a short legislative-style text that changes a sentence at a
+time, plus events, documents and one change per version. Rows go in with
+executemany in large transactions through the real schema (migrations and the
+search triggers), into a SQLite file under /tmp. Then ~50 fixed queries (rare
+terms, common terms, phrases, prefixes, and queries with filters) run through
+db.repo.search, the function the search page calls (facets included), and the
+median and 95th percentile are written to bench/results/search.json.
+
+    make bench-search            # BENCH_VERSIONS=100000 for a quicker run
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.common import write_result
+
+VERSIONS = int(os.environ.get("BENCH_VERSIONS", "1000000"))
+SOURCES = 2000
+FILES = 1000
+BATCH = 50_000
+FOLDER = Path(os.environ.get("BENCH_DIR", "/tmp/lexwatch-bench-search"))
+JURISDICTIONS = ("EU", "NL", "DE", "UK", "US", "FR")
+STAGES = ("Awaiting committee decision", "Awaiting Parliament's position in 1st reading",
+          "Awaiting Council's 1st reading position", "Procedure completed", "aangenomen",
+          "Beratung im Ausschuss", "Committee stage", "Introduced")  # fmt: skip
+CHANGE_KINDS = ("text_amended",) * 6 + ("event_added", "stage_changed", "document_added")
+COMMON = ["regulation", "council", "parliament", "commission", "member", "states", "proposal", "article", "shall", "the", "of", "and", "to", "in", "for", "on", "by", "with", "data", "services", "providers", "authorities"]  # fmt: skip
+MEDIUM = ["detection", "orders", "encryption", "hosting", "messaging", "risk", "assessment", "mitigation", "abuse", "material", "child", "sexual", "online", "centre", "coordinating", "authority", "removal", "blocking", "reporting", "safeguards", "proportionality", "fundamental", "rights", "privacy", "scanning", "kindermisbruik", "chatcontrole", "verordening", "Chatkontrolle", "Verordnung", "surveillance", "trilogue", "mandate", "rapporteur", "amendment", "plenary", "vote", "committee", "report", "opinion"]  # fmt: skip
+RARE = ["Aufdeckungsanordnung", "pédocriminalité", "detectiebevel", "grooming", "hashdatabase", "clientside", "Kinderschutz", "derogation", "ePrivacy", "interoperability"]  # fmt: skip
+QUERIES: list[tuple[str, dict[str, str]]] = [
+    *[(word, {}) for word in ("Aufdeckungsanordnung", "pédocriminalité", "detectiebevel",
+                              "grooming", "hashdatabase", "clientside", "Kinderschutz",
+                              "derogation", "ePrivacy", "interoperability")],
+    *[(word, {}) for word in ("encryption", "scanning", "safeguards", "rapporteur",
+                              "trilogue", "chatcontrole", "Chatkontrolle", "privacy")],
+    *[(word, {}) for word in ("regulation", "council", "the", "member states", "data",
+                              "providers", "article")],
+    *[(f'"{phrase}"', {}) for phrase in ("detection orders", "risk assessment",
+                                         "child sexual abuse", "fundamental rights",
+                                         "coordinating authority", "member states shall",
+                                         "plenary vote", "encryption scanning")],
+    ("detect*", {}), ("encrypt*", {}), ("kinder*", {}), ("Aufdeckung*", {}),
+    ("encryption OR scanning", {}), ("grooming detection", {}), ("privacy safeguards", {}),
+    ("encryption", {"jurisdiction": "EU"}), ("encryption", {"jurisdiction": "NL"}),
+    ("regulation", {"jurisdiction": "DE"}), ("scanning", {"stage": STAGES[3]}),
+    ("detection orders", {"change": "stage_changed"}), ("safeguards", {"type": "event"}),
+    ("encryption", {"date_from": "2024-01-01", "date_to": "2024-06-30"}),
+    ("grooming", {"jurisdiction": "EU", "change": "text_amended"}),
+    ("council", {"type": "version", "jurisdiction": "UK"}),
+    ("privacy", {"source": "source-0042"}), ("rapporteur", {"date_from": "2025-01-01"}),
+    ("child sexual abuse", {"jurisdiction": "EU", "stage": STAGES[0]}),
+]  # fmt: skip
+
+
+class Texts:
+    """Short legislative-style sentences from a seeded generator: a few rare, many common words."""
+
+    def __init__(self, seed: int = 20221155) -> None:
+        self.random = random.Random(seed)
+        self.words = COMMON + MEDIUM + RARE
+        weights = [400.0] * len(COMMON) + [25.0] * len(MEDIUM) + [0.05] * len(RARE)
+        self.cumulative = [sum(weights[: i + 1]) for i in range(len(weights))]
+
+    def sentence(self) -> str:
+        """About twelve words with a capital and a full stop."""
+        words = self.random.choices(
+            self.words, cum_weights=self.cumulative, k=self.random.randint(8, 16)
+        )
+        return " ".join(words).capitalize() + "."
+
+
+def history(texts: Texts, source_index: int, count: int) -> list[str]:
+    """The text of each version of one source: five sentences, one rewritten per version."""
+    sentences = [texts.sentence() for _ in range(5)]
+    out = []
+    for _ in range(count):
+        sentences[texts.random.randrange(5)] = texts.sentence()
+        out.append("\n".join(sentences))
+    return out
+
+
+def generate(engine, count: int) -> dict[str, float]:
+    """Fill the database; how long each part took."""
+    from db import repo
+    from db.engine import session_scope
+    from db.models import Change, Document, Dossier, Event, Source, Version
+
+    texts, start, timings = Texts(), datetime(2022, 5, 11, tzinfo=UTC), {}
+    moment = time.monotonic()
+    with session_scope(engine) as session:
+        repo.pause_search_index(session)
+        repo.bulk_insert(session, model=Source, rows=_sources(start))
+        repo.bulk_insert(session, model=Dossier, rows=_files(texts, start))
+        repo.bulk_insert(session, model=Event, rows=_events(texts, start))
+        repo.bulk_insert(session, model=Document, rows=_documents(texts, start))
+    timings["files_events_documents_s"] = time.monotonic() - moment
+    moment, per_source = time.monotonic(), max(count // SOURCES, 1)
+    for first in range(0, SOURCES, BATCH // per_source or 1):
+        chunk = range(first, min(first + (BATCH // per_source or 1), SOURCES))
+        versions, changes = _versions(texts, chunk, per_source, start)
+        with session_scope(engine) as session:
+            repo.bulk_insert(session, model=Version, rows=versions)
+            repo.bulk_insert(session, model=Change, rows=changes)
+        print(
+            f"  {chunk.stop * per_source:>9,} versions  {time.monotonic() - moment:6.1f}s",
+            flush=True,
+        )
+    timings["versions_changes_s"] = time.monotonic() - moment
+    moment = time.monotonic()
+    with session_scope(engine) as session:
+        repo.rebuild_search_index(session)
+    timings["search_index_s"] = time.monotonic() - moment
+    return timings
+
+
+def _sources(start: datetime) -> list[dict]:
+    return [{"id": i + 1, "name": f"source-{i:04d}", "kind": "page", "url": f"https://example.org/{i}",
+             "params": {}, "jurisdiction": JURISDICTIONS[(i // 2) % len(JURISDICTIONS)],
+             "every_seconds": 21600, "created_at": start, "updated_at": start}
+            for i in range(SOURCES)]  # fmt: skip
+
+
+def _files(texts: Texts, start: datetime) -> list[dict]:
+    return [{"id": i + 1, "key": f"{JURISDICTIONS[i % 6]}:{2000 + i % 25}/{i:04d}(COD)",
+             "title": texts.sentence(), "jurisdiction": JURISDICTIONS[i % len(JURISDICTIONS)],
+             "stage": STAGES[i % len(STAGES)], "created_at": start, "updated_at": start}
+            for i in range(FILES)]  # fmt: skip
+
+
+def _events(texts: Texts, start: datetime) -> list[dict]:
+    return [{"dossier_id": i % FILES + 1, "source_id": i % SOURCES + 1, "dedupe_key": str(i),
+             "date": (start + timedelta(days=i % 1200)).date().isoformat(), "title": texts.sentence(),
+             "first_seen_at": start + timedelta(days=i % 1200)}
+            for i in range(FILES * 20)]  # fmt: skip
+
+
+def _documents(texts: Texts, start: datetime) -> list[dict]:
+    return [{"dossier_id": i % FILES + 1, "source_id": i % SOURCES + 1, "dedupe_key": str(i),
+             "title": texts.sentence(), "reference": f"ST {10000 + i}/23",
+             "date": (start + timedelta(days=i % 1200)).date().isoformat(),
+             "first_seen_at": start + timedelta(days=i % 1200)}
+            for i in range(FILES * 10)]  # fmt: skip
+
+
+def _versions(texts: Texts, chunk: range, per_source: int, start: datetime) -> tuple[list, list]:
+    versions, changes = [], []
+    for s in chunk:
+        for seq, text in enumerate(history(texts, s, per_source), 1):
+            vid = s * per_source + seq
+            seen = start + timedelta(hours=6 * seq + s % 6)
+            versions.append({"id": vid, "source_id": s + 1, "dossier_id": s // 2 + 1, "seq": seq,
+                             "fingerprint": f"{vid:064x}", "record": {"kind": "page", "title": ""},
+                             "text": text, "created_at": seen})  # fmt: skip
+            if seq > 1:
+                changes.append({"source_id": s + 1, "dossier_id": s // 2 + 1, "version_id": vid,
+                                "previous_version_id": vid - 1, "kind": texts.random.choice(CHANGE_KINDS),
+                                "significance": "minor", "summary": "1 paragraph changed",
+                                "detected_at": seen})  # fmt: skip
+    return versions, changes
+
+
+def category(text: str, filters: dict[str, str]) -> str:
+    """What kind of query this is, for the summary rows."""
+    if filters:
+        return "with filters"
+    if text.startswith('"') or " OR " in text or " " in text:
+        return "phrases and several words"
+    if text.endswith("*"):
+        return "prefixes"
+    word = text.lower()
+    return {**dict.fromkeys(map(str.lower, RARE), "rare words"),
+            **dict.fromkeys(map(str.lower, MEDIUM), "medium words")}.get(word, "common words")  # fmt: skip
+
+
+def measure(engine) -> list[dict]:
+    """Each query once to warm the cache, then timed: one row per query."""
+    from db import repo
+    from db.engine import session_scope
+
+    rows = []
+    for rounds in ("warm", "timed"):
+        for text, filters in QUERIES:
+            with session_scope(engine) as session:
+                began = time.perf_counter()
+                result = repo.search(session, query=repo.SearchQuery(text=text, **filters))
+                took = (time.perf_counter() - began) * 1000
+            if rounds == "timed":
+                rows.append({"query": text, "filters": filters, "category": category(text, filters),
+                             "ms": round(took, 1), "hits": result.total, "rows_matched": result.matched,
+                             "exact": not result.approximate})  # fmt: skip
+    return rows
+
+
+def summary(rows: list[dict], name: str) -> dict[str, object]:
+    """Median and 95th percentile in milliseconds over some queries."""
+    times = sorted(r["ms"] for r in rows)
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return {"queries": name, "count": len(rows), "median_ms": round(statistics.median(times), 1),
+            "p95_ms": p95, "max_ms": times[-1]}  # fmt: skip
+
+
+def main() -> None:
+    shutil.rmtree(FOLDER, ignore_errors=True)
+    FOLDER.mkdir(parents=True)
+    os.environ |= {"LEXWATCH_DATA_DIR": str(FOLDER), "LEXWATCH_SEED_DEFAULTS": "false"}
+    from db.engine import get_engine
+
+    engine = get_engine(f"sqlite:///{FOLDER / 'lexwatch.db'}")
+    print(f"Generating {VERSIONS:,} versions in {FOLDER}", flush=True)
+    timings = generate(engine, VERSIONS)
+    size_mb = round((FOLDER / "lexwatch.db").stat().st_size / 1e6)
+    queries = measure(engine)
+    for row in queries:
+        exact = "" if row["exact"] else " (newest 100,000 rows)"
+        print(
+            f"  {row['ms']:8.1f} ms  {row['hits']:>6} hits  {row['query']} {row['filters'] or ''}{exact}"
+        )
+    names = dict.fromkeys(row["category"] for row in queries)
+    rows = [summary(queries, "all")] + [
+        summary([r for r in queries if r["category"] == name], name) for name in names
+    ]
+    setup = {"versions": VERSIONS, "database_mb": size_mb} | {
+        k: round(v, 1) for k, v in timings.items()
+    }
+    for row in rows:
+        print("  ".join(f"{k} {v}" for k, v in row.items()))
+    print("  ".join(f"{k} {v}" for k, v in setup.items()))
+    write_result("search", rows, case_keys=["queries"], setup=setup, details=queries)
+    shutil.rmtree(FOLDER, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

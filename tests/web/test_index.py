@@ -1,0 +1,93 @@
+"""The search index follows the tables: triggers on every write, a backfill when it is created,
+a refill after a bulk load."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, text
+
+import db.repo as repo_package
+from db import repo
+from db.engine import MIGRATIONS, session_scope
+from db.models import DossierIdentifier, Event, Source, Version
+from db.repo import core, digests, web
+
+
+def _total(app, words: str) -> int:
+    with session_scope(app.state.engine) as session:
+        return repo.search(session, query=repo.SearchQuery(text=words)).total
+
+
+def test_edits_and_deletions_reach_the_index(app, history) -> None:
+    with session_scope(app.state.engine) as session:
+        event = session.get(Event, 1)
+        old = event.title.split()[0]
+        event.title = "Renamed step zebrafish"
+    assert _total(app, "zebrafish") == 1
+    with session_scope(app.state.engine) as session:
+        session.add(DossierIdentifier(dossier_id=1, scheme="council", value="ST 9068/22"))
+    assert _total(app, '"ST 9068/22"') == 1, "a file is found by an identifier added later"
+    with session_scope(app.state.engine) as session:
+        repo.remove_source(session, source=session.get(Source, history.source_id))
+    assert _total(app, "zebrafish") == 0 and _total(app, "encryption") == 0
+    assert _total(app, old) >= 0
+
+
+def test_a_version_without_text_has_no_row(app, history) -> None:
+    with session_scope(app.state.engine) as session:
+        session.add(Version(source_id=history.source_id, dossier_id=1, seq=9, fingerprint="0" * 64,
+                            record={"fields": {"status": "quokka"}}, text=""))  # fmt: skip
+    assert _total(app, "quokka") == 0
+
+
+def test_the_index_is_backfilled_when_the_migration_runs_on_existing_data(tmp_path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO source (id, name, kind, url, params, jurisdiction, enabled, "
+                                "created_at, updated_at, health, health_reason, consecutive_failures) "
+                                "VALUES (1, 's', 'page', 'https://e.org', '{}', 'EU', 1, '2024-01-01', "
+                                "'2024-01-01', 'ok', '', 0)"))  # fmt: skip
+        connection.execute(text("INSERT INTO dossier (id, key, title, jurisdiction, stage, created_at, "
+                                "updated_at) VALUES (1, 'EU:x', 'Old platypus file', 'EU', '', "
+                                "'2024-01-01', '2024-01-01')"))  # fmt: skip
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    from sqlmodel import Session
+
+    with Session(engine) as session:
+        result = repo.search(session, query=repo.SearchQuery(text="platypus"))
+    assert result.total == 1 and result.hits[0].file_key == "EU:x"
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+        tables = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master"))}
+    assert not any(name.startswith("search_fts") for name in tables)
+
+
+def test_a_bulk_load_pauses_the_triggers_and_a_rebuild_fills_the_index(app, history) -> None:
+    with session_scope(app.state.engine) as session:
+        repo.pause_search_index(session)
+        repo.bulk_insert(session, model=Version, rows=[
+            {"source_id": history.source_id, "dossier_id": 1, "seq": 10 + i, "fingerprint": "1" * 64,
+             "record": {}, "text": f"bulk loaded wombat {i}"} for i in range(5)])  # fmt: skip
+    assert _total(app, "wombat") == 0
+    with session_scope(app.state.engine) as session:
+        repo.rebuild_search_index(session)
+    assert _total(app, "wombat") == 1 and _total(app, "encryption") == 1
+    with session_scope(app.state.engine) as session:
+        session.add(Version(source_id=history.source_id, dossier_id=1, seq=99, fingerprint="2" * 64,
+                            record={}, text="after the rebuild echidna"))  # fmt: skip
+    assert _total(app, "echidna") == 1, "the triggers run again"
+
+
+def test_the_web_data_functions_shadow_no_other_repo_function() -> None:
+    shared = set(web.__all__) & (set(core.__all__) | set(digests.__all__))
+    assert not shared
+    assert all(getattr(repo_package, name) is getattr(web, name) for name in web.__all__)

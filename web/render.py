@@ -1,0 +1,89 @@
+"""Pages from Jinja2 templates. Autoescape is on for every template, HTML and Atom alike.
+
+Scraped text reaches templates only as data ({{ value }}), never as template
+source, and links from scraped pages only when they are http(s): a
+`javascript:` URL escaped is still a script.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from web import csrf
+from web.links import file_path
+
+TEMPLATES = Path(__file__).parent / "templates"
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def http_url(url: str | None) -> str:
+    """The URL when it is http(s), else '' (templates then show text, not a link)."""
+    try:
+        scheme = urlsplit(url or "").scheme.lower()
+    except ValueError:
+        return ""
+    return url if scheme in ("http", "https") else ""
+
+
+def when(moment: datetime | str | None) -> str:
+    """A time as people read it: 2026-11-30 09:15 UTC."""
+    if not moment:
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def xml_text(value: Any) -> str:
+    """Text without the control characters XML 1.0 forbids (scraped pages contain them)."""
+    return _XML_ILLEGAL.sub("", "" if value is None else str(value))
+
+
+def with_params(request: Request, path: str = "", **changes: Any) -> str:
+    """This page's address (or `path`) with some query parameters changed ('' drops one).
+
+    Changing a filter goes back to the first page; a page link passes `page` itself.
+    """
+    params = {k: v for k, v in request.query_params.items() if k not in changes and k != "page"}
+    params |= {k: v for k, v in changes.items() if v not in (None, "")}
+    return (path or request.url.path) + ("?" + urlencode(params) if params else "")
+
+
+def environment() -> Environment:
+    """The one template environment."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters |= {"http_url": http_url, "when": when, "xml_text": xml_text}
+    env.globals |= {"file_path": file_path, "with_params": with_params}
+    return env
+
+
+def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A rendered page, with who is signed in and the CSRF token for its forms."""
+    viewer = getattr(request.state, "viewer", None)
+    html = request.app.state.templates.get_template(name).render(
+        request=request,
+        user=viewer,
+        csrf_token=csrf.token(request),
+        feed_token=viewer.token if viewer else "",
+        **context,
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def text(request: Request, name: str, **context: Any) -> str:
+    """A rendered template as text (the Atom feeds)."""
+    return request.app.state.templates.get_template(name).render(request=request, **context)

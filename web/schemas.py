@@ -1,0 +1,140 @@
+"""The JSON API's shapes, so that /api/openapi.json describes every answer."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Open(BaseModel):
+    # Built from db.views dicts: a field added there appears here without breaking clients.
+    model_config = ConfigDict(extra="allow")
+
+
+class SourceOut(_Open):
+    id: int
+    name: str
+    kind: str
+    url: str
+    params: dict[str, str]
+    jurisdiction: str
+    schedule: str
+    enabled: bool
+    health: str
+    health_reason: str
+    last_run_at: str | None
+    last_success_at: str | None
+    last_change_at: str | None
+    next_run_at: str | None
+    changes: int
+
+
+class ChangeOut(_Open):
+    id: int
+    source: str
+    dossier: str | None
+    kind: str
+    significance: str
+    summary: str
+    detected_at: str | None
+    diff: str
+    url: str | None = None
+
+
+class FileSummary(BaseModel):
+    key: str
+    title: str
+    jurisdiction: str
+    stage: str
+    updated_at: str
+    url: str
+
+
+class Identifier(BaseModel):
+    scheme: str
+    value: str
+
+
+class Step(_Open):
+    date: str | None
+    title: str
+    step: str
+    forecast: bool
+    sources: list[str]
+    references: list[str]
+    url: str
+    first_seen_at: str | None
+
+
+class Link(_Open):
+    key: str
+    title: str
+    relation: str
+    via: str
+    direction: str
+
+
+class DocumentOut(BaseModel):
+    title: str
+    reference: str
+    date: str | None
+    url: str
+    kind: str
+    source: str
+    first_seen_at: str
+
+
+class VersionOut(BaseModel):
+    id: int
+    source: str
+    seq: int
+    created_at: str
+
+
+class FileDetail(_Open):
+    key: str
+    title: str
+    jurisdiction: str
+    stage: str
+    url: str
+    identifiers: list[Identifier]
+    timeline: list[Step]
+    links: list[Link]
+    documents: list[DocumentOut]
+    versions: list[VersionOut]
+    changes: list[ChangeOut]
+
+
+class SnippetPiece(BaseModel):
+    text: str
+    match: bool
+
+
+class HitOut(BaseModel):
+    rank: int
+    type: str
+    id: int
+    title: str
+    file: str
+    file_title: str
+    source: str
+    date: str
+    matches: int
+    score: float
+    snippet: list[SnippetPiece]
+    url: str
+
+
+class FacetValue(BaseModel):
+    value: str
+    count: int
+
+
+class SearchOut(BaseModel):
+    query: dict[str, str | int]
+    total: int
+    matched: int  # index entries containing the words
+    approximate: bool  # true: too many to rank; hits come from the newest entries, newest first
+    page: int
+    per_page: int
+    results: list[HitOut]
+    facets: dict[str, list[FacetValue]]
