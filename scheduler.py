@@ -11,7 +11,9 @@
 | `resync` | every LEXWATCH_RESYNC_SECONDS | rebuild the source jobs when sources were added, changed or removed |
 
 Queued sources are crawled together in one pass (one Scrapy crawler), so
-politeness per host holds across sources. Digests are sent at most once per
+politeness per host holds across sources. With LEXWATCH_REDIS_URL a pass only
+queues one job per source for `lexwatch worker` processes (crawlers/queue.py):
+this process decides when, the workers crawl. Digests are sent at most once per
 subscriber and period (a unique DigestRun), so a restart after downtime sends
 a missed digest once and never twice.
 """
@@ -97,9 +99,10 @@ class Daemon:
         self.stopping = False
 
     async def start(self) -> None:
-        with session_scope(self.engine) as session:
-            for run in repo.interrupted_runs(session):
-                self.queue(run.source_id)  # interrupted crawls run again first
+        if not self.settings.redis_url:  # with workers, a job cleans up after its dead attempt
+            with session_scope(self.engine) as session:
+                for run in repo.interrupted_runs(session):
+                    self.queue(run.source_id)  # interrupted crawls run again first
         self.scheduler.start()
         await self.resync()
         for name in ("check_health", "send_digests"):
@@ -164,8 +167,8 @@ class Daemon:
 
         with session_scope(self.engine) as session:
             sources = [s for s in repo.list_sources(session) if s.id in source_ids and s.enabled]
-        try:
-            await crawl_pass(self.engine, self.settings, sources)  # it logs one line per source
+        try:  # it logs one line per source; with workers, they do, and this only queues
+            await crawl_pass(self.engine, self.settings, sources, wait=False)
         except Exception:
             log.exception("a crawl pass failed; the next pass goes on")
 

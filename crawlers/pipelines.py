@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from typing import Any
 
 from scrapy.crawler import Crawler
 
 from crawlers.items import Capture, Fetched
 from db import repo
-from db.engine import session_scope
+from db.retry import in_transaction
 
 
 class StorePipeline:
@@ -30,8 +31,8 @@ class StorePipeline:
         if spider.engine is None:
             stored = _keep_in_memory(outcome, item)
         else:
-            with session_scope(spider.engine) as session:
-                stored = repo.store_capture(session, capture=item)
+            store = partial(repo.store_capture, capture=item)
+            stored = in_transaction(spider.engine, store)  # another crawl may store the same URL
         if stored is None:
             outcome.errors.append(f"{item.url} answered 304 but nothing was stored before")
             return item

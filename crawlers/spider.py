@@ -100,8 +100,10 @@ class WatchSpider(scrapy.Spider):
 
     def _follow(self, outcome: Outcome, response: ScrapyResponse, headers: dict) -> Iterable[Any]:
         follow = getattr(SITES[outcome.plan.kind], "follow", None)
+        if follow is None:  # checked first: a 304 would otherwise load the stored body for nothing
+            return
         body = response.body if response.status != 304 else self._previous_body(outcome, response)
-        if follow is None or not body:
+        if not body:
             return
         seen = Response(response.meta["wanted"], body, 200, headers, response.meta["role"])
         try:

@@ -1,7 +1,12 @@
-"""The engine, sessions and schema upgrades. SQLite gets WAL and a busy timeout."""
+"""The engine, sessions and schema upgrades. SQLite gets WAL and a busy timeout.
+
+PostgreSQL is reached through psycopg 3: `postgresql://` and `postgres://` URLs
+are read as `postgresql+psycopg://`, the driver Lexwatch installs.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from db.lock import migration_lock
 from errors import ConfigError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -22,10 +28,19 @@ _ENGINES: dict[str, Engine] = {}
 def get_engine(url: str) -> Engine:
     """One engine per URL per process, upgraded to the latest schema on first use."""
     if url not in _ENGINES:
-        engine = _create(url)
+        engine = _create(normalise_url(url))
         migrate(engine)
         _ENGINES[url] = engine
     return _ENGINES[url]
+
+
+def _forget_connections_after_fork() -> None:
+    """A forked child (an RQ work horse) must not use its parent's pooled connections."""
+    for engine in _ENGINES.values():
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_connections_after_fork)
 
 
 def dispose_engines() -> None:
@@ -47,11 +62,19 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
+def normalise_url(url: str) -> str:
+    """The URL with PostgreSQL's driver made explicit (SQLAlchemy would look for psycopg2)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def migrate(engine: Engine) -> None:
-    """Upgrade the database to the latest Alembic revision."""
+    """Upgrade the database to the latest Alembic revision (one process at a time)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with engine.begin() as connection, migration_lock(connection):
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -1,8 +1,9 @@
-"""One scheduler per database: a lock held for the scheduler's whole life.
+"""Locks of one database: one scheduler for its whole life, one migration at a time.
 
 SQLite: an exclusive `flock` on a file beside the database (released by the
-kernel when the process dies, even by SIGKILL). PostgreSQL: a session-level
-advisory lock on a connection kept open (released when the connection closes).
+kernel when the process dies, even by SIGKILL). PostgreSQL: an advisory lock,
+held by a session (the scheduler's connection, kept open) or by a transaction
+(the migration's); either is released when its holder ends.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from errors import ConfigError
 
 ADVISORY_KEY = 0x1E7_3A7C4  # "lexwatch" scheduler, any fixed 64-bit number
+MIGRATION_KEY = 0x1E7_3A7C5  # schema upgrades: another fixed number
 
 
 @contextlib.contextmanager
@@ -67,3 +69,29 @@ def _advisory_lock(engine: Engine) -> Iterator[None]:
             yield
         finally:
             connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+
+
+@contextlib.contextmanager
+def migration_lock(connection: Connection) -> Iterator[None]:
+    """Serialise schema upgrades: the scheduler, the web app and workers may start together."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_KEY})
+        yield  # released when the migration's transaction ends
+        return
+    database = connection.engine.url.database
+    if not database or database == ":memory:":
+        yield  # nobody else can see this database
+        return
+    with _blocking_file_lock(Path(database).with_suffix(".migrate.lock")):
+        yield
+
+
+@contextlib.contextmanager
+def _blocking_file_lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="ascii") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # waits for the other process's upgrade
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

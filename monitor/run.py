@@ -3,7 +3,10 @@
 Each source is handled on its own and in its own transaction: a failure is
 recorded on its CrawlRun and its health, and the pass goes on. A new Version
 and its Changes are written in one transaction, so a crash never leaves one
-without the other.
+without the other. That transaction holds the source's row lock and starts
+again after a collision with another process (db.retry), so two processes
+crawling one source never both diff against the same previous Version: the
+second finds the first's Version and, if equal, calls it unchanged.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from config import Settings
@@ -25,6 +30,7 @@ from crawlers.sites.base import Record, Response, record_from_json, record_to_js
 from db import repo
 from db.engine import session_scope
 from db.models import Document, Dossier, Event, Source, Version
+from db.retry import in_transaction
 from errors import FetchError, MissingKey, ParseError, SourceError
 from monitor import link
 from monitor.classify import classify_all
@@ -57,8 +63,23 @@ class Report:
         return text + (f" ({self.error})" if self.error else "")
 
 
-async def crawl_pass(engine: Engine, settings: Settings, sources: Sequence[Source]) -> list[Report]:
-    """Crawl these sources once and record everything; one report per source."""
+async def crawl_pass(
+    engine: Engine, settings: Settings, sources: Sequence[Source], *, wait: bool = True
+) -> list[Report]:
+    """Crawl these sources once and record everything; one report per source.
+
+    Here, in this process; or, with LEXWATCH_REDIS_URL, as jobs for `lexwatch
+    worker` processes (crawlers/queue.py), whose reports come back when `wait`.
+    """
+    if settings.redis_url and sources:
+        from crawlers import queue  # Redis and RQ only matter to this path
+
+        return await queue.run_on_workers(settings, sources, wait=wait)
+    return await crawl_here(engine, settings, sources)
+
+
+async def crawl_here(engine: Engine, settings: Settings, sources: Sequence[Source]) -> list[Report]:
+    """Crawl these sources in this process and record everything; one report per source."""
     if not sources:
         return []
     started = time.monotonic()
@@ -66,12 +87,12 @@ async def crawl_pass(engine: Engine, settings: Settings, sources: Sequence[Sourc
         run_ids = repo.start_runs(session, sources=sources)
         plans = repo.plans(session, sources=sources, secrets=settings.secrets())
     outcomes = await crawl(plans, engine=engine, settings=settings)
-    ordered = sorted(outcomes.values(), key=lambda o: _eu_first(sources, o))
+    by_id = {source.id: source for source in sources}  # a scan per outcome was quadratic
+    ordered = sorted(outcomes.values(), key=lambda o: _eu_first(by_id[o.plan.source_id]))
     return await asyncio.to_thread(_process_all, engine, settings, ordered, run_ids, started)
 
 
-def _eu_first(sources: Sequence[Source], outcome: Outcome) -> tuple:
-    source = next(s for s in sources if s.id == outcome.plan.source_id)
+def _eu_first(source: Source) -> tuple:
     return (source.jurisdiction not in ("", "EU"), source.name)
 
 
@@ -85,16 +106,16 @@ def _process_all(
     reports = []
     for outcome in outcomes:
         result = process(engine, outcome)
-        with session_scope(engine) as session:
-            repo.finish_run(
-                session,
-                run_id=run_ids[outcome.plan.source_id],
-                result=result,
-                failing_after=settings.failing_after,
-            )
+        _finish(engine, run_ids[outcome.plan.source_id], result, settings.failing_after)
         reports.append(_report(outcome, result, time.monotonic() - started))
         log.info(reports[-1].line())
     return reports
+
+
+def _finish(engine: Engine, run_id: int, result: repo.RunResult, failing_after: int) -> None:
+    """Close the run; its source's health is a read-modify-write another process may share."""
+    finish = partial(repo.finish_run, run_id=run_id, result=result, failing_after=failing_after)
+    in_transaction(engine, finish)
 
 
 def _report(outcome: Outcome, result: repo.RunResult, seconds: float) -> Report:
@@ -128,6 +149,9 @@ def process(engine: Engine, outcome: Outcome) -> repo.RunResult:
         return repo.RunResult("parse_error", errors=1, error=str(exc), **counts)
     except SourceError as exc:
         return repo.RunResult("error", errors=1, error=str(exc), **counts)
+    except SQLAlchemyError as exc:  # e.g. the database went away: this source's run failed
+        log.exception("%s: storing failed", outcome.plan.name)
+        return repo.RunResult("error", errors=1, error=f"database: {exc}"[:2000], **counts)
     return repo.RunResult(status, changes=changes, **counts)
 
 
@@ -148,10 +172,13 @@ def _parse_and_store(engine: Engine, outcome: Outcome) -> tuple[str, int]:
             return "not_modified", 0
         responses = _responses(session, outcome)
     record = normalise(SITES[outcome.plan.kind].parse(responses, outcome.plan.target.params))
-    with session_scope(engine) as session:
-        source = session.get(Source, outcome.plan.source_id)
-        result = store_record(session, source=source, record=record)
-        repo.mark_parsed(session, source_id=source.id, urls=[f.url for f in outcome.fetched])
+    return in_transaction(engine, lambda session: _store(session, outcome, record))
+
+
+def _store(session: Session, outcome: Outcome, record: Record) -> tuple[str, int]:
+    source = repo.lock_source(session, source_id=outcome.plan.source_id)
+    result = store_record(session, source=source, record=record)
+    repo.mark_parsed(session, source_id=source.id, urls=[f.url for f in outcome.fetched])
     return result
 
 

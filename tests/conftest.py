@@ -1,4 +1,9 @@
-"""Shared fixtures: a real HTTP server on 127.0.0.1, a fresh Lexwatch home, the CLI in-process."""
+"""Shared fixtures: a real HTTP server on 127.0.0.1, a fresh Lexwatch home, the CLI in-process.
+
+Every test that uses `home` (directly or through `lexwatch`) runs once per
+database backend: SQLite, and PostgreSQL when LEXWATCH_TEST_DATABASE_URL names
+a server (see tests/databases.py). Tests without `home` run once.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ import pytest
 import cli
 from config import get_settings
 from db.engine import dispose_engines
+from tests.databases import ADMIN_URL, PostgresServer, backends
 
 
 @dataclass
@@ -111,9 +117,31 @@ def site() -> Iterator[Site]:
     served.close()
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer | None]:
+    """The PostgreSQL test server, when LEXWATCH_TEST_DATABASE_URL names one."""
+    server = PostgresServer(ADMIN_URL) if ADMIN_URL else None
+    yield server
+    if server is not None:
+        server.close()
+
+
+@pytest.fixture(params=backends())
+def backend(request: pytest.FixtureRequest, postgres: PostgresServer | None) -> Iterator[str]:
+    """The database URL of one test: empty for SQLite in the data folder, else a fresh database."""
+    if request.param == "sqlite":
+        yield ""
+        return
+    assert postgres is not None
+    url = postgres.fresh()
+    yield url
+    dispose_engines()  # this process's connections go before the database does
+    postgres.drop(url)
+
+
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh Lexwatch data folder and settings tuned for fast local crawls."""
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str) -> Iterator[Path]:
+    """A fresh Lexwatch data folder and database, settings tuned for fast local crawls."""
     monkeypatch.chdir(tmp_path)
     for name, value in {
         "LEXWATCH_DATA_DIR": str(tmp_path / "data"),
@@ -126,7 +154,11 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         "LEXWATCH_SEED_DEFAULTS": "false",
     }.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.delenv("LEXWATCH_DATABASE_URL", raising=False)
+    monkeypatch.delenv("LEXWATCH_REDIS_URL", raising=False)  # one process, unless a test says so
+    if backend:
+        monkeypatch.setenv("LEXWATCH_DATABASE_URL", backend)
+    else:
+        monkeypatch.delenv("LEXWATCH_DATABASE_URL", raising=False)
     get_settings.cache_clear()
     yield tmp_path
     dispose_engines()

@@ -181,3 +181,26 @@ def test_a_body_stored_before_a_crash_is_still_parsed(site, lexwatch) -> None:
     assert [c["summary"] for c in lexwatch("changes", "--format", "json").json()] == [
         "1 paragraph changed under 'Status'"
     ]
+
+
+def _outbox_count(home: Path) -> int:
+    import mailbox
+
+    folder = home / "data" / "outbox"
+    return len(mailbox.Maildir(folder, create=False)) if (folder / "new").exists() else 0
+
+
+def test_a_digest_missed_while_down_is_sent_once_after_restart(lexwatch, services, home) -> None:
+    assert lexwatch("watches", "add", "csa", "--term", "chat control").code == 0
+    assert lexwatch("subscribers", "add", "officer@example.org", "--watch", "csa").code == 0
+    assert _outbox_count(home) == 0  # last Monday 07:00 passed while no scheduler ran
+
+    service = services()
+    wait_for(lambda: _outbox_count(home) == 1, what="the missed digest")
+    assert service.stop() == 0
+
+    again = services()
+    wait_for(lambda: "scheduler started" in again.text(), what="the restarted scheduler")
+    time.sleep(2)  # the start-up digest job has run by now
+    assert again.stop() == 0
+    assert _outbox_count(home) == 1, "a restart never sends the same digest twice"

@@ -4,13 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-
-FTS_TABLES = ("search_fts",)
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    """Leave the full-text virtual table and its shadow tables to hand-written DDL."""
-    return not (type_ == "table" and name and name.startswith(FTS_TABLES))
+from db.schema import include_object
 
 
 def run() -> None:

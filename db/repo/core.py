@@ -1,6 +1,10 @@
 """Core data functions: sources, crawl runs, snapshots, versions, dossiers, changes.
 
-Each function does one thing; callers decide the transaction (db.engine.session_scope).
+Each function does one thing; callers decide the transaction (db.engine.session_scope,
+or db.retry.in_transaction where another process may collide). Several processes
+write at once (the scheduler, workers, `lexwatch crawl`, the web app), so rows
+another process may insert at the same moment are inserted with ON CONFLICT DO
+NOTHING and read back, and read-modify-writes of a source hold its row lock.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, SQLModel, col, delete, select
 
 from crawlers.items import Capture, Plan
 from crawlers.sites.base import Target
@@ -62,6 +67,7 @@ __all__ = [
     "links_of",
     "list_dossiers",
     "list_sources",
+    "lock_source",
     "mark_parsed",
     "mark_stale",
     "plans",
@@ -129,6 +135,29 @@ def remove_source(session: Session, *, source: Source) -> None:
     session.delete(source)
 
 
+def lock_source(session: Session, *, source_id: int) -> Source:
+    """The source, locked until the transaction ends, so two processes take turns on it.
+
+    PostgreSQL: SELECT … FOR UPDATE. SQLite has no row locks, and its driver
+    begins a transaction only at the first write: a write that changes nothing
+    begins it here and takes the database's one write lock, which is the same.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        same = {"health": Source.health}  # not the key: no foreign key checks
+        touch = update(Source).where(col(Source.id) == source_id).values(same)
+        session.exec(touch.execution_options(synchronize_session=False))
+    query = select(Source).where(Source.id == source_id).with_for_update()
+    return session.exec(query.execution_options(populate_existing=True)).one()
+
+
+def _insert_once(session: Session, row: SQLModel) -> None:
+    """Insert a row unless one with the same unique key exists (or is being inserted)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = row.model_dump(exclude={"id"} if "id" in type(row).model_fields else set())
+    session.exec(insert(type(row)).values(**values).on_conflict_do_nothing())
+
+
 def plans(session: Session, *, sources: Sequence[Source], secrets: dict[str, str]) -> list[Plan]:
     """What to crawl for each source, with the validators of its last snapshot per URL."""
     return [
@@ -154,6 +183,7 @@ def _validators(session: Session, source_id: int) -> dict[str, tuple[str, str, s
 
 def store_capture(session: Session, *, capture: Capture) -> tuple[str, str, bool, bool] | None:
     """Record a capture: (sha256, content type, new?, parsed?) or None for a 304 with nothing stored."""
+    lock_source(session, source_id=capture.source_id)  # two crawls of one URL: one new snapshot
     last = latest_snapshot(session, source_id=capture.source_id, url=capture.url)
     if capture.status == 304:
         if last is None:
@@ -203,10 +233,9 @@ def latest_snapshot(session: Session, *, source_id: int, url: str) -> Snapshot |
 
 
 def store_blob(session: Session, *, sha256: str, body: bytes) -> None:
-    """Keep a body once per SHA-256, compressed."""
+    """Keep a body once per SHA-256, compressed (another source may bring the same body)."""
     if session.get(Blob, sha256) is None:
-        session.add(Blob(sha256=sha256, size=len(body), data=zlib.compress(body, 6)))
-        session.flush()
+        _insert_once(session, Blob(sha256=sha256, size=len(body), data=zlib.compress(body, 6)))
 
 
 def body(session: Session, *, sha256: str) -> bytes | None:
@@ -226,9 +255,12 @@ def start_runs(session: Session, *, sources: Sequence[Source]) -> dict[int, int]
     return {source_id: run.id for source_id, run in runs.items()}
 
 
-def interrupted_runs(session: Session) -> list[CrawlRun]:
-    """Runs left 'running' by a process that died; marks them interrupted."""
-    runs = list(session.exec(select(CrawlRun).where(CrawlRun.status == "running")))
+def interrupted_runs(session: Session, *, source_ids: Sequence[int] = ()) -> list[CrawlRun]:
+    """Runs left 'running' by a process that died (of these sources); marks them interrupted."""
+    query = select(CrawlRun).where(CrawlRun.status == "running")
+    if source_ids:
+        query = query.where(col(CrawlRun.source_id).in_(source_ids))
+    runs = list(session.exec(query))
     for run in runs:
         run.status, run.error, run.finished_at = (
             "interrupted",
@@ -258,7 +290,7 @@ def finish_run(session: Session, *, run_id: int, result: RunResult, failing_afte
     for name in ("status", "fetched", "unchanged", "changes", "errors", "error", "bytes_received"):
         setattr(run, name, getattr(result, name))
     run.finished_at = now
-    source = session.get(Source, run.source_id)
+    source = lock_source(session, source_id=run.source_id)  # failures counted, never lost
     source.last_run_at = now
     _update_health(source, result, now, failing_after)
     return source
@@ -293,8 +325,11 @@ def mark_stale(session: Session, *, now: datetime) -> list[str]:
     from monitor.health import effective_health
 
     marked = []
-    for source in list_sources(session, enabled_only=True):
-        if source.health != "stale" and effective_health(source, now) == "stale":
+    for candidate in list_sources(session, enabled_only=True):
+        if candidate.health == "stale" or effective_health(candidate, now) != "stale":
+            continue
+        source = lock_source(session, source_id=candidate.id)  # a crawl may just have succeeded
+        if effective_health(source, now) == "stale":
             _set_health(source, "stale", "no successful fetch within three intervals", now)
             marked.append(source.name)
     return marked
@@ -406,10 +441,9 @@ def ensure_dossier(
 ) -> Dossier:
     """The dossier with `key`, created when new; title and stage kept current."""
     dossier = dossier_by_key(session, key=key)
-    if dossier is None:
-        dossier = Dossier(key=key, title=title, jurisdiction=jurisdiction, stage=stage)
-        session.add(dossier)
-        session.flush()
+    if dossier is None:  # another source of the same file may be creating it right now
+        _insert_once(session, Dossier(key=key, title=title, jurisdiction=jurisdiction, stage=stage))
+        dossier = session.exec(select(Dossier).where(Dossier.key == key)).one()
     dossier.title = dossier.title or title
     if stage:
         dossier.stage, dossier.updated_at = stage, utcnow()
@@ -427,9 +461,8 @@ def add_identifiers(
             )
         )
     )
-    for scheme, value in set(pairs) - {tuple(k) for k in known}:
-        session.add(DossierIdentifier(dossier_id=dossier.id, scheme=scheme, value=value))
-    session.flush()
+    for scheme, value in sorted(set(pairs) - {tuple(k) for k in known}):
+        _insert_once(session, DossierIdentifier(dossier_id=dossier.id, scheme=scheme, value=value))
 
 
 def identifiers_of(session: Session, *, dossier_id: int) -> list[tuple[str, str]]:
@@ -444,8 +477,7 @@ def link_dossiers(session: Session, *, from_id: int, to_id: int, relation: str, 
     """Record that one file is related to another (once)."""
     query = select(DossierLink).where(DossierLink.from_id == from_id, DossierLink.to_id == to_id)
     if from_id != to_id and session.exec(query).first() is None:
-        session.add(DossierLink(from_id=from_id, to_id=to_id, relation=relation, via=via))
-        session.flush()
+        _insert_once(session, DossierLink(from_id=from_id, to_id=to_id, relation=relation, via=via))
 
 
 def links_of(session: Session, *, dossier_id: int) -> list[tuple[DossierLink, Dossier]]:
@@ -495,7 +527,7 @@ def timeline(session: Session, *, dossier_id: int, with_links: bool = True) -> l
         .join(Source, col(Source.id) == col(Event.source_id))
         .join(Dossier, col(Dossier.id) == col(Event.dossier_id))
         .where(col(Event.dossier_id).in_(ids))
-        .order_by(col(Event.date), col(Event.id))
+        .order_by(col(Event.date).nulls_first(), col(Event.id))  # SQLite's order, everywhere
     )
     return [
         _report(event, name, key if event.dossier_id != dossier_id else "")

@@ -1,0 +1,208 @@
+"""Crawl throughput with 1, 2 and 4 `lexwatch worker` processes on the same local site.
+
+PAGES procedure pages of bench/site.py's Site, one `page` source each; throwaway
+PostgreSQL and Redis on 127.0.0.1 (bench/services.py). For each worker count, a
+fresh database and two passes through the queue, each every source's job queued
+at once and timed until the last one has ended:
+
+- first: every page is new (parsed, versioned, filed under its dossier);
+- again: nothing changed (the site answers 304 to the conditional requests).
+
+For reference, the same two passes in one process without Redis (`lexwatch
+crawl`, one Scrapy crawler over every source). Settings as bench/lexwatch_tool.py
+uses them: no AutoThrottle against 127.0.0.1, at most 10 requests in flight to
+the one host per crawler.
+
+    python -m bench.workers       (or: make bench-workers)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from bench import services
+from bench.common import write_result
+from bench.site import Site
+from bench.table import text_table
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = 400
+SEED = 7
+COUNTS = (1, 2, 4)
+SCRATCH = Path(tempfile.gettempdir()) / f"lexwatch-bench-workers-{os.getpid()}"
+SETTINGS = {
+    "LEXWATCH_AUTOTHROTTLE": "false",
+    "LEXWATCH_CONCURRENT_PER_DOMAIN": "10",
+    "LEXWATCH_ALLOW_PRIVATE_TARGETS": "1",
+    "LEXWATCH_SEED_DEFAULTS": "false",
+}
+
+
+def main() -> None:
+    """Measure every mode, write bench/results/workers.json, print the table."""
+    site = Site(PAGES, SEED)
+    try:
+        with services.postgres() as admin, services.redis() as redis_url:
+            rows = _in_process(site, admin)
+            for count in COUNTS:
+                rows += _with_workers(site, admin, redis_url, count)
+    finally:
+        site.close()
+        shutil.rmtree(SCRATCH, ignore_errors=True)
+    path = write_result("workers", rows, pages=PAGES, case_keys=["mode", "workers", "pass"])
+    sys.stderr.write(text_table(rows) + f"\n(written to {path})\n")
+
+
+def _environment(database: str, redis_url: str = "") -> dict[str, str]:
+    """The settings of every process of one measurement, and its own data folder."""
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    home = tempfile.mkdtemp(dir=SCRATCH)
+    extra = {"LEXWATCH_REDIS_URL": redis_url} if redis_url else {}
+    keep = {k: v for k, v in os.environ.items() if not k.startswith("LEXWATCH_")}
+    return keep | SETTINGS | extra | {"LEXWATCH_DATABASE_URL": database, "LEXWATCH_DATA_DIR": home}
+
+
+def _lexwatch(env: dict[str, str], *args: str) -> str:
+    command = [sys.executable, "-m", "cli", *args]
+    return subprocess.run(
+        command, env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def _add_sources(site: Site, env: dict[str, str]) -> None:
+    path = Path(env["LEXWATCH_DATA_DIR"]) / "sources.yaml"
+    sources = [{"name": name, "kind": "page", "url": url} for name, url in site.urls().items()]
+    path.write_text(json.dumps({"sources": sources}), encoding="utf-8")  # JSON is YAML
+    _lexwatch(env, "sources", "import", str(path))
+
+
+def _in_process(site: Site, admin: str) -> list[dict[str, Any]]:
+    """Both passes as `lexwatch crawl` (no Redis); timed by its own reports, not start-up."""
+    site.reset()
+    with _database(admin) as database:
+        env = _environment(database)
+        _add_sources(site, env)
+        return [
+            _row("one process, no queue", 0, name, _crawl_seconds(env))
+            for name in ("first", "again")
+        ]
+
+
+def _crawl_seconds(env: dict[str, str]) -> float:
+    reports = json.loads(_lexwatch(env, "crawl", "--format", "json"))
+    assert len(reports) == PAGES and not [r for r in reports if r["status"] == "error"], reports[:3]
+    return max(report["seconds"] for report in reports)
+
+
+def _with_workers(site: Site, admin: str, redis_url: str, count: int) -> list[dict[str, Any]]:
+    """Both passes through the queue, served by `count` workers."""
+    site.reset()
+    with _database(admin) as database:
+        env = _environment(database, redis_url)
+        _add_sources(site, env)
+        workers = [_start_worker(env) for _ in range(count)]
+        try:
+            _wait_for_workers(env, count)
+            return [_row("queue", count, name, _queued_seconds(env)) for name in ("first", "again")]
+        finally:
+            _stop(workers)
+            _flush(redis_url)
+
+
+def _queued_seconds(env: dict[str, str]) -> float:
+    """Queue every source's job, wait until all have ended: the wall-clock time of the pass."""
+    import asyncio
+
+    from config import Settings
+    from crawlers import queue
+    from db import repo
+    from db.engine import get_engine, session_scope
+
+    names = {"database_url": "LEXWATCH_DATABASE_URL", "redis_url": "LEXWATCH_REDIS_URL"}
+    settings = Settings(**{field: env[name] for field, name in names.items()})
+    with session_scope(get_engine(settings.db_url)) as session:
+        sources = repo.list_sources(session)  # fresh: each pass is the next round
+    started = time.monotonic()
+    reports = asyncio.run(queue.run_on_workers(settings, sources, wait=True))
+    assert len(reports) == PAGES and not [r for r in reports if r.status == "error"], reports[:3]
+    return time.monotonic() - started
+
+
+def _row(mode: str, workers: int, name: str, seconds: float) -> dict[str, Any]:
+    row = {"mode": mode, "workers": workers, "pass": name, "seconds": round(seconds, 1)}
+    row["pages_per_s"] = round(PAGES / seconds, 1)
+    if workers:
+        row["pages_per_s_per_worker"] = round(PAGES / seconds / workers, 1)
+    sys.stderr.write(f"bench.workers: {row}\n")
+    return row
+
+
+def _start_worker(env: dict[str, str]) -> subprocess.Popen:
+    log = open(Path(env["LEXWATCH_DATA_DIR"]) / f"worker-{uuid.uuid4().hex[:6]}.log", "w")  # noqa: SIM115
+    return subprocess.Popen([sys.executable, "-m", "cli", "worker"], env=env, cwd=ROOT,
+                            stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+
+
+def _wait_for_workers(env: dict[str, str], count: int) -> None:
+    import redis
+    from rq import Worker
+
+    connection = redis.Redis.from_url(env["LEXWATCH_REDIS_URL"])
+    deadline = time.monotonic() + 60
+    while len(Worker.all(connection=connection)) < count:
+        if time.monotonic() > deadline:
+            raise SystemExit("the workers did not start within 60 s (see their logs)")
+        time.sleep(0.2)
+
+
+def _stop(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        worker.send_signal(signal.SIGTERM)
+    for worker in workers:
+        worker.wait(timeout=60)
+
+
+def _flush(redis_url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+
+
+class _database:
+    """A fresh database on the throwaway server for one measurement, dropped afterwards."""
+
+    def __init__(self, admin: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        self.name = f"bench_{uuid.uuid4().hex[:10]}"
+        self.engine = create_engine(admin, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self.url = admin.rsplit("/", 1)[0] + "/" + self.name
+
+    def __enter__(self) -> str:
+        self._run(f'CREATE DATABASE "{self.name}"')
+        return self.url
+
+    def __exit__(self, *_exc: object) -> None:
+        self._run(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        self.engine.dispose()
+
+    def _run(self, sql: str) -> None:
+        from sqlalchemy import text
+
+        with self.engine.connect() as connection:
+            connection.execute(text(sql))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""Crawls as jobs on a shared Redis queue (RQ), taken by `lexwatch worker` on any machine.
+
+With LEXWATCH_REDIS_URL set, `monitor.run.crawl_pass` hands its sources to this
+module instead of crawling them itself: one RQ job per source. Any number of
+workers that reach the database and Redis take the jobs; each job is one
+ordinary crawl pass over one source, recorded exactly as in one process.
+
+Why RQ and not scrapy-redis: scrapy-redis shares Scrapy's *request* queue, so
+the requests of one source would be fetched by different workers, while the
+spider keeps each source's bookkeeping (what was asked, what came back, which
+errors) in memory in one process, and the run, the parse and the diff of a
+source need all of it. A source is the unit of work, so a job queue fits.
+scrapy-redis 0.9.1 also calls Scrapy APIs that 2.19 no longer has
+(`engine.crawl(request, spider)`).
+
+Rounds: a source's round is the crawl that follows its last recorded run, and
+its job id says which (`crawl-<source id>-<last run in µs>`). RQ enqueues an id
+only once (`unique=True`), so a source enqueued twice in a round (a restart,
+the resync of a new source, `lexwatch crawl` while its scheduled job waits) is
+crawled once. A worker killed mid-job stops renewing its lease on the job; the
+next worker to clean RQ's registries puts the job back (RQ's Retry), and the
+job marks the dead attempt's run as interrupted before crawling again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from redis import Redis
+from rq import Queue, Retry, Worker
+from rq.exceptions import DuplicateJobError
+from rq.job import Job, JobStatus
+
+from config import Settings, get_settings
+from db import repo
+from db.engine import dispose_engines, get_engine, session_scope
+from db.models import Source
+from errors import ConfigError
+from monitor.run import Report, crawl_here
+
+log = logging.getLogger("lexwatch.queue")
+QUEUE = "lexwatch-crawls"
+HEARTBEAT = 5  # seconds between a busy worker's heartbeats
+LEASE = 20  # seconds without a heartbeat before its job counts as abandoned
+MAINTENANCE = 5  # seconds between looks for abandoned jobs (one worker at a time looks)
+RETRIES = 3  # attempts after a failure or a dead worker
+ENDED = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
+
+
+def crawl_queue(settings: Settings) -> Queue:
+    """The queue of crawl jobs on LEXWATCH_REDIS_URL."""
+    timeout = int(settings.crawl_time_limit) + 120  # the crawl's own cut-off, then storing
+    return Queue(QUEUE, connection=Redis.from_url(settings.redis_url), default_timeout=timeout)
+
+
+def job_id(source: Source) -> str:
+    """The id of a source's job this round: the crawl after its last recorded run."""
+    last = int(source.last_run_at.timestamp() * 1_000_000) if source.last_run_at else 0
+    return f"crawl-{source.id}-{last}"
+
+
+def enqueue(settings: Settings, sources: Sequence[Source]) -> list[str]:
+    """Queue one job per source unless its round's job exists; the ids to wait for."""
+    queue = crawl_queue(settings)
+    for source in sources:
+        _enqueue_once(queue, source)
+    return [job_id(s) for s in sources]
+
+
+def _enqueue_once(queue: Queue, source: Source) -> None:
+    ident = job_id(source)
+    for _attempt in range(2):
+        try:
+            queue.enqueue_call(
+                crawl_source, args=(source.id,), job_id=ident, unique=True,
+                retry=Retry(max=RETRIES), result_ttl=3600, failure_ttl=7 * 86400,
+                description=f"crawl {source.name}",
+            )  # fmt: skip
+            return
+        except DuplicateJobError:
+            if not _drop_failed(queue, ident):
+                return  # waiting, running, or done this round: nothing to add
+
+
+def _drop_failed(queue: Queue, ident: str) -> bool:
+    """Forget a job of this round that failed for good, so the round can be tried again."""
+    job = queue.fetch_job(ident)
+    if job is None or job.get_status() in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+        if job is not None:
+            job.delete()
+        return True
+    return False
+
+
+def crawl_source(source_id: int) -> list[dict[str, Any]]:
+    """The job: one crawl pass over one source, recorded as `lexwatch crawl` records it."""
+    from crawlers import reactor
+
+    settings = get_settings()
+    engine = get_engine(settings.db_url)
+    try:
+        with session_scope(engine) as session:
+            repo.interrupted_runs(session, source_ids=[source_id])  # an attempt whose worker died
+            source = session.get(Source, source_id)
+        if source is None or not source.enabled:
+            return []  # removed or disabled since it was queued
+        reports = reactor.run_coroutine(crawl_here(engine, settings, [source]))
+        return [asdict(report) for report in reports]
+    finally:
+        dispose_engines()  # the work horse exits next: close connections cleanly
+
+
+async def run_on_workers(
+    settings: Settings, sources: Sequence[Source], *, wait: bool
+) -> list[Report]:
+    """Queue these sources' jobs; with `wait`, return their reports once workers are done."""
+    ids = await asyncio.to_thread(enqueue, settings, sources)
+    if not wait:
+        return []
+    return await asyncio.to_thread(_reports, crawl_queue(settings), ids, sources)
+
+
+def _reports(queue: Queue, ids: list[str], sources: Sequence[Source]) -> list[Report]:
+    names = {job_id(s): s.name for s in sources}
+    jobs = _wait_for(queue, ids)
+    return [report for ident in ids for report in _reports_of(jobs.get(ident), names[ident])]
+
+
+def _wait_for(queue: Queue, ids: list[str]) -> dict[str, Job]:
+    """Poll until every job has ended; refuse to wait for workers that do not exist."""
+    while True:
+        jobs = {job.id: job for job in Job.fetch_many(ids, connection=queue.connection) if job}
+        if all(job.get_status(refresh=False) in ENDED for job in jobs.values()):
+            return jobs
+        if not Worker.count(queue=queue):
+            raise ConfigError(
+                "no `lexwatch worker` serves the crawl queue at LEXWATCH_REDIS_URL: start one, "
+                "or unset LEXWATCH_REDIS_URL to crawl in this process"
+            )
+        time.sleep(0.5)
+
+
+def _reports_of(job: Job | None, name: str) -> list[Report]:
+    if job is not None and job.get_status(refresh=False) == JobStatus.FINISHED:
+        return [Report(**fields) for fields in job.return_value() or []]
+    reason = "the job is gone from the queue" if job is None else _last_error(job)
+    return [Report(name, "error", 0, 0, 0, 1, f"the worker failed: {reason}", 0.0)]
+
+
+def _last_error(job: Job) -> str:
+    result = job.latest_result()
+    text = (result.exc_string if result else "") or str(job.get_status(refresh=False))
+    return text.strip().splitlines()[-1][:500]
+
+
+def preload(settings: Settings) -> None:
+    """Import every component a crawl loads, once, before the worker forks its first job.
+
+    A job's fresh process would otherwise import them itself, which takes most
+    of a second; importing them here makes a job start in a tenth of that. Only
+    imports: no reactor may exist before the fork (each job starts its own).
+    """
+    from scrapy.settings import Settings as ScrapySettings
+    from scrapy.utils.misc import load_object
+
+    from crawlers.settings import scrapy_settings
+
+    for path in _component_paths(ScrapySettings(scrapy_settings(settings))):
+        load_object(path)
+    if "twisted.internet.reactor" in sys.modules:
+        raise RuntimeError("preloading crawl components installed a reactor before the fork")
+
+
+def _component_paths(scrapy: Any) -> list[str]:
+    """The import paths of Scrapy's middlewares, extensions, pipelines and handlers."""
+    keys = ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES")
+    paths = [path for key in keys for path in scrapy.getwithbase(key)]  # disabled ones too
+    paths += list(scrapy.getwithbase("DOWNLOAD_HANDLERS").values())
+    singles = ("SCHEDULER", "DUPEFILTER_CLASS", "STATS_CLASS", "DOWNLOADER", "LOG_FORMATTER",
+               "REQUEST_FINGERPRINTER_CLASS", "SCHEDULER_PRIORITY_QUEUE", "SCHEDULER_MEMORY_QUEUE",
+               "TWISTED_DNS_RESOLVER", "ROBOTSTXT_PARSER")  # fmt: skip
+    return [path for path in paths + [scrapy.get(key) for key in singles] if isinstance(path, str)]
+
+
+class CrawlWorker(Worker):
+    """RQ's forking worker (a fresh process per job), with a short lease on its job.
+
+    RQ's own lease is a minute beyond the heartbeat interval; a crawl that
+    stays unanswered that long delays the whole round, so a dead worker's job
+    goes back to the queue after LEASE seconds without a heartbeat.
+    """
+
+    def get_heartbeat_ttl(self, job: Job) -> int:
+        return LEASE
+
+
+def work(settings: Settings, *, burst: bool) -> int:
+    """Take crawl jobs until stopped (SIGTERM lets the current job finish), or, with `burst`, until none is left."""
+    if not settings.redis_url:
+        raise ConfigError("`lexwatch worker` takes jobs from Redis: set LEXWATCH_REDIS_URL")
+    from scheduler import configure_logging
+
+    configure_logging()  # one line per crawl, as `lexwatch run` writes them
+    queue = crawl_queue(settings)
+    worker = CrawlWorker(
+        [queue], connection=queue.connection, name=f"{socket.gethostname()}.{os.getpid()}",
+        job_monitoring_interval=HEARTBEAT, maintenance_interval=MAINTENANCE,
+    )  # fmt: skip
+    preload(settings)
+    get_engine(
+        settings.db_url
+    ).dispose()  # each job is a forked process with connections of its own
+    worker.work(burst=burst, logging_level="WARNING")
+    return 0
