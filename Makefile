@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench bench-soak clean
+.PHONY: demo test lint format bench bench-change bench-soak clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,8 +26,31 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Every benchmark in bench/ (each writes bench/results/<name>.json), then one table.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+# Change detection side by side with urlwatch (installed into bench/.venv-urlwatch).
+bench-change: $(STAMP)
+	$(BIN)/python -m bench.run change_detection
+
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache *.egg-info
 
 bench-soak: $(STAMP)
 	$(BIN)/python -m bench.soak
+
+# Digests: 1,000 subscribers x 200 changes to a local SMTP server (bench/results/digests.json).
+.PHONY: bench-digests
+bench-digests: $(STAMP)
+	$(BIN)/python -m bench.digests
+
+# Search latency over a generated history of 1,000,000 versions (bench/results/search.json).
+.PHONY: bench-search
+bench-search: $(STAMP)
+	$(BIN)/python -m bench.run search
+
+# Crawl throughput with 1, 2 and 4 workers (throwaway PostgreSQL + Redis; bench/results/workers.json).
+.PHONY: bench-workers
+bench-workers: $(STAMP)
+	$(BIN)/python -m bench.run workers

@@ -34,7 +34,7 @@ app = typer.Typer(
 )
 sources_app = typer.Typer(help="Add, list, test and remove watched sources.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
-out = Console()
+out = Console(soft_wrap=True)  # lines stay whole in pipes and logs
 
 
 class Format(StrEnum):
@@ -273,6 +273,17 @@ def run() -> None:
     raise typer.Exit(scheduler.run(get_settings()))
 
 
+@app.command("worker")
+def worker(
+    burst: Annotated[bool, typer.Option("--burst", help="stop when the queue is empty")] = False,
+) -> None:
+    """Take crawl jobs from the shared queue (LEXWATCH_REDIS_URL); SIGTERM finishes the current one."""
+    from crawlers import queue
+
+    _engine()  # the schema is upgraded before the first job, not by every job
+    raise typer.Exit(queue.work(get_settings(), burst=burst))
+
+
 @app.command("files")
 def files(format: FormatOpt = Format.text) -> None:
     """List the legislative files Lexwatch knows, with their stage."""
@@ -318,6 +329,256 @@ def file(
             markup=False,
             highlight=False,
         )
+
+
+# -- watches, subscribers, digests ------------------------------------------------
+
+watches_app = typer.Typer(
+    help="Watches: the files and words a digest follows.", no_args_is_help=True
+)
+subscribers_app = typer.Typer(help="People who receive the weekly digest.", no_args_is_help=True)
+digest_app = typer.Typer(help="Preview and send the weekly digest.", no_args_is_help=True)
+app.add_typer(watches_app, name="watches")
+app.add_typer(subscribers_app, name="subscribers")
+app.add_typer(digest_app, name="digest")
+
+
+class Significance(StrEnum):
+    minor = "minor"
+    notable = "notable"
+    major = "major"
+
+
+ManyOpt = list[str] | None
+NowOpt = Annotated[str, typer.Option(help="pretend it is this time (ISO; local time if no offset)")]
+
+
+@watches_app.command("add")
+def watches_add(
+    name: Annotated[str, typer.Argument(help="a unique name, e.g. csa-regulation")],
+    term: Annotated[ManyOpt, typer.Option("--term", help="word or phrase, any language")] = None,
+    reference: Annotated[
+        ManyOpt, typer.Option("--reference", help="2022/0155(COD), COM(2022) 209, a file key")
+    ] = None,
+    jurisdiction: Annotated[ManyOpt, typer.Option("--jurisdiction", help="default: all")] = None,
+    min_significance: Annotated[
+        Significance, typer.Option("--min-significance", help="least significant change to tell")
+    ] = Significance.notable,
+    format: FormatOpt = Format.text,
+) -> None:
+    """Add a watch: changes of files it names or that speak of its terms go into digests."""
+    from digests import watches
+
+    watch = watches.new_watch(
+        name, terms=term or [], references=reference or [], jurisdictions=jurisdiction or [],
+        min_significance=min_significance.value,
+    )  # fmt: skip
+    with session_scope(_engine()) as session:
+        repo.add_watch(session, watch=watch)
+        data = watches.describe(watch)
+    _print_json(data) if format == Format.json else out.print(f"Added watch '{name}'", markup=False)
+
+
+@watches_app.command("list")
+def watches_list(format: FormatOpt = Format.text) -> None:
+    """List watches with what they follow and how many subscribers follow them."""
+    from digests import watches
+
+    with session_scope(_engine()) as session:
+        counts = repo.subscriber_counts(session)
+        rows = [watches.describe(w, counts.get(w.id, 0)) for w in repo.list_watches(session)]
+    if format == Format.json:
+        return _print_json(rows)
+    table = Table("name", "references", "terms (topics)", "jurisdictions", "min", "subscribers")
+    for r in rows:
+        terms = "; ".join(r["terms"]) + (f" ({', '.join(r['topics'])})" if r["topics"] else "")
+        table.add_row(r["name"], "; ".join(r["references"]), terms, ", ".join(r["jurisdictions"]) or "all",
+                      r["min_significance"], str(r["subscribers"]))  # fmt: skip
+    out.print(table)
+
+
+@watches_app.command("test")
+def watches_test(
+    name: Annotated[str, typer.Argument(help="watch name")],
+    file: Annotated[Path, typer.Argument(help="a saved response")],
+    kind: Annotated[str, typer.Option(help="source kind that reads it")],
+    url: Annotated[str, typer.Option(help="the URL it was fetched from")] = "",
+    param: ParamOpt = None,
+    format: FormatOpt = Format.text,
+) -> None:
+    """Parse a saved response and say whether the watch matches it, and why."""
+    from digests import watches
+
+    if kind not in SITES:
+        raise ConfigError(f"unknown kind '{kind}': choose one of {', '.join(sorted(SITES))}")
+    if not file.is_file():
+        raise ConfigError(f"no file at {file}: give the path of a saved response")
+    response = Response(url or file.resolve().as_uri(), file.read_bytes())
+    record = normalise(SITES[kind].parse([response], parse_params(param or [])))
+    with session_scope(_engine()) as session:
+        found = watches.try_record(repo.find_watch(session, name=name), record)
+    data = {
+        "matched": found.matched,
+        "terms": list(found.terms),
+        "references": list(found.references),
+    }
+    if format == Format.json:
+        return _print_json(data)
+    why = "; ".join(f"{k}: {', '.join(data[k])}" for k in ("references", "terms") if data[k])
+    verdict = f"matches ({why})" if found.matched else "does not match"
+    out.print(
+        f"Watch '{name}' {verdict}: {record.title or file.name}", markup=False, highlight=False
+    )
+
+
+@subscribers_app.command("add")
+def subscribers_add(
+    email: Annotated[str, typer.Argument(help="address the digest goes to")],
+    watch: Annotated[ManyOpt, typer.Option("--watch", help="watch name; repeatable")] = None,
+    name: Annotated[str, typer.Option(help="how the digest greets them")] = "",
+    language: Annotated[str, typer.Option(help="en, nl, de, fr")] = "",
+) -> None:
+    """Add a subscriber (or more watches to one), and make them active again."""
+    from digests import subscribers
+
+    address, code = subscribers.check_email(email), subscribers.check_language(language)
+    if not watch:
+        raise ConfigError("give at least one --watch NAME: see `lexwatch watches list`")
+    with session_scope(_engine()) as session:
+        chosen = [repo.find_watch(session, name=w) for w in watch]
+        subscriber, created = repo.upsert_subscriber(
+            session, email=address, name=name, language=code
+        )
+        repo.subscribe(session, subscriber=subscriber, watches=chosen)
+    verb = "Added" if created else "Updated"
+    out.print(f"{verb} subscriber {address}: {', '.join(watch)}", markup=False, highlight=False)
+
+
+@subscribers_app.command("list")
+def subscribers_list(format: FormatOpt = Format.text) -> None:
+    """List subscribers with their watches and status (active, bounced, unsubscribed)."""
+    from digests import subscribers
+
+    with session_scope(_engine()) as session:
+        rows = [subscribers.describe(s, repo.subscriber_watches(session, subscriber_id=s.id))
+                for s in repo.list_subscribers(session)]  # fmt: skip
+    if format == Format.json:
+        return _print_json(rows)
+    table = Table("email", "name", "language", "status", "watches")
+    for r in rows:
+        table.add_row(r["email"], r["name"], r["language"], r["status"], ", ".join(r["watches"]))
+    out.print(table)
+
+
+@subscribers_app.command("remove")
+def subscribers_remove(email: Annotated[str, typer.Argument(help="address")]) -> None:
+    """Delete a subscriber with their subscriptions and digest history."""
+    with session_scope(_engine()) as session:
+        repo.remove_subscriber(session, subscriber=repo.find_subscriber(session, email=email))
+    out.print(f"Removed subscriber {email}", markup=False, highlight=False)
+
+
+@digest_app.command("preview")
+def digest_preview(
+    subscriber: Annotated[str, typer.Option(help="the subscriber's email address")],
+    now: NowOpt = "",
+    html: Annotated[bool, typer.Option("--html", help="print the HTML part")] = False,
+) -> None:
+    """Print the digest a subscriber would get for the last complete week, without sending it."""
+    from digests.send import compose_for
+
+    settings = get_settings()
+    email = compose_for(_engine(), settings, subscriber, _moment(now, settings.timezone))
+    sys.stdout.write(email.html if html else f"Subject: {email.subject}\n\n{email.text}")
+
+
+@digest_app.command("send")
+def digest_send(now: NowOpt = "", format: FormatOpt = Format.text) -> None:
+    """Send the last complete week's digests that are not sent yet (SMTP, or the outbox)."""
+    from digests.send import send_due
+
+    settings = get_settings()
+    results = send_due(_engine(), settings, _moment(now, settings.timezone))
+    if format == Format.json:
+        _print_json([r.__dict__ for r in results])
+    else:
+        for result in results:
+            out.print(result.line(), markup=False, highlight=False)
+        where = "SMTP" if settings.smtp_url else f"the outbox {settings.outbox}"
+        sent = sum(r.status == "sent" for r in results)
+        summary = f"{sent} of {len(results)} digests sent to {where}"
+        out.print(summary if results else "No digests due", markup=False, highlight=False)
+    if any(r.status in ("failed", "deferred") for r in results):
+        raise typer.Exit(1)  # a script or cron job learns that some must be tried again
+
+
+def _moment(text: str, timezone: str) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    if not text:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigError(f"--now '{text}' is not a date: write 2026-11-30T08:00") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
+
+
+# -- the web app and who signs in to it -------------------------------------------
+
+users_app = typer.Typer(help="People who sign in to the web app.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[
+        str, typer.Option(help="beyond 127.0.0.1 needs LEXWATCH_SECRET_KEY")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+) -> None:
+    """Start the web app: search, file pages, feeds, the JSON API and the admin area."""
+    from web.serve import serve as run_web
+
+    run_web(get_settings(), host, port, prepare=_engine)
+
+
+@users_app.command("add")
+def users_add(
+    email: Annotated[str, typer.Argument(help="their email address, used to sign in")],
+    role: Annotated[str, typer.Option(help="admin (changes things) or reader")] = "reader",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from standard input")
+    ] = False,
+) -> None:
+    """Add a person who signs in to the web app (the first one: --role admin)."""
+    from web.auth import create_user
+
+    password = (
+        sys.stdin.readline().rstrip("\r\n")
+        if password_stdin
+        else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    )
+    with session_scope(_engine()) as session:
+        create_user(session, email=email, password=password, role=role)
+    out.print(f"Added {role} {email}", markup=False, highlight=False)
+
+
+@users_app.command("list")
+def users_list(format: FormatOpt = Format.text) -> None:
+    """List the people who sign in to the web app."""
+    from web.auth import user_dict
+
+    with session_scope(_engine()) as session:
+        rows = [user_dict(user) for user in repo.list_users(session)]
+    if format == Format.json:
+        return _print_json(rows)
+    table = Table("email", "role", "since", "locked until")
+    for row in rows:
+        table.add_row(
+            row["email"], row["role"], _short(row["created_at"]), _short(row["locked_until"])
+        )
+    out.print(table)
 
 
 def _short(value: str | None) -> str:

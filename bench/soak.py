@@ -40,14 +40,16 @@ def _prepare(folder: Path) -> None:
     }
 
 
-def _add_sources(engine, urls: dict[str, str]) -> None:  # noqa: ANN001
+def _add_sources(engine, urls: dict[str, str]) -> None:
     from db import repo
     from db.engine import session_scope
     from db.models import Source
 
     with session_scope(engine) as session:
         for name, url in urls.items():
-            repo.add_source(session, source=Source(name=name, kind="page", url=url, every_seconds=1))
+            repo.add_source(
+                session, source=Source(name=name, kind="page", url=url, every_seconds=1)
+            )
 
 
 def main() -> dict:
@@ -59,7 +61,7 @@ def main() -> dict:
         return _soak(Site(SOURCES, seed=11))
 
 
-def _soak(site) -> dict:  # noqa: ANN001
+def _soak(site) -> dict:
     from config import get_settings
     from crawlers import reactor
     from db import repo
@@ -75,7 +77,9 @@ def _soak(site) -> dict:  # noqa: ANN001
         _move(site, cycle)
         with session_scope(engine) as session:
             sources = repo.list_sources(session)
-        changes += sum(r.changes for r in reactor.run_coroutine(crawl_pass(engine, settings, sources)))
+        changes += sum(
+            r.changes for r in reactor.run_coroutine(crawl_pass(engine, settings, sources))
+        )
         first = first or rss_mb()
         _progress(cycle, changes)
     row = {"cycles": CYCLES, "sources": SOURCES, "rss_start_mb": round(start, 1), "rss_after_first_mb": round(first, 1),
@@ -85,7 +89,7 @@ def _soak(site) -> dict:  # noqa: ANN001
     return row
 
 
-def _move(site, cycle: int) -> None:  # noqa: ANN001
+def _move(site, cycle: int) -> None:
     """Every 50 passes the site changes state: edited, then back."""
     if cycle % 100 == 50:
         site.edit(0.05)
