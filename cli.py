@@ -284,6 +284,36 @@ def worker(
     raise typer.Exit(queue.work(get_settings(), burst=burst))
 
 
+@app.command("demo")
+def demo(
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="stop after the digest; start no web app")
+    ] = False,
+    port: Annotated[int, typer.Option(help="port of the demo's web app")] = 8000,
+) -> None:
+    """Show Lexwatch working, offline: crawl real captured pages, move files on, digest, web app."""
+    from demo.run import run_demo
+
+    def say(line: str) -> None:
+        out.print(line, markup=False, highlight=False)
+
+    with out.status("Running the demo…", spinner="dots"):
+        result = run_demo(get_settings(), say)
+    _demo_summary(result, say)
+    if not no_serve:
+        from demo.run import serve_demo
+
+        serve_demo(result, port, say)
+
+
+def _demo_summary(result, say) -> None:
+    changes = [r for r in result.second if r.changes]
+    say(f"Changes found: {sum(r.changes for r in changes)} in {len(changes)} sources")
+    say(f"Database: {result.database}")
+    say(f"Outbox (a Maildir any mail client opens): {result.outbox}")
+    say(f"Try: LEXWATCH_DATA_DIR={result.data_dir} lexwatch changes")
+
+
 @app.command("files")
 def files(format: FormatOpt = Format.text) -> None:
     """List the legislative files Lexwatch knows, with their stage."""

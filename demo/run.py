@@ -8,10 +8,14 @@ again, writes the weekly digest to the outbox and starts the web app.
 
 from __future__ import annotations
 
+import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -33,12 +37,14 @@ Say = Callable[[str], None]
 class DemoResult:
     """Where the demo left its data, and what it found."""
 
+    settings: Settings
     data_dir: Path
     database: str
     outbox: Path
     first: list[Report]
     second: list[Report]
     digests: list
+    admin_password: str
 
 
 def demo_settings(base: Settings, replay_url: str) -> Settings:
@@ -117,3 +123,82 @@ def run_crawls(
     second = crawl_all(engine, settings)
     say(f"Second crawl: {sum(r.changes for r in second)} changes found")
     return first, second
+
+
+DEMO_READER = "policy.officer@example.org"
+DEMO_ADMIN = "admin@demo.lexwatch.invalid"
+
+
+def demo_watch() -> Any:
+    """A watch on the demo's EU files and the gazette, next to the seeded CSA watch."""
+    from digests.watches import new_watch
+
+    references = ["2022/2852(RSP)", "2024/2006(REG)", "2021/0106(COD)"]
+    return new_watch("demo-files", terms=["Magyar Közlöny"], references=references, jurisdictions=[],
+                     min_significance="minor")  # fmt: skip
+
+
+def add_people(engine: Engine) -> str:
+    """The policy officer who gets the digest, and an admin for the web app; the admin's password."""
+    from digests import watches
+    from web.auth import create_user
+
+    password = secrets.token_urlsafe(12)
+    with session_scope(engine) as session:
+        watches.seed(session)
+        chosen = [
+            repo.add_watch(session, watch=demo_watch()),
+            repo.find_watch(session, name="csa-regulation"),
+        ]
+        officer, _new = repo.upsert_subscriber(session, email=DEMO_READER, name="Policy officer")
+        repo.subscribe(session, subscriber=officer, watches=chosen)
+        create_user(session, email=DEMO_ADMIN, password=password, role="admin")
+    return password
+
+
+def next_send_time(now: datetime, timezone: str) -> datetime:
+    """The Monday 07:00 after `now`: when this week's changes go out."""
+    local = now.astimezone(ZoneInfo(timezone))
+    monday = (local + timedelta(days=7 - local.weekday())).date()
+    return datetime.combine(monday, time(7, 0), tzinfo=ZoneInfo(timezone)) + timedelta(minutes=1)
+
+
+def write_digest(engine: Engine, settings: Settings, say: Say) -> list:
+    """This week's digest, as it will go out on Monday, written to the outbox."""
+    from digests.send import send_due
+
+    results = send_due(engine, settings, next_send_time(datetime.now(UTC), settings.timezone))
+    say(f"Weekly digest for {DEMO_READER} written to the outbox: {settings.outbox}")
+    return results
+
+
+def run_demo(base: Settings, say: Say) -> DemoResult:
+    """The whole demo but the web app; the replay server is closed however it ends."""
+    replay = ReplayServer()
+    try:
+        settings, engine = prepare(base, replay, say)
+        first, second = run_crawls(engine, settings, replay, say)
+        password = add_people(engine)
+        digests = write_digest(engine, settings, say)
+    finally:
+        replay.close()
+    return DemoResult(
+        settings,
+        settings.data_dir,
+        settings.db_url,
+        settings.outbox,
+        first,
+        second,
+        digests,
+        password,
+    )
+
+
+def serve_demo(result: DemoResult, port: int, say: Say) -> None:
+    """The web app on the demo's database, until Ctrl-C."""
+    from web.serve import serve
+
+    say(
+        f"Web app: http://127.0.0.1:{port}/  sign in as {DEMO_ADMIN}, password {result.admin_password} (Ctrl-C stops)"
+    )
+    serve(result.settings, "127.0.0.1", port, prepare=lambda: None)

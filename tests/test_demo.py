@@ -1,0 +1,52 @@
+"""`lexwatch demo --no-serve`: the whole demo offline, checked by what it leaves behind."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import mailbox
+from pathlib import Path
+
+
+def _digests(outbox: Path) -> list[email.message.EmailMessage]:
+    def read(handle):
+        return email.message_from_binary_file(handle, policy=email.policy.default)
+
+    return list(mailbox.Maildir(outbox, factory=read, create=False))
+
+
+def test_the_demo_crawls_moves_files_on_and_writes_the_digest(lexwatch, home, monkeypatch) -> None:
+    result = lexwatch("demo", "--no-serve")
+    assert result.code == 0, result.err
+    assert "Changes found: 7 in 4 sources" in result.out
+    demo = home / "data" / "demo"
+    assert (demo / "lexwatch.db").is_file()
+
+    monkeypatch.setenv("LEXWATCH_DATA_DIR", str(demo))
+    from config import get_settings
+    from db.engine import dispose_engines
+
+    dispose_engines()
+    get_settings.cache_clear()
+    changes = lexwatch("changes", "--format", "json").json()
+    kinds = sorted((c["source"], c["kind"]) for c in changes)
+    assert kinds == [
+        ("EUR-Lex 2021/0106(COD)", "document_added"),
+        ("EUR-Lex 2021/0106(COD)", "event_added"),
+        ("Magyar Közlöny (official gazette)", "item_published"),
+        ("OEIL 2022/2852(RSP)", "event_added"),
+        ("OEIL 2022/2852(RSP)", "stage_changed"),
+        ("Tweede Kamer Zaak 2024Z15447", "document_added"),
+        ("Tweede Kamer Zaak 2024Z15447", "event_added"),
+    ]
+    statuses = {row["name"]: row["health"] for row in lexwatch("status", "--format", "json").json()}
+    assert set(statuses.values()) == {"ok"} and len(statuses) == 10
+
+    [digest] = _digests(demo / "outbox")
+    assert digest["To"] == "Policy officer <policy.officer@example.org>"
+    assert "7 changes in 4 files (2 major)" in digest["Subject"]
+    text = digest.get_body(preferencelist=("plain",)).get_content()
+    assert text.index("Stage changed from 'Awaiting plenary debate/vote'") < text.index(
+        "Magyar Közlöny 2026"
+    )
+    assert "CSAM-verordening" in text and "ST 7536/24" in text
