@@ -100,7 +100,7 @@ class Site:
         self._served: dict[str, Served] = {}
         self._hits = 0  # requests served noisily so far: seeds each one's noise
         self.reset()
-        self.server = _server(self)
+        self.server = _Server(self)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def reset(self) -> None:
@@ -194,34 +194,39 @@ class _Counting:
         self.raw.close()
 
 
-def _server(site: Site) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive: a client may reuse its connections
+class _Handler(BaseHTTPRequestHandler):
+    """Answers GET from the site's current state; every byte it writes is counted."""
 
-        def setup(self) -> None:
-            super().setup()
-            self.wfile = _Counting(self.wfile, site.counters)  # type: ignore[assignment]
+    protocol_version = "HTTP/1.1"  # keep-alive: a client may reuse its connections
+    server: _Server
 
-        def do_GET(self) -> None:
-            answer = site.answer(self.path, self.headers)
-            site.counters.add(requests=1, not_modified=answer.status == 304)
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # client gave up
-                self._send(answer)
+    def setup(self) -> None:
+        super().setup()
+        self.wfile = _Counting(self.wfile, self.server.site.counters)  # type: ignore[assignment]
 
-        def _send(self, answer: Answer) -> None:
-            self.send_response(answer.status)
-            for name, value in answer.headers:
-                self.send_header(name, value)
-            if answer.status != 304:
-                self.send_header("Content-Length", str(len(answer.body)))
-            self.end_headers()
-            self.wfile.write(answer.body)
+    def do_GET(self) -> None:
+        answer = self.server.site.answer(self.path, self.headers)
+        self.server.site.counters.add(requests=1, not_modified=answer.status == 304)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # client gave up
+            self._send(answer)
 
-        def log_message(self, *args: Any) -> None:
-            return None
+    def _send(self, answer: Answer) -> None:
+        self.send_response(answer.status)
+        for name, value in answer.headers:
+            self.send_header(name, value)
+        if answer.status != 304:
+            self.send_header("Content-Length", str(len(answer.body)))
+        self.end_headers()
+        self.wfile.write(answer.body)
 
-    class Server(ThreadingHTTPServer):
-        request_queue_size = 128  # the default backlog of 5 stalls a concurrent client
-        daemon_threads = True
+    def log_message(self, *args: Any) -> None:
+        return None
 
-    return Server(("127.0.0.1", 0), Handler)
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default backlog of 5 stalls a concurrent client
+    daemon_threads = True
+
+    def __init__(self, site: Site) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.site = site

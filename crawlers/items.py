@@ -22,14 +22,27 @@ class Capture:
 
 
 @dataclass(frozen=True)
+class Known:
+    """What Lexwatch already holds of one URL: its latest snapshot's validators and body."""
+
+    snapshot_id: int
+    etag: str
+    last_modified: str
+    sha256: str
+    content_type: str
+    parsed: bool
+
+
+@dataclass(frozen=True)
 class Plan:
-    """One source to crawl: its kind, its target, and the validators of its last snapshots."""
+    """One source to crawl: its kind, its target, and what is known of its URLs already."""
 
     source_id: int
     name: str
     kind: str
     target: Target
-    validators: dict[str, tuple[str, str]] = field(default_factory=dict)
+    validators: dict[str, Known] = field(default_factory=dict)
+    has_version: bool = False
 
 
 @dataclass
@@ -54,9 +67,9 @@ class Outcome:
     skipped: str = ""
     bytes_received: int = 0
     requested: dict[str, None] = field(default_factory=dict)
-    bodies: dict[str, bytes] = field(
-        default_factory=dict
-    )  # dry runs keep bodies here, not in the database
+    bodies: dict[str, bytes] = field(default_factory=dict)  # a dry run keeps bodies here
+    # Unchanged URLs: (snapshot id, seen at, etag, last-modified), written once per pass.
+    seen: list[tuple[int, datetime, str, str]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:

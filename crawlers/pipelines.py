@@ -28,6 +28,8 @@ class StorePipeline:
             return item
         spider = self.crawler.spider
         outcome = spider.outcomes[item.source_id]
+        if _unchanged(outcome, item):
+            return item
         if spider.engine is None:
             stored = _keep_in_memory(outcome, item)
         else:
@@ -49,3 +51,24 @@ def _keep_in_memory(outcome: Any, item: Capture) -> tuple[str, str, bool, bool] 
     sha256 = hashlib.sha256(item.body).hexdigest()
     outcome.bodies[sha256] = item.body
     return sha256, item.headers.get("content-type", ""), True, False
+
+
+def _unchanged(outcome: Any, item: Capture) -> bool:
+    """A 304, or the very bytes stored last time: noted in memory, no transaction for it.
+
+    Most answers of most passes are this; their `last_seen_at` is written with the
+    run's end, in one transaction for the whole pass.
+    """
+    known = outcome.plan.validators.get(item.url)
+    if known is None or (
+        item.status != 304 and hashlib.sha256(item.body).hexdigest() != known.sha256
+    ):
+        return False
+    outcome.fetched.append(
+        Fetched(item.url, item.role, known.sha256, known.content_type, False, known.parsed)
+    )
+    etag = item.headers.get("etag") or known.etag
+    modified = item.headers.get("last-modified") or known.last_modified
+    outcome.seen.append((known.snapshot_id, item.fetched_at, etag, modified))
+    outcome.bytes_received += len(item.body)
+    return True

@@ -63,11 +63,11 @@ class WatchSpider(scrapy.Spider):
 
     def _to_scrapy(self, plan: Plan, request: Request) -> scrapy.Request:
         headers = dict(request.headers)
-        etag, last_modified, _sha = plan.validators.get(request.url, ("", "", ""))
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
+        known = plan.validators.get(request.url)
+        if known and known.etag:
+            headers["If-None-Match"] = known.etag
+        if known and known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
         # The URL as the site module wrote it names the snapshot: Scrapy may re-encode what it sends.
         meta = {
             "source_id": plan.source_id,
@@ -113,10 +113,8 @@ class WatchSpider(scrapy.Spider):
         yield from self._schedule(outcome, wanted)
 
     def _previous_body(self, outcome: Outcome, response: ScrapyResponse) -> bytes | None:
-        _etag, _modified, sha256 = outcome.plan.validators.get(
-            response.meta["wanted"], ("", "", "")
-        )
-        return self.body_of(sha256) if sha256 else None
+        known = outcome.plan.validators.get(response.meta["wanted"])
+        return self.body_of(known.sha256) if known else None
 
     def failed(self, failure: Failure) -> None:
         request = failure.request

@@ -16,7 +16,6 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -103,19 +102,32 @@ def _process_all(
     run_ids: dict[int, int],
     started: float,
 ) -> list[Report]:
-    reports = []
-    for outcome in outcomes:
-        result = process(engine, outcome)
-        _finish(engine, run_ids[outcome.plan.source_id], result, settings.failing_after)
-        reports.append(_report(outcome, result, time.monotonic() - started))
-        log.info(reports[-1].line())
+    results = [(outcome, process(engine, outcome)) for outcome in outcomes]
+    _finish(
+        engine,
+        outcomes,
+        [(run_ids[o.plan.source_id], r) for o, r in results],
+        settings.failing_after,
+    )
+    reports = [_report(outcome, result, time.monotonic() - started) for outcome, result in results]
+    for report in reports:
+        log.info(report.line())
     return reports
 
 
-def _finish(engine: Engine, run_id: int, result: repo.RunResult, failing_after: int) -> None:
-    """Close the run; its source's health is a read-modify-write another process may share."""
-    finish = partial(repo.finish_run, run_id=run_id, result=result, failing_after=failing_after)
-    in_transaction(engine, finish)
+def _finish(engine: Engine, outcomes: list[Outcome], results: list, failing_after: int) -> None:
+    """Close every run of the pass and note the unchanged URLs, in one transaction.
+
+    Sources' health is a read-modify-write another process may share: the
+    transaction locks them and runs again after a collision.
+    """
+    seen = [entry for outcome in outcomes for entry in outcome.seen]
+
+    def work(session: Session) -> None:
+        repo.touch_snapshots(session, seen=seen)
+        repo.finish_runs(session, results=results, failing_after=failing_after)
+
+    in_transaction(engine, work)
 
 
 def _report(outcome: Outcome, result: repo.RunResult, seconds: float) -> Report:
@@ -166,10 +178,9 @@ def _unanswered(outcome: Outcome) -> list[str]:
 
 
 def _parse_and_store(engine: Engine, outcome: Outcome) -> tuple[str, int]:
+    if outcome.plan.has_version and not outcome.changed:
+        return "not_modified", 0  # a 304 costs no parsing, and no database read either
     with session_scope(engine) as session:
-        previous = repo.latest_version(session, source_id=outcome.plan.source_id)
-        if previous is not None and not outcome.changed:
-            return "not_modified", 0
         responses = _responses(session, outcome)
     record = normalise(SITES[outcome.plan.kind].parse(responses, outcome.plan.target.params))
     return in_transaction(engine, lambda session: _store(session, outcome, record))

@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, delete, select
 
-from crawlers.items import Capture, Plan
+from crawlers.items import Capture, Known, Plan
 from crawlers.sites.base import Target
 from db.models import (
     AppState,
@@ -56,6 +56,7 @@ __all__ = [
     "ensure_dossier",
     "find_source",
     "finish_run",
+    "finish_runs",
     "get_state",
     "identifiers_of",
     "interrupted_runs",
@@ -78,6 +79,7 @@ __all__ = [
     "store_blob",
     "store_capture",
     "timeline",
+    "touch_snapshots",
     "upsert_sources",
 ]
 
@@ -159,23 +161,48 @@ def _insert_once(session: Session, row: SQLModel) -> None:
 
 
 def plans(session: Session, *, sources: Sequence[Source], secrets: dict[str, str]) -> list[Plan]:
-    """What to crawl for each source, with the validators of its last snapshot per URL."""
+    """What to crawl for each source, with what is known of its URLs (two queries for all)."""
+    ids = [s.id for s in sources]
+    known = _known(session, ids)
+    versioned = set(
+        session.exec(select(Version.source_id).where(col(Version.source_id).in_(ids)).distinct())
+    )
     return [
         Plan(
-            s.id, s.name, s.kind, Target(s.url, dict(s.params), secrets), _validators(session, s.id)
+            s.id,
+            s.name,
+            s.kind,
+            Target(s.url, dict(s.params), secrets),
+            known.get(s.id, {}),
+            s.id in versioned,
         )
         for s in sources
     ]
 
 
-def _validators(session: Session, source_id: int) -> dict[str, tuple[str, str, str]]:
-    latest: dict[str, tuple[str, str, str]] = {}
-    query = (
-        select(Snapshot).where(Snapshot.source_id == source_id).order_by(col(Snapshot.fetched_at))
+def _known(session: Session, source_ids: list[int]) -> dict[int, dict[str, Known]]:
+    """The latest snapshot of every URL of these sources."""
+    latest = select(func.max(Snapshot.id)).where(col(Snapshot.source_id).in_(source_ids))
+    query = select(Snapshot).where(
+        col(Snapshot.id).in_(latest.group_by(Snapshot.source_id, Snapshot.url))
     )
+    known: dict[int, dict[str, Known]] = {}
     for snap in session.exec(query):
-        latest[snap.url] = (snap.etag, snap.last_modified, snap.sha256)
-    return latest
+        entry = Known(
+            snap.id, snap.etag, snap.last_modified, snap.sha256, snap.content_type, snap.parsed
+        )
+        known.setdefault(snap.source_id, {})[snap.url] = entry
+    return known
+
+
+def touch_snapshots(session: Session, *, seen: Sequence[tuple[int, datetime, str, str]]) -> None:
+    """Record that these snapshots were seen again (304 or the same bytes): one statement for all."""
+    if seen:
+        rows = [
+            {"id": i, "last_seen_at": at, "etag": etag, "last_modified": mod}
+            for i, at, etag, mod in seen
+        ]
+        session.execute(update(Snapshot), rows)
 
 
 # -- snapshots and blobs ----------------------------------------------------
@@ -286,14 +313,47 @@ class RunResult:
 def finish_run(session: Session, *, run_id: int, result: RunResult, failing_after: int) -> Source:
     """Close a run and update its source's health and timestamps."""
     run = session.get(CrawlRun, run_id)
+    source = lock_source(session, source_id=run.source_id)  # failures counted, never lost
+    _close(run, source, result, utcnow(), failing_after)
+    return source
+
+
+def finish_runs(
+    session: Session, *, results: Sequence[tuple[int, RunResult]], failing_after: int
+) -> None:
+    """Close many runs in one transaction, their sources locked in id order (no deadlock)."""
+    runs = {
+        r.id: r
+        for r in session.exec(select(CrawlRun).where(col(CrawlRun.id).in_([i for i, _ in results])))
+    }
+    source_ids = sorted({run.source_id for run in runs.values()})
+    sources = {s.id: s for s in _lock_sources(session, source_ids)}
     now = utcnow()
+    for run_id, result in results:
+        run = runs[run_id]
+        _close(run, sources[run.source_id], result, now, failing_after)
+
+
+def _lock_sources(session: Session, source_ids: list[int]) -> list[Source]:
+    if session.get_bind().dialect.name == "sqlite" and source_ids:
+        lock_source(session, source_id=source_ids[0])  # SQLite: one write lock covers them all
+    query = (
+        select(Source)
+        .where(col(Source.id).in_(source_ids))
+        .order_by(col(Source.id))
+        .with_for_update()
+    )
+    return list(session.exec(query.execution_options(populate_existing=True)))
+
+
+def _close(
+    run: CrawlRun, source: Source, result: RunResult, now: datetime, failing_after: int
+) -> None:
     for name in ("status", "fetched", "unchanged", "changes", "errors", "error", "bytes_received"):
         setattr(run, name, getattr(result, name))
     run.finished_at = now
-    source = lock_source(session, source_id=run.source_id)  # failures counted, never lost
     source.last_run_at = now
     _update_health(source, result, now, failing_after)
-    return source
 
 
 HEALTH_OF_STATUS = {"parse_error": "broken", "skipped": "skipped"}
