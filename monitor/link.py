@@ -84,10 +84,28 @@ def cited_identifiers(record: Record, home: str) -> list[tuple[str, str]]:
     )
 
 
-def join_candidates(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Identifiers usable to find an existing file, strongest scheme first."""
+STRONG = {
+    "procedure",
+    "com",
+    "celex",
+    "nl_zaak",
+    "nl_kamerstuk",
+    "de_vorgang",
+    "uk_bill",
+    "us_bill",
+}
+
+
+def join_candidates(
+    pairs: list[tuple[str, str]], *, strong_only: bool = False
+) -> list[tuple[str, str]]:
+    """Identifiers usable to find an existing file, strongest scheme first.
+
+    `strong_only`: only identifiers that name one file and nothing else (a Council
+    document or an EP report may serve several files).
+    """
     rank = {scheme: index for index, scheme in enumerate(JOIN_ORDER)}
-    usable = [p for p in pairs if p[0] in rank]
+    usable = [p for p in pairs if p[0] in rank and (p[0] in STRONG or not strong_only)]
     return sorted(usable, key=lambda p: (rank[p[0]], p[1]))
 
 

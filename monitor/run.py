@@ -250,16 +250,16 @@ def store_record(session: Session, *, source: Source, record: Record) -> tuple[s
 def place(session: Session, *, source: Source, record: Record) -> Dossier:
     """The dossier of a record: its key's, else the one it cites, else its own; links the rest."""
     home = link.jurisdiction(record.key, source.jurisdiction or "EU")
-    dossier = None
-    if not record.key:
-        dossier = repo.dossier_by_identifier(
-            session, pairs=link.join_candidates(list(record.identifiers))
-        )
+    dossier = repo.dossier_by_key(session, key=record.key) if record.key else None
     if dossier is None:
-        key = record.key or link.fallback_key(source.name)
-        dossier = repo.ensure_dossier(
-            session, key=key, title=record.title, jurisdiction=home, stage=record.stage
-        )
+        # The same file may already be known under another source's key (a Zaak and its motion).
+        pairs = link.own_identifiers(record, home) if record.key else list(record.identifiers)
+        candidates = link.join_candidates(pairs, strong_only=bool(record.key))
+        dossier = repo.dossier_by_identifier(session, pairs=candidates)
+    key = dossier.key if dossier else (record.key or link.fallback_key(source.name))
+    dossier = repo.ensure_dossier(
+        session, key=key, title=record.title, jurisdiction=home, stage=record.stage
+    )
     repo.add_identifiers(session, dossier=dossier, pairs=link.own_identifiers(record, home))
     _link_citations(session, dossier=dossier, record=record, home=home)
     return dossier
@@ -268,10 +268,21 @@ def place(session: Session, *, source: Source, record: Record) -> Dossier:
 def _link_citations(session: Session, *, dossier: Dossier, record: Record, home: str) -> None:
     for scheme, value in link.cited_identifiers(record, home):
         cited = repo.dossier_by_identifier(session, pairs=[(scheme, value)])
+        if cited is None and scheme == "procedure":
+            cited = _stub(session, value)  # not crawled yet: the link must not wait for it
         if cited is not None:
             repo.link_dossiers(
                 session, from_id=dossier.id, to_id=cited.id, relation="cites", via=value
             )
+
+
+def _stub(session: Session, procedure: str) -> Dossier:
+    """The EU file a record cites, known so far only by its reference; its sources fill it in."""
+    dossier = repo.ensure_dossier(
+        session, key=f"EU:{procedure}", title="", jurisdiction="EU", stage=""
+    )
+    repo.add_identifiers(session, dossier=dossier, pairs=[("procedure", procedure)])
+    return dossier
 
 
 def _add_timeline(session: Session, *, dossier: Dossier, source: Source, record: Record) -> None:

@@ -225,3 +225,85 @@ def test_the_default_watch_list_is_seeded_once(lexwatch, monkeypatch) -> None:
     get_settings.cache_clear()
     again = {s["name"] for s in lexwatch("sources", "list", "--format", "json").json()}
     assert again == names - {"uk_bills:3137"}, "a removed default stays removed after a restart"
+
+
+MOTION_892 = "/OData/v4/2.0/DocumentPublicatie(0466db76-f7dd-42b7-a5f5-18ca422b7532)/Resource"
+
+
+def test_a_motion_seen_before_the_eu_file_is_linked_once_the_file_arrives(site, lexwatch) -> None:
+    motion = (
+        FIXTURES / "nl_tweedekamer" / "motie_32317-892_VanHouwelingen_CSAM-tegen.xml"
+    ).read_bytes()
+    site.serve(MOTION_892, motion, content_type="application/xml")
+    _add(
+        lexwatch,
+        "--kind",
+        "nl_tweedekamer",
+        "--url",
+        site.url(MOTION_892),
+        "--name",
+        "motie",
+        "--jurisdiction",
+        "NL",
+    )
+    assert _crawl(lexwatch)["motie"]["status"] == "ok"
+    stub = lexwatch("file", "EU:2022/0155(COD)", "--format", "json").json()
+    assert stub["title"] == "" and [link["key"] for link in stub["links"]] == ["NL:kst-32317-892"]
+
+    engine = get_engine(get_settings().db_url)
+    eu_file = Record(kind="procedure", key="EU:2022/0155(COD)", title="Preventing and combating child sexual abuse",
+                     stage="Awaiting Council's 1st reading position", identifiers=(("procedure", "2022/0155(COD)"),))  # fmt: skip
+    with session_scope(engine) as session:
+        source = Source(
+            name="oeil-csa", kind="eu_oeil", url="https://oeil.example/x", jurisdiction="EU"
+        )
+        session.add(source)
+        session.flush()
+        store_record(session, source=source, record=eu_file)
+    file = lexwatch("file", "EU:2022/0155(COD)", "--format", "json").json()
+    assert file["title"] == "Preventing and combating child sexual abuse"
+    assert [link["key"] for link in file["links"]] == ["NL:kst-32317-892"]
+    assert (
+        len([f for f in lexwatch("files", "--format", "json").json() if f["key"].startswith("EU:")])
+        == 1
+    )
+
+
+def test_a_zaak_and_its_motion_from_two_sources_are_one_file(site, lexwatch) -> None:
+    motion = (
+        FIXTURES / "nl_tweedekamer" / "motie_32317-892_VanHouwelingen_CSAM-tegen.xml"
+    ).read_bytes()
+    zaak = (FIXTURES / "nl_tweedekamer" / "zaak_2024Z15447_expand-Document.json").read_bytes()
+    site.serve(MOTION_892, motion, content_type="application/xml")
+    site.serve("/zaak.json", zaak, content_type="application/json")
+    _add(
+        lexwatch,
+        "--kind",
+        "nl_tweedekamer",
+        "--url",
+        site.url(MOTION_892),
+        "--name",
+        "a-motie",
+        "--jurisdiction",
+        "NL",
+    )
+    _add(
+        lexwatch,
+        "--kind",
+        "nl_tweedekamer",
+        "--url",
+        site.url("/zaak.json"),
+        "--name",
+        "b-zaak",
+        "--jurisdiction",
+        "NL",
+    )
+    assert {r["status"] for r in _crawl(lexwatch).values()} == {"ok"}
+    national = [
+        f["key"] for f in lexwatch("files", "--format", "json").json() if f["key"].startswith("NL:")
+    ]
+    assert national == ["NL:kst-32317-892"]
+    data = lexwatch("file", "NL:kst-32317-892", "--format", "json").json()
+    identifiers = {(i["scheme"], i["value"]) for i in data["identifiers"]}
+    assert {("nl_zaak", "2024Z15447"), ("nl_kamerstuk", "32317-892")} <= identifiers
+    assert {s for step in data["timeline"] for s in step["sources"]} == {"a-motie", "b-zaak"}
