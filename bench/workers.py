@@ -36,7 +36,7 @@ from bench.site import Site
 from bench.table import text_table
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = 400
+PAGES = int(os.environ.get("BENCH_WORKER_PAGES", "400"))
 SEED = 7
 COUNTS = (1, 2, 4)
 SCRATCH = Path(tempfile.gettempdir()) / f"lexwatch-bench-workers-{os.getpid()}"
