@@ -7,6 +7,8 @@ import email.policy
 import mailbox
 from pathlib import Path
 
+import pytest
+
 
 def _digests(outbox: Path) -> list[email.message.EmailMessage]:
     def read(handle):
@@ -15,6 +17,8 @@ def _digests(outbox: Path) -> list[email.message.EmailMessage]:
     return list(mailbox.Maildir(outbox, factory=read, create=False))
 
 
+# The demo always makes its own SQLite database in <data_dir>/demo, whatever the test's backend.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_the_demo_crawls_moves_files_on_and_writes_the_digest(lexwatch, home, monkeypatch) -> None:
     result = lexwatch("demo", "--no-serve")
     assert result.code == 0, result.err
