@@ -278,10 +278,10 @@ def worker(
     burst: Annotated[bool, typer.Option("--burst", help="stop when the queue is empty")] = False,
 ) -> None:
     """Take crawl jobs from the shared queue (LEXWATCH_REDIS_URL); SIGTERM finishes the current one."""
-    from crawlers import queue
+    from crawlers import worker as crawl_worker
 
     _engine()  # the schema is upgraded before the first job, not by every job
-    raise typer.Exit(queue.work(get_settings(), burst=burst))
+    raise typer.Exit(crawl_worker.work(get_settings(), burst=burst))
 
 
 @app.command("demo")

@@ -113,10 +113,28 @@ def _with_workers(site: Site, admin: str, redis_url: str, count: int) -> list[di
         workers = [_start_worker(env) for _ in range(count)]
         try:
             _wait_for_workers(env, count)
-            return [_row("queue", count, name, _queued_seconds(env)) for name in ("first", "again")]
+            return [_queued_pass(env, workers, name) for name in ("first", "again")]
         finally:
             _stop(workers)
             _flush(redis_url)
+
+
+def _queued_pass(env: dict[str, str], workers: list[subprocess.Popen], name: str) -> dict:
+    """One pass through the queue: its wall-clock time, and the CPU the workers spent on it."""
+    cpu = _cpu_seconds(workers)
+    seconds = _queued_seconds(env)
+    cpu_ms = round((_cpu_seconds(workers) - cpu) * 1000 / PAGES, 1)
+    return _row("queue", len(workers), name, seconds, cpu_ms_per_page=cpu_ms)
+
+
+def _cpu_seconds(workers: list[subprocess.Popen]) -> float:
+    """User and system CPU of the workers and of their finished jobs (forked children)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for worker in workers:
+        fields = Path(f"/proc/{worker.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / ticks
 
 
 def _queued_seconds(env: dict[str, str]) -> float:
@@ -138,11 +156,12 @@ def _queued_seconds(env: dict[str, str]) -> float:
     return time.monotonic() - started
 
 
-def _row(mode: str, workers: int, name: str, seconds: float) -> dict[str, Any]:
+def _row(mode: str, workers: int, name: str, seconds: float, **extra: float) -> dict[str, Any]:
     row = {"mode": mode, "workers": workers, "pass": name, "seconds": round(seconds, 1)}
     row["pages_per_s"] = round(PAGES / seconds, 1)
     if workers:
         row["pages_per_s_per_worker"] = round(PAGES / seconds / workers, 1)
+    row |= extra
     sys.stderr.write(f"bench.workers: {row}\n")
     return row
 

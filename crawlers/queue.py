@@ -19,22 +19,20 @@ only once (`unique=True`), so a source enqueued twice in a round (a restart,
 the resync of a new source, `lexwatch crawl` while its scheduled job waits) is
 crawled once. A worker killed mid-job stops renewing its lease on the job; the
 next worker to clean RQ's registries puts the job back (RQ's Retry), and the
-job marks the dead attempt's run as interrupted before crawling again.
+job marks the dead attempt's run as interrupted before crawling again. The
+workers themselves are in crawlers/worker.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import os
-import socket
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry, Worker
 from rq.exceptions import DuplicateJobError
 from rq.job import Job, JobStatus
@@ -46,11 +44,7 @@ from db.models import Source
 from errors import ConfigError
 from monitor.run import Report, crawl_here
 
-log = logging.getLogger("lexwatch.queue")
 QUEUE = "lexwatch-crawls"
-HEARTBEAT = 5  # seconds between a busy worker's heartbeats
-LEASE = 20  # seconds without a heartbeat before its job counts as abandoned
-MAINTENANCE = 5  # seconds between looks for abandoned jobs (one worker at a time looks)
 RETRIES = 3  # attempts after a failure or a dead worker
 ENDED = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
 
@@ -70,8 +64,11 @@ def job_id(source: Source) -> str:
 def enqueue(settings: Settings, sources: Sequence[Source]) -> list[str]:
     """Queue one job per source unless its round's job exists; the ids to wait for."""
     queue = crawl_queue(settings)
-    for source in sources:
-        _enqueue_once(queue, source)
+    try:
+        for source in sources:
+            _enqueue_once(queue, source)
+    except RedisError as exc:  # a message a person can act on, not a traceback
+        raise ConfigError(f"cannot queue crawls at LEXWATCH_REDIS_URL: {exc}") from exc
     return [job_id(s) for s in sources]
 
 
@@ -93,7 +90,11 @@ def _enqueue_once(queue: Queue, source: Source) -> None:
 def _drop_failed(queue: Queue, ident: str) -> bool:
     """Forget a job of this round that failed for good, so the round can be tried again."""
     job = queue.fetch_job(ident)
-    if job is None or job.get_status() in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+    if job is None or job.get_status() in (
+        JobStatus.FAILED,
+        JobStatus.STOPPED,
+        JobStatus.CANCELED,
+    ):
         if job is not None:
             job.delete()
         return True
@@ -159,64 +160,3 @@ def _last_error(job: Job) -> str:
     result = job.latest_result()
     text = (result.exc_string if result else "") or str(job.get_status(refresh=False))
     return text.strip().splitlines()[-1][:500]
-
-
-def preload(settings: Settings) -> None:
-    """Import every component a crawl loads, once, before the worker forks its first job.
-
-    A job's fresh process would otherwise import them itself, which takes most
-    of a second; importing them here makes a job start in a tenth of that. Only
-    imports: no reactor may exist before the fork (each job starts its own).
-    """
-    from scrapy.settings import Settings as ScrapySettings
-    from scrapy.utils.misc import load_object
-
-    from crawlers.settings import scrapy_settings
-
-    for path in _component_paths(ScrapySettings(scrapy_settings(settings))):
-        load_object(path)
-    if "twisted.internet.reactor" in sys.modules:
-        raise RuntimeError("preloading crawl components installed a reactor before the fork")
-
-
-def _component_paths(scrapy: Any) -> list[str]:
-    """The import paths of Scrapy's middlewares, extensions, pipelines and handlers."""
-    keys = ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES")
-    paths = [path for key in keys for path in scrapy.getwithbase(key)]  # disabled ones too
-    paths += list(scrapy.getwithbase("DOWNLOAD_HANDLERS").values())
-    singles = ("SCHEDULER", "DUPEFILTER_CLASS", "STATS_CLASS", "DOWNLOADER", "LOG_FORMATTER",
-               "REQUEST_FINGERPRINTER_CLASS", "SCHEDULER_PRIORITY_QUEUE", "SCHEDULER_MEMORY_QUEUE",
-               "TWISTED_DNS_RESOLVER", "ROBOTSTXT_PARSER")  # fmt: skip
-    return [path for path in paths + [scrapy.get(key) for key in singles] if isinstance(path, str)]
-
-
-class CrawlWorker(Worker):
-    """RQ's forking worker (a fresh process per job), with a short lease on its job.
-
-    RQ's own lease is a minute beyond the heartbeat interval; a crawl that
-    stays unanswered that long delays the whole round, so a dead worker's job
-    goes back to the queue after LEASE seconds without a heartbeat.
-    """
-
-    def get_heartbeat_ttl(self, job: Job) -> int:
-        return LEASE
-
-
-def work(settings: Settings, *, burst: bool) -> int:
-    """Take crawl jobs until stopped (SIGTERM lets the current job finish), or, with `burst`, until none is left."""
-    if not settings.redis_url:
-        raise ConfigError("`lexwatch worker` takes jobs from Redis: set LEXWATCH_REDIS_URL")
-    from scheduler import configure_logging
-
-    configure_logging()  # one line per crawl, as `lexwatch run` writes them
-    queue = crawl_queue(settings)
-    worker = CrawlWorker(
-        [queue], connection=queue.connection, name=f"{socket.gethostname()}.{os.getpid()}",
-        job_monitoring_interval=HEARTBEAT, maintenance_interval=MAINTENANCE,
-    )  # fmt: skip
-    preload(settings)
-    get_engine(
-        settings.db_url
-    ).dispose()  # each job is a forked process with connections of its own
-    worker.work(burst=burst, logging_level="WARNING")
-    return 0

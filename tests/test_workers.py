@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from rq import Worker
 from sqlmodel import col, select
 
 from config import get_settings
@@ -146,7 +147,7 @@ def _edit(site, numbers: range, status: str) -> None:
 
 
 def _workers_ready(count: int) -> bool:
-    return len(queue.CrawlWorker.all(queue=queue.crawl_queue(get_settings()))) == count
+    return len(Worker.all(queue=queue.crawl_queue(get_settings()))) == count
 
 
 def test_two_workers_and_the_scheduler_lose_nothing_when_one_worker_dies(
