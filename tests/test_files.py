@@ -12,6 +12,7 @@ from config import get_settings
 from crawlers.sites.base import Event, Record
 from db.engine import dispose_engines, get_engine, session_scope
 from db.models import Source
+from demo.states import oeil_before_plenary_decision, oeil_rows_reversed
 from monitor.run import store_record
 from tests.helpers import FIXTURES
 
@@ -23,33 +24,6 @@ OEIL_REG = (FIXTURES / "eu_oeil" / "new-procedure-file_2024-2006-REG.html").read
 )
 EP_REG = (FIXTURES / "eu_ep_api" / "procedure_2024-2006-REG.json").read_bytes()
 OEIL_PATH = "/oeil/en/procedure-file?reference=2022/2852(RSP)"
-
-
-def _key_event_rows(soup: BeautifulSoup) -> list:
-    section = soup.find("h2", string="Key events").find_parent("div", class_="oeil-spy-section")
-    return section.find("tbody").find_all("tr", recursive=False)
-
-
-def one_step_earlier(page: str) -> str:
-    """The real page as it stood before the plenary decision: that row gone, the status set back."""
-    soup = BeautifulSoup(page, "lxml")
-    for row in _key_event_rows(soup):
-        if "Decision by Parliament" in row.get_text():
-            row.decompose()
-    status = soup.find("p", string="Status").find_next("p")
-    status.string = "Awaiting plenary debate/vote"
-    return str(soup)
-
-
-def rows_reversed(page: str) -> str:
-    """The real page with its key-event rows served in the opposite order."""
-    soup = BeautifulSoup(page, "lxml")
-    rows = _key_event_rows(soup)
-    body = rows[0].parent
-    for row in rows:
-        row.extract()
-    body.extend(reversed(rows))
-    return str(soup)
 
 
 def _add(lexwatch, *args: str) -> None:
@@ -64,7 +38,7 @@ def _crawl(lexwatch) -> dict[str, dict]:
 
 
 def test_a_new_key_event_and_status_are_exactly_two_changes(site, lexwatch) -> None:
-    site.serve(OEIL_PATH, one_step_earlier(OEIL_RSP))
+    site.serve(OEIL_PATH, oeil_before_plenary_decision(OEIL_RSP))  # built from the real page
     _add(lexwatch, "--kind", "eu_oeil", "--url", site.url(OEIL_PATH), "--name", "oeil")
     assert _crawl(lexwatch)["oeil"]["status"] == "ok"
 
@@ -82,7 +56,7 @@ def test_a_new_key_event_and_status_are_exactly_two_changes(site, lexwatch) -> N
     assert changes[1]["summary"] == "New event: Decision by Parliament (2022-10-18) [T9-0364/2022]"
     assert all(c["dossier"] == "EU:2022/2852(RSP)" for c in changes)
 
-    site.serve(OEIL_PATH, rows_reversed(OEIL_RSP))
+    site.serve(OEIL_PATH, oeil_rows_reversed(OEIL_RSP))
     report = _crawl(lexwatch)["oeil"]
     assert (report["status"], report["changes"]) == ("unchanged", 0)
     assert len(lexwatch("changes", "--format", "json").json()) == 2
