@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+import logs
 from config import get_settings
 from crawlers.sites import SITES, kinds_markdown, summary
 from crawlers.sites.base import Response, record_to_json
@@ -152,6 +153,7 @@ def sources_test(
     from monitor.run import try_source
 
     settings = get_settings()
+    logs.configure(settings.data_dir)
     source = to_source(
         SourceSpec(kind, url, "test", params=parse_params(param or [])), default_every="1d"
     )
@@ -208,6 +210,7 @@ def crawl(
     from monitor.run import crawl_pass
 
     settings = get_settings()
+    logs.configure(settings.data_dir)  # a source's traceback goes to the log file, not here
     engine = _engine()
     with session_scope(engine) as session:
         chosen = status_view.choose_sources(session, source or [])
@@ -218,9 +221,12 @@ def crawl(
     ):
         reports = reactor.run_coroutine(crawl_pass(engine, settings, chosen))
     if format == Format.json:
-        return _print_json([r.__dict__ for r in reports])
-    for report in reports:
-        out.print(report.line(), markup=False, highlight=False)
+        _print_json([r.__dict__ for r in reports])
+    else:
+        for report in reports:
+            out.print(report.line(), markup=False, highlight=False)
+    if any(r.status in ("error", "parse_error", "broken") for r in reports):
+        raise typer.Exit(1)
 
 
 @app.command("changes")

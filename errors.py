@@ -42,3 +42,20 @@ class ParseError(SourceError):
         self.what, self.url, self.kind = what, url, kind
         where = " ".join(part for part in (kind, url) if part)
         super().__init__(f"{where}: {what}" if where else what)
+
+
+def describe_bug(what: str, exc: BaseException, *, report: str = "") -> str:
+    """The reason shown for an exception Lexwatch did not expect: what failed, and how to report it.
+
+    Such an exception is a bug in Lexwatch, not in the watched site: the reason says
+    so, names the exception, and says which command reproduces it.
+    """
+    detail = f"{type(exc).__name__} {exc}".strip()
+    how = f" with the output of `{report}`" if report else ""
+    return f"{what} failed: {detail} — this is a bug in Lexwatch, please report it{how}"
+
+
+class Fault(SourceError):
+    """A bug of Lexwatch met while handling one source: that source's run is broken, no other."""
+
+    health = "broken"

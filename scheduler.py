@@ -4,16 +4,20 @@
 
 | job | when | what |
 | --- | --- | --- |
-| `source:<id>` | each enabled source's `--every` (with jitter) or `--cron` | queue the source for the next crawl pass |
+| `source:<id>` | each enabled source's `--every` (with jitter) or `--cron` | crawl the source now, on its own |
 | `digest` | Mondays 07:00 in LEXWATCH_TIMEZONE, and once at start | send the digests of the last complete week not sent yet |
 | `health` | daily 06:00, and once at start | mark sources without a recent success as stale |
 | `cleanup` | daily 03:30 | remove raw bodies older than LEXWATCH_RETENTION_DAYS no version needs |
+| `renew` | daily 03:45 | a fresh crawler, so robots.txt is read again; the old one finishes its crawls first |
 | `resync` | every LEXWATCH_RESYNC_SECONDS | rebuild the source jobs when sources were added, changed or removed |
 
-Queued sources are crawled together in one pass (one Scrapy crawler), so
-politeness per host holds across sources. With LEXWATCH_REDIS_URL a pass only
-queues one job per source for `lexwatch worker` processes (crawlers/queue.py):
-this process decides when, the workers crawl. Digests are sent at most once per
+Every source is crawled on its own the moment it is due, through one Scrapy
+crawler that lives as long as the service (crawlers/crawl.py): politeness per
+host holds across sources, a slow or hung host delays only its own sources, and
+no crawl pays Scrapy's start-up. A source still being crawled when it comes due
+again is not crawled twice. With LEXWATCH_REDIS_URL the due sources are only
+queued, in small batches, as jobs for `lexwatch worker` processes
+(crawlers/queue.py): this process decides when, the workers crawl. Digests are sent at most once per
 subscriber and period (a unique DigestRun), so a restart after downtime sends
 a missed digest once and never twice.
 """
@@ -34,7 +38,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
+import logs
 from config import Settings, get_settings
+from crawlers.crawl import CrawlService
 from db import repo
 from db.engine import dispose_engines, get_engine, session_scope
 from db.lock import scheduler_lock
@@ -73,7 +79,7 @@ def job_table(sources: list[Source], settings: Settings) -> list[JobSpec]:
     """Every job of the scheduler, from the sources and the settings."""
     tz = settings.timezone
     jobs = [
-        JobSpec(f"source:{s.id}", source_trigger(s, tz), "queue", (s.id,))
+        JobSpec(f"source:{s.id}", source_trigger(s, tz), "due", (s.id,))
         for s in sources
         if s.enabled
     ]
@@ -82,27 +88,32 @@ def job_table(sources: list[Source], settings: Settings) -> list[JobSpec]:
         JobSpec("digest", CronTrigger(day_of_week="mon", hour=7, timezone=tz), "send_digests"),
         JobSpec("health", CronTrigger(hour=6, timezone=tz), "check_health"),
         JobSpec("cleanup", CronTrigger(hour=3, minute=30, timezone=tz), "cleanup"),
+        JobSpec("renew", CronTrigger(hour=3, minute=45, timezone=tz), "renew_crawler"),
         JobSpec("resync", IntervalTrigger(seconds=settings.resync_seconds, timezone=tz), "resync"),
     ]
 
 
 class Daemon:
-    """The running service: a scheduler on the reactor's loop and one crawl pass at a time."""
+    """The running service: a scheduler on the reactor's loop, each due source crawled at once."""
 
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine, self.settings = engine, settings
         self.scheduler = AsyncIOScheduler(timezone=settings.timezone)
-        self.pending: set[int] = set()
+        self.service: CrawlService | None = None  # the long-lived crawler (none with workers)
+        self.crawls: dict[int, asyncio.Task] = {}  # source id -> its crawl in progress
+        self.pending: set[int] = set()  # with workers: sources to hand over in the next batch
         self.wake = asyncio.Event()
+        self.stopped = asyncio.Event()
         self.signature: tuple = ()
-        self.crawling: asyncio.Task | None = None
         self.stopping = False
 
     async def start(self) -> None:
         if not self.settings.redis_url:  # with workers, a job cleans up after its dead attempt
+            self.service = await CrawlService(self.settings, self.engine).start()
             with session_scope(self.engine) as session:
-                for run in repo.interrupted_runs(session):
-                    self.queue(run.source_id)  # interrupted crawls run again first
+                interrupted = [run.source_id for run in repo.interrupted_runs(session)]
+            for source_id in interrupted:
+                self.queue(source_id)  # interrupted crawls run again first
         self.scheduler.start()
         await self.resync()
         for name in ("check_health", "send_digests"):
@@ -145,32 +156,58 @@ class Daemon:
             if source.enabled and source.last_run_at is None:
                 self.queue(source.id)
 
+    async def due(self, source_id: int) -> None:
+        """A source's schedule fired (an async job: it runs on the reactor's loop)."""
+        self.queue(source_id)
+
     def queue(self, source_id: int) -> None:
-        """Ask for a crawl of one source in the next pass."""
-        self.pending.add(source_id)
-        self.wake.set()
+        """Crawl one source now (with workers: in the next batch handed to them)."""
+        if self.stopping:
+            return
+        if self.settings.redis_url:
+            self.pending.add(source_id)
+            self.wake.set()
+            return
+        if source_id in self.crawls:
+            return  # still being crawled: its next turn comes with its schedule
+        task = asyncio.ensure_future(self._crawl_one(source_id))
+        self.crawls[source_id] = task
+        task.add_done_callback(lambda _task: self.crawls.pop(source_id, None))
+
+    async def _crawl_one(self, source_id: int) -> None:
+        from monitor.run import crawl_one
+
+        with session_scope(self.engine) as session:
+            source = session.get(Source, source_id)
+        if source is None or not source.enabled or self.service is None:
+            return  # removed or paused since it came due
+        try:  # crawl_one logs the source's line; nothing it meets may stop the service
+            await crawl_one(self.service, self.engine, self.settings, source)
+        except Exception:
+            log.exception("%s: the crawl failed; the other sources go on", source.name)
 
     async def crawl_loop(self) -> None:
-        """Run one crawl pass at a time over whatever is queued."""
+        """Until stopped: with workers, hand the due sources over in batches."""
+        if not self.settings.redis_url:
+            await self.stopped.wait()
+            return
         while not self.stopping:
             await self.wake.wait()
             self.wake.clear()
-            await asyncio.sleep(0.2)  # gather sources that fire together into one pass
+            await asyncio.sleep(0.2)  # gather sources that fire together into one batch
             batch, self.pending = self.pending, set()
-            if batch:
-                self.crawling = asyncio.ensure_future(self._crawl(batch))
-                await asyncio.gather(self.crawling, return_exceptions=True)
-                self.crawling = None
+            if batch and not self.stopping:
+                await self._hand_over(batch)
 
-    async def _crawl(self, source_ids: set[int]) -> None:
+    async def _hand_over(self, source_ids: set[int]) -> None:
         from monitor.run import crawl_pass
 
         with session_scope(self.engine) as session:
             sources = [s for s in repo.list_sources(session) if s.id in source_ids and s.enabled]
-        try:  # it logs one line per source; with workers, they do, and this only queues
+        try:  # the workers log one line per source; this only queues
             await crawl_pass(self.engine, self.settings, sources, wait=False)
         except Exception:
-            log.exception("a crawl pass failed; the next pass goes on")
+            log.exception("handing crawls to the workers failed; the next batch goes on")
 
     async def send_digests(self) -> None:
         """Send the digests of the last complete period that were not sent yet."""
@@ -198,15 +235,32 @@ class Daemon:
             removed = repo.remove_old_bodies(session, days=self.settings.retention_days)
         log.info("cleanup: %d raw bodies removed", removed)
 
+    async def renew_crawler(self) -> None:
+        """Swap in a fresh crawler (robots.txt read again); the old one ends after its crawls."""
+        if self.service is None:
+            return
+        old, self.service = self.service, await CrawlService(self.settings, self.engine).start()
+        await old.drain(self.settings.crawl_time_limit)
+        await old.stop()
+        log.info("crawler renewed")
+
     async def stop(self) -> None:
-        """Stop scheduling, cancel the running crawl, and return."""
+        """Stop scheduling, cancel the crawls in progress and the crawler, and return.
+
+        A cancelled crawl's run stays 'running' in the database, so the next start
+        marks it interrupted and crawls the source again first.
+        """
         self.stopping = True
         self.wake.set()
+        self.stopped.set()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        if self.crawling is not None:
-            self.crawling.cancel()
-            await asyncio.gather(self.crawling, return_exceptions=True)
+        crawls = list(self.crawls.values())
+        for task in crawls:
+            task.cancel()
+        await asyncio.gather(*crawls, return_exceptions=True)
+        if self.service is not None:
+            await self.service.stop()
 
 
 def _count(results: Any) -> str:
@@ -216,7 +270,7 @@ def _count(results: Any) -> str:
 def run(settings: Settings | None = None) -> int:
     """Start the service in this process until SIGINT or SIGTERM; exit status 0 on a clean stop."""
     settings = settings or get_settings()
-    configure_logging()
+    logs.configure(settings.data_dir, console=True)
     engine = get_engine(settings.db_url)
     from db.seed import seed_once
 
@@ -226,15 +280,6 @@ def run(settings: Settings | None = None) -> int:
     dispose_engines()
     log.info("stopped")
     return 0
-
-
-def configure_logging() -> None:
-    """Lexwatch's own lines at INFO (one per crawl); the libraries' only when they warn."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
-    )
-    for noisy in ("scrapy", "apscheduler", "twisted", "py.warnings", "filelock"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _serve(engine: Engine, settings: Settings) -> None:

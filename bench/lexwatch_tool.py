@@ -33,7 +33,7 @@ SETTINGS = {
     "LEXWATCH_ALLOW_PRIVATE_TARGETS": "1",
     "LEXWATCH_SEED_DEFAULTS": "false",
 }
-FAILED = {"error", "parse_error"}
+FAILED = {"error", "parse_error", "broken"}
 
 
 class Lexwatch:

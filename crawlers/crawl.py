@@ -1,14 +1,20 @@
-"""Run one crawl pass over planned sources: the single function behind every crawl.
+"""The crawler: one long-lived Scrapy crawl that sources are handed to as they come due.
 
-The execution model (one Scrapy crawler on the shared asyncio reactor) lives
-here alone, so that it can change (a process per run, a Redis queue) without
-touching callers.
+The execution model lives here alone, so that it can change without touching
+callers. `CrawlService` keeps one Scrapy crawler open on the shared asyncio
+reactor; `fetch(plan)` hands it one source and returns that source's Outcome
+when every request it led to is answered, or when the source's time limit
+passes. A slow or hung host delays only its own sources: each source is its
+own job, each host its own download slot, and nobody waits for a "pass" to end.
+The scheduler keeps one service for its whole life (no start-up per crawl);
+`crawl(plans)` is the one-shot form for `lexwatch crawl`, workers and tests.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 from scrapy.crawler import AsyncCrawlerRunner
 from sqlalchemy import Engine
@@ -21,39 +27,71 @@ from db import repo
 from db.engine import session_scope
 
 log = logging.getLogger("lexwatch.crawl")
+STARTUP_LIMIT = 30.0  # seconds for Scrapy to open its spider
+
+
+class CrawlService:
+    """One Scrapy crawler kept open; sources are fetched through it one job each."""
+
+    def __init__(self, settings: Settings, engine: Engine | None) -> None:
+        self.settings, self.engine = settings, engine
+        self.runner = AsyncCrawlerRunner(scrapy_settings(settings))
+        self.crawler = self.runner.create_crawler(WatchSpider)
+        self.task: asyncio.Future | None = None
+        self.opened = asyncio.Event()
+
+    async def start(self) -> CrawlService:
+        """Open the crawler; must run on the reactor's loop."""
+        from scrapy import signals
+
+        self.crawler.signals.connect(self._on_open, signal=signals.spider_opened, weak=False)
+        self.task = self.runner.crawl(self.crawler, engine=self.engine, body_of=self._body_of)
+        await asyncio.wait_for(self.opened.wait(), STARTUP_LIMIT)
+        return self
+
+    def _on_open(self, spider: WatchSpider) -> None:
+        self.opened.set()
+
+    async def fetch(self, plan: Plan) -> Outcome:
+        """Fetch one source's requests (and the links they lead to); never raises for a site."""
+        outcome = Outcome(plan)
+        spider: WatchSpider = self.crawler.spider
+        job = spider.submit(outcome)
+        limit = self.settings.crawl_time_limit
+        try:
+            await asyncio.wait_for(asyncio.shield(job.done), timeout=limit)
+        except TimeoutError:
+            spider.forget(job)
+            outcome.errors.append(f"the crawl of {plan.name} was cut off after {limit:g} s")
+        return outcome
+
+    async def drain(self, limit: float) -> None:
+        """Wait (at most `limit` seconds) until no source is being fetched through this crawler."""
+        deadline = asyncio.get_running_loop().time() + limit
+        while self.crawler.spider.jobs and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.5)
+
+    async def stop(self) -> None:
+        """Close the crawler at once: downloads still in flight are abandoned."""
+        if self.task is None or self.task.done():
+            return
+        self.task.cancel()
+        await asyncio.gather(self.task, return_exceptions=True)
+
+    def _body_of(self, sha256: str) -> bytes | None:
+        if self.engine is None:  # a dry run stores nothing, so there is nothing to reuse
+            return None
+        with session_scope(self.engine) as session:
+            return repo.body(session, sha256=sha256)
 
 
 async def crawl(
-    plans: list[Plan], *, engine: Engine | None, settings: Settings
+    plans: Sequence[Plan], *, engine: Engine | None, settings: Settings
 ) -> dict[int, Outcome]:
-    """Fetch every plan's requests; must run on the reactor's loop. Never raises for a site."""
-    outcomes = {plan.source_id: Outcome(plan) for plan in plans}
-    runner = AsyncCrawlerRunner(scrapy_settings(settings))
-    crawler = runner.create_crawler(WatchSpider)
-    task = runner.crawl(crawler, outcomes=outcomes, engine=engine, body_of=_body_loader(engine))
+    """Fetch every plan's requests once, in one crawler; must run on the reactor's loop."""
+    service = await CrawlService(settings, engine).start()
     try:
-        await asyncio.wait_for(task, timeout=settings.crawl_time_limit + 15)
-    except TimeoutError:
-        log.warning("crawl cut off after %.0f s", settings.crawl_time_limit + 15)
-    _record_spider_errors(crawler, outcomes)
-    return outcomes
-
-
-def _body_loader(engine: Engine | None):
-    def body_of(sha256: str) -> bytes | None:
-        if engine is None:  # a dry run stores nothing, so there is nothing to reuse
-            return None
-        with session_scope(engine) as session:
-            return repo.body(session, sha256=sha256)
-
-    return body_of
-
-
-def _record_spider_errors(crawler, outcomes: dict[int, Outcome]) -> None:
-    """A callback that raised leaves its URL unanswered; say why on those sources."""
-    stats = crawler.stats.get_stats() if crawler.stats else {}
-    if stats.get("spider_exceptions/count"):
-        for outcome in outcomes.values():
-            answered = {f.url for f in outcome.fetched}
-            if any(url not in answered for url in outcome.requested) and not outcome.errors:
-                outcome.errors.append("the crawl raised an error on this source (see the log)")
+        outcomes = await asyncio.gather(*(service.fetch(plan) for plan in plans))
+    finally:
+        await service.stop()
+    return {outcome.plan.source_id: outcome for outcome in outcomes}

@@ -64,6 +64,8 @@ class Outcome:
     plan: Plan
     fetched: list[Fetched] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Bugs of Lexwatch met while crawling (a site module's `follow` raised): the run is broken.
+    faults: list[str] = field(default_factory=list)
     skipped: str = ""
     bytes_received: int = 0
     requested: dict[str, None] = field(default_factory=dict)

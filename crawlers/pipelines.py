@@ -1,4 +1,8 @@
-"""The store pipeline: each capture becomes a Snapshot, its body a Blob stored once per SHA-256."""
+"""Storing what a crawl brings back: each capture a Snapshot, its body a Blob once per SHA-256.
+
+The spider calls `keep` for every answer before it follows the answer's links,
+so a source's job is done only when everything it fetched is stored.
+"""
 
 from __future__ import annotations
 
@@ -6,45 +10,34 @@ import hashlib
 from functools import partial
 from typing import Any
 
-from scrapy.crawler import Crawler
-
-from crawlers.items import Capture, Fetched
+from crawlers.items import Capture, Fetched, Outcome
 from db import repo
 from db.retry import in_transaction
 
 
-class StorePipeline:
-    """One short transaction per capture; a 304 or the same bytes only moves `last_seen_at`."""
+def keep(outcome: Outcome, capture: Capture, engine: Any) -> None:
+    """Store one capture (or note it unchanged) and account for it on the source's outcome.
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler)
-
-    def process_item(self, item: Any) -> Any:
-        if not isinstance(item, Capture):
-            return item
-        spider = self.crawler.spider
-        outcome = spider.outcomes[item.source_id]
-        if _unchanged(outcome, item):
-            return item
-        if spider.engine is None:
-            stored = _keep_in_memory(outcome, item)
-        else:
-            store = partial(repo.store_capture, capture=item)
-            stored = in_transaction(spider.engine, store)  # another crawl may store the same URL
-        if stored is None:
-            outcome.errors.append(f"{item.url} answered 304 but nothing was stored before")
-            return item
-        sha256, content_type, new, parsed = stored
-        outcome.fetched.append(Fetched(item.url, item.role, sha256, content_type, new, parsed))
-        outcome.bytes_received += len(item.body)
-        return item
+    One short transaction per new body; a 304 or the same bytes only moves
+    `last_seen_at`, in memory until the run ends. Without an engine (a dry run)
+    the body stays in memory.
+    """
+    if _unchanged(outcome, capture):
+        return
+    if engine is None:
+        stored = _keep_in_memory(outcome, capture)
+    else:
+        store = partial(repo.store_capture, capture=capture)
+        stored = in_transaction(engine, store)  # another crawl may store the same URL
+    if stored is None:
+        outcome.errors.append(f"{capture.url} answered 304 but nothing was stored before")
+        return
+    sha256, content_type, new, parsed = stored
+    outcome.fetched.append(Fetched(capture.url, capture.role, sha256, content_type, new, parsed))
+    outcome.bytes_received += len(capture.body)
 
 
-def _keep_in_memory(outcome: Any, item: Capture) -> tuple[str, str, bool, bool] | None:
+def _keep_in_memory(outcome: Outcome, item: Capture) -> tuple[str, str, bool, bool] | None:
     """A dry run (`sources test`) stores nothing: the body stays with the outcome."""
     if item.status == 304:
         return None
@@ -53,7 +46,7 @@ def _keep_in_memory(outcome: Any, item: Capture) -> tuple[str, str, bool, bool] 
     return sha256, item.headers.get("content-type", ""), True, False
 
 
-def _unchanged(outcome: Any, item: Capture) -> bool:
+def _unchanged(outcome: Outcome, item: Capture) -> bool:
     """A 304, or the very bytes stored last time: noted in memory, no transaction for it.
 
     Most answers of most passes are this; their `last_seen_at` is written with the

@@ -1,79 +1,142 @@
 """The one spider: asks each source's site module which requests to make and captures the answers.
 
-A single spider serves every source kind in a crawl pass, so that politeness
+A single long-lived spider serves every source kind, so that politeness
 (robots.txt, AutoThrottle, per-domain concurrency) holds across all the sources
-that share a host. Parsing happens later, outside the crawl (monitor/run.py): the
-spider only decides which links to follow.
+that share a host. Sources are handed to it one at a time as *jobs*
+(`submit`); a job is done when every request it led to (first requests and
+the links its site module follows) has an answer or an error. Parsing happens
+later, outside the crawl (monitor/run.py): the spider only stores what came
+back and decides which links to follow.
+
+Nothing a source does escapes its job: an exception while building its
+requests, storing an answer or following its links is recorded on its Outcome,
+and the spider goes on with every other job.
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+import logging
 from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response as ScrapyResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawlers.items import Capture, Outcome, Plan
+from crawlers.items import Capture, Outcome
+from crawlers.pipelines import keep
 from crawlers.sites import SITES
 from crawlers.sites.base import Request, Response
 from db.models import utcnow
-from errors import LexwatchError, SourceError
+from errors import LexwatchError, SourceError, describe_bug
+
+log = logging.getLogger("lexwatch.crawl")
+
+
+@dataclass
+class Job:
+    """One source's crawl inside the long-lived spider: its outcome and what is still out."""
+
+    id: int
+    outcome: Outcome
+    done: asyncio.Future = field(repr=False)
+    pending: int = 0
 
 
 class WatchSpider(scrapy.Spider):
-    """Fetches the requests of every planned source, conditionally, and yields Captures."""
+    """Fetches the requests of every submitted source, conditionally, and stores the answers."""
 
     name = "lexwatch"
 
-    def __init__(
-        self,
-        outcomes: dict[int, Outcome],
-        engine: Any,
-        body_of: Callable[[str], bytes | None],
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, engine: Any, body_of: Callable[[str], bytes | None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.outcomes, self.engine, self.body_of = outcomes, engine, body_of
+        self.engine, self.body_of = engine, body_of
+        self.jobs: dict[int, Job] = {}
+        self._ids = itertools.count(1)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WatchSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.stay_open, signal=signals.spider_idle)
+        crawler.signals.connect(spider.dropped, signal=signals.request_dropped)
+        return spider
+
+    def stay_open(self) -> None:
+        """The spider lives as long as its crawler: new jobs arrive at any time."""
+        raise DontCloseSpider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        for outcome in self.outcomes.values():
-            for request in self._first_requests(outcome):
-                yield request
+        return
+        yield  # an async generator with nothing to start with: jobs come through submit()
 
-    def _first_requests(self, outcome: Outcome) -> list[scrapy.Request]:
-        plan = outcome.plan
+    # -- jobs ------------------------------------------------------------------
+
+    def submit(self, outcome: Outcome) -> Job:
+        """Schedule a source's first requests; the job's `done` resolves when all are answered."""
+        job = Job(next(self._ids), outcome, asyncio.get_running_loop().create_future())
+        self.jobs[job.id] = job
+        for request in self._first_requests(job):
+            self.crawler.engine.crawl(request)
+        self._settle(job)
+        return job
+
+    def forget(self, job: Job) -> None:
+        """Stop waiting for a job (its time limit passed): late answers are dropped."""
+        self.jobs.pop(job.id, None)
+        if not job.done.done():
+            job.done.set_result(None)
+
+    def _settle(self, job: Job) -> None:
+        if job.pending <= 0 and not job.done.done():
+            self.jobs.pop(job.id, None)
+            job.done.set_result(None)
+
+    def _first_requests(self, job: Job) -> list[scrapy.Request]:
+        plan = job.outcome.plan
         try:
             wanted = SITES[plan.kind].requests(plan.target)
         except LexwatchError as exc:  # a misconfigured source fails alone
-            outcome.skipped = str(exc) if getattr(exc, "health", "") == "skipped" else ""
-            if not outcome.skipped:
-                outcome.errors.append(str(exc))
+            if getattr(exc, "health", "") == "skipped":
+                job.outcome.skipped = str(exc)
+            else:
+                job.outcome.errors.append(str(exc))
             return []
-        return list(self._schedule(outcome, wanted))
+        except Exception as exc:
+            self._fault(job, f"the {plan.kind} module's requests for {plan.name}", exc)
+            return []
+        return list(self._schedule(job, wanted))
 
-    def _schedule(self, outcome: Outcome, wanted: Iterable[Request]) -> Iterable[scrapy.Request]:
+    def _schedule(self, job: Job, wanted: Iterable[Request]) -> Iterable[scrapy.Request]:
+        outcome = job.outcome
         for request in wanted:
             if request.url in outcome.requested:
                 continue
             outcome.requested[request.url] = None
-            yield self._to_scrapy(outcome.plan, request)
+            job.pending += 1
+            yield self._to_scrapy(job, request)
 
-    def _to_scrapy(self, plan: Plan, request: Request) -> scrapy.Request:
+    def _to_scrapy(self, job: Job, request: Request) -> scrapy.Request:
         headers = dict(request.headers)
-        known = plan.validators.get(request.url)
+        known = job.outcome.plan.validators.get(request.url)
         if known and known.etag:
             headers["If-None-Match"] = known.etag
         if known and known.last_modified:
             headers["If-Modified-Since"] = known.last_modified
         # The URL as the site module wrote it names the snapshot: Scrapy may re-encode what it sends.
         meta = {
-            "source_id": plan.source_id,
+            "job": job.id,
             "role": request.role,
             "handle_httpstatus_list": [304],
             "wanted": request.url,
+            # One slot per host and port: a hung server holds up only its own requests.
+            "download_slot": urlsplit(request.url).netloc.lower(),
         }
         return scrapy.Request(
             request.url,
@@ -84,11 +147,25 @@ class WatchSpider(scrapy.Spider):
             dont_filter=True,
         )
 
-    def parse(self, response: ScrapyResponse, **kwargs: Any) -> Iterable[Any]:
-        outcome = self.outcomes[response.meta["source_id"]]
+    # -- answers ------------------------------------------------------------------
+
+    def parse(self, response: ScrapyResponse, **kwargs: Any) -> list[scrapy.Request]:
+        job = self.jobs.get(response.meta["job"])
+        if job is None:
+            return []  # the job's time limit passed before this answer came
+        try:
+            follows = self._take(job, response)
+        except Exception as exc:
+            self._fault(job, f"handling the answer from {response.meta['wanted']}", exc)
+            follows = []
+        job.pending -= 1
+        self._settle(job)
+        return follows
+
+    def _take(self, job: Job, response: ScrapyResponse) -> list[scrapy.Request]:
         headers = _headers(response)
-        yield Capture(
-            source_id=outcome.plan.source_id,
+        capture = Capture(
+            source_id=job.outcome.plan.source_id,
             url=response.meta["wanted"],
             role=response.meta["role"],
             status=response.status,
@@ -96,21 +173,23 @@ class WatchSpider(scrapy.Spider):
             body=response.body if response.status != 304 else b"",
             fetched_at=utcnow(),
         )
-        yield from self._follow(outcome, response, headers)
+        keep(job.outcome, capture, self.engine)
+        return list(self._follow(job, response, headers))
 
-    def _follow(self, outcome: Outcome, response: ScrapyResponse, headers: dict) -> Iterable[Any]:
+    def _follow(self, job: Job, response: ScrapyResponse, headers: dict) -> Iterable[Any]:
+        outcome = job.outcome
         follow = getattr(SITES[outcome.plan.kind], "follow", None)
         if follow is None:  # checked first: a 304 would otherwise load the stored body for nothing
-            return
+            return []
         body = response.body if response.status != 304 else self._previous_body(outcome, response)
         if not body:
-            return
+            return []
         seen = Response(response.meta["wanted"], body, 200, headers, response.meta["role"])
         try:
             wanted = follow(seen, outcome.plan.target)
         except SourceError:
-            return  # the parse step will report what is wrong with this body
-        yield from self._schedule(outcome, wanted)
+            return []  # the parse step will report what is wrong with this body
+        return self._schedule(job, wanted)
 
     def _previous_body(self, outcome: Outcome, response: ScrapyResponse) -> bytes | None:
         known = outcome.plan.validators.get(response.meta["wanted"])
@@ -118,9 +197,31 @@ class WatchSpider(scrapy.Spider):
 
     def failed(self, failure: Failure) -> None:
         request = failure.request
-        outcome = self.outcomes[request.meta["source_id"]]
-        url = request.meta.get("wanted", request.url)
-        outcome.errors.append(describe_failure(failure, url, self.settings))
+        self._answered_with_error(
+            request, describe_failure(failure, _wanted(request), self.settings)
+        )
+
+    def dropped(self, request: scrapy.Request, **kwargs: Any) -> None:
+        """A request the engine would not schedule gets no callback: count it as answered."""
+        if "job" in request.meta:
+            self._answered_with_error(request, f"{_wanted(request)} was dropped by the crawler")
+
+    def _answered_with_error(self, request: scrapy.Request, message: str) -> None:
+        job = self.jobs.get(request.meta["job"])
+        if job is None:
+            return
+        job.outcome.errors.append(message)
+        job.pending -= 1
+        self._settle(job)
+
+    def _fault(self, job: Job, what: str, exc: Exception) -> None:
+        """A bug of Lexwatch met on one source: logged with its traceback, recorded on the job."""
+        log.error("%s: %s failed", job.outcome.plan.name, what, exc_info=exc)
+        job.outcome.faults.append(describe_bug(what, exc))
+
+
+def _wanted(request: scrapy.Request) -> str:
+    return request.meta.get("wanted", request.url)
 
 
 def describe_failure(failure: Failure, url: str, settings: Any) -> str:

@@ -80,9 +80,11 @@ def work(settings: Settings, *, burst: bool) -> int:
     """Take crawl jobs until stopped (SIGTERM lets the current job finish), or, with `burst`, until none is left."""
     if not settings.redis_url:
         raise ConfigError("`lexwatch worker` takes jobs from Redis: set LEXWATCH_REDIS_URL")
-    from scheduler import configure_logging
+    import logs
 
-    configure_logging()  # one line per crawl, as `lexwatch run` writes them
+    logs.configure(
+        settings.data_dir, console=True
+    )  # one line per crawl, as `lexwatch run` writes them
     queue = crawl_queue(settings)
     try:
         queue.connection.ping()

@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -22,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from config import Settings
-from crawlers.crawl import crawl
+from crawlers.crawl import CrawlService, crawl
 from crawlers.items import Outcome, Plan
 from crawlers.sites import SITES
 from crawlers.sites.base import Record, Response, record_from_json, record_to_json
@@ -30,7 +31,15 @@ from db import repo
 from db.engine import session_scope
 from db.models import Document, Dossier, Event, Source, Version
 from db.retry import in_transaction
-from errors import FetchError, MissingKey, ParseError, SourceError
+from errors import (
+    Fault,
+    FetchError,
+    LexwatchError,
+    MissingKey,
+    ParseError,
+    SourceError,
+    describe_bug,
+)
 from monitor import link
 from monitor.classify import classify_all
 from monitor.diff import diff_records, document_key, event_key
@@ -78,17 +87,35 @@ async def crawl_pass(
 
 
 async def crawl_here(engine: Engine, settings: Settings, sources: Sequence[Source]) -> list[Report]:
-    """Crawl these sources in this process and record everything; one report per source."""
+    """Crawl these sources in this process, in one crawler, and record everything."""
     if not sources:
         return []
     started = time.monotonic()
-    with session_scope(engine) as session:
-        run_ids = repo.start_runs(session, sources=sources)
-        plans = repo.plans(session, sources=sources, secrets=settings.secrets())
+    run_ids, plans = _begin(engine, settings, sources)
     outcomes = await crawl(plans, engine=engine, settings=settings)
     by_id = {source.id: source for source in sources}  # a scan per outcome was quadratic
     ordered = sorted(outcomes.values(), key=lambda o: _eu_first(by_id[o.plan.source_id]))
     return await asyncio.to_thread(_process_all, engine, settings, ordered, run_ids, started)
+
+
+async def crawl_one(
+    service: CrawlService, engine: Engine, settings: Settings, source: Source
+) -> Report:
+    """Crawl one source through a running crawler and record it (the scheduler's unit of work)."""
+    started = time.monotonic()
+    run_ids, plans = _begin(engine, settings, [source])
+    outcome = await service.fetch(plans[0])
+    reports = await asyncio.to_thread(_process_all, engine, settings, [outcome], run_ids, started)
+    return reports[0]
+
+
+def _begin(
+    engine: Engine, settings: Settings, sources: Sequence[Source]
+) -> tuple[dict[int, int], list[Plan]]:
+    with session_scope(engine) as session:
+        run_ids = repo.start_runs(session, sources=sources)
+        plans = repo.plans(session, sources=sources, secrets=settings.secrets())
+    return run_ids, plans
 
 
 def _eu_first(source: Source) -> tuple:
@@ -144,27 +171,41 @@ def _report(outcome: Outcome, result: repo.RunResult, seconds: float) -> Report:
 
 
 def process(engine: Engine, outcome: Outcome) -> repo.RunResult:
-    """Decide what one source's crawl means and store it; never raises for a bad source."""
+    """Decide what one source's crawl means and store it; never raises, whatever went wrong."""
     counts = {
         "fetched": len(outcome.fetched),
         "unchanged": outcome.unchanged,
         "bytes_received": outcome.bytes_received,
     }
+    try:
+        status, errors, error, changes = _judge(engine, outcome)
+    except Exception as exc:  # the last guard: a bug outside the named steps
+        log.error("%s: processing failed", outcome.plan.name, exc_info=exc)
+        status, errors, error, changes = "broken", 1, describe_bug("processing", exc), 0
+    return repo.RunResult(status, errors=errors, error=error[:2000], changes=changes, **counts)
+
+
+def _judge(engine: Engine, outcome: Outcome) -> tuple[str, int, str, int]:
+    """(status, errors, reason, changes) of one source's crawl."""
     if outcome.skipped:
-        return repo.RunResult("skipped", error=outcome.skipped, **counts)
+        return "skipped", 0, outcome.skipped, 0
+    if outcome.faults:
+        return "broken", len(outcome.faults), "; ".join(outcome.faults), 0
     errors = outcome.errors + _unanswered(outcome)
     if errors:
-        return repo.RunResult("error", errors=len(errors), error="; ".join(errors)[:2000], **counts)
+        return "error", len(errors), "; ".join(errors), 0
     try:
         status, changes = _parse_and_store(engine, outcome)
     except ParseError as exc:
-        return repo.RunResult("parse_error", errors=1, error=str(exc), **counts)
+        return "parse_error", 1, str(exc), 0
+    except Fault as exc:
+        return "broken", 1, str(exc), 0
     except SourceError as exc:
-        return repo.RunResult("error", errors=1, error=str(exc), **counts)
+        return "error", 1, str(exc), 0
     except SQLAlchemyError as exc:  # e.g. the database went away: this source's run failed
-        log.exception("%s: storing failed", outcome.plan.name)
-        return repo.RunResult("error", errors=1, error=f"database: {exc}"[:2000], **counts)
-    return repo.RunResult(status, changes=changes, **counts)
+        log.error("%s: storing failed", outcome.plan.name, exc_info=exc)
+        return "error", 1, f"database: {exc}", 0
+    return status, 0, "", changes
 
 
 def _unanswered(outcome: Outcome) -> list[str]:
@@ -182,13 +223,41 @@ def _parse_and_store(engine: Engine, outcome: Outcome) -> tuple[str, int]:
         return "not_modified", 0  # a 304 costs no parsing, and no database read either
     with session_scope(engine) as session:
         responses = _responses(session, outcome)
-    record = normalise(SITES[outcome.plan.kind].parse(responses, outcome.plan.target.params))
+    record = parse_responses(outcome.plan, responses)
     return in_transaction(engine, lambda session: _store(session, outcome, record))
+
+
+def parse_responses(plan: Plan, responses: list[Response]) -> Record:
+    """The site module's record of these responses, normalised; a bug in it is a Fault."""
+    with step(f"the {plan.kind} parser", plan):
+        return normalise(SITES[plan.kind].parse(responses, plan.target.params))
+
+
+@contextmanager
+def step(what: str, plan: Plan) -> Iterator[None]:
+    """Turn an unexpected exception of one step into a Fault that names it; logged once.
+
+    Deliberate errors (a ParseError, a database error) pass through as they are.
+    """
+    try:
+        yield
+    except (LexwatchError, SQLAlchemyError):
+        raise
+    except Exception as exc:
+        log.error("%s: %s failed", plan.name, what, exc_info=exc)
+        raise Fault(describe_bug(what, exc, report=_reproduce(plan))) from exc
+
+
+def _reproduce(plan: Plan) -> str:
+    url = f" --url {plan.target.url}" if plan.target.url else ""
+    params = "".join(f" --param {k}={v}" for k, v in plan.target.params.items())
+    return f"lexwatch sources test --kind {plan.kind}{url}{params}"
 
 
 def _store(session: Session, outcome: Outcome, record: Record) -> tuple[str, int]:
     source = repo.lock_source(session, source_id=outcome.plan.source_id)
-    result = store_record(session, source=source, record=record)
+    with step("storing the new version", outcome.plan):
+        result = store_record(session, source=source, record=record, plan=outcome.plan)
     repo.mark_parsed(session, source_id=source.id, urls=[f.url for f in outcome.fetched])
     return result
 
@@ -218,13 +287,17 @@ async def try_source(plan: Plan, settings: Settings) -> Record:
     outcome = outcomes[plan.source_id]
     if outcome.skipped:
         raise MissingKey(outcome.skipped)
+    if outcome.faults:
+        raise Fault("; ".join(outcome.faults))
     errors = outcome.errors + _unanswered(outcome)
     if errors:
         raise FetchError("; ".join(errors))
-    return normalise(SITES[plan.kind].parse(_responses(None, outcome), plan.target.params))
+    return parse_responses(plan, _responses(None, outcome))
 
 
-def store_record(session: Session, *, source: Source, record: Record) -> tuple[str, int]:
+def store_record(
+    session: Session, *, source: Source, record: Record, plan: Plan | None = None
+) -> tuple[str, int]:
     """Store a parsed record as the source's next Version with its Changes, if it differs."""
     previous = repo.latest_version(session, source_id=source.id)
     mark = fingerprint(record)
@@ -239,12 +312,18 @@ def store_record(session: Session, *, source: Source, record: Record) -> tuple[s
         record=record_to_json(record),
         text=record.text,
     )
-    specs = (
-        classify_all(diff_records(record_from_json(previous.record), record)) if previous else []
-    )
+    specs = _changes(previous, record, plan) if previous else []
     repo.add_changes(session, version=version, previous=previous, specs=specs)
     _add_timeline(session, dossier=dossier, source=source, record=record)
     return ("changed" if specs else "ok"), len(specs)
+
+
+def _changes(previous: Version, record: Record, plan: Plan | None) -> list:
+    """The classified differences from the previous version; a bug here is a Fault."""
+    if plan is None:
+        return classify_all(diff_records(record_from_json(previous.record), record))
+    with step("comparing with the last version", plan):
+        return classify_all(diff_records(record_from_json(previous.record), record))
 
 
 def place(session: Session, *, source: Source, record: Record) -> Dossier:
@@ -317,9 +396,3 @@ def _add_timeline(session: Session, *, dossier: Dossier, source: Source, record:
     repo.add_timeline(
         session, dossier_id=dossier.id, source_id=source.id, events=events, documents=documents
     )
-
-
-def latest_record(session: Session, *, source_id: int) -> Record | None:
-    """The record of a source's newest version."""
-    version: Version | None = repo.latest_version(session, source_id=source_id)
-    return record_from_json(version.record) if version else None

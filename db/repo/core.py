@@ -356,7 +356,7 @@ def _close(
     _update_health(source, result, now, failing_after)
 
 
-HEALTH_OF_STATUS = {"parse_error": "broken", "skipped": "skipped"}
+HEALTH_OF_STATUS = {"parse_error": "broken", "broken": "broken", "skipped": "skipped"}
 
 
 def _update_health(source: Source, result: RunResult, now: datetime, failing_after: int) -> None:

@@ -1,0 +1,81 @@
+"""Where Lexwatch's log lines go: the log file always, the terminal only for the services.
+
+Tracebacks belong in `<data dir>/lexwatch.log`; the terminal of `lexwatch crawl`
+shows the command's own output only, and `lexwatch run` / `lexwatch worker` show
+one line per event (a traceback there is cut to its first line, with a pointer to
+the file).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+FORMAT = "%(asctime)s %(levelname)s %(message)s"
+QUIET = ("scrapy", "apscheduler", "twisted", "py.warnings", "filelock", "rq.worker")
+_installed: dict[str, logging.Handler] = {}
+
+
+class OneLine(logging.Formatter):
+    """A record on one line: the exception's type and message, never its traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = logging.Formatter(FORMAT).format(_without_traceback(record))
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            text += f" ({type(exc).__name__}: {exc}; traceback in lexwatch.log)"
+        return text
+
+
+def _without_traceback(record: logging.LogRecord) -> logging.LogRecord:
+    plain = logging.makeLogRecord(record.__dict__)
+    plain.exc_info = plain.exc_text = None
+    return plain
+
+
+def log_file(data_dir: Path) -> Path:
+    """The log file of a data folder."""
+    return Path(data_dir) / "lexwatch.log"
+
+
+def configure(data_dir: Path, *, console: bool = False) -> Path:
+    """Send Lexwatch's log lines to the data folder's log file (and the terminal); its path."""
+    path = log_file(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _install(f"file:{path}", lambda: _file_handler(path), replaces="file:")
+    if console:
+        _install("console", _console_handler, replaces="console")
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    for noisy in QUIET:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return path
+
+
+def _install(name: str, make, *, replaces: str) -> None:
+    """One handler of each sort: a new data folder (a test's) takes the file handler over."""
+    if name in _installed:
+        return
+    for old in [key for key in _installed if key.startswith(replaces)]:
+        handler = _installed.pop(old)
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+    handler = make()
+    logging.getLogger().addHandler(handler)
+    _installed[name] = handler
+
+
+def _file_handler(path: Path) -> logging.Handler:
+    handler = RotatingFileHandler(path, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter(FORMAT))
+    return handler
+
+
+def _console_handler() -> logging.Handler:
+    """Lexwatch's own lines: the libraries' (Scrapy's retries, say) go to the file only."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLine())
+    handler.addFilter(lambda record: record.name.startswith("lexwatch"))
+    return handler
