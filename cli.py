@@ -251,8 +251,9 @@ def changes(
 @app.command("status")
 def status(format: FormatOpt = Format.text) -> None:
     """Sources with their health, last run, last success, last change and next run."""
+    tz = get_settings().timezone
     with session_scope(_engine()) as session:
-        rows = status_view.status_rows(session, now=datetime.now(UTC))
+        rows = status_view.status_rows(session, now=datetime.now(UTC), timezone=tz)
     if format == Format.json:
         return _print_json(rows)
     table = Table(

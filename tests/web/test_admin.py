@@ -123,7 +123,7 @@ def test_sparkline_bars_run_oldest_to_newest(app, admin, site, lexwatch) -> None
     with session_scope(app.state.engine) as session:
         runs = repo.last_runs(session, source_id=1)
         bars = board.sparkline(runs)
-        rows = board.board_rows(session, now=datetime.now(UTC))
+        rows = board.board_rows(session, now=datetime.now(UTC), timezone="Europe/Brussels")
     assert [b.x for b in bars] == [0, 7, 14] and runs[0].started_at >= runs[-1].started_at
     assert bars[-1].label.startswith(f"{runs[0].started_at:%Y-%m-%d %H:%M}")
     assert rows[0]["health"] == "ok" and rows[0]["last_success_at"]
