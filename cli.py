@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
+import traceback
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import OperationalError
 
 from config import get_settings
 from crawlers.sites import SITES, kinds_markdown, summary
@@ -29,10 +32,23 @@ from db.engine import get_engine, session_scope
 from errors import ConfigError, LexwatchError, NotFound
 from monitor.normalise import normalise
 
-app = typer.Typer(
-    help="Lexwatch: follow legislative files across EU and national sources.", no_args_is_help=True
-)
-sources_app = typer.Typer(help="Add, list, test and remove watched sources.", no_args_is_help=True)
+
+def _help_when_bare(ctx: typer.Context) -> None:
+    """Bare `lexwatch` or a bare group prints its help and exits 0, as `--help` does."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
+def _group(help: str) -> typer.Typer:
+    """A command group (or the app) that answers a bare call with its help."""
+    group = typer.Typer(help=help)
+    group.callback(invoke_without_command=True)(_help_when_bare)
+    return group
+
+
+app = _group("Lexwatch: follow legislative files across EU and national sources.")
+sources_app = _group("Add, list, test and remove watched sources.")
 app.add_typer(sources_app, name="sources")
 out = Console(soft_wrap=True)  # lines stay whole in pipes and logs
 
@@ -290,7 +306,7 @@ def demo(
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="stop after the digest; start no web app")
     ] = False,
-    port: Annotated[int, typer.Option(help="port of the demo's web app")] = 8000,
+    port: Annotated[int, typer.Option(help="port of the demo's web app", min=1, max=65535)] = 8000,
 ) -> None:
     """Show Lexwatch working, offline: crawl real captured pages, move files on, digest, web app."""
     from demo.run import run_demo
@@ -364,11 +380,9 @@ def file(
 
 # -- watches, subscribers, digests ------------------------------------------------
 
-watches_app = typer.Typer(
-    help="Watches: the files and words a digest follows.", no_args_is_help=True
-)
-subscribers_app = typer.Typer(help="People who receive the weekly digest.", no_args_is_help=True)
-digest_app = typer.Typer(help="Preview and send the weekly digest.", no_args_is_help=True)
+watches_app = _group("Watches: the files and words a digest follows.")
+subscribers_app = _group("People who receive the weekly digest.")
+digest_app = _group("Preview and send the weekly digest.")
 app.add_typer(watches_app, name="watches")
 app.add_typer(subscribers_app, name="subscribers")
 app.add_typer(digest_app, name="digest")
@@ -557,7 +571,7 @@ def _moment(text: str, timezone: str) -> datetime:
 
 # -- the web app and who signs in to it -------------------------------------------
 
-users_app = typer.Typer(help="People who sign in to the web app.", no_args_is_help=True)
+users_app = _group("People who sign in to the web app.")
 app.add_typer(users_app, name="users")
 
 
@@ -566,7 +580,7 @@ def serve(
     host: Annotated[
         str, typer.Option(help="beyond 127.0.0.1 needs LEXWATCH_SECRET_KEY")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
 ) -> None:
     """Start the web app: search, file pages, feeds, the JSON API and the admin area."""
     from web.serve import serve as run_web
@@ -640,33 +654,77 @@ class _nothing:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app, turning deliberate errors into one line and exit status 2."""
+    """Entry point: every way a command ends is one of these, and none prints a traceback.
+
+    A usage mistake: Click's usage lines, exit status 2. A deliberate error
+    (LexwatchError, a bad setting): one line, exit 2. Anything else is a bug: one
+    line naming the log file that holds its traceback, exit 1.
+    """
     try:
         code = app(args=argv, standalone_mode=False, prog_name="lexwatch")
-    except (LexwatchError, NotFound) as exc:
+    except typer.TyperException as exc:  # typer's own Click: usage errors, not `click`'s
+        _usage_error(exc)
+    except LexwatchError as exc:
         _fail(str(exc))
     except ValidationError as exc:
         first = exc.errors()[0]
         _fail(f"setting LEXWATCH_{str(first['loc'][0]).upper()}: {first['msg']}")
     except typer.Abort:
         sys.exit(1)
-    except click_exceptions() as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+    except OperationalError as exc:  # the database went away after the command started
+        _fail(f"the database failed: {str(exc.orig or exc).strip().splitlines()[0]}")
+    except Exception as exc:
+        _internal_error(exc)
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _fail(message: str) -> None:
+def _usage_error(exc: typer.TyperException) -> NoReturn:
+    """As Click shows it: the usage line, where to get help, `Error: …` (with "Did you mean")."""
+    show = getattr(exc, "show", None)
+    if callable(show):
+        show()
+    else:
+        sys.stderr.write(f"Error: {exc.format_message()}\n")
+    sys.exit(exc.exit_code)
+
+
+def _fail(message: str) -> NoReturn:
     """One line on stderr, exit status 2."""
     sys.stderr.write(f"lexwatch: {' '.join(message.split())}\n")
     sys.exit(2)
 
 
-def click_exceptions() -> tuple[type[BaseException], ...]:
-    """Click's usage errors, shown as Click shows them."""
-    import click
+def _internal_error(exc: Exception) -> NoReturn:
+    """A bug: one line on stderr, the traceback in the log file, exit status 1."""
+    where = _log_traceback(exc)
+    what = " ".join(f"{type(exc).__name__} {exc}".split())[:300]
+    sys.stderr.write(
+        f"lexwatch: internal error: {what} — this is a bug in Lexwatch; the traceback is in {where}\n"
+    )
+    sys.exit(1)
 
-    return (click.ClickException,)
+
+def _log_traceback(exc: Exception) -> str:
+    """Append the traceback to the data folder's log file (else the temporary folder's)."""
+    entry = f"{datetime.now(UTC).isoformat()} internal error\n" + "".join(
+        traceback.format_exception(exc)
+    )
+    for path in (_log_file(), Path(tempfile.gettempdir()) / "lexwatch.log"):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as log:
+                log.write(entry)
+            return str(path)
+        except OSError:
+            continue
+    return "no file (none could be written)"
+
+
+def _log_file() -> Path:
+    try:
+        return get_settings().log_file
+    except Exception:  # settings that cannot be read must not hide the first error
+        return Path("data") / "lexwatch.log"
 
 
 if __name__ == "__main__":
