@@ -221,7 +221,7 @@ def crawl(
 ) -> None:
     """Crawl now: every enabled source, or the ones named."""
     from crawlers import reactor
-    from monitor.run import crawl_pass
+    from monitor.run import crawl_pass, outcome, summarise
 
     settings = get_settings()
     engine = _engine()
@@ -234,9 +234,13 @@ def crawl(
     ):
         reports = reactor.run_coroutine(crawl_pass(engine, settings, chosen))
     if format == Format.json:
-        return _print_json([r.__dict__ for r in reports])
-    for report in reports:
-        out.print(report.line(), markup=False, highlight=False)
+        _print_json([r.__dict__ for r in reports])
+    else:
+        for report in reports:
+            out.print(report.line(), markup=False, highlight=False)
+        out.print(summarise(reports), markup=False, highlight=False)
+    if any(outcome(r) == "failed" for r in reports):
+        raise typer.Exit(1)  # a script or cron job learns that a source needs looking at
 
 
 @app.command("changes")

@@ -106,7 +106,7 @@ def test_the_health_board_shows_health_last_error_next_run_and_recent_runs(
     admin.post("/admin/sources/new", data=_form(admin, site, action="save"))
     assert lexwatch("crawl").code == 0
     site.serve("/libe.html", "<html><body>maintenance</body></html>")
-    assert lexwatch("crawl").code == 0
+    assert lexwatch("crawl").code == 1  # the source broke: crawl says so in its exit status
     html = admin.get("/admin").text
     assert 'class="health-broken"' in html and "selector &#39;#main&#39; matched nothing" in html
     assert html.count('<rect class="run-') == 2 and "run-ok" in html and "run-error" in html
