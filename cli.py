@@ -11,6 +11,7 @@ import json
 import sys
 import tempfile
 import traceback
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -18,8 +19,10 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
+from rich import box
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
+from rich.text import Text
 from sqlalchemy.exc import OperationalError
 
 from config import get_settings
@@ -111,17 +114,8 @@ def sources_list(format: FormatOpt = Format.text) -> None:
         rows = [status_view.source_dict(s) for s in repo.list_sources(session)]
     if format == Format.json:
         return _print_json(rows)
-    table = Table("name", "kind", "jurisdiction", "schedule", "enabled", "url")
-    for row in rows:
-        table.add_row(
-            row["name"],
-            row["kind"],
-            row["jurisdiction"],
-            row["schedule"],
-            str(row["enabled"]),
-            row["url"],
-        )
-    out.print(table)
+    columns = ("name", "kind", "jurisdiction", "schedule", "enabled", "url")
+    print_table(columns, [[str(row[c]) for c in columns] for row in rows])
 
 
 @sources_app.command("remove")
@@ -268,6 +262,9 @@ def changes(
         )
 
 
+TIMES = ("last_run_at", "last_success_at", "last_change_at", "next_run_at")
+
+
 @app.command("status")
 def status(format: FormatOpt = Format.text) -> None:
     """Sources with their health, last run, last success, last change and next run."""
@@ -276,13 +273,12 @@ def status(format: FormatOpt = Format.text) -> None:
         rows = status_view.status_rows(session, now=datetime.now(UTC), timezone=tz)
     if format == Format.json:
         return _print_json(rows)
-    table = Table(
-        "source", "kind", "health", "last run", "last success", "last change", "next run", "reason"
-    )
-    for r in rows:
-        table.add_row(r["name"], r["kind"], r["health"], _short(r["last_run_at"]), _short(r["last_success_at"]),
-                      _short(r["last_change_at"]), _short(r["next_run_at"]), r["health_reason"][:60])  # fmt: skip
-    out.print(table)
+    columns = ("source", "kind", "health", "last run", "last success", "last change", "next run",
+               "reason")  # fmt: skip
+    print_table(columns, [
+        [r["name"], r["kind"], r["health"], *(_when(r[k], tz) for k in TIMES), r["health_reason"]]
+        for r in rows
+    ])  # fmt: skip
 
 
 @app.command("run")
@@ -438,12 +434,14 @@ def watches_list(format: FormatOpt = Format.text) -> None:
         rows = [watches.describe(w, counts.get(w.id, 0)) for w in repo.list_watches(session)]
     if format == Format.json:
         return _print_json(rows)
-    table = Table("name", "references", "terms (topics)", "jurisdictions", "min", "subscribers")
+    table = []
     for r in rows:
         terms = "; ".join(r["terms"]) + (f" ({', '.join(r['topics'])})" if r["topics"] else "")
-        table.add_row(r["name"], "; ".join(r["references"]), terms, ", ".join(r["jurisdictions"]) or "all",
-                      r["min_significance"], str(r["subscribers"]))  # fmt: skip
-    out.print(table)
+        table.append([r["name"], "; ".join(r["references"]), terms, ", ".join(r["jurisdictions"]) or "all",
+                      r["min_significance"], str(r["subscribers"])])  # fmt: skip
+    print_table(
+        ("name", "references", "terms (topics)", "jurisdictions", "min", "subscribers"), table
+    )
 
 
 @watches_app.command("test")
@@ -513,10 +511,13 @@ def subscribers_list(format: FormatOpt = Format.text) -> None:
                 for s in repo.list_subscribers(session)]  # fmt: skip
     if format == Format.json:
         return _print_json(rows)
-    table = Table("email", "name", "language", "status", "watches")
-    for r in rows:
-        table.add_row(r["email"], r["name"], r["language"], r["status"], ", ".join(r["watches"]))
-    out.print(table)
+    print_table(
+        ("email", "name", "language", "status", "watches"),
+        [
+            [r["email"], r["name"], r["language"], r["status"], ", ".join(r["watches"])]
+            for r in rows
+        ],
+    )
 
 
 @subscribers_app.command("remove")
@@ -622,16 +623,64 @@ def users_list(format: FormatOpt = Format.text) -> None:
         rows = [user_dict(user) for user in repo.list_users(session)]
     if format == Format.json:
         return _print_json(rows)
-    table = Table("email", "role", "since", "locked until")
+    tz = get_settings().timezone
+    print_table(
+        ("email", "role", "since", "locked until"),
+        [[r["email"], r["role"], _when(r["created_at"], tz), _when(r["locked_until"], tz)]
+         for r in rows],
+    )  # fmt: skip
+
+
+def _when(value: str | datetime | None, timezone: str) -> str:
+    """A stored UTC time as a person reads it: to the minute, in LEXWATCH_TIMEZONE."""
+    from zoneinfo import ZoneInfo
+
+    if not value:
+        return "-"
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return f"{moment.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M}"
+
+
+# -- tables: whole cells, in a terminal and in a pipe ------------------------------
+
+
+def print_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Print a table that never cuts a cell: plain columns in a pipe, wrapped on a terminal."""
+    cells = [[" ".join(str(cell).split()) for cell in row] for row in rows]
+    if sys.stdout.isatty():
+        out.print(wrapped_table(columns, cells, out.width))
+    else:
+        sys.stdout.write(plain_table(columns, cells))
+
+
+def plain_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Aligned columns without box drawing, for pipes, files and scripts (`cut`, `awk`)."""
+    lines = [list(columns), *(list(row) for row in rows)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(columns))]
+    return "".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        + "\n"
+        for line in lines
+    )
+
+
+WHOLE = 10  # characters a word keeps on one line when the terminal has room: a date, 2026-12-04
+
+
+def wrapped_table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> Table:
+    """A rich table whose cells wrap (a long word folds) instead of ending in an ellipsis.
+
+    Short words (dates, kinds) stay whole when every column's fits in `width`;
+    otherwise rich would crop the table's right edge, so then everything may fold.
+    """
+    least = [min(WHOLE, max(len(word) for cell in cells for word in [*cell.split(), ""]))
+             for cells in zip(columns, *rows, strict=True)]  # fmt: skip
+    fits = sum(least) + 3 * len(columns) + 1 <= width  # a space each side of a cell, a rule
+    table = Table(*(Column(name, overflow="fold", min_width=n if fits else None)
+                    for name, n in zip(columns, least, strict=True)), box=box.SIMPLE_HEAD)  # fmt: skip
     for row in rows:
-        table.add_row(
-            row["email"], row["role"], _short(row["created_at"]), _short(row["locked_until"])
-        )
-    out.print(table)
-
-
-def _short(value: str | None) -> str:
-    return value[:16].replace("T", " ") if value else "-"
+        table.add_row(*(Text(cell) for cell in row))  # Text: a '[' in a name is not markup
+    return table
 
 
 def _since(text: str) -> datetime | None:
