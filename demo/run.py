@@ -24,6 +24,7 @@ from crawlers.sites.base import Target
 from crawlers.sourcespec import SourceSpec, to_source
 from db import repo
 from db.engine import get_engine, session_scope
+from db.seed import seed_once
 from demo import states
 from demo.catalogue import CATALOGUE, DemoSource, capture
 from demo.replay import ReplayServer, Reply
@@ -107,6 +108,7 @@ def prepare(base: Settings, replay: ReplayServer, say: Say) -> tuple[Settings, E
     settings = demo_settings(base, replay.url)
     shutil.rmtree(settings.data_dir, ignore_errors=True)
     engine = get_engine(settings.db_url)
+    seed_once(engine, settings)  # records "declined": later commands never add the defaults
     add_sources(engine)
     say(f"Demo database: {settings.db_url} ({len(CATALOGUE)} sources, answered by {replay.url})")
     return settings, engine
