@@ -722,7 +722,8 @@ def main(argv: list[str] | None = None) -> None:
     except ValidationError as exc:
         first = exc.errors()[0]
         _fail(f"setting LEXWATCH_{str(first['loc'][0]).upper()}: {first['msg']}")
-    except typer.Abort:
+    except typer.Abort:  # Ctrl-C or end of input at a prompt
+        sys.stderr.write("Aborted!\n")
         sys.exit(1)
     except OperationalError as exc:  # the database went away after the command started
         _fail(f"the database failed: {str(exc.orig or exc).strip().splitlines()[0]}")
