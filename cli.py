@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
+from rich import box
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
+from rich.text import Text
+from sqlalchemy.exc import OperationalError
 
 import logs
 from config import get_settings
@@ -30,10 +36,23 @@ from db.engine import get_engine, session_scope
 from errors import ConfigError, LexwatchError, NotFound
 from monitor.normalise import normalise
 
-app = typer.Typer(
-    help="Lexwatch: follow legislative files across EU and national sources.", no_args_is_help=True
-)
-sources_app = typer.Typer(help="Add, list, test and remove watched sources.", no_args_is_help=True)
+
+def _help_when_bare(ctx: typer.Context) -> None:
+    """Bare `lexwatch` or a bare group prints its help and exits 0, as `--help` does."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
+def _group(help: str) -> typer.Typer:
+    """A command group (or the app) that answers a bare call with its help."""
+    group = typer.Typer(help=help)
+    group.callback(invoke_without_command=True)(_help_when_bare)
+    return group
+
+
+app = _group("Lexwatch: follow legislative files across EU and national sources.")
+sources_app = _group("Add, list, test and remove watched sources.")
 app.add_typer(sources_app, name="sources")
 out = Console(soft_wrap=True)  # lines stay whole in pipes and logs
 
@@ -96,17 +115,8 @@ def sources_list(format: FormatOpt = Format.text) -> None:
         rows = [status_view.source_dict(s) for s in repo.list_sources(session)]
     if format == Format.json:
         return _print_json(rows)
-    table = Table("name", "kind", "jurisdiction", "schedule", "enabled", "url")
-    for row in rows:
-        table.add_row(
-            row["name"],
-            row["kind"],
-            row["jurisdiction"],
-            row["schedule"],
-            str(row["enabled"]),
-            row["url"],
-        )
-    out.print(table)
+    columns = ("name", "kind", "jurisdiction", "schedule", "enabled", "url")
+    print_table(columns, [[str(row[c]) for c in columns] for row in rows])
 
 
 @sources_app.command("remove")
@@ -153,7 +163,7 @@ def sources_test(
     from monitor.run import try_source
 
     settings = get_settings()
-    logs.configure(settings.data_dir)
+    logs.configure(settings.log_file)
     source = to_source(
         SourceSpec(kind, url, "test", params=parse_params(param or [])), default_every="1d"
     )
@@ -207,10 +217,10 @@ def crawl(
 ) -> None:
     """Crawl now: every enabled source, or the ones named."""
     from crawlers import reactor
-    from monitor.run import crawl_pass
+    from monitor.run import crawl_pass, outcome, summarise
 
     settings = get_settings()
-    logs.configure(settings.data_dir)  # a source's traceback goes to the log file, not here
+    logs.configure(settings.log_file)  # a source's traceback goes to the log file, not here
     engine = _engine()
     with session_scope(engine) as session:
         chosen = status_view.choose_sources(session, source or [])
@@ -225,8 +235,9 @@ def crawl(
     else:
         for report in reports:
             out.print(report.line(), markup=False, highlight=False)
-    if any(r.status in ("error", "parse_error", "broken") for r in reports):
-        raise typer.Exit(1)
+        out.print(summarise(reports), markup=False, highlight=False)
+    if any(outcome(r) == "failed" for r in reports):
+        raise typer.Exit(1)  # a script or cron job learns that a source needs looking at
 
 
 @app.command("changes")
@@ -254,20 +265,23 @@ def changes(
         )
 
 
+TIMES = ("last_run_at", "last_success_at", "last_change_at", "next_run_at")
+
+
 @app.command("status")
 def status(format: FormatOpt = Format.text) -> None:
     """Sources with their health, last run, last success, last change and next run."""
+    tz = get_settings().timezone
     with session_scope(_engine()) as session:
-        rows = status_view.status_rows(session, now=datetime.now(UTC))
+        rows = status_view.status_rows(session, now=datetime.now(UTC), timezone=tz)
     if format == Format.json:
         return _print_json(rows)
-    table = Table(
-        "source", "kind", "health", "last run", "last success", "last change", "next run", "reason"
-    )
-    for r in rows:
-        table.add_row(r["name"], r["kind"], r["health"], _short(r["last_run_at"]), _short(r["last_success_at"]),
-                      _short(r["last_change_at"]), _short(r["next_run_at"]), r["health_reason"][:60])  # fmt: skip
-    out.print(table)
+    columns = ("source", "kind", "health", "last run", "last success", "last change", "next run",
+               "reason")  # fmt: skip
+    print_table(columns, [
+        [r["name"], r["kind"], r["health"], *(_when(r[k], tz) for k in TIMES), r["health_reason"]]
+        for r in rows
+    ])  # fmt: skip
 
 
 @app.command("run")
@@ -295,7 +309,7 @@ def demo(
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="stop after the digest; start no web app")
     ] = False,
-    port: Annotated[int, typer.Option(help="port of the demo's web app")] = 8000,
+    port: Annotated[int, typer.Option(help="port of the demo's web app", min=1, max=65535)] = 8000,
 ) -> None:
     """Show Lexwatch working, offline: crawl real captured pages, move files on, digest, web app."""
     from demo.run import run_demo
@@ -369,11 +383,9 @@ def file(
 
 # -- watches, subscribers, digests ------------------------------------------------
 
-watches_app = typer.Typer(
-    help="Watches: the files and words a digest follows.", no_args_is_help=True
-)
-subscribers_app = typer.Typer(help="People who receive the weekly digest.", no_args_is_help=True)
-digest_app = typer.Typer(help="Preview and send the weekly digest.", no_args_is_help=True)
+watches_app = _group("Watches: the files and words a digest follows.")
+subscribers_app = _group("People who receive the weekly digest.")
+digest_app = _group("Preview and send the weekly digest.")
 app.add_typer(watches_app, name="watches")
 app.add_typer(subscribers_app, name="subscribers")
 app.add_typer(digest_app, name="digest")
@@ -425,12 +437,14 @@ def watches_list(format: FormatOpt = Format.text) -> None:
         rows = [watches.describe(w, counts.get(w.id, 0)) for w in repo.list_watches(session)]
     if format == Format.json:
         return _print_json(rows)
-    table = Table("name", "references", "terms (topics)", "jurisdictions", "min", "subscribers")
+    table = []
     for r in rows:
         terms = "; ".join(r["terms"]) + (f" ({', '.join(r['topics'])})" if r["topics"] else "")
-        table.add_row(r["name"], "; ".join(r["references"]), terms, ", ".join(r["jurisdictions"]) or "all",
-                      r["min_significance"], str(r["subscribers"]))  # fmt: skip
-    out.print(table)
+        table.append([r["name"], "; ".join(r["references"]), terms, ", ".join(r["jurisdictions"]) or "all",
+                      r["min_significance"], str(r["subscribers"])])  # fmt: skip
+    print_table(
+        ("name", "references", "terms (topics)", "jurisdictions", "min", "subscribers"), table
+    )
 
 
 @watches_app.command("test")
@@ -500,10 +514,13 @@ def subscribers_list(format: FormatOpt = Format.text) -> None:
                 for s in repo.list_subscribers(session)]  # fmt: skip
     if format == Format.json:
         return _print_json(rows)
-    table = Table("email", "name", "language", "status", "watches")
-    for r in rows:
-        table.add_row(r["email"], r["name"], r["language"], r["status"], ", ".join(r["watches"]))
-    out.print(table)
+    print_table(
+        ("email", "name", "language", "status", "watches"),
+        [
+            [r["email"], r["name"], r["language"], r["status"], ", ".join(r["watches"])]
+            for r in rows
+        ],
+    )
 
 
 @subscribers_app.command("remove")
@@ -562,7 +579,7 @@ def _moment(text: str, timezone: str) -> datetime:
 
 # -- the web app and who signs in to it -------------------------------------------
 
-users_app = typer.Typer(help="People who sign in to the web app.", no_args_is_help=True)
+users_app = _group("People who sign in to the web app.")
 app.add_typer(users_app, name="users")
 
 
@@ -571,7 +588,7 @@ def serve(
     host: Annotated[
         str, typer.Option(help="beyond 127.0.0.1 needs LEXWATCH_SECRET_KEY")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
 ) -> None:
     """Start the web app: search, file pages, feeds, the JSON API and the admin area."""
     from web.serve import serve as run_web
@@ -609,16 +626,64 @@ def users_list(format: FormatOpt = Format.text) -> None:
         rows = [user_dict(user) for user in repo.list_users(session)]
     if format == Format.json:
         return _print_json(rows)
-    table = Table("email", "role", "since", "locked until")
+    tz = get_settings().timezone
+    print_table(
+        ("email", "role", "since", "locked until"),
+        [[r["email"], r["role"], _when(r["created_at"], tz), _when(r["locked_until"], tz)]
+         for r in rows],
+    )  # fmt: skip
+
+
+def _when(value: str | datetime | None, timezone: str) -> str:
+    """A stored UTC time as a person reads it: to the minute, in LEXWATCH_TIMEZONE."""
+    from zoneinfo import ZoneInfo
+
+    if not value:
+        return "-"
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return f"{moment.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M}"
+
+
+# -- tables: whole cells, in a terminal and in a pipe ------------------------------
+
+
+def print_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Print a table that never cuts a cell: plain columns in a pipe, wrapped on a terminal."""
+    cells = [[" ".join(str(cell).split()) for cell in row] for row in rows]
+    if sys.stdout.isatty():
+        out.print(wrapped_table(columns, cells, out.width))
+    else:
+        sys.stdout.write(plain_table(columns, cells))
+
+
+def plain_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Aligned columns without box drawing, for pipes, files and scripts (`cut`, `awk`)."""
+    lines = [list(columns), *(list(row) for row in rows)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(columns))]
+    return "".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        + "\n"
+        for line in lines
+    )
+
+
+WHOLE = 10  # characters a word keeps on one line when the terminal has room: a date, 2026-12-04
+
+
+def wrapped_table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> Table:
+    """A rich table whose cells wrap (a long word folds) instead of ending in an ellipsis.
+
+    Short words (dates, kinds) stay whole when every column's fits in `width`;
+    otherwise rich would crop the table's right edge, so then everything may fold.
+    """
+    least = [min(WHOLE, max(len(word) for cell in cells for word in [*cell.split(), ""]))
+             for cells in zip(columns, *rows, strict=True)]  # fmt: skip
+    fits = sum(least) + 3 * len(columns) + 1 <= width  # a space each side of a cell, a rule
+    table = Table(*(Column(name, overflow="fold", min_width=n if fits else None)
+                    for name, n in zip(columns, least, strict=True)), box=box.SIMPLE_HEAD)  # fmt: skip
     for row in rows:
-        table.add_row(
-            row["email"], row["role"], _short(row["created_at"]), _short(row["locked_until"])
-        )
-    out.print(table)
-
-
-def _short(value: str | None) -> str:
-    return value[:16].replace("T", " ") if value else "-"
+        table.add_row(*(Text(cell) for cell in row))  # Text: a '[' in a name is not markup
+    return table
 
 
 def _since(text: str) -> datetime | None:
@@ -645,33 +710,78 @@ class _nothing:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app, turning deliberate errors into one line and exit status 2."""
+    """Entry point: every way a command ends is one of these, and none prints a traceback.
+
+    A usage mistake: Click's usage lines, exit status 2. A deliberate error
+    (LexwatchError, a bad setting): one line, exit 2. Anything else is a bug: one
+    line naming the log file that holds its traceback, exit 1.
+    """
     try:
         code = app(args=argv, standalone_mode=False, prog_name="lexwatch")
-    except (LexwatchError, NotFound) as exc:
+    except typer.TyperException as exc:  # typer's own Click: usage errors, not `click`'s
+        _usage_error(exc)
+    except LexwatchError as exc:
         _fail(str(exc))
     except ValidationError as exc:
         first = exc.errors()[0]
         _fail(f"setting LEXWATCH_{str(first['loc'][0]).upper()}: {first['msg']}")
-    except typer.Abort:
+    except typer.Abort:  # Ctrl-C or end of input at a prompt
+        sys.stderr.write("Aborted!\n")
         sys.exit(1)
-    except click_exceptions() as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+    except OperationalError as exc:  # the database went away after the command started
+        _fail(f"the database failed: {str(exc.orig or exc).strip().splitlines()[0]}")
+    except Exception as exc:
+        _internal_error(exc)
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _fail(message: str) -> None:
+def _usage_error(exc: typer.TyperException) -> NoReturn:
+    """As Click shows it: the usage line, where to get help, `Error: …` (with "Did you mean")."""
+    show = getattr(exc, "show", None)
+    if callable(show):
+        show()
+    else:
+        sys.stderr.write(f"Error: {exc.format_message()}\n")
+    sys.exit(exc.exit_code)
+
+
+def _fail(message: str) -> NoReturn:
     """One line on stderr, exit status 2."""
     sys.stderr.write(f"lexwatch: {' '.join(message.split())}\n")
     sys.exit(2)
 
 
-def click_exceptions() -> tuple[type[BaseException], ...]:
-    """Click's usage errors, shown as Click shows them."""
-    import click
+def _internal_error(exc: Exception) -> NoReturn:
+    """A bug: one line on stderr, the traceback in the log file, exit status 1."""
+    where = _log_traceback(exc)
+    what = " ".join(f"{type(exc).__name__} {exc}".split())[:300]
+    sys.stderr.write(
+        f"lexwatch: internal error: {what} — this is a bug in Lexwatch; the traceback is in {where}\n"
+    )
+    sys.exit(1)
 
-    return (click.ClickException,)
+
+def _log_traceback(exc: Exception) -> str:
+    """Append the traceback to the data folder's log file (else the temporary folder's)."""
+    entry = f"{datetime.now(UTC).isoformat()} internal error\n" + "".join(
+        traceback.format_exception(exc)
+    )
+    for path in (_log_file(), Path(tempfile.gettempdir()) / "lexwatch.log"):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as log:
+                log.write(entry)
+            return str(path)
+        except OSError:
+            continue
+    return "no file (none could be written)"
+
+
+def _log_file() -> Path:
+    try:
+        return get_settings().log_file
+    except Exception:  # settings that cannot be read must not hide the first error
+        return Path("data") / "lexwatch.log"
 
 
 if __name__ == "__main__":

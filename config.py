@@ -123,6 +123,11 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.data_dir / 'lexwatch.db'}"
 
     @property
+    def log_file(self) -> Path:
+        """Where the traceback of an unexpected error goes (the terminal gets one line naming it)."""
+        return self.data_dir / "lexwatch.log"
+
+    @property
     def outbox(self) -> Path:
         """The Maildir folder digests are written to without SMTP."""
         return (

@@ -35,14 +35,8 @@ def _without_traceback(record: logging.LogRecord) -> logging.LogRecord:
     return plain
 
 
-def log_file(data_dir: Path) -> Path:
-    """The log file of a data folder."""
-    return Path(data_dir) / "lexwatch.log"
-
-
-def configure(data_dir: Path, *, console: bool = False) -> Path:
-    """Send Lexwatch's log lines to the data folder's log file (and the terminal); its path."""
-    path = log_file(data_dir)
+def configure(path: Path, *, console: bool = False) -> Path:
+    """Send Lexwatch's log lines to the log file (Settings.log_file) and, for services, the terminal."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _install(f"file:{path}", lambda: _file_handler(path), replaces="file:")
     if console:

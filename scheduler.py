@@ -45,10 +45,9 @@ from db import repo
 from db.engine import dispose_engines, get_engine, session_scope
 from db.lock import scheduler_lock
 from db.models import Source
+from monitor import schedule
 
 log = logging.getLogger("lexwatch.scheduler")
-JITTER_SHARE = 0.1  # of the interval, at most MAX_JITTER seconds
-MAX_JITTER = 300
 
 
 @dataclass(frozen=True)
@@ -61,31 +60,17 @@ class JobSpec:
     args: tuple = ()
 
 
-def source_trigger(source: Source, timezone: str) -> BaseTrigger:
-    """A source's schedule; sources of one host drift apart by jitter."""
-    if source.cron:
-        trigger = CronTrigger.from_crontab(source.cron, timezone=timezone)
-        trigger.jitter = 30
-        return trigger
-    seconds = source.every_seconds or 6 * 3600
-    jitter = min(MAX_JITTER, seconds * JITTER_SHARE)
-    start = datetime.now(UTC)
-    return IntervalTrigger(
-        seconds=seconds, jitter=jitter or None, start_date=start, timezone=timezone
-    )
-
-
 def job_table(sources: list[Source], settings: Settings) -> list[JobSpec]:
     """Every job of the scheduler, from the sources and the settings."""
-    tz = settings.timezone
+    tz, now = settings.timezone, datetime.now(UTC)
     jobs = [
-        JobSpec(f"source:{s.id}", source_trigger(s, tz), "due", (s.id,))
+        JobSpec(f"source:{s.id}", schedule.source_trigger(s, tz, now), "due", (s.id,))
         for s in sources
         if s.enabled
     ]
     return [
         *jobs,
-        JobSpec("digest", CronTrigger(day_of_week="mon", hour=7, timezone=tz), "send_digests"),
+        JobSpec("digest", schedule.digest_trigger(tz), "send_digests"),
         JobSpec("health", CronTrigger(hour=6, timezone=tz), "check_health"),
         JobSpec("cleanup", CronTrigger(hour=3, minute=30, timezone=tz), "cleanup"),
         JobSpec("renew", CronTrigger(hour=3, minute=45, timezone=tz), "renew_crawler"),
@@ -270,7 +255,7 @@ def _count(results: Any) -> str:
 def run(settings: Settings | None = None) -> int:
     """Start the service in this process until SIGINT or SIGTERM; exit status 0 on a clean stop."""
     settings = settings or get_settings()
-    logs.configure(settings.data_dir, console=True)
+    logs.configure(settings.log_file, console=True)
     engine = get_engine(settings.db_url)
     from db.seed import seed_once
 

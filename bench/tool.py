@@ -43,8 +43,8 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
     return env | extra
 
 
-def checked(usage: Usage, what: str) -> Usage:
-    """The usage of a run that must succeed; else stop the benchmark with its stderr."""
-    if usage.code != 0:
+def checked(usage: Usage, what: str, codes: tuple[int, ...] = (0,)) -> Usage:
+    """The usage of a run that must succeed (exit with one of `codes`); else stop the benchmark."""
+    if usage.code not in codes:
         raise RuntimeError(f"{what} exited with {usage.code}: {usage.err[-2000:]}")
     return usage

@@ -82,9 +82,7 @@ def work(settings: Settings, *, burst: bool) -> int:
         raise ConfigError("`lexwatch worker` takes jobs from Redis: set LEXWATCH_REDIS_URL")
     import logs
 
-    logs.configure(
-        settings.data_dir, console=True
-    )  # one line per crawl, as `lexwatch run` writes them
+    logs.configure(settings.log_file, console=True)  # one line per crawl, as `run` writes them
     queue = crawl_queue(settings)
     try:
         queue.connection.ping()

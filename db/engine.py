@@ -15,7 +15,8 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from db.lock import migration_lock
@@ -29,9 +30,24 @@ def get_engine(url: str) -> Engine:
     """One engine per URL per process, upgraded to the latest schema on first use."""
     if url not in _ENGINES:
         engine = _create(normalise_url(url))
-        migrate(engine)
+        try:
+            migrate(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            raise ConfigError(unreachable(engine.url, exc)) from exc
         _ENGINES[url] = engine
     return _ENGINES[url]
+
+
+def unreachable(url: URL, exc: OperationalError) -> str:
+    """One line that says which database could not be used and why, without its password."""
+    if url.get_backend_name() == "sqlite":
+        where = f"the SQLite database {url.database}"
+    else:
+        port = f":{url.port}" if url.port else ""
+        where = f"the database '{url.database or ''}' at {url.host or 'localhost'}{port}"
+    reason = str(exc.orig or exc).strip().splitlines()[0]
+    return f"cannot use {where}: {reason}; check LEXWATCH_DATABASE_URL and that the server runs"
 
 
 def _forget_connections_after_fork() -> None:
@@ -87,10 +103,18 @@ def _create(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(Path(parsed.database).parent)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create the data folder {folder}: {exc.strerror}; "
+                          "set LEXWATCH_DATA_DIR to a folder Lexwatch may write") from exc  # fmt: skip
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -1,12 +1,15 @@
-"""First start: seed the default sources and watches once per database, never again.
+"""First start: decide once per database whether to seed the default sources and watches.
 
-Once seeded, an admin may remove or edit any default; a restart does not bring
-it back (the AppState row `seeded_at` remembers).
+The decision is recorded whatever it is (the AppState row `seeded_at`, or
+`seeding_declined_at` when LEXWATCH_SEED_DEFAULTS was false), so a later command
+run with other settings never seeds a database whose first start declined. Once
+seeded, an admin may remove or edit any default; a restart does not bring it back.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from config import Settings
 from crawlers.defaults import default_sources
@@ -14,24 +17,37 @@ from db import repo
 from db.engine import session_scope
 from db.models import utcnow
 
+SEEDED = "seeded_at"
+DECLINED = "seeding_declined_at"
+
 
 def seed_once(engine: Engine, settings: Settings) -> bool:
-    """Add the defaults on the first start of this database; True when it did."""
-    if not settings.seed_defaults:
-        return False
+    """Seed the defaults if this is the database's first start and seeding is on; True when it did."""
     with session_scope(engine) as session:
-        if repo.get_state(session, key="seeded_at"):
+        if decided(session):
             return False
-        known = {s.name for s in repo.list_sources(session)}
-        for source in default_sources(default_every=settings.default_every):
-            if source.name not in known:
-                repo.add_source(session, source=source)
-        _seed_watches(session)
-        repo.set_state(session, key="seeded_at", value=utcnow().isoformat())
+        # A database that has sources but no decision predates this record: its first
+        # start declined (seeding comes before anything else a first start does).
+        if not settings.seed_defaults or repo.list_sources(session):
+            repo.set_state(session, key=DECLINED, value=utcnow().isoformat())
+            return False
+        _seed(session, settings)
+        repo.set_state(session, key=SEEDED, value=utcnow().isoformat())
     return True
 
 
-def _seed_watches(session) -> None:
+def decided(session: Session) -> bool:
+    """True once a first start has seeded this database or declined to."""
+    return any(repo.get_state(session, key=key) for key in (SEEDED, DECLINED))
+
+
+def _seed(session: Session, settings: Settings) -> None:
+    for source in default_sources(default_every=settings.default_every):
+        repo.add_source(session, source=source)
+    _seed_watches(session)
+
+
+def _seed_watches(session: Session) -> None:
     """The default watches, when the digests package provides them."""
     try:
         from digests import watches

@@ -11,7 +11,8 @@ from sqlmodel import Session
 from crawlers.sourcespec import describe_every
 from db import repo
 from db.models import Change, Dossier, Source
-from monitor.health import effective_health, next_run
+from monitor.health import effective_health
+from monitor.schedule import next_run
 from monitor.timeline import Step, merge
 
 
@@ -47,8 +48,11 @@ def change_dict(change: Change, source_name: str, dossier_key: str | None) -> di
     }
 
 
-def status_rows(session: Session, *, now: datetime) -> list[dict[str, Any]]:
-    """Every source with its health, last run, last success, last change and next run."""
+def status_rows(session: Session, *, now: datetime, timezone: str) -> list[dict[str, Any]]:
+    """Every source with its health, last run, last success, last change and next run.
+
+    The next run is the scheduler's own (monitor.schedule), a cron read in `timezone`.
+    """
     return [
         source_dict(s)
         | {
@@ -58,7 +62,7 @@ def status_rows(session: Session, *, now: datetime) -> list[dict[str, Any]]:
             "last_run_at": _iso(s.last_run_at),
             "last_success_at": _iso(s.last_success_at),
             "last_change_at": _iso(s.last_change_at),
-            "next_run_at": _iso(next_run(s, now)),
+            "next_run_at": _iso(next_run(s, now, timezone)),
             "changes": repo.count_changes(session, source_id=s.id),
         }
         for s in repo.list_sources(session)

@@ -12,10 +12,9 @@ import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -25,9 +24,11 @@ from crawlers.sites.base import Target
 from crawlers.sourcespec import SourceSpec, to_source
 from db import repo
 from db.engine import get_engine, session_scope
+from db.seed import seed_once
 from demo import states
 from demo.catalogue import CATALOGUE, DemoSource, capture
 from demo.replay import ReplayServer, Reply
+from monitor import schedule
 from monitor.run import Report
 
 Say = Callable[[str], None]
@@ -107,6 +108,7 @@ def prepare(base: Settings, replay: ReplayServer, say: Say) -> tuple[Settings, E
     settings = demo_settings(base, replay.url)
     shutil.rmtree(settings.data_dir, ignore_errors=True)
     engine = get_engine(settings.db_url)
+    seed_once(engine, settings)  # records "declined": later commands never add the defaults
     add_sources(engine)
     say(f"Demo database: {settings.db_url} ({len(CATALOGUE)} sources, answered by {replay.url})")
     return settings, engine
@@ -157,10 +159,9 @@ def add_people(engine: Engine) -> str:
 
 
 def next_send_time(now: datetime, timezone: str) -> datetime:
-    """The Monday 07:00 after `now`: when this week's changes go out."""
-    local = now.astimezone(ZoneInfo(timezone))
-    monday = (local + timedelta(days=7 - local.weekday())).date()
-    return datetime.combine(monday, time(7, 0), tzinfo=ZoneInfo(timezone)) + timedelta(minutes=1)
+    """Just after the next digest time (Monday 07:00): when this week's changes go out."""
+    last = schedule.last_digest_time(now, timezone)
+    return schedule.moment_weeks_before(last, -1) + timedelta(minutes=1)
 
 
 def write_digest(engine: Engine, settings: Settings, say: Say) -> list:

@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from datetime import time as clock
 from email.message import EmailMessage
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
@@ -41,9 +40,9 @@ from digests import select
 from digests.model import DigestEmail, DigestInput, Reader
 from digests.transport import Transport, classify, open_transport
 from errors import LexwatchError, NotFound
+from monitor import schedule
 from monitor.health import effective_health
 
-SEND_AT = clock(7, 0)  # Monday 07:00, local time
 CATCH_UP = timedelta(weeks=8)
 
 
@@ -79,13 +78,8 @@ class SendResult:
 
 def period_for(now: datetime, tz: str | ZoneInfo) -> tuple[datetime, datetime]:
     """The last complete week before `now`: [previous Monday 07:00, this Monday 07:00) in UTC."""
-    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
-    local = now.astimezone(zone)
-    monday = local.date() - timedelta(days=local.weekday())
-    end = datetime.combine(monday, SEND_AT, tzinfo=zone)
-    if local < end:
-        end = datetime.combine(monday - timedelta(weeks=1), SEND_AT, tzinfo=zone)
-    start = datetime.combine(end.date() - timedelta(weeks=1), SEND_AT, tzinfo=zone)
+    end = schedule.last_digest_time(now, tz)
+    start = schedule.moment_weeks_before(end, 1)
     return start.astimezone(UTC), end.astimezone(UTC)
 
 

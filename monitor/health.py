@@ -26,16 +26,3 @@ def effective_health(source: Source, now: datetime) -> str:
         if since is not None and now - since > STALE_AFTER * interval(source):
             return "stale"
     return source.health
-
-
-def next_run(source: Source, now: datetime) -> datetime | None:
-    """When the source is due next (None when paused)."""
-    if not source.enabled:
-        return None
-    if source.cron:
-        from apscheduler.triggers.cron import CronTrigger
-
-        return CronTrigger.from_crontab(source.cron, timezone="UTC").get_next_fire_time(None, now)
-    if source.last_run_at is None:
-        return now
-    return max(now, source.last_run_at + interval(source))

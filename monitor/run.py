@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -69,6 +70,32 @@ class Report:
             f"unchanged {self.unchanged}, changes {self.changes}, errors {self.errors}"
         )
         return text + (f" ({self.error})" if self.error else "")
+
+
+SUCCEEDED = ("changed", "ok", "unchanged", "not_modified")  # any other status but skipped failed
+
+
+def outcome(report: Report) -> str:
+    """How a pass's summary counts a source: changed, unchanged, skipped or failed.
+
+    A status not known here (error, parse_error, failed, broken, …) is a failure,
+    so a new way to fail is never counted as a success.
+    """
+    if report.status == "skipped":
+        return "skipped"
+    if report.status not in SUCCEEDED:
+        return "failed"
+    return "changed" if report.status == "changed" or report.changes else "unchanged"
+
+
+def summarise(reports: Sequence[Report]) -> str:
+    """The last line of a crawl: `27 sources: 5 changed, 0 unchanged, 22 failed — see …`."""
+    counts = Counter(outcome(report) for report in reports)
+    parts = [f"{counts['changed']} changed", f"{counts['unchanged']} unchanged"]
+    parts += [f"{counts['skipped']} skipped"] if counts["skipped"] else []
+    parts.append(f"{counts['failed']} failed")
+    line = f"{len(reports)} source{'' if len(reports) == 1 else 's'}: {', '.join(parts)}"
+    return line + (" — see lexwatch status" if counts["failed"] or counts["skipped"] else "")
 
 
 async def crawl_pass(

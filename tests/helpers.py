@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.sites.base import Response
+from monitor.run import Report, outcome
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -20,3 +21,8 @@ def capture(slug: str, name: str, url: str, *, headers: dict[str, str] | None = 
 def expected(slug: str, name: str) -> Any:
     """The expected JSON written by hand for a capture: tests/fixtures/<slug>/<name>."""
     return json.loads((FIXTURES / slug / name).read_text(encoding="utf-8"))
+
+
+def crawl_exit_status(reports: list[dict[str, Any]]) -> int:
+    """The exit status `lexwatch crawl` owes these reports: 1 when a source failed, else 0."""
+    return int(any(outcome(Report(**report)) == "failed" for report in reports))

@@ -27,6 +27,7 @@ def test_the_demo_crawls_moves_files_on_and_writes_the_digest(lexwatch, home, mo
     assert (demo / "lexwatch.db").is_file()
 
     monkeypatch.setenv("LEXWATCH_DATA_DIR", str(demo))
+    monkeypatch.delenv("LEXWATCH_SEED_DEFAULTS")  # the default (true) must not seed the demo
     from config import get_settings
     from db.engine import dispose_engines
 

@@ -52,10 +52,10 @@ def width(bars: Sequence[Bar]) -> int:
     return max(len(bars), 1) * (BAR + GAP)
 
 
-def board_rows(session: Session, *, now: datetime) -> list[dict[str, Any]]:
+def board_rows(session: Session, *, now: datetime, timezone: str) -> list[dict[str, Any]]:
     """Every source with its status, last error and sparkline, the failing ones first."""
     rows = []
-    for row in views.status_rows(session, now=now):
+    for row in views.status_rows(session, now=now, timezone=timezone):
         error = repo.last_error(session, source_id=row["id"])
         bars = sparkline(repo.last_runs(session, source_id=row["id"], limit=RUNS))
         rows.append(row | {"last_error": error, "bars": bars, "width": width(bars)})

@@ -106,7 +106,7 @@ def test_the_health_board_shows_health_last_error_next_run_and_recent_runs(
     admin.post("/admin/sources/new", data=_form(admin, site, action="save"))
     assert lexwatch("crawl").code == 0
     site.serve("/libe.html", "<html><body>maintenance</body></html>")
-    assert lexwatch("crawl").code == 1  # the source failed: crawl says so
+    assert lexwatch("crawl").code == 1  # the source broke: crawl says so in its exit status
     html = admin.get("/admin").text
     assert 'class="health-broken"' in html and "selector &#39;#main&#39; matched nothing" in html
     assert html.count('<rect class="run-') == 2 and "run-ok" in html and "run-error" in html
@@ -123,7 +123,7 @@ def test_sparkline_bars_run_oldest_to_newest(app, admin, site, lexwatch) -> None
     with session_scope(app.state.engine) as session:
         runs = repo.last_runs(session, source_id=1)
         bars = board.sparkline(runs)
-        rows = board.board_rows(session, now=datetime.now(UTC))
+        rows = board.board_rows(session, now=datetime.now(UTC), timezone="Europe/Brussels")
     assert [b.x for b in bars] == [0, 7, 14] and runs[0].started_at >= runs[-1].started_at
     assert bars[-1].label.startswith(f"{runs[0].started_at:%Y-%m-%d %H:%M}")
     assert rows[0]["health"] == "ok" and rows[0]["last_success_at"]

@@ -58,7 +58,8 @@ def _back(request: Request, path: str, message: str = "") -> RedirectResponse:
 
 @router.get("")
 def health_board(request: Request, _admin: Admin, session: Db) -> Response:
-    rows = board.board_rows(session, now=datetime.now(UTC))
+    tz = request.app.state.settings.timezone
+    rows = board.board_rows(session, now=datetime.now(UTC), timezone=tz)
     return render.page(request, "admin/board.html", rows=rows, done=sessions.take_flash(request))
 
 

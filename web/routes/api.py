@@ -130,6 +130,7 @@ def _hit(rank: int, hit: repo.Hit, base: str) -> dict[str, Any]:
 
 
 @router.get("/sources", response_model=list[schemas.SourceOut], summary="Watched sources")
-def sources(_user: Reader, session: Db) -> list[dict[str, Any]]:
+def sources(request: Request, _user: Reader, session: Db) -> list[dict[str, Any]]:
     """Every source with its health, last run, last success, last change and next run."""
-    return views.status_rows(session, now=datetime.now(UTC))
+    tz = request.app.state.settings.timezone
+    return views.status_rows(session, now=datetime.now(UTC), timezone=tz)
