@@ -2,7 +2,8 @@
 
 `create_app(settings)` builds it; `lexwatch serve` runs it with uvicorn. Every
 response carries the security headers; every unsafe request needs a CSRF token
-(web.csrf); every page but sign-in needs a signed-in user (web.auth).
+(web.csrf); every page but sign-in needs a signed-in user, and a feed token
+opens feeds, exports and the API only (web.auth).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from starlette.exceptions import HTTPException
 from config import VERSION, Settings
 from db.engine import get_engine
 from web import csrf, keys, render, sessions
-from web.auth import AddressLimiter, Forbidden, LoginRequired
+from web.auth import AddressLimiter, Forbidden, LoginRequired, TokenRefused
 from web.routes import admin, api, files, login, search
 
 STATIC = Path(__file__).parent / "static"
@@ -88,6 +89,11 @@ def _handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": "sign in first"}, status_code=401, headers=headers)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?{_next(target)}", status_code=303)
+
+    @app.exception_handler(TokenRefused)
+    async def token_refused(request: Request, exc: TokenRefused) -> Response:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return _error(request, exc.status, str(exc), headers)
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, _exc: Forbidden) -> Response:
