@@ -3,7 +3,8 @@
 `create_app(settings)` builds it; `lexwatch serve` runs it with uvicorn. Every
 response carries the security headers; every unsafe request needs a CSRF token
 (web.csrf); every page but sign-in needs a signed-in user, and a feed token
-opens feeds, exports and the API only (web.auth).
+opens feeds, exports and the API only (web.auth). X-Forwarded-For and
+X-Forwarded-Proto count only from LEXWATCH_TRUSTED_PROXIES.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from config import VERSION, Settings
 from db.engine import get_engine
@@ -55,6 +57,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.templates = render.environment()
     app.state.limiter = AddressLimiter()
     _middleware(app, settings)
+    if settings.trusted_proxies:  # added last, so it runs first: every later step sees the client
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     _handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.routers = [module.router for module in ROUTE_MODULES]

@@ -156,7 +156,7 @@ class AddressLimiter:
 
 
 def client_address(request: Request) -> str:
-    """The client's address, as the server saw it."""
+    """The client's address: the socket peer, or what a trusted proxy says (web.app)."""
     return request.client.host if request.client else "unknown"
 
 

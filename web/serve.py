@@ -21,6 +21,7 @@ def serve(settings: Settings, host: str, port: int, *, prepare: Callable[[], Any
 
     from web.app import create_app
 
-    # Behind a reverse proxy on this machine, trust its X-Forwarded-* (client address, https).
-    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True,
-                forwarded_allow_ips="127.0.0.1", server_header=False, log_level="info")  # fmt: skip
+    # proxy_headers off: the app itself believes X-Forwarded-* from LEXWATCH_TRUSTED_PROXIES
+    # only; uvicorn's own setting would believe any client connecting from 127.0.0.1.
+    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False,
+                server_header=False, log_level="info")  # fmt: skip

@@ -18,7 +18,7 @@ from web.links import file_path
 from .conftest import FILE_KEY, PASSWORD, add_user, client_at, csrf_token, sign_in
 
 ERROR = re.compile(r'<p class="error" role="alert">([^<]*)</p>')
-STRANGER, OWNER = "198.51.100.7", "203.0.113.9"
+STRANGER, OWNER, PROXY = "198.51.100.7", "203.0.113.9", "10.0.0.2"
 
 ADMIN_PAGES = ["/admin", "/admin/sources/new", "/admin/sources/1", "/admin/sources/1/edit",
                "/admin/sources/1/delete", "/admin/watches", "/admin/subscribers", "/admin/users"]  # fmt: skip
@@ -108,6 +108,33 @@ def test_a_successful_sign_in_clears_the_count_for_that_address(app) -> None:
         for _ in range(auth.LOCK_AFTER - 1):
             _attempt(owner, "reader@example.org", "a typo typo")
         assert _attempt(owner, "reader@example.org", PASSWORD)[0] == 303
+
+
+def test_x_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy(app) -> None:
+    app.state.limiter = auth.AddressLimiter(attempts=2, window=60)
+    with client_at(app, STRANGER) as client:  # rotating the header gains nothing
+        codes = [_forwarded(client, f"192.0.2.{n}") for n in range(3)]
+    assert codes == [400, 400, 429]
+
+
+def test_a_trusted_proxy_names_the_client(home, monkeypatch) -> None:
+    monkeypatch.setenv("LEXWATCH_TRUSTED_PROXIES", f"{PROXY}, 10.9.0.0/16")
+    get_settings.cache_clear()
+    app = create_app(get_settings())
+    app.state.limiter = auth.AddressLimiter(attempts=2, window=60)
+    with client_at(app, PROXY) as proxy:
+        assert [_forwarded(proxy, "192.0.2.1") for _ in range(3)] == [400, 400, 429]
+        assert _forwarded(proxy, "192.0.2.2") == 400, "another client behind the proxy"
+        # The rightmost address the proxies did not add is the client; what it claims is not.
+        assert _forwarded(proxy, "192.0.2.1, 10.9.3.4") == 429
+        assert _forwarded(proxy, "192.0.2.99, 192.0.2.1") == 429
+    with client_at(app, STRANGER) as stranger:  # not a proxy: its header is ignored
+        assert [_forwarded(stranger, f"192.0.2.{n}") for n in (50, 51, 52)] == [400, 400, 429]
+
+
+def _forwarded(client, forwarded_for: str) -> int:
+    data = {"email": "x@example.org", "password": "x" * 12, "csrf_token": csrf_token(client)}
+    return client.post("/login", data=data, headers={"X-Forwarded-For": forwarded_for}).status_code
 
 
 def test_one_address_cannot_try_many_accounts(app, anonymous) -> None:
