@@ -607,11 +607,7 @@ def users_add(
     """Add a person who signs in to the web app (the first one: --role admin)."""
     from web.auth import create_user
 
-    password = (
-        sys.stdin.readline().rstrip("\r\n")
-        if password_stdin
-        else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    )
+    password = _new_password(password_stdin)
     with session_scope(_engine()) as session:
         create_user(session, email=email, password=password, role=role)
     out.print(f"Added {role} {email}", markup=False, highlight=False)
@@ -627,11 +623,56 @@ def users_list(format: FormatOpt = Format.text) -> None:
     if format == Format.json:
         return _print_json(rows)
     tz = get_settings().timezone
-    print_table(
-        ("email", "role", "since", "locked until"),
-        [[r["email"], r["role"], _when(r["created_at"], tz), _when(r["locked_until"], tz)]
-         for r in rows],
-    )  # fmt: skip
+    print_table(("email", "role", "since"),
+                [[r["email"], r["role"], _when(r["created_at"], tz)] for r in rows])  # fmt: skip
+
+
+@users_app.command("password")
+def users_password(
+    email: Annotated[str, typer.Argument(help="the user's email address")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the new password from standard input")
+    ] = False,
+) -> None:
+    """Set a user's password; every session they have open ends (their feed token stays)."""
+    from web.auth import change_password
+
+    password = _new_password(password_stdin)
+    with session_scope(_engine()) as session:
+        change_password(session, user=_user(session, email), password=password)
+    out.print(f"New password for {email}; their sessions have ended", markup=False, highlight=False)
+
+
+@users_app.command("token")
+def users_token(
+    email: Annotated[str, typer.Argument(help="the user's email address")],
+    rotate: Annotated[
+        bool, typer.Option("--rotate", help="issue a new token; the old one stops working at once")
+    ] = False,
+) -> None:
+    """Print a user's feed token (`--rotate`: a new one). It opens feeds, exports and the API only."""
+    from web.auth import feed_token
+    from web.keys import secret_key
+
+    with session_scope(_engine()) as session:
+        user = _user(session, email)
+        if rotate:
+            repo.rotate_token(session, user=user)
+        token = feed_token(secret_key(get_settings()), user)
+    sys.stdout.write(token + "\n")  # the token alone on stdout: scripts read it as is
+
+
+def _new_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _user(session: Any, email: str) -> Any:
+    user = repo.user_by_email(session, email=email.strip())
+    if user is None:
+        raise NotFound(f"no user {email}: see `lexwatch users list`")
+    return user
 
 
 def _when(value: str | datetime | None, timezone: str) -> str:

@@ -7,13 +7,16 @@ the SMTP password) come from the environment, never from a committed file.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -94,6 +97,11 @@ class Settings(BaseSettings):
         "",
         description="redis://host:6379/0 switches crawls to a shared queue served by `lexwatch worker`.",
     )
+    # NoDecode: the environment gives "10.0.0.1, 10.8.0.0/16", not a JSON list.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        (),
+        description="Reverse proxies whose X-Forwarded-For/-Proto the web app believes: addresses or CIDRs, comma-separated; empty: the connecting address is the client.",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -117,6 +125,12 @@ class Settings(BaseSettings):
             raise ValueError("LEXWATCH_USER_AGENT must name Lexwatch and a contact address")
         return value
 
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> tuple[str, ...]:
+        items = value.split(",") if isinstance(value, str) else value or ()
+        return tuple(_network(str(item)) for item in items if str(item).strip())  # type: ignore[union-attr]
+
     @property
     def db_url(self) -> str:
         """The database URL in force."""
@@ -137,6 +151,14 @@ class Settings(BaseSettings):
     def secrets(self) -> dict[str, str]:
         """The API keys site modules may ask for, by name."""
         return {"dip_api_key": self.dip_api_key, "congress_api_key": self.congress_api_key}
+
+
+def _network(text: str) -> str:
+    """An address or CIDR in its canonical spelling; "*" or a host name is a ValueError."""
+    text = text.strip()
+    if "/" in text:
+        return str(ipaddress.ip_network(text, strict=False))
+    return str(ipaddress.ip_address(text))
 
 
 @lru_cache(maxsize=1)

@@ -3,11 +3,13 @@
 Source -> CrawlRun, Snapshot (-> Blob) -> Version -> Change; Version, Event and
 Document belong to a Dossier (one legislative file) which holds its identifiers
 (DossierIdentifier) and links to related files (DossierLink). Watch, Subscriber,
-Subscription and DigestRun drive the digests; User guards the admin area.
+Subscription and DigestRun drive the digests; User guards the web app, and
+SignInFailure counts wrong passwords per account and address.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -246,16 +248,39 @@ class DigestRun(SQLModel, table=True):
     sent_at: datetime | None = None
 
 
+def new_stamp() -> str:
+    """A random value that a user's sessions or feed token are bound to."""
+    return secrets.token_urlsafe(18)
+
+
 class User(SQLModel, table=True):
-    """A person who signs in to the web app: role `admin` or `reader`."""
+    """A person who signs in to the web app: role `admin` or `reader`.
+
+    Session cookies carry `session_stamp` and feed tokens are derived from
+    `token_stamp`; replacing a stamp ends every session (sign-out, a new
+    password) or voids the token (rotation) at once. Random rather than a
+    counter, so a user created later under a reused id matches nothing old.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(unique=True, index=True)
     password_hash: str
     role: str = "reader"
     created_at: datetime = Field(default_factory=utcnow)
-    failed_logins: int = 0
-    locked_until: datetime | None = None
+    session_stamp: str = Field(default_factory=new_stamp)
+    token_stamp: str = Field(default_factory=new_stamp)
+
+
+class SignInFailure(SQLModel, table=True):
+    """One wrong password for one email from one address (kept for the lockout window).
+
+    `key` is a hash of the email as typed and the address: the table locks one
+    account for one address only, and does not keep what people typed.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True, max_length=64)
+    failed_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class AppState(SQLModel, table=True):

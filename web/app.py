@@ -2,7 +2,9 @@
 
 `create_app(settings)` builds it; `lexwatch serve` runs it with uvicorn. Every
 response carries the security headers; every unsafe request needs a CSRF token
-(web.csrf); every page but sign-in needs a signed-in user (web.auth).
+(web.csrf); every page but sign-in needs a signed-in user, and a feed token
+opens feeds, exports and the API only (web.auth). X-Forwarded-For and
+X-Forwarded-Proto count only from LEXWATCH_TRUSTED_PROXIES.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from config import VERSION, Settings
 from db.engine import get_engine
 from web import csrf, keys, render, sessions
-from web.auth import AddressLimiter, Forbidden, LoginRequired
+from web.auth import AddressLimiter, Forbidden, LoginRequired, TokenRefused
 from web.routes import admin, api, files, login, search
 
 STATIC = Path(__file__).parent / "static"
@@ -54,6 +57,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.templates = render.environment()
     app.state.limiter = AddressLimiter()
     _middleware(app, settings)
+    if settings.trusted_proxies:  # added last, so it runs first: every later step sees the client
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     _handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.routers = [module.router for module in ROUTE_MODULES]
@@ -88,6 +93,11 @@ def _handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": "sign in first"}, status_code=401, headers=headers)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?{_next(target)}", status_code=303)
+
+    @app.exception_handler(TokenRefused)
+    async def token_refused(request: Request, exc: TokenRefused) -> Response:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return _error(request, exc.status, str(exc), headers)
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, _exc: Forbidden) -> Response:

@@ -1,14 +1,25 @@
-"""Who may do what: users and roles, passwords, sign-in with rate limits, feed tokens.
+"""Who may do what: users and roles, passwords, sign-in with rate limits, sessions, feed tokens.
 
 Readers search and read; admins also change things. Passwords are hashed with
-Argon2id. Wrong passwords are limited twice: per account in the database (a
-lock after LOCK_AFTER failures in a row, which survives restarts and holds
-across workers) and per client address in memory (a sliding window, which
-stops one address from trying many accounts).
+Argon2id. Two credentials, two scopes:
+
+- the session cookie (signed, and bound to the user's session stamp, which
+  sign-out and a new password replace) opens every page the role allows;
+- the feed token (`?token=` or `Authorization: Bearer`) opens only the routes
+  that ask for `FeedReader` (feeds, exports, the read-only JSON API) and only
+  by GET. Anywhere else it is refused with a 403, never taken as a sign-in.
+
+Wrong passwords are limited twice: per email *and* client address in the
+database (LOCK_AFTER within LOCK_FOR; it survives restarts and holds across
+processes, and strangers elsewhere cannot lock a user out), and per client
+address in memory (a sliding window, which stops one address from trying many
+accounts). Every refusal of a password says the same, whether the account
+exists or not.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
@@ -25,15 +36,24 @@ from sqlmodel import Session
 from db import repo
 from db.models import User
 from errors import ConfigError
-from web import signing
+from web import sessions, signing
 from web.deps import db
 
 ROLES = ("admin", "reader")
 MIN_PASSWORD = 10
-LOCK_AFTER, LOCK_FOR = 5, timedelta(minutes=15)
+LOCK_AFTER, LOCK_FOR = 5, timedelta(minutes=15)  # wrong passwords per email and address
 IP_ATTEMPTS, IP_WINDOW = 20, 15 * 60.0  # attempts per address per window (seconds)
 _hasher = PasswordHasher()
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+REFUSED = "Wrong email or password, or too many attempts: wait a few minutes."
+FEED_METHODS = frozenset({"GET", "HEAD"})
+OUT_OF_SCOPE = (
+    "A feed token opens feeds, exports and the read-only API only: sign in to open this page "
+    "or do this."
+)
+BAD_TOKEN = (
+    "This token is not valid (it may have been rotated): copy the current one from /account."
+)
 
 
 class LoginRequired(Exception):
@@ -42,6 +62,14 @@ class LoginRequired(Exception):
 
 class Forbidden(Exception):
     """Signed in, but this needs the admin role."""
+
+
+class TokenRefused(Exception):
+    """A feed token sent where it opens nothing (403), or one that is not valid (401)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class LoginFailed(Exception):
@@ -67,11 +95,22 @@ def create_user(session: Session, *, email: str, password: str, role: str) -> Us
         raise ConfigError(f"'{email}' is not an email address")
     if role not in ROLES:
         raise ConfigError(f"role '{role}' does not exist: choose admin or reader")
-    if len(password) < MIN_PASSWORD:
-        raise ConfigError(f"the password is too short: use at least {MIN_PASSWORD} characters")
+    check_password(password)
     if repo.user_by_email(session, email=email):
         raise ConfigError(f"a user {email} exists already")
     return repo.add_user(session, email=email, password_hash=hash_password(password), role=role)
+
+
+def check_password(password: str) -> None:
+    """A ConfigError when a new password is too weak to accept."""
+    if len(password) < MIN_PASSWORD:
+        raise ConfigError(f"the password is too short: use at least {MIN_PASSWORD} characters")
+
+
+def change_password(session: Session, *, user: User, password: str) -> None:
+    """Set a checked new password; every session of the user ends with it."""
+    check_password(password)
+    repo.set_password(session, user=user, password_hash=hash_password(password))
 
 
 def _verify(user: User | None, password: str) -> bool:
@@ -116,32 +155,46 @@ class AddressLimiter:
             return True
 
 
+def client_address(request: Request) -> str:
+    """The client's address: the socket peer, or what a trusted proxy says (web.app)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _failure_key(email: str, address: str) -> str:
+    # Hashed: what someone typed as an email (sometimes a password) is not kept.
+    return hashlib.sha256(f"{email.strip().lower()}\x00{address}".encode()).hexdigest()
+
+
 def authenticate(
     session: Session, *, email: str, password: str, address: str, limiter: AddressLimiter
 ) -> User:
     """The user these credentials name, or LoginFailed with a message to show."""
     if not limiter.allow(address):
         raise LoginFailed("Too many sign-in attempts from your address: wait a few minutes.", 429)
+    key, now = _failure_key(email, address), datetime.now(UTC)
+    if repo.recent_sign_in_failures(session, key=key, since=now - LOCK_FOR) >= LOCK_AFTER:
+        raise LoginFailed(REFUSED)  # the password is not even checked while locked
     user = repo.user_by_email(session, email=email.strip())
-    now = datetime.now(UTC)
-    if user and user.locked_until and user.locked_until > now:
-        minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-        raise LoginFailed(f"Too many wrong passwords: try again in {minutes} minutes.", 429)
     if not _verify(user, password):
-        if user:
-            repo.note_failed_login(session, user=user, lock_after=LOCK_AFTER, lock_for=LOCK_FOR)
-        raise LoginFailed("Wrong email or password.")
+        repo.note_sign_in_failure(session, key=key, forget_before=now - LOCK_FOR)
+        raise LoginFailed(REFUSED)
+    repo.clear_sign_in_failures(session, key=key)
     rehash = hash_password(password) if _hasher.check_needs_rehash(user.password_hash) else None
     repo.note_login(session, user=user, password_hash=rehash)
     return user
+
+
+def start_session(request: Request, user: User) -> None:
+    """Sign this browser in as `user` (a new session id, bound to the user's session stamp)."""
+    sessions.replace(request, user.id, user.session_stamp)
 
 
 # -- who is asking -------------------------------------------------------------------
 
 
 def feed_token(key: str, user: User) -> str:
-    """A token for feed readers and scripts; it changes when the password does."""
-    return f"{user.id}.{signing.mac(key, 'token', f'{user.id}:{user.password_hash}')[:40]}"
+    """A token for feed readers and scripts; it changes only when the user rotates it."""
+    return f"{user.id}.{signing.mac(key, 'token', f'{user.id}:{user.token_stamp}')[:40]}"
 
 
 def _from_token(session: Session, key: str, token: str) -> User | None:
@@ -150,7 +203,8 @@ def _from_token(session: Session, key: str, token: str) -> User | None:
     return user if user and signing.same(feed_token(key, user), token) else None
 
 
-def _bearer(request: Request) -> str:
+def sent_token(request: Request) -> str:
+    """The feed token a request carries (Authorization: Bearer, else ?token=), or ''."""
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     return value.strip() if scheme.lower() == "bearer" else request.query_params.get("token", "")
 
@@ -166,22 +220,40 @@ class Viewer:
 
 
 def current_user(request: Request, session: Annotated[Session, Depends(db)]) -> User | None:
-    """The signed-in user (session cookie), else the owner of a feed token, else None."""
-    uid = request.state.session.get("uid")
+    """The user the session cookie names, while its stamp is still the user's; else None."""
+    uid, stamp = request.state.session.get("uid"), request.state.session.get("stamp")
     user = repo.get_user(session, user_id=uid) if isinstance(uid, int) else None
-    token = _bearer(request) if user is None else ""
+    if user is None or not isinstance(stamp, str) or not signing.same(stamp, user.session_stamp):
+        if uid is not None:
+            sessions.replace(request, None)  # signed out elsewhere, or the user is gone
+        return None
     key = request.app.state.secret_key
-    if token:
-        user = _from_token(session, key, token)
-    if user is not None:
-        request.state.viewer = Viewer(user.id, user.email, user.role, feed_token(key, user))
+    request.state.viewer = Viewer(user.id, user.email, user.role, feed_token(key, user))
     return user
 
 
-def reader(user: Annotated[User | None, Depends(current_user)]) -> User:
-    """Any signed-in user: readers and admins read."""
+def reader(request: Request, user: Annotated[User | None, Depends(current_user)]) -> User:
+    """Any signed-in user: readers and admins read. A feed token alone is refused here."""
     if user is None:
+        if sent_token(request):
+            raise TokenRefused(OUT_OF_SCOPE, 403)
         raise LoginRequired()
+    return user
+
+
+def feed_reader(request: Request, session: Annotated[Session, Depends(db)]) -> User:
+    """A signed-in user, or by GET the owner of a valid feed token: the token's whole scope."""
+    user = current_user(request, session)
+    if user is not None:
+        return user
+    token = sent_token(request)
+    if not token:
+        raise LoginRequired()
+    if request.method not in FEED_METHODS:
+        raise TokenRefused(OUT_OF_SCOPE, 403)
+    user = _from_token(session, request.app.state.secret_key, token)
+    if user is None:
+        raise TokenRefused(BAD_TOKEN, 401)
     return user
 
 
@@ -192,12 +264,11 @@ def admin(user: Annotated[User, Depends(reader)]) -> User:
     return user
 
 
-Reader = Annotated[User, Depends(reader)]  # a route any signed-in user may use
+Reader = Annotated[User, Depends(reader)]  # pages and forms: a signed-in user
+FeedReader = Annotated[User, Depends(feed_reader)]  # feeds, exports, API: a user or a feed token
 Admin = Annotated[User, Depends(admin)]  # a route only admins may use
 
 
-def user_dict(user: User) -> dict[str, str | None]:
-    """A user as `lexwatch users list` shows it (never the password hash)."""
-    locked = user.locked_until.isoformat() if user.locked_until else None
-    return {"email": user.email, "role": user.role, "created_at": user.created_at.isoformat(),
-            "locked_until": locked}  # fmt: skip
+def user_dict(user: User) -> dict[str, str]:
+    """A user as `lexwatch users list` shows it (never the password hash or a stamp)."""
+    return {"email": user.email, "role": user.role, "created_at": user.created_at.isoformat()}

@@ -1,28 +1,42 @@
-"""Reading a search from a query string: the permalink of a search is its URL."""
+"""Reading a search from a query string: the permalink of a search is its URL.
+
+Every value loses its control characters first: a NUL reaches neither FTS5
+(which read `a\x00b` as a broken query) nor PostgreSQL (which refuses NUL in
+text), and nothing else a person could type is one.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from db.repo.web import SearchQuery
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 FILTERS = ("jurisdiction", "stage", "change", "source", "type", "from", "to")
 
 
 def search_query(params: Mapping[str, str], *, per_page: int = 20) -> SearchQuery:
     """A SearchQuery from ?q=…&jurisdiction=…&from=…&page=…; junk values are ignored."""
+    clean = {name: clean_text(value) for name, value in params.items()}
     return SearchQuery(
-        text=params.get("q", "")[:500],
-        jurisdiction=params.get("jurisdiction", ""),
-        stage=params.get("stage", ""),
-        change=params.get("change", ""),
-        source=params.get("source", ""),
-        type=params.get("type", ""),
-        date_from=_day(params.get("from", "")),
-        date_to=_day(params.get("to", "")),
-        page=_number(params.get("page", ""), 1),
+        text=clean.get("q", "")[:500],
+        jurisdiction=clean.get("jurisdiction", ""),
+        stage=clean.get("stage", ""),
+        change=clean.get("change", ""),
+        source=clean.get("source", ""),
+        type=clean.get("type", ""),
+        date_from=_day(clean.get("from", "")),
+        date_to=_day(clean.get("to", "")),
+        page=_number(clean.get("page", ""), 1),
         per_page=per_page,
     )
+
+
+def clean_text(value: str) -> str:
+    """Control characters become a space (so `a\x00b` is two words), ends trimmed."""
+    return _CONTROL.sub(" ", value).strip()
 
 
 def _day(text: str) -> str:

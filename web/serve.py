@@ -1,14 +1,67 @@
-"""`lexwatch serve`: the web app under uvicorn, after checking it may listen where asked."""
+"""`lexwatch serve`: the web app under uvicorn, after checking it may listen where asked.
+
+uvicorn's access log writes each request's path with its query string; feed
+links carry `?token=…`, so a filter on the access logger blanks that value
+before any handler sees the line.
+"""
 
 from __future__ import annotations
 
+import copy
+import logging
 import socket
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote_plus
 
 from config import Settings
 from errors import ConfigError
 from web.keys import check_serving
+
+REDACTED = "[redacted]"
+SECRET_PARAMS = frozenset({"token"})
+
+
+def redact_query(path: str) -> str:
+    """`path?…` with the value of every token parameter replaced (the key read as decoded)."""
+    base, mark, query = path.partition("?")
+    if not mark:
+        return path
+    parts = [_redacted_part(part) for part in query.split("&")]
+    return f"{base}?{'&'.join(parts)}"
+
+
+def _redacted_part(part: str) -> str:
+    name = part.split("=", 1)[0]
+    # Decoded as Starlette decodes it: `%74oken=` is read as `token=` and must be hidden too.
+    return f"{name}={REDACTED}" if unquote_plus(name).strip().lower() in SECRET_PARAMS else part
+
+
+class RedactTokens(logging.Filter):
+    """Blank token values in every text argument of a log record (uvicorn passes the path so)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact_query(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging configuration with RedactTokens on the access logger."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["redact_tokens"] = {"()": RedactTokens}
+    config["loggers"]["uvicorn.access"]["filters"] = ["redact_tokens"]
+    return config
+
+
+def uvicorn_options() -> dict[str, Any]:
+    """How `serve` runs uvicorn (tests start a server with the same options)."""
+    # proxy_headers off: the app itself believes X-Forwarded-* from LEXWATCH_TRUSTED_PROXIES
+    # only; uvicorn's own default would believe any client connecting from 127.0.0.1.
+    return {"proxy_headers": False, "server_header": False, "log_level": "info",
+            "log_config": log_config()}  # fmt: skip
 
 
 def serve(settings: Settings, host: str, port: int, *, prepare: Callable[[], Any]) -> None:
@@ -24,9 +77,7 @@ def serve(settings: Settings, host: str, port: int, *, prepare: Callable[[], Any
 
     from web.app import create_app
 
-    # Behind a reverse proxy on this machine, trust its X-Forwarded-* (client address, https).
-    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True,
-                forwarded_allow_ips="127.0.0.1", server_header=False, log_level="info")  # fmt: skip
+    uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options())
 
 
 def check_port(host: str, port: int) -> None:

@@ -3,6 +3,9 @@
 Everything lives in one signed cookie (HttpOnly, SameSite=Lax, Secure over
 https); the server keeps no session table. A sign-in or sign-out replaces the
 session id, so a token or cookie planted before sign-in is worthless after it.
+A signed-in cookie also carries the user's session stamp (web.auth checks it
+against the database): sign-out and a new password replace the stamp, so a
+copy of the cookie kept from before is refused, not honoured until it expires.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ LIFETIME = 7 * 86400  # seconds a sign-in lasts
 PURPOSE = "session"
 
 
-def fresh(uid: int | None = None) -> dict[str, Any]:
-    """A new session (a new id), signed in as `uid` or anonymous."""
-    return {"sid": secrets.token_urlsafe(18), "uid": uid, "exp": int(time.time()) + LIFETIME}
+def fresh(uid: int | None = None, stamp: str = "") -> dict[str, Any]:
+    """A new session (a new id), signed in as `uid` (with its session stamp) or anonymous."""
+    return {"sid": secrets.token_urlsafe(18), "uid": uid, "stamp": stamp,
+            "exp": int(time.time()) + LIFETIME}  # fmt: skip
 
 
 def load(request: Request, key: str) -> None:
@@ -36,9 +40,9 @@ def load(request: Request, key: str) -> None:
     request.state.session_dirty = not valid
 
 
-def replace(request: Request, uid: int | None) -> None:
+def replace(request: Request, uid: int | None, stamp: str = "") -> None:
     """Start a new session for this browser: after sign-in (uid) or sign-out (None)."""
-    request.state.session = fresh(uid)
+    request.state.session = fresh(uid, stamp)
     request.state.session_dirty = True
 
 

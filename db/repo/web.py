@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, text
+from sqlalchemy import delete, func, insert, text
 from sqlmodel import Session, col, select
 
 from db import searchquery
@@ -26,12 +26,14 @@ from db.models import (
     Document,
     Dossier,
     Event,
+    SignInFailure,
     Source,
     Subscriber,
     Subscription,
     User,
     Version,
     Watch,
+    new_stamp,
     utcnow,
 )
 
@@ -46,8 +48,10 @@ __all__ = [
     "bulk_insert",
     "change_kinds",
     "changes_of_file",
+    "clear_sign_in_failures",
     "count_users",
     "documents_of",
+    "end_sessions",
     "file_by_id",
     "file_page_list",
     "get_source",
@@ -55,15 +59,18 @@ __all__ = [
     "last_error",
     "latest_changes",
     "list_users",
-    "note_failed_login",
     "note_login",
+    "note_sign_in_failure",
     "pause_search_index",
     "previous_version_id",
     "rebuild_search_index",
+    "recent_sign_in_failures",
     "remove_user",
+    "rotate_token",
     "search",
     "search_feed",
     "set_enabled",
+    "set_password",
     "source_by_name",
     "subscriber_by_id",
     "subscribers_with_watches",
@@ -785,17 +792,44 @@ def remove_user(session: Session, *, user: User) -> None:
     session.delete(user)
 
 
-def note_failed_login(session: Session, *, user: User, lock_after: int, lock_for: Any) -> None:
-    """Count a wrong password; lock the account for `lock_for` after `lock_after` in a row."""
-    user.failed_logins += 1
-    if user.failed_logins >= lock_after:
-        user.locked_until, user.failed_logins = utcnow() + lock_for, 0
-    session.add(user)
-
-
 def note_login(session: Session, *, user: User, password_hash: str | None = None) -> None:
-    """A successful sign-in: the failure count starts again (and a rehashed password is kept)."""
-    user.failed_logins, user.locked_until = 0, None
+    """A successful sign-in: keep a rehashed password when there is one."""
     if password_hash:
         user.password_hash = password_hash
+        session.add(user)
+
+
+def set_password(session: Session, *, user: User, password_hash: str) -> None:
+    """A new password, which also ends every session of the user."""
+    user.password_hash = password_hash
+    end_sessions(session, user=user)
+
+
+def end_sessions(session: Session, *, user: User) -> None:
+    """A new session stamp: every cookie issued before no longer signs anyone in."""
+    user.session_stamp = new_stamp()
     session.add(user)
+
+
+def rotate_token(session: Session, *, user: User) -> None:
+    """A new token stamp: the feed token changes and the old one stops working."""
+    user.token_stamp = new_stamp()
+    session.add(user)
+
+
+def recent_sign_in_failures(session: Session, *, key: str, since: datetime) -> int:
+    """How many wrong passwords were given for one email from one address since `since`."""
+    query = select(func.count()).select_from(SignInFailure)
+    where = (SignInFailure.key == key) & (SignInFailure.failed_at > since)
+    return session.exec(query.where(where)).one()
+
+
+def note_sign_in_failure(session: Session, *, key: str, forget_before: datetime) -> None:
+    """Count one wrong password; failures older than the window are removed on the way."""
+    session.execute(delete(SignInFailure).where(SignInFailure.failed_at < forget_before))
+    session.add(SignInFailure(key=key))
+
+
+def clear_sign_in_failures(session: Session, *, key: str) -> None:
+    """A successful sign-in: this email and address start from zero."""
+    session.execute(delete(SignInFailure).where(SignInFailure.key == key))

@@ -41,6 +41,11 @@ def anonymous(app: FastAPI) -> Iterator[TestClient]:
         yield client
 
 
+def client_at(app: FastAPI, address: str) -> TestClient:
+    """A client connecting from `address` (the socket peer the app sees)."""
+    return TestClient(app, follow_redirects=False, client=(address, 50000))
+
+
 def add_user(app: FastAPI, email: str, role: str) -> None:
     with session_scope(app.state.engine) as session:
         auth.create_user(session, email=email, password=PASSWORD, role=role)

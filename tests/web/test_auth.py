@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 
 import pytest
@@ -11,9 +12,13 @@ from config import get_settings
 from db import repo
 from db.engine import session_scope
 from web import auth, keys
+from web.app import create_app
 from web.links import file_path
 
-from .conftest import FILE_KEY, PASSWORD, add_user, csrf_token, sign_in
+from .conftest import FILE_KEY, PASSWORD, add_user, client_at, csrf_token, sign_in
+
+ERROR = re.compile(r'<p class="error" role="alert">([^<]*)</p>')
+STRANGER, OWNER, PROXY = "198.51.100.7", "203.0.113.9", "10.0.0.2"
 
 ADMIN_PAGES = ["/admin", "/admin/sources/new", "/admin/sources/1", "/admin/sources/1/edit",
                "/admin/sources/1/delete", "/admin/watches", "/admin/subscribers", "/admin/users"]  # fmt: skip
@@ -58,30 +63,78 @@ def test_a_reader_reads_but_reaches_no_admin_page_or_action(app, reader, history
         assert [u.email for u in repo.list_users(session)] == ["reader@example.org"]
 
 
+def _attempt(client, email: str, password: str) -> tuple[int, str]:
+    """One sign-in through the form: the status and the error shown."""
+    data = {"email": email, "password": password, "csrf_token": csrf_token(client)}
+    response = client.post("/login", data=data)
+    shown = ERROR.search(response.text)
+    return response.status_code, shown.group(1) if shown else ""
+
+
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(app, anonymous) -> None:
     add_user(app, "reader@example.org", "reader")
     for email in ("reader@example.org", "nobody@example.org"):
-        data = {"email": email, "password": "wrong password", "csrf_token": csrf_token(anonymous)}
-        response = anonymous.post("/login", data=data)
-        assert response.status_code == 400 and "Wrong email or password." in response.text
+        assert _attempt(anonymous, email, "wrong password") == (400, auth.REFUSED)
 
 
-def test_an_account_locks_after_repeated_failures_and_survives_the_process(app, anonymous) -> None:
+def test_known_and_unknown_accounts_get_the_same_answers_all_the_way(app, anonymous) -> None:
     add_user(app, "reader@example.org", "reader")
-    for _ in range(auth.LOCK_AFTER):
-        data = {"email": "reader@example.org", "password": "nope nope nope",
-                "csrf_token": csrf_token(anonymous)}  # fmt: skip
-        anonymous.post("/login", data=data)
-    with session_scope(app.state.engine) as session:
-        user = repo.user_by_email(session, email="reader@example.org")
-        assert user.locked_until is not None
-    data = {
-        "email": "reader@example.org",
-        "password": PASSWORD,
-        "csrf_token": csrf_token(anonymous),
-    }
-    response = anonymous.post("/login", data=data)
-    assert response.status_code == 429 and "try again in" in response.text
+    answers = {}
+    for email in ("reader@example.org", "nobody@example.org"):
+        answers[email] = [_attempt(anonymous, email, "wrong password") for _ in range(7)]
+    assert answers["reader@example.org"] == answers["nobody@example.org"]
+    assert set(answers["reader@example.org"]) == {(400, auth.REFUSED)}
+    assert "wait a few minutes" in auth.REFUSED
+
+
+def test_wrong_passwords_lock_one_account_from_one_address_only(app) -> None:
+    add_user(app, "admin@example.org", "admin")
+    with client_at(app, STRANGER) as stranger, client_at(app, OWNER) as owner:
+        for _ in range(auth.LOCK_AFTER):
+            assert _attempt(stranger, "admin@example.org", "guess guess guess")[0] == 400
+        # Locked for this address: even the right password is refused, with the same words.
+        assert _attempt(stranger, "admin@example.org", PASSWORD) == (400, auth.REFUSED)
+        assert _attempt(owner, "admin@example.org", PASSWORD) == (303, ""), "not locked out"
+    with client_at(create_app(get_settings()), STRANGER) as again:  # a restarted server
+        assert _attempt(again, "admin@example.org", PASSWORD) == (400, auth.REFUSED)
+
+
+def test_a_successful_sign_in_clears_the_count_for_that_address(app) -> None:
+    add_user(app, "reader@example.org", "reader")
+    with client_at(app, OWNER) as owner:
+        for _ in range(auth.LOCK_AFTER - 1):
+            _attempt(owner, "reader@example.org", "a typo typo")
+        assert _attempt(owner, "reader@example.org", PASSWORD)[0] == 303
+        for _ in range(auth.LOCK_AFTER - 1):
+            _attempt(owner, "reader@example.org", "a typo typo")
+        assert _attempt(owner, "reader@example.org", PASSWORD)[0] == 303
+
+
+def test_x_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy(app) -> None:
+    app.state.limiter = auth.AddressLimiter(attempts=2, window=60)
+    with client_at(app, STRANGER) as client:  # rotating the header gains nothing
+        codes = [_forwarded(client, f"192.0.2.{n}") for n in range(3)]
+    assert codes == [400, 400, 429]
+
+
+def test_a_trusted_proxy_names_the_client(home, monkeypatch) -> None:
+    monkeypatch.setenv("LEXWATCH_TRUSTED_PROXIES", f"{PROXY}, 10.9.0.0/16")
+    get_settings.cache_clear()
+    app = create_app(get_settings())
+    app.state.limiter = auth.AddressLimiter(attempts=2, window=60)
+    with client_at(app, PROXY) as proxy:
+        assert [_forwarded(proxy, "192.0.2.1") for _ in range(3)] == [400, 400, 429]
+        assert _forwarded(proxy, "192.0.2.2") == 400, "another client behind the proxy"
+        # The rightmost address the proxies did not add is the client; what it claims is not.
+        assert _forwarded(proxy, "192.0.2.1, 10.9.3.4") == 429
+        assert _forwarded(proxy, "192.0.2.99, 192.0.2.1") == 429
+    with client_at(app, STRANGER) as stranger:  # not a proxy: its header is ignored
+        assert [_forwarded(stranger, f"192.0.2.{n}") for n in (50, 51, 52)] == [400, 400, 429]
+
+
+def _forwarded(client, forwarded_for: str) -> int:
+    data = {"email": "x@example.org", "password": "x" * 12, "csrf_token": csrf_token(client)}
+    return client.post("/login", data=data, headers={"X-Forwarded-For": forwarded_for}).status_code
 
 
 def test_one_address_cannot_try_many_accounts(app, anonymous) -> None:

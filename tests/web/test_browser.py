@@ -178,3 +178,45 @@ def test_a_reader_cannot_reach_any_admin_page_or_action(server, browser) -> None
         assert response.status == 403, path
     page.goto("/api/sources")
     assert '"enabled":true' in page.content().replace(" ", "")
+
+
+def test_the_feed_token_opens_feeds_only_rotates_and_sign_out_ends_the_session(
+    server, browser
+) -> None:
+    base, app = server
+    store_history(app)
+    add_user(app, "admin@example.org", "admin")
+    page = _page(browser, base)
+    page.goto("/account")
+    _sign_in(page, "admin@example.org")
+    page.wait_for_url("**/account")
+    token = page.inner_text("pre.token").strip()
+    stranger = _page(browser, base)  # another browser that holds only the token
+    feed = stranger.request.get(f"/search.atom?q=child&token={token}")
+    assert feed.status == 200 and "<entry>" in feed.text()
+    api = stranger.request.get("/api/sources", headers={"Authorization": f"Bearer {token}"})
+    assert api.status == 200
+    refused = stranger.goto(f"/admin/users?token={token}")
+    assert refused.status == 403 and "feed token opens feeds" in stranger.inner_text("main")
+    stranger.goto("/login")
+    csrf = stranger.get_attribute("input[name=csrf_token]", "value")
+    attack = stranger.request.post(f"/admin/users?token={token}", form={"csrf_token": csrf,
+                                   "email": "evil@example.org", "password": "a long password",
+                                   "role": "admin"})  # fmt: skip
+    assert attack.status == 403
+    page.click("#rotate-token button")
+    page.wait_for_selector("text=You have a new token")
+    assert page.inner_text("pre.token").strip() != token
+    assert stranger.request.get(f"/search.atom?q=child&token={token}").status == 401
+    _shot(page, "account")
+    kept = page.context.cookies()
+    page.click("nav button:text('Sign out')")
+    page.wait_for_url("**/login")
+    replay = browser.new_context(base_url=base)
+    replay.add_cookies(kept)
+    replayed = replay.new_page()
+    replayed.goto("/admin")
+    assert "/login" in replayed.url and replayed.locator("form.stacked").count() == 1
+    assert "admin@example.org" not in replayed.inner_text("body")
+    assert page.errors == []
+    replay.close()

@@ -22,6 +22,26 @@ NASTY = ['"', '""', "'", "AND", "OR", "NOT", "*", "**", "NEAR(", "NEAR(a b", "a 
          "SELECT * FROM user", "'; DROP TABLE version; --"]  # fmt: skip
 
 
+SEARCHES = ("/search", "/search.csv", "/search.json", "/search.atom", "/api/search")
+
+
+@pytest.mark.parametrize(
+    "query", ["%00", "a%00b", "%01", "child%00", "%1b%5B31mchild%7F", "%C2%85"]
+)
+def test_control_characters_in_a_search_are_cleaned_on_every_endpoint(
+    reader, history, query
+) -> None:
+    for path in SEARCHES:
+        for name in ("q", "source", "jurisdiction", "stage", "type", "change", "from"):
+            assert reader.get(f"{path}?{name}={query}").status_code == 200, (path, name)
+
+
+def test_a_word_with_a_control_character_is_still_searched(reader, history) -> None:
+    found = reader.get("/api/search?q=child%00").json()
+    assert found["total"] >= 1 and found["query"]["text"] == "child"
+    assert reader.get("/api/search?q=chi%00ld").json()["query"]["text"] == "chi ld"
+
+
 @pytest.mark.parametrize("text", NASTY)
 def test_any_input_is_a_valid_query(reader, history, text: str) -> None:
     assert reader.get("/search", params={"q": text}).status_code == 200

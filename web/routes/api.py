@@ -1,5 +1,5 @@
-"""The JSON API under /api/, described at /api/openapi.json. Read-only; a session cookie or
-`Authorization: Bearer <token>` (the token is on the account page) signs the caller in."""
+"""The JSON API under /api/, described at /api/openapi.json. Read-only (GET only); a session
+cookie or the feed token (`Authorization: Bearer <token>`, from the account page) opens it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from db import repo, views
 from db.models import Dossier
 from web import exports, schemas
-from web.auth import Reader
+from web.auth import FeedReader
 from web.deps import Db
 from web.links import change_url, file_url
 from web.params import search_query
@@ -30,7 +30,7 @@ def _iso(moment: datetime | None) -> str:
 @router.get("/dossiers", response_model=list[schemas.FileSummary], summary="List files")
 def list_files(
     request: Request,
-    _user: Reader,
+    _user: FeedReader,
     session: Db,
     jurisdiction: str = "",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -48,7 +48,7 @@ def _summary(dossier: Dossier, base: str) -> dict[str, Any]:
 
 
 @router.get("/dossiers/{key:path}", response_model=schemas.FileDetail, summary="One file")
-def one_file(request: Request, key: str, _user: Reader, session: Db) -> dict[str, Any]:
+def one_file(request: Request, key: str, _user: FeedReader, session: Db) -> dict[str, Any]:
     """A file: identifiers, stage, merged timeline, linked files, documents, versions, changes."""
     dossier = repo.dossier_by_key(session, key=key)
     if dossier is None:
@@ -77,7 +77,7 @@ def _change(change: Any, source: str, key: str | None, base: str) -> dict[str, A
 @router.get("/changes", response_model=list[schemas.ChangeOut], summary="Recent changes")
 def recent_changes(
     request: Request,
-    _user: Reader,
+    _user: FeedReader,
     session: Db,
     since: Annotated[datetime | None, Query(description="ISO date or time")] = None,
     source: Annotated[list[str] | None, Query(description="source name, repeatable")] = None,
@@ -96,7 +96,7 @@ def recent_changes(
 @router.get("/search", response_model=schemas.SearchOut, summary="Full-text search")
 def search(
     request: Request,
-    _user: Reader,
+    _user: FeedReader,
     session: Db,
     q: Annotated[str, Query(description='words, "phrases", prefix*, a OR b')] = "",
     jurisdiction: str = "",
@@ -130,7 +130,7 @@ def _hit(rank: int, hit: repo.Hit, base: str) -> dict[str, Any]:
 
 
 @router.get("/sources", response_model=list[schemas.SourceOut], summary="Watched sources")
-def sources(request: Request, _user: Reader, session: Db) -> list[dict[str, Any]]:
+def sources(request: Request, _user: FeedReader, session: Db) -> list[dict[str, Any]]:
     """Every source with its health, last run, last success, last change and next run."""
     tz = request.app.state.settings.timezone
     return views.status_rows(session, now=datetime.now(UTC), timezone=tz)

@@ -1,4 +1,6 @@
-"""A file's page, its timeline as CSV or JSON, its Atom feed, and two versions compared."""
+"""A file's page, its timeline as CSV or JSON, its Atom feed, and two versions compared.
+
+Pages need a signed-in user; the timeline downloads and the feed also open with a feed token."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from sqlmodel import Session
 from db import repo, views
 from db.models import Dossier
 from web import diffview, exports, render
-from web.auth import Reader
+from web.auth import FeedReader, Reader
 from web.deps import Db
 
 router = APIRouter(include_in_schema=False)
@@ -30,19 +32,19 @@ def file_list(request: Request, _user: Reader, session: Db, jurisdiction: str = 
 
 
 @router.get("/files/{key:path}/timeline.csv")
-def timeline_csv(key: str, _user: Reader, session: Db) -> Response:
+def timeline_csv(key: str, _user: FeedReader, session: Db) -> Response:
     steps = views.dossier_dict(session, find_file(session, key))["timeline"]
     return exports.csv_download(steps, exports.STEP_COLUMNS, f"{key}-timeline.csv")
 
 
 @router.get("/files/{key:path}/timeline.json")
-def timeline_json(key: str, _user: Reader, session: Db) -> Response:
+def timeline_json(key: str, _user: FeedReader, session: Db) -> Response:
     data = views.dossier_dict(session, find_file(session, key))
     return exports.json_download(data, f"{key}-timeline.json")
 
 
 @router.get("/files/{key:path}/feed.atom")
-def file_feed(request: Request, key: str, _user: Reader, session: Db) -> Response:
+def file_feed(request: Request, key: str, _user: FeedReader, session: Db) -> Response:
     dossier = find_file(session, key)
     changes = repo.changes_of_file(session, dossier_id=dossier.id, limit=50)
     updated = changes[0][0].detected_at if changes else dossier.updated_at

@@ -1,4 +1,6 @@
-"""The search page, its results, and a search as CSV, JSON or an Atom feed (same query string)."""
+"""The search page, its results, and a search as CSV, JSON or an Atom feed (same query string).
+
+The page needs a signed-in user; the CSV, JSON and Atom forms also open with a feed token."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from sqlmodel import Session
 
 from db import repo
 from web import exports, render
-from web.auth import Reader
+from web.auth import FeedReader, Reader
 from web.deps import Db
 from web.params import search_query
 
@@ -37,20 +39,20 @@ def search_page(request: Request, _user: Reader, session: Db) -> Response:
 
 
 @router.get("/search.csv")
-def search_csv(request: Request, _user: Reader, session: Db) -> Response:
+def search_csv(request: Request, _user: FeedReader, session: Db) -> Response:
     rows = _export_rows(request, session)
     return exports.csv_download(rows, exports.HIT_COLUMNS, "lexwatch-search.csv")
 
 
 @router.get("/search.json")
-def search_json(request: Request, _user: Reader, session: Db) -> Response:
+def search_json(request: Request, _user: FeedReader, session: Db) -> Response:
     query = search_query(request.query_params)
     data = {"query": exports.query_dict(query), "results": _export_rows(request, session)}
     return exports.json_download(data, "lexwatch-search.json")
 
 
 @router.get("/search.atom")
-def search_feed(request: Request, _user: Reader, session: Db) -> Response:
+def search_feed(request: Request, _user: FeedReader, session: Db) -> Response:
     query = search_query(request.query_params)
     hits = repo.search_feed(session, query=query)
     body = render.text(request, "search.atom.xml", query=query, hits=hits, base=_base(request),
