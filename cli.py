@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -22,7 +24,8 @@ from rich.table import Table
 from config import get_settings
 from crawlers.sites import SITES, kinds_markdown, summary
 from crawlers.sites.base import Response, record_to_json
-from crawlers.sourcespec import SourceSpec, parse_params, specs_from_yaml, to_source, to_yaml
+from crawlers.sourcespec import SourceSpec, parse_params, to_source
+from crawlers.sourceyaml import specs_from_yaml, to_yaml
 from db import repo
 from db import views as status_view
 from db.engine import get_engine, session_scope
@@ -78,14 +81,33 @@ def sources_add(
     format: FormatOpt = Format.text,
 ) -> None:
     """Watch a new source."""
-    spec = SourceSpec(kind, url, name, jurisdiction, every, cron, parse_params(param or []))
-    source = to_source(spec, default_every=get_settings().default_every)
-    with session_scope(_engine()) as session:
-        repo.add_source(session, source=source)
-        data = status_view.source_dict(source)
+    with _flags():
+        spec = SourceSpec(kind, url, name, jurisdiction, every, cron, parse_params(param or []))
+        source = to_source(spec, default_every=get_settings().default_every)
+        with session_scope(_engine()) as session:
+            repo.add_source(session, source=source)
+            data = status_view.source_dict(source)
     _print_json(data) if format == Format.json else out.print(
         f"Added source '{source.name}' ({source.kind})"
     )
+
+
+@contextmanager
+def _flags() -> Iterator[None]:
+    """A refused field of a source is named by the option that set it: `--every: …`."""
+    try:
+        yield
+    except ConfigError as exc:
+        if not exc.field:
+            raise
+        raise ConfigError(f"{_flag(exc.field)}: {exc}") from exc
+
+
+def _flag(field: str) -> str:
+    """`every` -> `--every`, `params.selector` -> `--param selector`, the schedule -> both."""
+    if field.startswith("params"):
+        return " ".join(["--param", *field.split(".", 1)[1:]])
+    return "--every/--cron" if field == "schedule" else f"--{field}"
 
 
 @sources_app.command("list")
@@ -152,9 +174,9 @@ def sources_test(
     from monitor.run import try_source
 
     settings = get_settings()
-    source = to_source(
-        SourceSpec(kind, url, "test", params=parse_params(param or [])), default_every="1d"
-    )
+    with _flags():
+        spec = SourceSpec(kind, url, "test", params=parse_params(param or []))
+        source = to_source(spec, default_every="1d")
     plan = Plan(0, "test", source.kind, Target(source.url, source.params, settings.secrets()))
     record = reactor.run_coroutine(try_source(plan, settings))
     _print_json(record_to_json(record))

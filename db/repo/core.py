@@ -89,7 +89,9 @@ __all__ = [
 def add_source(session: Session, *, source: Source) -> Source:
     """Store a new source; a name already taken is a ConfigError."""
     if session.exec(select(Source).where(Source.name == source.name)).first():
-        raise ConfigError(f"a source named '{source.name}' exists already: pick another --name")
+        raise ConfigError(
+            f"a source named '{source.name}' exists already: pick another name", field="name"
+        )
     session.add(source)
     session.flush()
     return source
