@@ -25,7 +25,7 @@ from config import get_settings
 from crawlers.sites import SITES, kinds_markdown, summary
 from crawlers.sites.base import Response, record_to_json
 from crawlers.sourcespec import SourceSpec, parse_params, to_source
-from crawlers.sourceyaml import specs_from_yaml, to_yaml
+from crawlers.sourceyaml import read_entries, to_yaml
 from db import repo
 from db import views as status_view
 from db.engine import get_engine, session_scope
@@ -142,16 +142,24 @@ def sources_remove(name: Annotated[str, typer.Argument(help="source name or id")
 @sources_app.command("import")
 def sources_import(
     file: Annotated[Path, typer.Argument(help="YAML file with sources: and procedures:")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show what would be added and updated, save nothing")
+    ] = False,
 ) -> None:
-    """Add (or update, by name) the sources of a YAML file."""
+    """Add new sources and update stored ones (by name) from a YAML file; all or nothing."""
+    from crawlers.sourceimport import plan_import, report_lines
+
     if not file.is_file():
         raise ConfigError(f"no file at {file}: give the path of a YAML file")
-    specs = specs_from_yaml(file.read_text(encoding="utf-8"))
-    default = get_settings().default_every
-    sources = [to_source(spec, default_every=default) for spec in specs]
+    entries = read_entries(file.read_text(encoding="utf-8"))
     with session_scope(_engine()) as session:
-        added, updated = repo.upsert_sources(session, sources=sources)
-    out.print(f"Imported {len(sources)} sources from {file}: {added} added, {updated} updated")
+        stored = {source.name: source for source in repo.list_sources(session)}
+        planned = plan_import(entries, stored, default_every=get_settings().default_every)
+        if not dry_run:
+            added = [p.source for p in planned if p.action == "add"]
+            updated = [(p.old, p.source) for p in planned if p.action == "update"]
+            repo.save_import(session, added=added, updated=updated)
+    sys.stdout.write("".join(f"{line}\n" for line in report_lines(planned, dry_run=dry_run)))
 
 
 @sources_app.command("export")
@@ -678,8 +686,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _fail(message: str) -> None:
-    """One line on stderr, exit status 2."""
-    sys.stderr.write(f"lexwatch: {' '.join(message.split())}\n")
+    """One line on stderr per line of the message (an import names each bad entry), exit status 2."""
+    for line in message.splitlines() or [""]:
+        sys.stderr.write(f"lexwatch: {' '.join(line.split())}\n")
     sys.exit(2)
 
 
