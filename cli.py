@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -29,7 +29,7 @@ from crawlers.sourceyaml import read_entries, to_yaml
 from db import repo
 from db import views as status_view
 from db.engine import get_engine, session_scope
-from errors import ConfigError, LexwatchError, NotFound
+from errors import ConfigError, EntriesRefused, LexwatchError, NotFound
 from monitor.normalise import normalise
 
 app = typer.Typer(
@@ -154,7 +154,10 @@ def sources_import(
     entries = read_entries(file.read_text(encoding="utf-8"))
     with session_scope(_engine()) as session:
         stored = {source.name: source for source in repo.list_sources(session)}
-        planned = plan_import(entries, stored, default_every=get_settings().default_every)
+        try:
+            planned = plan_import(entries, stored, default_every=get_settings().default_every)
+        except EntriesRefused as exc:
+            _fail_each(exc.problems)
         if not dry_run:
             added = [p.source for p in planned if p.action == "add"]
             updated = [(p.old, p.source) for p in planned if p.action == "update"]
@@ -686,9 +689,15 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _fail(message: str) -> None:
-    """One line on stderr per line of the message (an import names each bad entry), exit status 2."""
-    for line in message.splitlines() or [""]:
-        sys.stderr.write(f"lexwatch: {' '.join(line.split())}\n")
+    """One line on stderr, exit status 2."""
+    sys.stderr.write(f"lexwatch: {' '.join(message.split())}\n")
+    sys.exit(2)
+
+
+def _fail_each(problems: list[str]) -> NoReturn:
+    """One line on stderr per problem (an import names each bad entry), exit status 2."""
+    for problem in problems:
+        sys.stderr.write(f"lexwatch: {' '.join(problem.split())}\n")
     sys.exit(2)
 
 
