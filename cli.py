@@ -11,7 +11,8 @@ import json
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -29,11 +30,12 @@ import logs
 from config import get_settings
 from crawlers.sites import SITES, kinds_markdown, summary
 from crawlers.sites.base import Response, record_to_json
-from crawlers.sourcespec import SourceSpec, parse_params, specs_from_yaml, to_source, to_yaml
+from crawlers.sourcespec import SourceSpec, parse_params, to_source
+from crawlers.sourceyaml import read_entries, to_yaml
 from db import repo
 from db import views as status_view
 from db.engine import get_engine, session_scope
-from errors import ConfigError, LexwatchError, NotFound
+from errors import ConfigError, EntriesRefused, LexwatchError, NotFound
 from monitor.normalise import normalise
 
 
@@ -98,14 +100,33 @@ def sources_add(
     format: FormatOpt = Format.text,
 ) -> None:
     """Watch a new source."""
-    spec = SourceSpec(kind, url, name, jurisdiction, every, cron, parse_params(param or []))
-    source = to_source(spec, default_every=get_settings().default_every)
-    with session_scope(_engine()) as session:
-        repo.add_source(session, source=source)
-        data = status_view.source_dict(source)
+    with _flags():
+        spec = SourceSpec(kind, url, name, jurisdiction, every, cron, parse_params(param or []))
+        source = to_source(spec, default_every=get_settings().default_every)
+        with session_scope(_engine()) as session:
+            repo.add_source(session, source=source)
+            data = status_view.source_dict(source)
     _print_json(data) if format == Format.json else out.print(
         f"Added source '{source.name}' ({source.kind})"
     )
+
+
+@contextmanager
+def _flags() -> Iterator[None]:
+    """A refused field of a source is named by the option that set it: `--every: …`."""
+    try:
+        yield
+    except ConfigError as exc:
+        if not exc.field:
+            raise
+        raise ConfigError(f"{_flag(exc.field)}: {exc}") from exc
+
+
+def _flag(field: str) -> str:
+    """`every` -> `--every`, `params.selector` -> `--param selector`, the schedule -> both."""
+    if field.startswith("params"):
+        return " ".join(["--param", *field.split(".", 1)[1:]])
+    return "--every/--cron" if field == "schedule" else f"--{field}"
 
 
 @sources_app.command("list")
@@ -131,16 +152,27 @@ def sources_remove(name: Annotated[str, typer.Argument(help="source name or id")
 @sources_app.command("import")
 def sources_import(
     file: Annotated[Path, typer.Argument(help="YAML file with sources: and procedures:")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show what would be added and updated, save nothing")
+    ] = False,
 ) -> None:
-    """Add (or update, by name) the sources of a YAML file."""
+    """Add new sources and update stored ones (by name) from a YAML file; all or nothing."""
+    from crawlers.sourceimport import plan_import, report_lines
+
     if not file.is_file():
         raise ConfigError(f"no file at {file}: give the path of a YAML file")
-    specs = specs_from_yaml(file.read_text(encoding="utf-8"))
-    default = get_settings().default_every
-    sources = [to_source(spec, default_every=default) for spec in specs]
+    entries = read_entries(file.read_text(encoding="utf-8"))
     with session_scope(_engine()) as session:
-        added, updated = repo.upsert_sources(session, sources=sources)
-    out.print(f"Imported {len(sources)} sources from {file}: {added} added, {updated} updated")
+        stored = {source.name: source for source in repo.list_sources(session)}
+        try:
+            planned = plan_import(entries, stored, default_every=get_settings().default_every)
+        except EntriesRefused as exc:
+            _fail_each(exc.problems)
+        if not dry_run:
+            added = [p.source for p in planned if p.action == "add"]
+            updated = [(p.old, p.source) for p in planned if p.action == "update"]
+            repo.save_import(session, added=added, updated=updated)
+    sys.stdout.write("".join(f"{line}\n" for line in report_lines(planned, dry_run=dry_run)))
 
 
 @sources_app.command("export")
@@ -164,9 +196,9 @@ def sources_test(
 
     settings = get_settings()
     logs.configure(settings.log_file)
-    source = to_source(
-        SourceSpec(kind, url, "test", params=parse_params(param or [])), default_every="1d"
-    )
+    with _flags():
+        spec = SourceSpec(kind, url, "test", params=parse_params(param or []))
+        source = to_source(spec, default_every="1d")
     plan = Plan(0, "test", source.kind, Target(source.url, source.params, settings.secrets()))
     record = reactor.run_coroutine(try_source(plan, settings))
     _print_json(record_to_json(record))
@@ -800,6 +832,13 @@ def _internal_error(exc: Exception) -> NoReturn:
         f"lexwatch: internal error: {what} — this is a bug in Lexwatch; the traceback is in {where}\n"
     )
     sys.exit(1)
+
+
+def _fail_each(problems: list[str]) -> NoReturn:
+    """One line on stderr per problem (an import names each bad entry), exit status 2."""
+    for problem in problems:
+        sys.stderr.write(f"lexwatch: {' '.join(problem.split())}\n")
+    sys.exit(2)
 
 
 def _log_traceback(exc: Exception) -> str:

@@ -10,7 +10,24 @@ class LexwatchError(Exception):
 
 
 class ConfigError(LexwatchError):
-    """A setting or a command-line argument is missing or wrong."""
+    """A setting or a command-line argument is missing or wrong.
+
+    `field` names the input the message is about (`every`, `url`, `params.selector`), so
+    each door labels it its own way: the CLI with its flag, the web form next to the field,
+    a YAML import with the entry. The message itself names no flag.
+    """
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class EntriesRefused(ConfigError):
+    """Some entries of an import are wrong: one line per problem, and nothing is imported."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 class NotFound(LexwatchError):

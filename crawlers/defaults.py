@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawlers.sourcespec import specs_from_yaml, to_source
+from crawlers.sourcespec import to_source
+from crawlers.sourceyaml import specs_from_yaml
 from db.models import Source
 
 DEFAULTS = Path(__file__).with_name("defaults.yaml")

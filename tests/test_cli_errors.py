@@ -83,7 +83,7 @@ def test_yaml_import_and_export_round_trip(lexwatch, home) -> None:
     assert result.code == 0 and "2 added, 0 updated" in result.out
     exported = lexwatch("sources", "export").out
     (home / "again.yaml").write_text(exported, encoding="utf-8")
-    assert "2 updated" in lexwatch("sources", "import", "again.yaml").out
+    assert "0 added, 0 updated, 2 unchanged" in lexwatch("sources", "import", "again.yaml").out
     listed = {s["name"]: s for s in lexwatch("sources", "list", "--format", "json").json()}
     assert listed["a"]["schedule"] == "every 2h" and listed["a"]["jurisdiction"] == "NL"
     assert listed["b"]["schedule"] == "0 6 * * *" and listed["b"]["params"] == {"selector": "#x"}

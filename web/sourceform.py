@@ -13,6 +13,10 @@ from config import Settings
 from crawlers.sites.base import Record, Target
 from crawlers.sourcespec import SourceSpec, describe_every, parse_params, to_source
 from db.models import Source
+from errors import LexwatchError
+
+# The form's fields a refusal can point at; the schedule is the fieldset of every and cron.
+FIELDS = ("kind", "url", "params", "name", "jurisdiction", "schedule", "every", "cron")
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,17 @@ class SourceForm:
                           self.every.strip(), self.cron.strip(), parse_params(lines), self.enabled)  # fmt: skip
         return to_source(spec, default_every=settings.default_every,
                          allow_private=settings.allow_private_targets)  # fmt: skip
+
+
+def field_error(exc: LexwatchError) -> tuple[str, str]:
+    """(form field, message) of a refusal, shown next to that field ('' : above the form).
+
+    A parameter's problem goes next to the parameters box, with the parameter's name.
+    """
+    field, _, param = getattr(exc, "field", "").partition(".")
+    if field not in FIELDS:
+        return "", str(exc)
+    return field, f"{param}: {exc}" if param else str(exc)
 
 
 def test_run(settings: Settings, source: Source) -> Record:

@@ -57,6 +57,7 @@ def kinds_markdown() -> str:
     ]
     for slug, module in SITES.items():
         lines += [f"## `{slug}`", "", summary(module), "", f"**URL:** {module.URL_HELP}", ""]
+        lines += [f"**Hosts:** {', '.join(module.HOSTS)}", ""] if hasattr(module, "HOSTS") else []
         lines += [f"- `--param {name}=…`: {help_}" for name, help_ in module.PARAMS.items()] or [
             "No parameters."
         ]

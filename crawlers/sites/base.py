@@ -10,6 +10,11 @@ Contract of a site module `crawlers/sites/<slug>.py`:
 - module docstring: its first line is the one-line description shown in the docs;
 - `URL_HELP: str`: which URL (or identifiers) to give a source of this kind;
 - `PARAMS: dict[str, str]`: the `--param` names it understands, each documented;
+- `HOSTS: tuple[str, ...]` (site-specific kinds): the hosts a source's URL may name;
+  a kind without it (page, feed, json) reads any site;
+- `EXPRESSIONS: dict[str, Callable[[str], None]]` (optional): the parameters that are
+  selectors or paths, each with the check (`crawlers.sites.expressions`) that compiles
+  it as the parser will, so a bad one is refused when the source is saved;
 - `requests(target: Target) -> list[Request]`;
 - `follow(response: Response, target: Target) -> list[Request]` (optional);
 - `parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record`,

@@ -60,6 +60,7 @@ URL_HELP = (
     "or a URL of the DIP API (https://search.dip.bundestag.de/api/v1/…). Needs an API key."
 )
 
+HOSTS = ("search.dip.bundestag.de",)
 PARAMS = {
     "vorgang": "DIP Vorgang id: that file with all its steps (Vorgangspositionen) and papers.",
     "kom": "Commission document such as COM(2022) 209 (any spelling): Vorgänge with that KOM-Nr.",

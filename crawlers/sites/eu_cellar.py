@@ -50,6 +50,8 @@ URL_HELP = (
     "A CELEX number (32014R0001, 52022PC0209) or any URL naming one: "
     f"{RESOURCE}32014R0001, {EURLEX}32014R0001; or --param celex=…"
 )
+# The URL only names the CELEX number: a Cellar resource or a EUR-Lex page.
+HOSTS = ("publications.europa.eu", "eur-lex.europa.eu")
 PARAMS: dict[str, str] = {
     "celex": "CELEX number, e.g. 32014R0001; the source URL is then ignored.",
 }

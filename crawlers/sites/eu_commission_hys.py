@@ -29,6 +29,7 @@ URL_HELP = (
     "https://ec.europa.eu/info/law/better-regulation/brpapi/searchInitiatives?text=child+sexual+abuse"
 )
 
+HOSTS = ("ec.europa.eu",)
 PARAMS: dict[str, str] = {
     "text": "words to search initiatives for (required unless the URL is a search API URL)",
     "size": "how many initiatives to read, newest search page only (default: 20)",
@@ -49,7 +50,7 @@ _TOTALS = {
 def url_for(text: str, size: str = "20", language: str = "EN") -> str:
     """The search API URL for `text`: …/brpapi/searchInitiatives?text=…&language=EN&size=20."""
     if not text.strip():
-        raise ConfigError("eu_commission_hys needs words to search for: --param text=…")
+        raise ConfigError("eu_commission_hys needs words to search for: a text=… parameter")
     return f"{API}?{urlencode({'text': text.strip(), 'language': language, 'size': size})}"
 
 
@@ -61,7 +62,9 @@ def requests(target: Target) -> list[Request]:
         return [Request(url=url_for(params["text"], size, language), headers=_HEADERS)]
     if "/brpapi/searchInitiatives" in target.url:
         return [Request(url=target.url, headers=_HEADERS)]
-    raise ConfigError("eu_commission_hys needs --param text=… or a brpapi/searchInitiatives URL")
+    raise ConfigError(
+        "eu_commission_hys needs a text=… parameter or a brpapi/searchInitiatives URL"
+    )
 
 
 def parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record:

@@ -83,7 +83,14 @@ URL_HELP = (
     f"({API}/procedures/2022-0155?{JSON_LD}), the procedures list ({API}/procedures?limit=50), "
     f"the change feed ({API}/procedures/feed?timeframe=one-week) or a plenary sitting as RDF/XML "
     f"({API}/meetings/MTG-PL-2024-07-16?format=application%2Frdf%2Bxml); "
-    "or any URL or text naming a procedure such as 2022/0155(COD), or --param reference=…"
+    "or an OEIL link naming a procedure such as 2022/0155(COD), or --param reference=…"
+)
+# The Open Data API; an OEIL link is accepted too, as the procedure it names.
+HOSTS = (
+    "data.europarl.europa.eu",
+    "oeil.europarl.europa.eu",
+    "oeil.secure.europarl.europa.eu",
+    "www.europarl.europa.eu",
 )
 PARAMS: dict[str, str] = {
     "reference": "Procedure reference, e.g. 2022/0155(COD); the source URL is then ignored.",

@@ -29,6 +29,7 @@ URL_HELP = (
     "or just its reference 20241212IPR25960."
 )
 
+HOSTS = ("www.europarl.europa.eu", "europarl.europa.eu")
 PARAMS: dict[str, str] = {
     "lang": "language of the page when only a reference is given (default: en)",
 }

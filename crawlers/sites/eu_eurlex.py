@@ -40,6 +40,7 @@ URL_HELP = (
     "(https://eur-lex.europa.eu/legal-content/EN/ALL/?uri=…) is read as one document."
 )
 
+HOSTS = ("eur-lex.europa.eu",)
 PARAMS: dict[str, str] = {
     "reference": "procedure reference such as 2022/0155(COD), used when no URL is given",
 }
@@ -107,7 +108,7 @@ def requests(target: Target) -> list[Request]:
     """One request: the page given, or the procedure page of the reference given."""
     given = target.url.strip() or target.params.get("reference", "").strip()
     if not given:
-        raise ConfigError("eu_eurlex needs a EUR-Lex URL or --param reference=2022/0155(COD)")
+        raise ConfigError("eu_eurlex needs a EUR-Lex URL or a reference=2022/0155(COD) parameter")
     url = given if given.startswith(("http://", "https://")) else url_for(given)
     return [Request(url=url, headers=_HEADERS)]
 

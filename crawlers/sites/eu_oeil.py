@@ -44,6 +44,9 @@ URL_HELP = (
     "(old ficheprocedure.do links work too), or an OEIL document summary "
     "(…/oeil/en/document-summary?id=1651118); or no URL and --param reference=2022/0155(COD)."
 )
+# The Legislative Observatory: the relaunched site, its former "secure" address, and the
+# www.europarl.europa.eu/oeil/ paths of the oldest ficheprocedure.do links.
+HOSTS = ("oeil.europarl.europa.eu", "oeil.secure.europarl.europa.eu", "www.europarl.europa.eu")
 PARAMS: dict[str, str] = {
     "reference": "procedure reference, e.g. 2022/0155(COD), used to build the URL when no URL is given",
 }
@@ -88,7 +91,7 @@ def requests(target: Target) -> list[Request]:
         return [Request(url=target.url)]
     reference = target.params.get("reference", "")
     if not reference:
-        raise ConfigError("eu_oeil needs a URL or --param reference=2022/0155(COD)")
+        raise ConfigError("eu_oeil needs a URL or a reference=2022/0155(COD) parameter")
     return [Request(url=url_for(reference))]
 
 

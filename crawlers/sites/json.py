@@ -14,6 +14,7 @@ from typing import Any
 import jmespath
 from jmespath.exceptions import JMESPathError
 
+from crawlers.sites import expressions
 from crawlers.sites.base import Item, Record, Request, Response, Target
 from errors import ParseError
 from monitor.identifiers import find_identifiers
@@ -27,6 +28,8 @@ PARAMS = {
     "item_link": "field of an item holding its link (default 'url')",
     "title": "a title for the record, when the answer has none",
 }
+# Checked when a source is saved, with the library _search applies them with.
+EXPRESSIONS = {"path": expressions.jmespath_expression, "items": expressions.jmespath_expression}
 
 
 def requests(target: Target) -> list[Request]:

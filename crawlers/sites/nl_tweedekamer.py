@@ -53,6 +53,7 @@ URL_HELP = (
     "DocumentPublicatie(<Id>)/Resource URL of a motion's XML."
 )
 
+HOSTS = ("gegevensmagazijn.tweedekamer.nl",)
 PARAMS = {
     "zaak": "Zaak number such as 2024Z15447: that Zaak with its documents, decisions and votes.",
     "dossier": "Kamerstuk dossier such as 32317 or 21501-33: the Zaken of that dossier.",

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup, Tag
 from lxml import etree
 from lxml import html as lxml_html
 
+from crawlers.sites import expressions
 from crawlers.sites.base import Record, Request, Response, Target
 from errors import ParseError
 from monitor.identifiers import find_identifiers
@@ -25,6 +26,8 @@ PARAMS = {
     "xpath": "XPath of the part to watch, instead of a CSS selector",
     "ignore": "CSS selector of parts to leave out, e.g. '.cookie-banner, .visitor-count'",
 }
+# Checked when a source is saved, with the libraries _select applies them with.
+EXPRESSIONS = {"selector": expressions.css, "xpath": expressions.xpath, "ignore": expressions.css}
 DROP = ["script", "style", "noscript", "template", "iframe", "svg", "button", "form"]
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BLOCKS = HEADINGS | {

@@ -53,6 +53,8 @@ URL_HELP = (
     "or --param bill=3137."
 )
 
+# The bill's page and its Bills API address.
+HOSTS = ("bills.parliament.uk", "bills-api.parliament.uk")
 PARAMS: dict[str, str] = {
     "bill": "the Bills API id of the bill, e.g. 3137 (Online Safety Act 2023); "
     "wins over the URL when both are given",
@@ -94,7 +96,7 @@ def bill_id(target: Target) -> str:
         wrong = f" (not {given!r})" if given else ""
         raise ConfigError(
             f"uk_bills needs a bill id{wrong}: give a URL such as "
-            "https://bills.parliament.uk/bills/3137, or --param bill=3137"
+            "https://bills.parliament.uk/bills/3137, or a bill=3137 parameter"
         )
     return str(int(given))
 

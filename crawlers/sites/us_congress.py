@@ -75,6 +75,8 @@ URL_HELP = (
     "congress=118 --param type=s --param number=1207. Needs a congress.gov API key."
 )
 
+# The bill's page and its API address.
+HOSTS = ("www.congress.gov", "congress.gov", "api.congress.gov")
 PARAMS: dict[str, str] = {
     "congress": "the Congress, e.g. 118 (2023-2024)",
     "type": "the bill type: hr, s, hjres, sjres, hconres, sconres, hres or sres",
@@ -170,7 +172,7 @@ def bill_of(target: Target) -> tuple[str, str, str]:
         raise ConfigError(
             "us_congress needs a bill URL such as "
             "https://www.congress.gov/bill/118th-congress/senate-bill/1207 "
-            "or --param congress=118 --param type=s --param number=1207"
+            "or the parameters congress=118, type=s and number=1207"
         )
     return found
 

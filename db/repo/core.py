@@ -74,13 +74,13 @@ __all__ = [
     "plans",
     "remove_old_bodies",
     "remove_source",
+    "save_import",
     "set_state",
     "start_runs",
     "store_blob",
     "store_capture",
     "timeline",
     "touch_snapshots",
-    "upsert_sources",
 ]
 
 # -- sources ---------------------------------------------------------------
@@ -89,7 +89,9 @@ __all__ = [
 def add_source(session: Session, *, source: Source) -> Source:
     """Store a new source; a name already taken is a ConfigError."""
     if session.exec(select(Source).where(Source.name == source.name)).first():
-        raise ConfigError(f"a source named '{source.name}' exists already: pick another --name")
+        raise ConfigError(
+            f"a source named '{source.name}' exists already: pick another name", field="name"
+        )
     session.add(source)
     session.flush()
     return source
@@ -113,21 +115,16 @@ def find_source(session: Session, *, name_or_id: str) -> Source:
     return source
 
 
-def upsert_sources(session: Session, *, sources: Sequence[Source]) -> tuple[int, int]:
-    """Add new sources and update existing ones by name: (added, updated)."""
-    added = updated = 0
-    for new in sources:
-        old = session.exec(select(Source).where(Source.name == new.name)).first()
-        if old is None:
-            session.add(new)
-            added += 1
-            continue
+def save_import(
+    session: Session, *, added: Sequence[Source], updated: Sequence[tuple[Source, Source]]
+) -> None:
+    """Store the new sources of an import and copy its changes onto the stored ones (old, new)."""
+    session.add_all(added)
+    for old, new in updated:
         for name in ("kind", "url", "params", "jurisdiction", "every_seconds", "cron", "enabled"):
             setattr(old, name, getattr(new, name))
         old.updated_at = utcnow()
-        updated += 1
     session.flush()
-    return added, updated
 
 
 def remove_source(session: Session, *, source: Source) -> None:

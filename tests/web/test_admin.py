@@ -3,7 +3,9 @@ health board, watches, subscribers and their digest preview."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from html import escape, unescape
 
 from db import repo
 from db.engine import session_scope
@@ -145,3 +147,64 @@ def test_watches_and_subscribers_with_their_digest_preview(app, admin, history) 
     html = admin.get(f"/admin/subscribers/{person_id}/digest.html")
     assert html.status_code == 200 and "sandbox" in html.headers["content-security-policy"]
     assert admin.get("/admin/subscribers/999/digest").status_code == 404
+
+
+def _field_error(html: str, field: str) -> str:
+    """The text of the refusal shown next to a field, or '' when there is none."""
+    found = re.search(rf'<p class="error field-error" id="{field}-error">(.*?)</p>', html)
+    return unescape(found.group(1)) if found else ""
+
+
+def test_a_refused_field_is_shown_next_to_it_with_what_was_typed_kept(admin, site) -> None:
+    cases = [
+        ({"params": "selector=###"}, "params", "selector: '###' is not a CSS selector"),
+        ({"params": "xpath=//div["}, "params", "xpath: '//div[' is not an XPath expression"),
+        ({"kind": "json", "params": "path=data["}, "params", "path: 'data[' is not a JMESPath"),
+        ({"cron": "0 6 * * *"}, "schedule", "give an interval or a cron schedule, not both"),
+        ({"every": "soon"}, "every", "'soon' is not an interval"),
+        ({"jurisdiction": "Narnia"}, "jurisdiction", "'Narnia' is not a known jurisdiction"),
+        ({"kind": "eu_oeil", "url": "https://example.org/", "params": ""}, "url", "eu_oeil reads"),
+        ({"url": "https://exa mple.org/"}, "url", "'exa mple.org' is not a host name"),
+        ({"name": "ok[/x]"}, "name", "has characters a name cannot have"),
+    ]
+    for fields, field, message in cases:
+        for action in ("save", "test"):
+            response = admin.post(
+                "/admin/sources/new", data=_form(admin, site, action=action, **fields)
+            )
+            assert response.status_code == 400, (fields, action)
+            shown = _field_error(response.text, field)
+            assert message in shown and "--" not in shown, (fields, shown)
+            assert "Not saved: see the field marked below." in response.text
+            assert f'aria-describedby="{field}-error"' in response.text
+            for name, value in fields.items():
+                assert escape(value) in response.text, f"the form keeps {name} as typed"
+    assert admin.get("/api/sources").json() == []
+    assert site.requests == [], "a refused source is not fetched, not even by a test run"
+
+
+def test_an_edit_with_a_bad_selector_changes_nothing(admin, site) -> None:
+    site.serve("/libe.html", PAGE)
+    assert (
+        admin.post("/admin/sources/new", data=_form(admin, site, action="save")).status_code == 303
+    )
+    source = admin.get("/api/sources").json()[0]
+    data = _form(admin, site, action="save", params="selector=div >", every="1d", enabled="1")
+    response = admin.post(f"/admin/sources/{source['id']}/edit", data=data)
+    assert response.status_code == 400
+    assert "selector: 'div >' is not a CSS selector" in _field_error(response.text, "params")
+    stored = admin.get("/api/sources").json()[0]
+    assert {k: stored[k] for k in ("params", "schedule")} == {"params": {"selector": "#main"},
+                                                              "schedule": "every 6h"}  # fmt: skip
+
+
+def test_a_taken_name_is_shown_next_to_the_name(admin, site) -> None:
+    assert (
+        admin.post("/admin/sources/new", data=_form(admin, site, action="save")).status_code == 303
+    )
+    again = admin.post("/admin/sources/new", data=_form(admin, site, action="save"))
+    assert again.status_code == 400
+    assert (
+        _field_error(again.text, "name")
+        == "a source named 'libe' exists already: pick another name"
+    )

@@ -119,6 +119,43 @@ def test_an_admin_adds_a_source_after_testing_it_and_sees_it_on_the_board(
     assert page.errors == []
 
 
+def test_a_bad_selector_is_shown_next_to_the_field_and_nothing_is_saved(
+    server, browser, site
+) -> None:
+    base, app = server
+    add_user(app, "admin@example.org", "admin")
+    site.serve("/libe/csa.html", PAGE)
+    page = _page(browser, base)
+    page.goto("/admin/sources/new")
+    _sign_in(page, "admin@example.org")
+    page.wait_for_url("**/admin/sources/new")
+    page.fill("input[name=url]", site.url("/libe/csa.html"))
+    page.fill("textarea[name=params]", "selector=###")
+    page.fill("input[name=name]", "libe-csa")
+    page.fill("input[name=every]", "6h")
+    page.click("button[value=save]")
+    error = page.locator("#params-error")
+    error.wait_for()
+    assert "selector: '###' is not a CSS selector" in error.inner_text()
+    assert "--" not in error.inner_text(), "no command-line flag in a web message"
+    params = page.locator("textarea[name=params]")
+    assert params.get_attribute("aria-invalid") == "true"
+    assert params.get_attribute("aria-describedby") == "params-error"
+    # Next to the field: the error is the element right after the parameters' label.
+    follows = page.evaluate(
+        "document.querySelector('textarea[name=params]').closest('label').nextElementSibling.id"
+    )
+    assert follows == "params-error"
+    assert page.input_value("input[name=name]") == "libe-csa", "the form keeps what was typed"
+    assert page.input_value("textarea[name=params]") == "selector=###"
+    _shot(page, "admin-source-refused")
+    page.goto("/admin")
+    assert page.locator("tr", has_text="libe-csa").count() == 0
+    assert site.requests == []
+    # The refused form is answered with status 400, which Chromium logs; nothing else may be.
+    assert [e for e in page.errors if "status of 400" not in e] == []
+
+
 def test_a_reader_searches_opens_a_file_compares_versions_and_downloads_csv(
     server, browser
 ) -> None:

@@ -18,7 +18,7 @@ from errors import ConfigError, LexwatchError
 from web import auth, board, digestpreview, render, sessions
 from web.auth import Admin
 from web.deps import Db
-from web.sourceform import SourceForm, test_run
+from web.sourceform import SourceForm, field_error, test_run
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -82,7 +82,7 @@ def add_source(
             return _tested(request, form, source, editing=None)
         repo.add_source(session, source=source)
     except LexwatchError as exc:
-        return _form_page(request, form, editing=None, error=str(exc), status=400)
+        return _refused(request, form, exc, editing=None)
     session.commit()
     return _back(request, "/admin", f"Added {source.name}.")
 
@@ -118,7 +118,7 @@ def save_source(
         _check_name(session, new.name, source)
         repo.update_source(session, source=source, new=new)
     except LexwatchError as exc:
-        return _form_page(request, form, editing=source, error=str(exc), status=400)
+        return _refused(request, form, exc, editing=source)
     session.commit()
     return _back(request, "/admin", f"Saved {new.name}.")
 
@@ -150,17 +150,28 @@ def delete_source(request: Request, source_id: int, _admin: Admin, session: Db) 
 def _check_name(session: Session, name: str, source: Source) -> None:
     taken = repo.source_by_name(session, name=name)
     if taken is not None and taken.id != source.id:
-        raise ConfigError(f"a source named '{name}' exists already: pick another name")
+        raise ConfigError(
+            f"a source named '{name}' exists already: pick another name", field="name"
+        )
+
+
+def _refused(
+    request: Request, form: SourceForm, exc: LexwatchError, *, editing: Source | None
+) -> Response:
+    """The form again, as typed, with the refusal next to the field it is about."""
+    field, message = field_error(exc)
+    return _form_page(request, form, editing=editing, error=message, error_field=field, status=400)
 
 
 def _form_page(request: Request, form: SourceForm, *, editing: Source | None, error: str = "",
-               status: int = 200, record: dict | None = None, test_error: str = "") -> Response:  # fmt: skip
+               error_field: str = "", status: int = 200, record: dict | None = None,
+               test_error: str = "") -> Response:  # fmt: skip
     kinds = [
         (slug, (module.__doc__ or "").strip().splitlines()[0]) for slug, module in SITES.items()
     ]
     params_help = {slug: getattr(module, "PARAMS", {}) for slug, module in SITES.items()}
     return render.page(request, "admin/source_form.html", status=status, form=form, editing=editing,
-                       error=error, kinds=kinds, params_help=params_help, record=record,
+                       error=error, error_field=error_field, kinds=kinds, params_help=params_help, record=record,
                        test_error=test_error, url_help={s: m.URL_HELP for s, m in SITES.items()})  # fmt: skip
 
 
