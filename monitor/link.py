@@ -1,10 +1,12 @@
 """Which file a record belongs to, and which other files it cites. Pure rules over identifiers.
 
-A record with a key (`EU:2022/0155(COD)`, `NL:kst-32317-891`) is that file. A
-record without one (a press release, a watched page) joins the file whose
-identifiers it cites, strongest first, else it is a file of its own. Identifiers
-of the record's own jurisdiction name it; identifiers of another jurisdiction
-(an EU COM number in a Dutch motion) are citations that become DossierLinks.
+A record with a key (`EU:2022/0155(COD)`, `NL:kst-32317-891`) is that file.
+A record without one (a press release, a watched page) is a file of its own,
+and every identifier it carries is a citation: it is linked to the files it
+cites, never filed under them, so two sources' versions never share a file by
+accident. For a keyed record, identifiers of its own jurisdiction name it;
+identifiers of another jurisdiction (an EU COM number in a Dutch motion) are
+citations that become DossierLinks.
 """
 
 from __future__ import annotations
@@ -55,6 +57,18 @@ ALIASES: dict[str, tuple[str, str]] = {
 }
 
 
+# The files Lexwatch watches out of the box, by the title a file page shows before any of
+# their own sources has been read (DOMAIN.md; the seeded watches follow the same files).
+KNOWN_TITLES: dict[str, str] = {
+    "2022/0155(COD)": "Regulation laying down rules to prevent and combat child sexual abuse",
+    "2020/0259(COD)": "Temporary derogation from the ePrivacy Directive to combat child sexual "
+    "abuse online (Regulation (EU) 2021/1232)",
+    "2023/0452(COD)": "Extension of the temporary ePrivacy derogation (Regulation (EU) 2024/1307)",
+    "2024/0035(COD)": "Combating the sexual abuse and sexual exploitation of children and child "
+    "sexual abuse material (recast)",
+}
+
+
 def alias_citations(text: str) -> list[tuple[str, str]]:
     """The files a text names by one of their seeded aliases."""
     return [
@@ -75,13 +89,17 @@ def own_identifiers(record: Record, home: str) -> list[tuple[str, str]]:
     return [(s, v) for s, v in record.identifiers if SCHEME_JURISDICTION.get(s, home) == home]
 
 
-def cited_identifiers(record: Record, home: str) -> list[tuple[str, str]]:
-    """The identifiers of other jurisdictions' files this record cites (by number or alias)."""
-    cited = [(s, v) for s, v in record.identifiers if SCHEME_JURISDICTION.get(s, home) != home]
+def citations(record: Record, home: str) -> list[tuple[str, str]]:
+    """The files this record cites (by number or alias), strongest identifier first.
+
+    A keyed record cites the files of other jurisdictions; a record without a key
+    names no file of its own, so every file it mentions is a citation.
+    """
     named = alias_citations(f"{record.title}\n{record.text}")
-    return join_candidates(
-        list(dict.fromkeys(cited + [c for c in named if SCHEME_JURISDICTION[c[0]] != home]))
-    )
+    pairs = list(dict.fromkeys([*record.identifiers, *named]))
+    if record.key:
+        pairs = [(s, v) for s, v in pairs if SCHEME_JURISDICTION.get(s, home) != home]
+    return join_candidates(pairs)
 
 
 STRONG = {

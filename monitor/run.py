@@ -354,38 +354,58 @@ def _changes(previous: Version, record: Record, plan: Plan | None) -> list:
 
 
 def place(session: Session, *, source: Source, record: Record) -> Dossier:
-    """The dossier of a record: its key's, else the one it cites, else its own; links the rest."""
+    """The file a source's version belongs to; the files it cites are linked, never joined.
+
+    A record that names its file (a key) is that file, or the file it is already
+    known as under another key (a Zaak and its motion). A record that names none
+    (a watched page, a feed) is a file of its own: a press feed citing
+    2022/0155(COD) is linked to that procedure, not filed under it.
+    """
     home = link.jurisdiction(record.key, source.jurisdiction or "EU")
-    dossier = repo.dossier_by_key(session, key=record.key) if record.key else None
-    if dossier is None:
-        # The same file may already be known under another source's key (a Zaak and its motion).
-        pairs = link.own_identifiers(record, home) if record.key else list(record.identifiers)
-        candidates = link.join_candidates(pairs, strong_only=bool(record.key))
-        dossier = repo.dossier_by_identifier(session, pairs=candidates)
-    key = dossier.key if dossier else (record.key or link.fallback_key(source.name))
+    if record.key:
+        dossier = _known_as(session, record, home)
+        key, own = (dossier.key if dossier else record.key), link.own_identifiers(record, home)
+    else:
+        key, own = link.fallback_key(source.name), []
     dossier = repo.ensure_dossier(
         session, key=key, title=record.title, jurisdiction=home, stage=record.stage
     )
-    repo.add_identifiers(session, dossier=dossier, pairs=link.own_identifiers(record, home))
+    repo.add_identifiers(session, dossier=dossier, pairs=own)
     _link_citations(session, dossier=dossier, record=record, home=home)
     return dossier
 
 
+def _known_as(session: Session, record: Record, home: str) -> Dossier | None:
+    """The file a keyed record names: by its key, else by an identifier that names one file only."""
+    dossier = repo.dossier_by_key(session, key=record.key)
+    if dossier is None:
+        candidates = link.join_candidates(link.own_identifiers(record, home), strong_only=True)
+        dossier = repo.dossier_by_identifier(session, pairs=candidates)
+    return dossier
+
+
 def _link_citations(session: Session, *, dossier: Dossier, record: Record, home: str) -> None:
-    for scheme, value in link.cited_identifiers(record, home):
+    for scheme, value in link.citations(record, home):
         cited = repo.dossier_by_identifier(session, pairs=[(scheme, value)])
         if cited is None and scheme == "procedure":
             cited = _stub(session, value)  # not crawled yet: the link must not wait for it
-        if cited is not None:
+        if cited is not None and cited.id != dossier.id:
             repo.link_dossiers(
                 session, from_id=dossier.id, to_id=cited.id, relation="cites", via=value
             )
 
 
 def _stub(session: Session, procedure: str) -> Dossier:
-    """The EU file a record cites, known so far only by its reference; its sources fill it in."""
+    """The EU file a record cites, known so far only by its reference; its sources fill it in.
+
+    Its title is the shipped one for the files Lexwatch watches out of the box.
+    """
     dossier = repo.ensure_dossier(
-        session, key=f"EU:{procedure}", title="", jurisdiction="EU", stage=""
+        session,
+        key=f"EU:{procedure}",
+        title=link.KNOWN_TITLES.get(procedure, ""),
+        jurisdiction="EU",
+        stage="",
     )
     repo.add_identifiers(session, dossier=dossier, pairs=[("procedure", procedure)])
     return dossier

@@ -222,7 +222,9 @@ def test_a_motion_seen_before_the_eu_file_is_linked_once_the_file_arrives(site, 
     )
     assert _crawl(lexwatch)["motie"]["status"] == "ok"
     stub = lexwatch("file", "EU:2022/0155(COD)", "--format", "json").json()
-    assert stub["title"] == "" and [link["key"] for link in stub["links"]] == ["NL:kst-32317-892"]
+    # Titled from the shipped list of watched files until its own sources are read.
+    assert stub["title"] == "Regulation laying down rules to prevent and combat child sexual abuse"
+    assert [link["key"] for link in stub["links"]] == ["NL:kst-32317-892"]
 
     engine = get_engine(get_settings().db_url)
     eu_file = Record(kind="procedure", key="EU:2022/0155(COD)", title="Preventing and combating child sexual abuse",

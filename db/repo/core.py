@@ -496,15 +496,27 @@ def dossier_by_key(session: Session, *, key: str) -> Dossier | None:
 def ensure_dossier(
     session: Session, *, key: str, title: str, jurisdiction: str, stage: str
 ) -> Dossier:
-    """The dossier with `key`, created when new; title and stage kept current."""
+    """The dossier with `key`, created when new; title and stage kept current.
+
+    The first title a version brings stays (sources of one file word it
+    differently); a stub's provisional title gives way to it.
+    """
     dossier = dossier_by_key(session, key=key)
     if dossier is None:  # another source of the same file may be creating it right now
         _insert_once(session, Dossier(key=key, title=title, jurisdiction=jurisdiction, stage=stage))
         dossier = session.exec(select(Dossier).where(Dossier.key == key)).one()
+    elif title and is_stub(session, dossier_id=dossier.id):
+        dossier.title = title
     dossier.title = dossier.title or title
     if stage:
         dossier.stage, dossier.updated_at = stage, utcnow()
     return dossier
+
+
+def is_stub(session: Session, *, dossier_id: int) -> bool:
+    """True for a file known only because others cite it: no version of its own yet."""
+    found = session.exec(select(Version.id).where(Version.dossier_id == dossier_id).limit(1))
+    return found.first() is None
 
 
 def add_identifiers(
