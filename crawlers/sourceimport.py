@@ -52,8 +52,10 @@ def _plan(entry: Entry, stored: Mapping[str, Source], seen: dict[str, str], defa
     if entry.problem:
         raise ConfigError(entry.problem)
     old = stored.get(str(entry.given.get("name", "")))
-    source = to_source(merged_spec(entry.given, old), default_every=default_every,
-                       allow_private=allow_private)  # fmt: skip
+    spec = merged_spec(entry.given, old)
+    if old is not None and spec.url == old.url:
+        allow_private = True  # its address was checked when saved, and is at every fetch
+    source = to_source(spec, default_every=default_every, allow_private=allow_private)
     _check_unique(entry, source.name, stored, seen)
     return _compared(source, old)
 

@@ -167,3 +167,23 @@ def test_procedures_are_matched_by_the_names_they_stand_for(lexwatch, home) -> N
     _export(lexwatch, home)
     again = lexwatch("sources", "import", "export.yaml")
     assert again.out == "0 added, 0 updated, 3 unchanged\n"
+
+
+def test_the_shipped_sources_round_trip_on_a_machine_that_cannot_resolve_them(
+    lexwatch, home, monkeypatch
+) -> None:
+    """Found trying it as a user: offline, every real host failed the address check again."""
+    from config import get_settings
+
+    monkeypatch.setenv("LEXWATCH_SEED_DEFAULTS", "true")
+    monkeypatch.setenv("LEXWATCH_ALLOW_PRIVATE_TARGETS", "false")  # the address check is on
+    get_settings.cache_clear()
+    before = _listed(lexwatch)
+    assert len(before) > 20  # the shipped sources, on hosts this machine cannot resolve
+    _export(lexwatch, home)
+    result = lexwatch("sources", "import", "export.yaml")
+    assert (result.code, result.out) == (0, f"0 added, 0 updated, {len(before)} unchanged\n")
+    data = yaml.safe_load((home / "export.yaml").read_text(encoding="utf-8"))
+    _entry(data, "uk_bills:3137")["url"] = "https://bills.parliament.uk/bills/3138"
+    moved = lexwatch("sources", "import", _write(home, data))
+    assert moved.code == 2 and "uk_bills:3137" in moved.err  # a new address is checked again
