@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,3 +28,13 @@ def expected(slug: str, name: str) -> Any:
 def crawl_exit_status(reports: list[dict[str, Any]]) -> int:
     """The exit status `lexwatch crawl` owes these reports: 1 when a source failed, else 0."""
     return int(any(outcome(Report(**report)) == "failed" for report in reports))
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 30, what: str = "condition") -> None:
+    """Poll `check` until it holds; fail naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")

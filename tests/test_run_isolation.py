@@ -25,6 +25,7 @@ from config import get_settings
 from db import repo
 from db.engine import get_engine, session_scope
 from db.models import CrawlRun, Source
+from tests.helpers import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "<html><body><h2>Status</h2><p>{status}</p></body></html>"
@@ -91,15 +92,6 @@ def service(home: Path) -> Iterator[Callable[..., tuple[subprocess.Popen, Path]]
             process.wait()
 
 
-def _wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def _add(lexwatch, name: str, url: str, every: str, *extra: str) -> None:
     result = lexwatch("sources", "add", "--url", url, "--name", name, "--every", every, *extra)
     assert result.code == 0, result.err
@@ -135,7 +127,7 @@ def test_a_hung_host_and_the_shipped_sources_do_not_delay_a_3s_source(
     assert len(lexwatch("sources", "list", "--format", "json").json()) > 20  # seeded
 
     process, log = service()
-    _wait_for(lambda: "scheduler started" in log.read_text(), 30, "the scheduler")
+    wait_for(lambda: "scheduler started" in log.read_text(), 30, "the scheduler")
     time.sleep(30)
     fetched = len(site.headers_for("/fresh.html"))
 
@@ -156,8 +148,8 @@ def test_a_source_whose_parser_raises_never_stops_the_service(
     _add(lexwatch, "boom", site.url("/boom.json"), "1s", "--kind", "json", "--param", "path=data")
 
     process, log = service("tests.faulty_service", LEXWATCH_RESYNC_SECONDS="0.5")
-    _wait_for(lambda: len(_runs("boom")) >= 3, 30, "three rounds of the faulty source")
-    _wait_for(lambda: len(_runs("good")) >= 3, 30, "three rounds of the good source")
+    wait_for(lambda: len(_runs("boom")) >= 3, 30, "three rounds of the faulty source")
+    wait_for(lambda: len(_runs("good")) >= 3, 30, "three rounds of the good source")
 
     assert {r.status for r in _runs("boom") if r.finished_at} == {"broken"}
     assert all(r.status in ("ok", "not_modified") for r in _runs("good") if r.finished_at)

@@ -18,17 +18,9 @@ from crawlers.items import Capture
 from db import repo
 from db.engine import get_engine, session_scope
 from db.models import Change, CrawlRun, Source, Version, utcnow
+from tests.helpers import wait_for
 
 PAGE = "<html><body><h2>Status</h2><p>{status}</p></body></html>"
-
-
-def wait_for(check: Callable[[], bool], timeout: float = 30, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Service:
