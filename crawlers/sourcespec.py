@@ -16,6 +16,7 @@ import yaml
 from crawlers.sites import SITES
 from crawlers.sites.base import Target
 from crawlers.targets import check_target
+from crawlers.urls import read_url
 from db.models import Source
 from errors import ConfigError
 
@@ -84,13 +85,8 @@ def check_kind(kind: str) -> str:
 
 
 def check_url(url: str) -> str:
-    """An absolute http(s) URL."""
-    parts = urlsplit((url or "").strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(
-            f"'{url}' is not a web address: give a full URL such as https://example.org/page"
-        )
-    return url.strip()
+    """An absolute http(s) URL, read (and stored) as the crawler will fetch it."""
+    return read_url(url)
 
 
 def check_params(kind: str, params: Mapping[str, str]) -> dict[str, str]:
