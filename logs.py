@@ -13,9 +13,18 @@ import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from redact import redact
+
 FORMAT = "%(asctime)s %(levelname)s %(message)s"
 QUIET = ("scrapy", "apscheduler", "twisted", "py.warnings", "filelock", "rq.worker")
 _installed: dict[str, logging.Handler] = {}
+
+
+class Redacted(logging.Formatter):
+    """Every line, traceback included, through redact.redact: no key reaches a log."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 class OneLine(logging.Formatter):
@@ -26,7 +35,7 @@ class OneLine(logging.Formatter):
         if record.exc_info and record.exc_info[1] is not None:
             exc = record.exc_info[1]
             text += f" ({type(exc).__name__}: {exc}; traceback in lexwatch.log)"
-        return text
+        return redact(text)
 
 
 def _without_traceback(record: logging.LogRecord) -> logging.LogRecord:
@@ -69,7 +78,7 @@ def _install(name: str, make, *, replaces: str) -> None:
 
 def _file_handler(path: Path) -> logging.Handler:
     handler = RotatingFileHandler(path, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(Redacted(FORMAT))
     return handler
 
 

@@ -140,7 +140,7 @@ class WatchSpider(scrapy.Spider):
 
     def _to_scrapy(self, job: Job, request: Request) -> scrapy.Request:
         headers = dict(request.headers)
-        known = job.outcome.plan.validators.get(request.url)
+        known = job.outcome.plan.validators.get(redact(request.url))
         if known and known.etag:
             headers["If-None-Match"] = known.etag
         if known and known.last_modified:
@@ -182,7 +182,7 @@ class WatchSpider(scrapy.Spider):
         headers = _headers(response)
         capture = Capture(
             source_id=job.outcome.plan.source_id,
-            url=response.meta["wanted"],
+            url=redact(response.meta["wanted"]),  # what is stored and shown names no secret
             role=response.meta["role"],
             status=response.status,
             headers=headers,
@@ -208,7 +208,7 @@ class WatchSpider(scrapy.Spider):
         return self._schedule(job, wanted)
 
     def _previous_body(self, outcome: Outcome, response: ScrapyResponse) -> bytes | None:
-        known = outcome.plan.validators.get(response.meta["wanted"])
+        known = outcome.plan.validators.get(redact(response.meta["wanted"]))
         return self.body_of(known.sha256) if known else None
 
     def failed(self, failure: Failure) -> None:

@@ -45,6 +45,7 @@ from monitor.classify import classify_all
 from monitor.diff import diff_records, document_key, event_key
 from monitor.fingerprint import fingerprint
 from monitor.normalise import normalise
+from redact import redact
 
 log = logging.getLogger("lexwatch.run")
 
@@ -182,7 +183,8 @@ def process(engine: Engine, outcome: Outcome) -> repo.RunResult:
     except Exception as exc:  # the last guard: a bug outside the named steps
         log.error("%s: processing failed", outcome.plan.name, exc_info=exc)
         status, errors, error, changes = "broken", 1, describe_bug("processing", exc), 0
-    return repo.RunResult(status, errors=errors, error=error[:2000], changes=changes, **counts)
+    error = redact(error)[:2000]  # recorded on the run and the source, shown everywhere
+    return repo.RunResult(status, errors=errors, error=error, changes=changes, **counts)
 
 
 def _judge(engine: Engine, outcome: Outcome) -> tuple[str, int, str, int]:
@@ -209,8 +211,8 @@ def _judge(engine: Engine, outcome: Outcome) -> tuple[str, int, str, int]:
 
 
 def _unanswered(outcome: Outcome) -> list[str]:
-    answered = {f.url for f in outcome.fetched}
-    missing = [url for url in outcome.requested if url not in answered]
+    answered = {f.url for f in outcome.fetched}  # stored URLs are redacted ones
+    missing = [url for url in outcome.requested if redact(url) not in answered]
     return [
         f"no answer from {url} before the crawl ended (time limit)"
         for url in missing[:3]
@@ -263,7 +265,7 @@ def _store(session: Session, outcome: Outcome, record: Record) -> tuple[str, int
 
 
 def _responses(session: Session | None, outcome: Outcome) -> list[Response]:
-    order = list(outcome.requested)
+    order = [redact(url) for url in outcome.requested]  # as the fetched URLs are stored
     fetched = sorted(
         outcome.fetched, key=lambda f: order.index(f.url) if f.url in order else len(order)
     )
@@ -288,10 +290,10 @@ async def try_source(plan: Plan, settings: Settings) -> Record:
     if outcome.skipped:
         raise MissingKey(outcome.skipped)
     if outcome.faults:
-        raise Fault("; ".join(outcome.faults))
+        raise Fault(redact("; ".join(outcome.faults)))
     errors = outcome.errors + _unanswered(outcome)
     if errors:
-        raise FetchError("; ".join(errors))
+        raise FetchError(redact("; ".join(errors)))
     return parse_responses(plan, _responses(None, outcome))
 
 
