@@ -12,11 +12,13 @@ second finds the first's Version and, if equal, calls it unchanged.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -225,14 +227,32 @@ def _parse_and_store(engine: Engine, outcome: Outcome) -> tuple[str, int]:
         return "not_modified", 0  # a 304 costs no parsing, and no database read either
     with session_scope(engine) as session:
         responses = _responses(session, outcome)
-    record = parse_responses(outcome.plan, responses)
+        previous = _previous_record(session, outcome.plan)
+    record = parse_responses(outcome.plan, responses, previous)
     return in_transaction(engine, lambda session: _store(session, outcome, record))
 
 
-def parse_responses(plan: Plan, responses: list[Response]) -> Record:
+def _previous_record(session: Session, plan: Plan) -> Record | None:
+    """The last good record, for the kinds whose parser judges a body against it (feeds)."""
+    if not _wants_previous(SITES[plan.kind].parse) or not plan.has_version:
+        return None
+    version = repo.latest_version(session, source_id=plan.source_id)
+    return record_from_json(version.record) if version else None
+
+
+def parse_responses(
+    plan: Plan, responses: list[Response], previous: Record | None = None
+) -> Record:
     """The site module's record of these responses, normalised; a bug in it is a Fault."""
+    parse = SITES[plan.kind].parse
+    extra = {"previous": previous} if _wants_previous(parse) else {}
     with step(f"the {plan.kind} parser", plan):
-        return normalise(SITES[plan.kind].parse(responses, plan.target.params))
+        return normalise(parse(responses, plan.target.params, **extra))
+
+
+def _wants_previous(parse: Any) -> bool:
+    """A parser that judges a body against the last good record says so by taking `previous`."""
+    return "previous" in inspect.signature(parse).parameters
 
 
 @contextmanager

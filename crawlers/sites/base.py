@@ -13,7 +13,9 @@ Contract of a site module `crawlers/sites/<slug>.py`:
 - `requests(target: Target) -> list[Request]`;
 - `follow(response: Response, target: Target) -> list[Request]` (optional);
 - `parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record`,
-  raising `errors.ParseError` when a response lacks what it needs.
+  raising `errors.ParseError` when a response lacks what it needs. A parser that
+  judges a body against the source's last good record (a feed cut short) takes
+  a keyword argument `previous: Record | None` as well, and is given it.
 """
 
 from __future__ import annotations
