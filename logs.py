@@ -9,6 +9,7 @@ the file).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -52,7 +53,7 @@ def log_file(data_dir: Path) -> Path:
 def configure(data_dir: Path, *, console: bool = False) -> Path:
     """Send Lexwatch's log lines to the data folder's log file (and the terminal); its path."""
     path = log_file(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data folder: private
     _install(f"file:{path}", lambda: _file_handler(path), replaces="file:")
     if console:
         _install("console", _console_handler, replaces="console")
@@ -77,6 +78,8 @@ def _install(name: str, make, *, replaces: str) -> None:
 
 
 def _file_handler(path: Path) -> logging.Handler:
+    if not path.exists():  # readable by its owner only, like the database beside it
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     handler = RotatingFileHandler(path, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(Redacted(FORMAT))
     return handler

@@ -87,10 +87,23 @@ def _create(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(parsed.database))
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def private_file(path: Path) -> None:
+    """Create the database file 0600 in a folder created 0700: it holds users and sources.
+
+    SQLite gives its -wal and -shm files the database file's mode. An existing
+    file or folder keeps the mode its owner gave it.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(
+            os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        )  # an empty file is an empty database
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
