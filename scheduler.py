@@ -45,6 +45,7 @@ from db import repo
 from db.engine import dispose_engines, get_engine, session_scope
 from db.lock import scheduler_lock
 from db.models import Source
+from db.owner import remote_grace
 
 log = logging.getLogger("lexwatch.scheduler")
 JITTER_SHARE = 0.1  # of the interval, at most MAX_JITTER seconds
@@ -111,7 +112,10 @@ class Daemon:
         if not self.settings.redis_url:  # with workers, a job cleans up after its dead attempt
             self.service = await CrawlService(self.settings, self.engine).start()
             with session_scope(self.engine) as session:
-                interrupted = [run.source_id for run in repo.interrupted_runs(session)]
+                dead = repo.interrupted_runs(
+                    session, remote_after=remote_grace(self.settings.crawl_time_limit)
+                )
+                interrupted = [run.source_id for run in dead]
             for source_id in interrupted:
                 self.queue(source_id)  # interrupted crawls run again first
         self.scheduler.start()
