@@ -41,6 +41,7 @@ from sqlalchemy import Engine
 import logs
 from config import Settings, get_settings
 from crawlers.crawl import CrawlService
+from crawlers.reactor import in_daemon_thread
 from db import repo
 from db.engine import dispose_engines, get_engine, session_scope
 from db.lock import scheduler_lock
@@ -220,7 +221,8 @@ class Daemon:
         except ImportError:
             return
         try:
-            results = await asyncio.to_thread(
+            # A daemon thread: a SIGTERM while mail goes out must not wait for the SMTP server.
+            results = await in_daemon_thread(
                 send_due, self.engine, self.settings, datetime.now(UTC)
             )
             log.info("digests: %s", _count(results))

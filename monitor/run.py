@@ -11,7 +11,6 @@ second finds the first's Version and, if equal, calls it unchanged.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 import time
@@ -27,6 +26,7 @@ from sqlmodel import Session
 from config import Settings
 from crawlers.crawl import CrawlService, crawl
 from crawlers.items import Outcome, Plan
+from crawlers.reactor import in_daemon_thread
 from crawlers.sites import SITES
 from crawlers.sites.base import Record, Response, record_from_json, record_to_json
 from db import repo
@@ -98,7 +98,7 @@ async def crawl_here(engine: Engine, settings: Settings, sources: Sequence[Sourc
     outcomes = await crawl(plans, engine=engine, settings=settings)
     by_id = {source.id: source for source in sources}  # a scan per outcome was quadratic
     ordered = sorted(outcomes.values(), key=lambda o: _eu_first(by_id[o.plan.source_id]))
-    return await asyncio.to_thread(_process_all, engine, settings, ordered, run_ids, started)
+    return await in_daemon_thread(_process_all, engine, settings, ordered, run_ids, started)
 
 
 async def crawl_one(
@@ -108,7 +108,7 @@ async def crawl_one(
     started = time.monotonic()
     run_ids, plans = _begin(engine, settings, [source])
     outcome = await service.fetch(plans[0])
-    reports = await asyncio.to_thread(_process_all, engine, settings, [outcome], run_ids, started)
+    reports = await in_daemon_thread(_process_all, engine, settings, [outcome], run_ids, started)
     return reports[0]
 
 
