@@ -12,6 +12,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import (
@@ -151,6 +152,18 @@ class Settings(BaseSettings):
     def secrets(self) -> dict[str, str]:
         """The API keys site modules may ask for, by name."""
         return {"dip_api_key": self.dip_api_key, "congress_api_key": self.congress_api_key}
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, for redact.redact: API keys, the secret key, URL passwords."""
+        passwords = [_password(url) for url in (self.smtp_url, self.database_url, self.redis_url)]
+        return [v for v in (*self.secrets().values(), self.secret_key, *passwords) if v]
+
+
+def _password(url: str) -> str:
+    try:
+        return urlsplit(url).password or ""
+    except ValueError:  # not a URL at all: nothing to hide in it
+        return ""
 
 
 def _network(text: str) -> str:

@@ -9,13 +9,23 @@ the file).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from redact import redact
+
 FORMAT = "%(asctime)s %(levelname)s %(message)s"
 QUIET = ("scrapy", "apscheduler", "twisted", "py.warnings", "filelock", "rq.worker")
 _installed: dict[str, logging.Handler] = {}
+
+
+class Redacted(logging.Formatter):
+    """Every line, traceback included, through redact.redact: no key reaches a log."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 class OneLine(logging.Formatter):
@@ -26,7 +36,7 @@ class OneLine(logging.Formatter):
         if record.exc_info and record.exc_info[1] is not None:
             exc = record.exc_info[1]
             text += f" ({type(exc).__name__}: {exc}; traceback in lexwatch.log)"
-        return text
+        return redact(text)
 
 
 def _without_traceback(record: logging.LogRecord) -> logging.LogRecord:
@@ -37,7 +47,7 @@ def _without_traceback(record: logging.LogRecord) -> logging.LogRecord:
 
 def configure(path: Path, *, console: bool = False) -> Path:
     """Send Lexwatch's log lines to the log file (Settings.log_file) and, for services, the terminal."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data folder: private
     _install(f"file:{path}", lambda: _file_handler(path), replaces="file:")
     if console:
         _install("console", _console_handler, replaces="console")
@@ -62,8 +72,10 @@ def _install(name: str, make, *, replaces: str) -> None:
 
 
 def _file_handler(path: Path) -> logging.Handler:
+    if not path.exists():  # readable by its owner only, like the database beside it
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     handler = RotatingFileHandler(path, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(Redacted(FORMAT))
     return handler
 
 

@@ -41,10 +41,12 @@ from sqlalchemy import Engine
 import logs
 from config import Settings, get_settings
 from crawlers.crawl import CrawlService
+from crawlers.reactor import in_daemon_thread
 from db import repo
 from db.engine import dispose_engines, get_engine, session_scope
 from db.lock import scheduler_lock
 from db.models import Source
+from db.owner import remote_grace
 from monitor import schedule
 
 log = logging.getLogger("lexwatch.scheduler")
@@ -96,7 +98,10 @@ class Daemon:
         if not self.settings.redis_url:  # with workers, a job cleans up after its dead attempt
             self.service = await CrawlService(self.settings, self.engine).start()
             with session_scope(self.engine) as session:
-                interrupted = [run.source_id for run in repo.interrupted_runs(session)]
+                dead = repo.interrupted_runs(
+                    session, remote_after=remote_grace(self.settings.crawl_time_limit)
+                )
+                interrupted = [run.source_id for run in dead]
             for source_id in interrupted:
                 self.queue(source_id)  # interrupted crawls run again first
         self.scheduler.start()
@@ -201,7 +206,8 @@ class Daemon:
         except ImportError:
             return
         try:
-            results = await asyncio.to_thread(
+            # A daemon thread: a SIGTERM while mail goes out must not wait for the SMTP server.
+            results = await in_daemon_thread(
                 send_due, self.engine, self.settings, datetime.now(UTC)
             )
             log.info("digests: %s", _count(results))

@@ -20,6 +20,7 @@ from scrapy.crawler import AsyncCrawlerRunner
 from sqlalchemy import Engine
 
 from config import Settings
+from crawlers.guard import Policy, install_resolver
 from crawlers.items import Outcome, Plan
 from crawlers.settings import scrapy_settings
 from crawlers.spider import WatchSpider
@@ -45,7 +46,11 @@ class CrawlService:
         from scrapy import signals
 
         self.crawler.signals.connect(self._on_open, signal=signals.spider_opened, weak=False)
-        self.task = self.runner.crawl(self.crawler, engine=self.engine, body_of=self._body_of)
+        # Every address connected to is judged as it is resolved (DNS rebinding, redirects).
+        install_resolver(Policy(self.settings.allow_private_targets, self.settings.replay_url))
+        self.task = self.runner.crawl(
+            self.crawler, engine=self.engine, body_of=self._body_of, secrets=self.settings.secrets()
+        )
         await asyncio.wait_for(self.opened.wait(), STARTUP_LIMIT)
         return self
 

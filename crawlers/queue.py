@@ -41,6 +41,7 @@ from config import Settings, get_settings
 from db import repo
 from db.engine import dispose_engines, get_engine, session_scope
 from db.models import Source
+from db.owner import remote_grace
 from errors import ConfigError
 from monitor.run import Report, crawl_here
 
@@ -109,7 +110,12 @@ def crawl_source(source_id: int) -> list[dict[str, Any]]:
     engine = get_engine(settings.db_url)
     try:
         with session_scope(engine) as session:
-            repo.interrupted_runs(session, source_ids=[source_id])  # an attempt whose worker died
+            # An attempt whose worker died; a live one elsewhere keeps its run.
+            repo.interrupted_runs(
+                session,
+                source_ids=[source_id],
+                remote_after=remote_grace(settings.crawl_time_limit),
+            )
             source = session.get(Source, source_id)
         if source is None or not source.enabled:
             return []  # removed or disabled since it was queued

@@ -9,9 +9,10 @@ lives on that loop, awaits crawls directly.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -50,3 +51,42 @@ def run_coroutine(coro: Coroutine[Any, Any, T], timeout: float | None = None) ->
     """Run `coro` on the reactor's loop and wait for its result."""
     loop = loop_in_background()
     return asyncio.run_coroutine_threadsafe(coro, loop).result(timeout)
+
+
+async def in_daemon_thread(function: Callable[..., T], *args: Any) -> T:
+    """`function(*args)` in a daemon thread, awaited from the loop.
+
+    asyncio.to_thread uses the loop's default executor, whose threads the
+    interpreter joins at exit: a SIGTERM during a long parse then waited for the
+    parse to end (34 s was seen). A daemon thread is abandoned at exit instead;
+    its transaction is never committed, and the run it belonged to stays
+    'running' until the next start marks it interrupted and crawls it again.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def work() -> None:
+        try:
+            result = function(*args)
+        except BaseException as exc:  # handed to the awaiting coroutine, which decides
+            _send(loop, future, None, exc)
+        else:
+            _send(loop, future, result, None)
+
+    threading.Thread(target=work, name="lexwatch-work", daemon=True).start()
+    return await future
+
+
+def _send(loop: asyncio.AbstractEventLoop, future: asyncio.Future, result: Any, exc: Any) -> None:
+    # A closed loop: the process is stopping and nobody waits any more.
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(_settle, future, result, exc)
+
+
+def _settle(future: asyncio.Future, result: Any, exc: BaseException | None) -> None:
+    if future.done():
+        return  # cancelled meanwhile (the service is stopping): nobody waits for it
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(result)

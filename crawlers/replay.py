@@ -31,8 +31,10 @@ class ReplayMiddleware:
         return cls(crawler.settings.get("LEXWATCH_REPLAY_URL"))
 
     def process_request(self, request: Request) -> Request | None:
-        if "replay_of" in request.meta:
-            return None
+        original = request.meta.get("replay_of")
+        if original and request.url == replay_url(self.replay, original):
+            return None  # already rerouted (a retry keeps its rerouted URL)
+        # A redirect copies the meta but not the URL: it is rerouted too, never fetched for real.
         meta = {**request.meta, "replay_of": request.url}
         return request.replace(url=replay_url(self.replay, request.url), meta=meta)
 

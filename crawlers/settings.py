@@ -32,9 +32,15 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         # time (about a third of Scrapy's own CPU in a pass of 304s).
         "CONCURRENT_ITEMS": 4,
         "LOG_LEVEL": "WARNING",
+        # Read by the guard at fetch time (crawlers/guard.py), not trusted from when a row was saved.
+        "LEXWATCH_ALLOW_PRIVATE_TARGETS": settings.allow_private_targets,
+        # Only the web is fetched: a followed link must not read file:// or s3:// in its stead.
+        "DOWNLOAD_HANDLERS": {"file": None, "data": None, "s3": None, "ftp": None},
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawlers.middlewares.BackoffRetryMiddleware": 550,
+            # Before robots.txt (100) and replay (50): every request, redirects and retries too.
+            "crawlers.guard.GuardMiddleware": 40,
             # First in line, so robots.txt, retries and redirects all go to the replay server.
             **({"crawlers.replay.ReplayMiddleware": 50} if settings.replay_url else {}),
         },

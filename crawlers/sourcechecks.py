@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from crawlers.sites import SITES
 from crawlers.sites.base import Target
 from crawlers.targets import is_public
+from crawlers.urls import read_url
 from errors import ConfigError
 
 # Names show in terminals (Rich markup), pages and digests: nothing that is markup anywhere.
@@ -67,12 +68,20 @@ def check_name(name: str) -> str:
 
 
 def check_url(url: str) -> str:
-    """An absolute http(s) URL with a well-formed host (and port)."""
+    """An absolute http(s) URL with a well-formed host (and port), as the crawler will fetch it.
+
+    Read once by the crawler's own rules (crawlers.urls.read_url: a backslash or a
+    user name is refused outright), and that form is what is checked and stored.
+    """
     text = (url or "").strip()
     if _CONTROL.search(text):
         raise ConfigError(
             f"'{_printable(text)}' has control characters: type the address again", field="url"
         )
+    try:
+        text = read_url(text)
+    except ConfigError as exc:
+        raise ConfigError(str(exc), field="url") from exc
     parts = _split(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(

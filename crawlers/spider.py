@@ -18,24 +18,32 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DontCloseSpider,
+    DownloadCancelledError,
+    IgnoreRequest,
+)
 from scrapy.http import Response as ScrapyResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawlers.guard import Refused, refusal_of
 from crawlers.items import Capture, Outcome
 from crawlers.pipelines import keep
 from crawlers.sites import SITES
 from crawlers.sites.base import Request, Response
+from crawlers.urls import host_of
 from db.models import utcnow
 from errors import LexwatchError, SourceError, describe_bug
+from redact import redact
 
 log = logging.getLogger("lexwatch.crawl")
 
@@ -55,9 +63,17 @@ class WatchSpider(scrapy.Spider):
 
     name = "lexwatch"
 
-    def __init__(self, engine: Any, body_of: Callable[[str], bytes | None], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        engine: Any,
+        body_of: Callable[[str], bytes | None],
+        secrets: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.engine, self.body_of = engine, body_of
+        # The configured keys: the guard lets a request carrying one go to its own host only.
+        self.secrets = dict(secrets or {})
         self.jobs: dict[int, Job] = {}
         self._ids = itertools.count(1)
 
@@ -124,7 +140,7 @@ class WatchSpider(scrapy.Spider):
 
     def _to_scrapy(self, job: Job, request: Request) -> scrapy.Request:
         headers = dict(request.headers)
-        known = job.outcome.plan.validators.get(request.url)
+        known = job.outcome.plan.validators.get(redact(request.url))
         if known and known.etag:
             headers["If-None-Match"] = known.etag
         if known and known.last_modified:
@@ -166,7 +182,7 @@ class WatchSpider(scrapy.Spider):
         headers = _headers(response)
         capture = Capture(
             source_id=job.outcome.plan.source_id,
-            url=response.meta["wanted"],
+            url=redact(response.meta["wanted"]),  # what is stored and shown names no secret
             role=response.meta["role"],
             status=response.status,
             headers=headers,
@@ -192,7 +208,7 @@ class WatchSpider(scrapy.Spider):
         return self._schedule(job, wanted)
 
     def _previous_body(self, outcome: Outcome, response: ScrapyResponse) -> bytes | None:
-        known = outcome.plan.validators.get(response.meta["wanted"])
+        known = outcome.plan.validators.get(redact(response.meta["wanted"]))
         return self.body_of(known.sha256) if known else None
 
     def failed(self, failure: Failure) -> None:
@@ -225,15 +241,57 @@ def _wanted(request: scrapy.Request) -> str:
 
 
 def describe_failure(failure: Failure, url: str, settings: Any) -> str:
-    """One line a person understands: what went wrong with which URL."""
+    """One line a person understands: what went wrong with which URL (no secret in it)."""
+    url = redact(url)
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status} from {url}"
+    if failure.check(Refused):
+        return str(failure.value)
+    message = failure.getErrorMessage()
+    for check, describe in _REASONS:
+        if check(failure, message):
+            return describe(url, settings, failure)
     name = failure.type.__name__ if failure.type else "error"
-    if "Timeout" in name:
-        return f"no answer within {settings.getfloat('DOWNLOAD_TIMEOUT'):g} s from {url}"
-    if name == "IgnoreRequest":
-        return f"{url} is disallowed by the site's robots.txt"
-    return f"{name} fetching {url}: {failure.getErrorMessage()}"
+    return redact(f"{name} fetching {url}: {message}")
+
+
+def _is(*types: type) -> Callable[[Failure, str], bool]:
+    return lambda failure, _message: bool(failure.check(*types))
+
+
+def _says(*words: str) -> Callable[[Failure, str], bool]:
+    return lambda failure, message: (
+        bool(failure.check(IgnoreRequest)) and any(word in message for word in words)
+    )
+
+
+def _megabytes(settings: Any) -> str:
+    return f"{settings.getint('DOWNLOAD_MAXSIZE') / 1024 / 1024:g} MB"
+
+
+def _timed_out(failure: Failure, _message: str) -> bool:
+    return "Timeout" in (failure.type.__name__ if failure.type else "")
+
+
+def _unresolved(url: str, settings: Any, failure: Failure) -> str:
+    # The host that failed may be a redirect's, not the URL the source asked for.
+    failed = getattr(getattr(failure, "request", None), "url", url)
+    return refusal_of(host_of(failed)) or f"cannot resolve the host of {redact(failed)}"
+
+
+# Scrapy reports several causes as IgnoreRequest: its message tells them apart.
+_REASONS: tuple[tuple[Callable[[Failure, str], bool], Callable[..., str]], ...] = (
+    (_timed_out,
+     lambda url, s, _f: f"no answer within {s.getfloat('DOWNLOAD_TIMEOUT'):g} s from {url}"),
+    (_is(DownloadCancelledError),
+     lambda url, s, _f: f"the answer from {url} is larger than {_megabytes(s)}"),
+    (_says("DOWNLOAD_MAXSIZE"),
+     lambda url, s, _f: f"the answer from {url} is larger than {_megabytes(s)} once decompressed"),
+    (_says("max redirections"),
+     lambda url, s, _f: f"too many redirects from {url} (more than {s.getint('REDIRECT_MAX_TIMES')})"),
+    (_says("robots.txt"), lambda url, _s, _f: f"{url} is disallowed by the site's robots.txt"),
+    (_is(CannotResolveHostError), _unresolved),
+)  # fmt: skip
 
 
 def _headers(response: ScrapyResponse) -> dict[str, str]:

@@ -103,17 +103,24 @@ def _create(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
-        _make_folder(Path(parsed.database).parent)
+        private_file(Path(parsed.database))
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 
-def _make_folder(folder: Path) -> None:
+def private_file(path: Path) -> None:
+    """Create the database file 0600 in a folder created 0700: it holds users and sources.
+
+    SQLite gives its -wal and -shm files the database file's mode. An existing
+    file or folder keeps the mode its owner gave it.
+    """
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # empty: an empty database
     except OSError as exc:
-        raise ConfigError(f"cannot create the data folder {folder}: {exc.strerror}; "
+        raise ConfigError(f"cannot create the database {path}: {exc.strerror}; "
                           "set LEXWATCH_DATA_DIR to a folder Lexwatch may write") from exc  # fmt: skip
 
 

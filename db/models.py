@@ -59,6 +59,8 @@ class CrawlRun(SQLModel, table=True):
     errors: int = 0
     error: str = ""
     bytes_received: int = 0
+    # host:pid:token of the process running it: only a dead owner's run is marked interrupted.
+    owner: str = ""
 
 
 class Blob(SQLModel, table=True):

@@ -14,6 +14,7 @@ from db.models import Change, Dossier, Source
 from monitor.health import effective_health
 from monitor.schedule import next_run
 from monitor.timeline import Step, merge
+from redact import redact
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -26,7 +27,7 @@ def source_dict(source: Source) -> dict[str, Any]:
         "id": source.id,
         "name": source.name,
         "kind": source.kind,
-        "url": source.url,
+        "url": redact(source.url),  # an admin may have typed a key into it
         "params": dict(source.params),
         "jurisdiction": source.jurisdiction,
         "schedule": source.cron or f"every {describe_every(source.every_seconds)}",

@@ -60,7 +60,8 @@ def demo_settings(base: Settings, replay_url: str) -> Settings:
             "outbox_dir": folder / "outbox",
             "seed_defaults": False,
             "autothrottle": False,
-            "allow_private_targets": True,
+            # Production's setting: the guard lets the replay server through by name.
+            "allow_private_targets": False,
             "congress_api_key": "DEMO_KEY",
         }
     )

@@ -20,6 +20,7 @@ from digests.model import ChangeView, DigestInput, EventView, FileRef, Reader, T
 from monitor.classify import at_least
 from monitor.identifiers import find_identifiers
 from monitor.link import fallback_key
+from redact import redact
 
 ITEM_KINDS = ("item_published", "item_updated")
 TROUBLED = ("failing", "broken", "stale", "skipped")
@@ -190,7 +191,8 @@ def trouble_of(source: Source, health: str) -> Trouble | None:
         "stale": "no successful check for three of its intervals",
         "skipped": "skipped",
     }.get(health, health)
-    return Trouble(source.name, health, source.last_success_at or source.created_at, reason)
+    # The reason quotes URLs; a digest leaves the building, so it names no key.
+    return Trouble(source.name, health, source.last_success_at or source.created_at, redact(reason))
 
 
 def file_facts(

@@ -11,13 +11,14 @@ second finds the first's Version and, if equal, calls it unchanged.
 
 from __future__ import annotations
 
-import asyncio
+import inspect
 import logging
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,6 +27,7 @@ from sqlmodel import Session
 from config import Settings
 from crawlers.crawl import CrawlService, crawl
 from crawlers.items import Outcome, Plan
+from crawlers.reactor import in_daemon_thread
 from crawlers.sites import SITES
 from crawlers.sites.base import Record, Response, record_from_json, record_to_json
 from db import repo
@@ -46,6 +48,7 @@ from monitor.classify import classify_all
 from monitor.diff import diff_records, document_key, event_key
 from monitor.fingerprint import fingerprint
 from monitor.normalise import normalise
+from redact import redact
 
 log = logging.getLogger("lexwatch.run")
 
@@ -122,7 +125,7 @@ async def crawl_here(engine: Engine, settings: Settings, sources: Sequence[Sourc
     outcomes = await crawl(plans, engine=engine, settings=settings)
     by_id = {source.id: source for source in sources}  # a scan per outcome was quadratic
     ordered = sorted(outcomes.values(), key=lambda o: _eu_first(by_id[o.plan.source_id]))
-    return await asyncio.to_thread(_process_all, engine, settings, ordered, run_ids, started)
+    return await in_daemon_thread(_process_all, engine, settings, ordered, run_ids, started)
 
 
 async def crawl_one(
@@ -132,7 +135,7 @@ async def crawl_one(
     started = time.monotonic()
     run_ids, plans = _begin(engine, settings, [source])
     outcome = await service.fetch(plans[0])
-    reports = await asyncio.to_thread(_process_all, engine, settings, [outcome], run_ids, started)
+    reports = await in_daemon_thread(_process_all, engine, settings, [outcome], run_ids, started)
     return reports[0]
 
 
@@ -209,7 +212,8 @@ def process(engine: Engine, outcome: Outcome) -> repo.RunResult:
     except Exception as exc:  # the last guard: a bug outside the named steps
         log.error("%s: processing failed", outcome.plan.name, exc_info=exc)
         status, errors, error, changes = "broken", 1, describe_bug("processing", exc), 0
-    return repo.RunResult(status, errors=errors, error=error[:2000], changes=changes, **counts)
+    error = redact(error)[:2000]  # recorded on the run and the source, shown everywhere
+    return repo.RunResult(status, errors=errors, error=error, changes=changes, **counts)
 
 
 def _judge(engine: Engine, outcome: Outcome) -> tuple[str, int, str, int]:
@@ -236,8 +240,8 @@ def _judge(engine: Engine, outcome: Outcome) -> tuple[str, int, str, int]:
 
 
 def _unanswered(outcome: Outcome) -> list[str]:
-    answered = {f.url for f in outcome.fetched}
-    missing = [url for url in outcome.requested if url not in answered]
+    answered = {f.url for f in outcome.fetched}  # stored URLs are redacted ones
+    missing = [url for url in outcome.requested if redact(url) not in answered]
     return [
         f"no answer from {url} before the crawl ended (time limit)"
         for url in missing[:3]
@@ -250,14 +254,32 @@ def _parse_and_store(engine: Engine, outcome: Outcome) -> tuple[str, int]:
         return "not_modified", 0  # a 304 costs no parsing, and no database read either
     with session_scope(engine) as session:
         responses = _responses(session, outcome)
-    record = parse_responses(outcome.plan, responses)
+        previous = _previous_record(session, outcome.plan)
+    record = parse_responses(outcome.plan, responses, previous)
     return in_transaction(engine, lambda session: _store(session, outcome, record))
 
 
-def parse_responses(plan: Plan, responses: list[Response]) -> Record:
+def _previous_record(session: Session, plan: Plan) -> Record | None:
+    """The last good record, for the kinds whose parser judges a body against it (feeds)."""
+    if not _wants_previous(SITES[plan.kind].parse) or not plan.has_version:
+        return None
+    version = repo.latest_version(session, source_id=plan.source_id)
+    return record_from_json(version.record) if version else None
+
+
+def parse_responses(
+    plan: Plan, responses: list[Response], previous: Record | None = None
+) -> Record:
     """The site module's record of these responses, normalised; a bug in it is a Fault."""
+    parse = SITES[plan.kind].parse
+    extra = {"previous": previous} if _wants_previous(parse) else {}
     with step(f"the {plan.kind} parser", plan):
-        return normalise(SITES[plan.kind].parse(responses, plan.target.params))
+        return normalise(parse(responses, plan.target.params, **extra))
+
+
+def _wants_previous(parse: Any) -> bool:
+    """A parser that judges a body against the last good record says so by taking `previous`."""
+    return "previous" in inspect.signature(parse).parameters
 
 
 @contextmanager
@@ -290,7 +312,7 @@ def _store(session: Session, outcome: Outcome, record: Record) -> tuple[str, int
 
 
 def _responses(session: Session | None, outcome: Outcome) -> list[Response]:
-    order = list(outcome.requested)
+    order = [redact(url) for url in outcome.requested]  # as the fetched URLs are stored
     fetched = sorted(
         outcome.fetched, key=lambda f: order.index(f.url) if f.url in order else len(order)
     )
@@ -315,10 +337,10 @@ async def try_source(plan: Plan, settings: Settings) -> Record:
     if outcome.skipped:
         raise MissingKey(outcome.skipped)
     if outcome.faults:
-        raise Fault("; ".join(outcome.faults))
+        raise Fault(redact("; ".join(outcome.faults)))
     errors = outcome.errors + _unanswered(outcome)
     if errors:
-        raise FetchError("; ".join(errors))
+        raise FetchError(redact("; ".join(errors)))
     return parse_responses(plan, _responses(None, outcome))
 
 

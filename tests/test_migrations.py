@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -28,3 +29,59 @@ def test_the_search_index_is_left_to_its_migration(home) -> None:
         tables = set(engine.dialect.get_table_names(connection))
     assert "search_fts" in tables  # it exists, yet the comparison above ignores it
     assert not include_object(None, "search_fts", "table", True, None)
+
+
+# A fresh SQLite file can be taken to revision 0002 first; a PostgreSQL test database is a
+# copy of one already at head.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_keys_stored_before_they_moved_to_headers_are_redacted(home, monkeypatch) -> None:
+    """Revision 0008 on a database written by the old congress.gov module (key in the URL)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from db.engine import MIGRATIONS, _create
+
+    monkeypatch.setenv("LEXWATCH_DIP_API_KEY", "OLD-DIP-KEY-123456")
+    get_settings.cache_clear()
+    engine = _create(get_settings().db_url)  # not upgraded yet
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    url = "https://api.congress.gov/v3/bill/118/s/1207?format=json&api_key=OLD-CONGRESS-KEY"
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        _old_rows(connection, url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        row = connection.execute(text(
+            "SELECT s.url, r.error, src.health_reason FROM snapshot s, crawlrun r, source src"
+        )).one()  # fmt: skip
+    assert row[0] == "https://api.congress.gov/v3/bill/118/s/1207?format=json&api_key=REDACTED"
+    assert row[1] == "HTTP 500 from https://api.congress.gov/x?api_key=REDACTED (key REDACTED)"
+    assert row[2] == row[1]
+
+
+def _old_rows(connection, url: str) -> None:
+    from sqlalchemy import text
+
+    error = (
+        "HTTP 500 from https://api.congress.gov/x?api_key=OLD-CONGRESS-KEY (key OLD-DIP-KEY-123456)"
+    )
+    now = "2026-11-01 00:00:00"
+    connection.execute(text(
+        "INSERT INTO source (id, name, kind, url, params, jurisdiction, enabled, created_at, "
+        "updated_at, health, health_reason, consecutive_failures) VALUES (1, 'c', 'us_congress', "
+        "'', '{}', 'US', :on, :now, :now, 'failing', :error, 1)"),
+        {"now": now, "error": error, "on": True})  # fmt: skip
+    connection.execute(text(
+        "INSERT INTO crawlrun (id, source_id, started_at, status, fetched, unchanged, changes, "
+        "errors, error, bytes_received) VALUES (1, 1, :now, 'error', 0, 0, 0, 1, :error, 0)"),
+        {"now": now, "error": error})  # fmt: skip
+    connection.execute(text("INSERT INTO blob (sha256, size, data, created_at) VALUES ('a', 0, :d, :now)"),
+                       {"d": b"", "now": now})  # fmt: skip
+    connection.execute(text(
+        "INSERT INTO snapshot (id, source_id, url, role, status, sha256, etag, last_modified, "
+        "content_type, fetched_at, last_seen_at, parsed) VALUES (1, 1, :url, 'detail', 200, 'a', "
+        "'', '', 'application/json', :now, :now, :on)"), {"url": url, "now": now, "on": True})  # fmt: skip

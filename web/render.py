@@ -17,6 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from redact import redact
 from web import csrf
 from web.links import file_path
 
@@ -66,7 +67,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters |= {"http_url": http_url, "when": when, "xml_text": xml_text}
+    env.filters |= {"http_url": http_url, "when": when, "xml_text": xml_text, "redact": redact}
     env.globals |= {"file_path": file_path, "with_params": with_params}
     return env
 

@@ -42,6 +42,14 @@ SITES: dict[str, ModuleType] = {
 }
 
 
+# Which host may receive each secret: a key goes only to the API its site module names.
+SECRET_HOSTS: dict[str, str] = {
+    name: host
+    for module in SITES.values()
+    for name, host in getattr(module, "SECRET_HOSTS", {}).items()
+}
+
+
 def summary(module: ModuleType) -> str:
     """The one-line description of a kind: the first line of its module docstring."""
     return (module.__doc__ or "").strip().splitlines()[0]

@@ -18,7 +18,9 @@ Contract of a site module `crawlers/sites/<slug>.py`:
 - `requests(target: Target) -> list[Request]`;
 - `follow(response: Response, target: Target) -> list[Request]` (optional);
 - `parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record`,
-  raising `errors.ParseError` when a response lacks what it needs.
+  raising `errors.ParseError` when a response lacks what it needs. A parser that
+  judges a body against the source's last good record (a feed cut short) takes
+  a keyword argument `previous: Record | None` as well, and is given it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+import charset_normalizer
+from w3lib.encoding import html_to_unicode
 
 
 @dataclass(frozen=True)
@@ -57,20 +62,23 @@ class Response:
     role: str = "main"
 
     def text(self) -> str:
-        """The body decoded defensively: declared charset, else UTF-8, bad bytes replaced."""
-        charset = _charset(self.headers.get("content-type", "")) or "utf-8"
-        try:
-            return self.body.decode(charset, errors="replace")
-        except LookupError:
-            return self.body.decode("utf-8", errors="replace")
+        """The body decoded, bad bytes replaced: the Content-Type header's charset, else the
+        body's own declaration (BOM, `<meta charset>`, `<meta http-equiv>`, `<?xml encoding>`),
+        else a detected one. Legacy pages (windows-1250, ISO-8859-2) declare theirs in a meta
+        tag only: reading them as UTF-8 stored replacement characters."""
+        content_type = self.headers.get("content-type", "")
+        return html_to_unicode(content_type, self.body, auto_detect_fun=detect_encoding)[1]
 
 
-def _charset(content_type: str) -> str:
-    for part in content_type.split(";")[1:]:
-        name, _, value = part.strip().partition("=")
-        if name.lower() == "charset":
-            return value.strip("\"' ")
-    return ""
+def detect_encoding(body: bytes) -> str:
+    """The encoding of an undeclared body: UTF-8 when it decodes as such, else a detector's guess."""
+    try:
+        body.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(body[:65536]).best()
+    return best.encoding if best is not None else "cp1252"
 
 
 @dataclass(frozen=True)

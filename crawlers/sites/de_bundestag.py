@@ -2,7 +2,8 @@
 
 Built to the published schema of the DIP API (https://search.dip.bundestag.de/api/v1/,
 OpenAPI at /api/v1/openapi.yaml); no real response has been captured yet, so the tests run on
-responses built to that schema. Every request carries `Authorization: ApiKey <key>`.
+responses built to that schema. Every request carries `Authorization: ApiKey <key>`, and the
+crawler sends it to search.dip.bundestag.de only: a source URL on another host gets a refusal.
 
 Responses are told apart by their content: a single entity whose `typ` is "Vorgang" makes a
 record of kind `vorgang`; a list (`documents` + `cursor`) of Vorgänge, Drucksachen or
@@ -48,6 +49,8 @@ from monitor.identifiers import find_identifiers
 SLUG = "de_bundestag"
 API = "https://search.dip.bundestag.de/api/v1/"
 KEY_NAME = "dip_api_key"
+# The only host the key may be sent to; the crawler's guard refuses any other (crawlers/guard.py).
+SECRET_HOSTS = {KEY_NAME: "search.dip.bundestag.de"}
 MISSING_KEY = (
     "the Bundestag DIP API needs a key: set LEXWATCH_DIP_API_KEY "
     "(get one free at https://dip.bundestag.de/über-dip/hilfe/api)"

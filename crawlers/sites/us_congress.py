@@ -3,8 +3,12 @@
 A source is one bill: 118th Congress S.1207 (EARN IT) is `congress=118, type=s,
 number=1207`. `requests` asks api.congress.gov for the bill (`/v3/bill/118/s/1207`), its
 actions (`/actions`), its CRS summaries (`/summaries`) and its text versions (`/text`);
-`follow` walks `pagination.next` of the actions (and of summaries and texts), adding the
-API key that congress.gov leaves out of its next links. `parse` combines whichever answers
+`follow` walks `pagination.next` of the actions (and of summaries and texts). The API key
+travels in the `X-Api-Key` header, never in a URL: congress.gov's swagger
+(congress-gov-v3-swagger.json) declares only the `api_key` query parameter, but the API is
+served through api.data.gov, whose developer manual accepts the key in `X-Api-Key` too, and
+a URL is what ends up in logs, snapshots and error messages. The crawler's guard sends the
+key to `api.congress.gov` only (`SECRET_HOSTS`). `parse combines whichever answers
 it gets into one `bill` record keyed `US:118-s-1207`, recognising each answer by its URL
 path, else by its JSON shape:
 
@@ -59,11 +63,15 @@ from crawlers.sites.base import (
 )
 from errors import ConfigError, MissingKey, ParseError
 from monitor.dates import parse_date, parse_datetime
+from redact import redact
 
 SLUG = "us_congress"
 API = "https://api.congress.gov/v3"
 SITE = "https://www.congress.gov"
 KEY_NAME = "congress_api_key"
+HOST = "api.congress.gov"
+# The only host the key may be sent to; the crawler's guard refuses any other (crawlers/guard.py).
+SECRET_HOSTS = {KEY_NAME: HOST}
 MISSING_KEY = (
     "congress.gov needs an API key: set LEXWATCH_CONGRESS_API_KEY "
     "(free at https://api.congress.gov/sign-up/)"
@@ -141,23 +149,22 @@ _CODE_MILESTONES: dict[str, tuple[int, str]] = {
 _FORMATS = ("Formatted Text", "PDF", "Generated HTML", "Formatted XML")
 _BLOCK_END = re.compile(r"</(?:p|li|h\d|div|ul|ol)\s*>|<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
-# An error message that quotes the request must not quote the key.
-_KEY_IN_TEXT = re.compile(r"api_key=[^&\s]+", re.IGNORECASE)
 
 
 # --- requests ----------------------------------------------------------------------------
 
 
 def requests(target: Target) -> list[Request]:
-    """The bill, its actions, summaries and text versions, each with the API key."""
+    """The bill, its actions, summaries and text versions, each with the API key in a header."""
     congress, kind, number = bill_of(target)
-    key = _api_key(target)
+    headers = _auth(target)
     base = f"{API}/bill/{congress}/{kind}/{number}"
     # 250 actions a page (the API's maximum) keeps most bills to one request.
     asks = (("", "detail", {}), ("/actions", "actions", {"limit": "250"}))
     asks += (("/summaries", "summaries", {}), ("/text", "text", {}))
     return [
-        Request(url=_with_key(base + path, key, extra), role=role) for path, role, extra in asks
+        Request(url=_json_url(base + path, extra), headers=headers, role=role)
+        for path, role, extra in asks
     ]
 
 
@@ -191,11 +198,15 @@ def _api_key(target: Target) -> str:
     return key
 
 
-def _with_key(url: str, key: str, extra: Mapping[str, str] | None = None) -> str:
-    """`url` asking for JSON with `key`: congress.gov's next links leave the key out."""
+def _auth(target: Target) -> tuple[tuple[str, str], ...]:
+    return (("X-Api-Key", _api_key(target)),)
+
+
+def _json_url(url: str, extra: Mapping[str, str] | None = None) -> str:
+    """`url` asking for JSON, without any api_key a next link might carry."""
     parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    query.update({"format": "json", **(extra or {}), "api_key": key})
+    query = {k: v for k, v in parse_qsl(parts.query) if k.lower() != "api_key"}
+    query.update({"format": "json", **(extra or {})})
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
@@ -213,7 +224,7 @@ def follow(response: Response, target: Target) -> list[Request]:
         or not following
     ):
         return []
-    return [Request(url=_with_key(following, _api_key(target)), role=kind)]
+    return [Request(url=_json_url(following), headers=_auth(target), role=kind)]
 
 
 # --- parse -------------------------------------------------------------------------------
@@ -275,7 +286,7 @@ def _error_text(error: Any) -> str:
         if isinstance(error, dict)
         else str(error)
     )
-    return _KEY_IN_TEXT.sub("api_key=…", text)
+    return redact(text, ())  # an error that quotes the request must not quote a key
 
 
 def _json_or_none(response: Response) -> Any:

@@ -38,6 +38,7 @@ from db.models import (
     Version,
     utcnow,
 )
+from db.owner import is_dead, this_process
 from errors import ConfigError, NotFound
 from monitor.timeline import Report as TimelineReport
 
@@ -272,19 +273,27 @@ def body(session: Session, *, sha256: str) -> bytes | None:
 
 
 def start_runs(session: Session, *, sources: Sequence[Source]) -> dict[int, int]:
-    """A running CrawlRun per source: source id -> run id."""
-    runs = {s.id: CrawlRun(source_id=s.id) for s in sources}
+    """A running CrawlRun per source, owned by this process: source id -> run id."""
+    me = this_process()
+    runs = {s.id: CrawlRun(source_id=s.id, owner=me) for s in sources}
     session.add_all(runs.values())
     session.flush()
     return {source_id: run.id for source_id, run in runs.items()}
 
 
-def interrupted_runs(session: Session, *, source_ids: Sequence[int] = ()) -> list[CrawlRun]:
-    """Runs left 'running' by a process that died (of these sources); marks them interrupted."""
+def interrupted_runs(
+    session: Session, *, source_ids: Sequence[int] = (), remote_after: timedelta
+) -> list[CrawlRun]:
+    """Runs left 'running' by a process that died (of these sources); marks them interrupted.
+
+    A run of another live process is left alone. Whether a process of another
+    machine lives cannot be told: its run counts as abandoned after `remote_after`.
+    """
     query = select(CrawlRun).where(CrawlRun.status == "running")
     if source_ids:
         query = query.where(col(CrawlRun.source_id).in_(source_ids))
-    runs = list(session.exec(query))
+    cutoff = utcnow() - remote_after
+    runs = [run for run in session.exec(query) if _abandoned(run, cutoff)]
     for run in runs:
         run.status, run.error, run.finished_at = (
             "interrupted",
@@ -292,6 +301,11 @@ def interrupted_runs(session: Session, *, source_ids: Sequence[int] = ()) -> lis
             utcnow(),
         )
     return runs
+
+
+def _abandoned(run: CrawlRun, cutoff: datetime) -> bool:
+    dead = is_dead(run.owner)
+    return dead if dead is not None else run.started_at < cutoff
 
 
 @dataclass(frozen=True)

@@ -268,14 +268,17 @@ def test_requests_without_a_key_raise_missing_key() -> None:
         Target(url=PAGE, params={"congress": "118", "type": "s", "number": "1207"}, secrets=KEY),
     ],
 )
-def test_requests_ask_for_the_bill_and_its_parts_with_the_key(target: Target) -> None:
+def test_requests_ask_for_the_bill_and_its_parts_with_the_key_in_a_header(target: Target) -> None:
     base = "https://api.congress.gov/v3/bill/118/s/1207"
-    assert [(r.url, r.role) for r in us_congress.requests(target)] == [
-        (f"{base}?format=json&api_key=SECRET-KEY", "detail"),
-        (f"{base}/actions?format=json&limit=250&api_key=SECRET-KEY", "actions"),
-        (f"{base}/summaries?format=json&api_key=SECRET-KEY", "summaries"),
-        (f"{base}/text?format=json&api_key=SECRET-KEY", "text"),
+    wanted = us_congress.requests(target)
+    assert [(r.url, r.role) for r in wanted] == [
+        (f"{base}?format=json", "detail"),
+        (f"{base}/actions?format=json&limit=250", "actions"),
+        (f"{base}/summaries?format=json", "summaries"),
+        (f"{base}/text?format=json", "text"),
     ]
+    assert {r.headers for r in wanted} == {(("X-Api-Key", "SECRET-KEY"),)}
+    assert us_congress.SECRET_HOSTS == {"congress_api_key": "api.congress.gov"}
 
 
 @pytest.mark.parametrize(
@@ -290,15 +293,15 @@ def test_requests_without_a_bill_is_a_config_error(target: Target) -> None:
         us_congress.requests(target)
 
 
-def test_follow_walks_pagination_next_of_actions_with_the_key() -> None:
+def test_follow_walks_pagination_next_of_actions_with_the_key_in_a_header() -> None:
     target = Target(url=PAGE, secrets=KEY)
     assert us_congress.follow(capture(SLUG, *ACTIONS), target) == []  # 10 of 10
     # Built from the real answer: as if it were the first of two pages.
-    following = f"{API}/21/actions?offset=250&limit=250&format=json"
+    following = f"{API}/21/actions?offset=250&limit=250&format=json&api_key=LEFT-IN-A-LINK"
     first = changed(*ACTIONS, {"pagination": {"count": 260, "next": following}})
     [request] = us_congress.follow(first, target)
-    assert request.url == f"{API}/21/actions?offset=250&limit=250&format=json&api_key=SECRET-KEY"
-    assert request.role == "actions"
+    assert request.url == f"{API}/21/actions?offset=250&limit=250&format=json"
+    assert (request.role, request.headers) == ("actions", (("X-Api-Key", "SECRET-KEY"),))
     with pytest.raises(MissingKey):
         us_congress.follow(first, Target(url=PAGE))
 

@@ -88,3 +88,25 @@ def test_the_admin_form_refuses_a_private_source(strict, admin, url: str, action
     assert "private, loopback or link-local" in response.text
     assert "What the parser would record" not in response.text
     assert admin.get("/api/sources").json() == []
+
+
+def test_test_before_saving_goes_through_the_fetch_time_guard(strict, admin, monkeypatch) -> None:
+    """A public name whose page redirects to loopback: the form shows the refusal, not the page."""
+    from tests import internet
+
+    server = internet.Server()
+    try:
+        world = internet.install(monkeypatch)
+        world.names["public.example"] = ["93.184.215.14"]
+        world.routes[("93.184.215.14", server.port)] = server.port
+        server.serve("/start", status=302, Location=server.url("/internal"))
+        server.serve("/internal", "<html><body><h1>Internal dashboard</h1></body></html>")
+        url = f"http://public.example:{server.port}/start"
+        data = {"kind": "page", "url": url, "action": "test",
+                "csrf_token": csrf_token(admin, "/admin/sources/new")}  # fmt: skip
+        response = admin.post("/admin/sources/new", data=data)
+        assert "redirected to a private address 127.0.0.1" in response.text
+        assert "Internal dashboard" not in response.text
+        assert "/internal" not in server.paths() and "/start" in server.paths()
+    finally:
+        server.close()

@@ -1,0 +1,53 @@
+"""redact.redact: the one function every recorded or shown URL and message goes through."""
+
+from __future__ import annotations
+
+import pytest
+
+from config import Settings
+from redact import MARK, redact
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "HTTP 500 from https://api.congress.gov/v3/bill/118/s/1207?format=json&api_key=abc123XYZ",
+            f"HTTP 500 from https://api.congress.gov/v3/bill/118/s/1207?format=json&api_key={MARK}",
+        ),
+        ("https://x.example/?apikey=s3cr3t&page=2", f"https://x.example/?apikey={MARK}&page=2"),
+        ("https://x.example/feed?token=t0k3n#top", f"https://x.example/feed?token={MARK}#top"),
+        ("https://x.example/a?KEY=v&Api-Key=w", f"https://x.example/a?KEY={MARK}&Api-Key={MARK}"),
+        ("https://x.example/a?access_token=abc;b", f"https://x.example/a?access_token={MARK};b"),
+        (
+            "next=https%3A%2F%2Fx.example%2F%3Fa%3D1%26api_key%3DSECRET%26b%3D2",
+            f"next=https%3A%2F%2Fx.example%2F%3Fa%3D1%26api_key%3D{MARK}%26b%3D2",
+        ),
+        ("smtp://mailer:hunter22@smtp.example:587", f"smtp://mailer:{MARK}@smtp.example:587"),
+        ("sent Authorization: ApiKey abcdefghijklmnop", f"sent Authorization: ApiKey {MARK}"),
+        # Ordinary words and parameters stay as they are.
+        ("https://x.example/?monkey=1&keyword=law", "https://x.example/?monkey=1&keyword=law"),
+        ("Basic information on the bearer of rights", "Basic information on the bearer of rights"),
+        ("", ""),
+    ],
+)
+def test_credentials_in_urls_and_messages_are_removed(text: str, expected: str) -> None:
+    assert redact(text, secrets=()) == expected
+
+
+def test_configured_secret_values_are_removed_wherever_they_appear(monkeypatch) -> None:
+    monkeypatch.setenv("LEXWATCH_DIP_API_KEY", "DIPKEY-000111222")
+    monkeypatch.setenv("LEXWATCH_SMTP_URL", "smtp://u:mail-pass-99@smtp.example:587")
+    settings = Settings()
+    assert {"DIPKEY-000111222", "mail-pass-99"} <= set(settings.secret_values())
+    text = "the server said: unknown key DIPKEY-000111222 (mail-pass-99)"
+    assert redact(text, settings.secret_values()) == f"the server said: unknown key {MARK} ({MARK})"
+    assert redact("short", ["abc"]) == "short"  # too short to be a real secret: left alone
+
+
+def test_by_default_the_settings_in_force_give_the_secrets(home, monkeypatch) -> None:
+    from config import get_settings
+
+    monkeypatch.setenv("LEXWATCH_CONGRESS_API_KEY", "CONGRESS-KEY-42424242")
+    get_settings.cache_clear()
+    assert redact("echo: CONGRESS-KEY-42424242") == f"echo: {MARK}"
