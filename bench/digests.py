@@ -33,6 +33,7 @@ SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "1000"))
 FILES = 40  # x 5 changes each = 200 changes
 NOW = datetime(2025, 10, 13, 7, 30, tzinfo=UTC)  # Monday 09:30 in Brussels
 IN_WEEK = datetime(2025, 10, 8, 10, 0, tzinfo=UTC)
+SUBSCRIBED = datetime(2025, 9, 1, 8, 0, tzinfo=UTC)
 
 
 def serve(stats: str) -> None:
@@ -135,6 +136,7 @@ def _build(engine) -> int:
             person, _ = repo.upsert_subscriber(
                 session, email=f"reader{i:04d}@example.org", name=f"Reader {i}"
             )
+            person.subscribed_at = SUBSCRIBED  # before the week, or that week is not theirs
             repo.subscribe(session, subscriber=person, watches=csa)  # fmt: skip
     return len(found)
 

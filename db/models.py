@@ -209,7 +209,11 @@ class Watch(SQLModel, table=True):
 
 
 class Subscriber(SQLModel, table=True):
-    """A person who receives digests."""
+    """A person who receives digests.
+
+    `subscribed_at` is when they last became active: no digest covers a week
+    that ended before it.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(unique=True, index=True)
@@ -218,6 +222,7 @@ class Subscriber(SQLModel, table=True):
     status: str = "active"
     unsubscribe_token: str = Field(default="", index=True)
     created_at: datetime = Field(default_factory=utcnow)
+    subscribed_at: datetime = Field(default_factory=utcnow)
 
 
 class Subscription(SQLModel, table=True):

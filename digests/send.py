@@ -1,9 +1,11 @@
 """Send the week's digests: one per subscriber and period, ever; retried, never twice.
 
 The period is the last complete week, Monday 07:00 to Monday 07:00 in
-LEXWATCH_TIMEZONE. For each active subscriber, `send_due` first claims the
-period's DigestRun (its row is committed before anything is sent), then
-composes, delivers with retries, and records how it ended:
+LEXWATCH_TIMEZONE (monitor.schedule's digest time; `period_for`). A subscriber
+gets the digest of a period only if they were subscribed before it ended. For
+each such active subscriber, `send_due` first claims the period's DigestRun
+(its row is committed before anything is sent), then composes, delivers with
+retries, and records how it ended:
 
 - `sent`; `bounced` (the server refused the address with a 5xx; the subscriber
   is marked and no longer sent to); `failed` (after the last try, with the
@@ -13,7 +15,12 @@ composes, delivers with retries, and records how it ended:
 
 When the server cannot be reached at all, the remaining subscribers are left
 unclaimed for the next run, and their next digest starts where their last sent
-one ended (up to CATCH_UP back), so a week the server was down is not lost.
+one ended (up to CATCH_UP back, never before they subscribed), so a week the
+server was down is not lost.
+
+`preview` composes what a subscriber gets, unsent, for the same period the
+send takes (`preview_period`): the last complete week, or, for someone who
+subscribed after it ended, the week in progress that the next digest time closes.
 """
 
 from __future__ import annotations
@@ -83,6 +90,17 @@ def period_for(now: datetime, tz: str | ZoneInfo) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+def preview_period(
+    now: datetime, tz: str | ZoneInfo, subscribed_at: datetime
+) -> tuple[datetime, datetime]:
+    """The period of the digest a subscriber gets for the last complete week, or, when they
+    subscribed after it ended, of the next one: the week the next digest time closes."""
+    start, end = period_for(now, tz)
+    if subscribed_at < end:
+        return start, end
+    return period_for(schedule.digest_trigger(tz).get_next_fire_time(None, now), tz)
+
+
 @dataclass
 class _Run:
     """What one call of send_due works with."""
@@ -108,7 +126,7 @@ def send_due(
     start, end = period_for(now, settings.timezone)
     run = _Run(engine, settings, now, start, end, delivery or DELIVERY, sleep)
     with session_scope(engine) as session:
-        due = _due(session, start)
+        due = _due(session, start, end)
         if not due:
             return []
         material = _gather(session, run, min(d.since for d in due))
@@ -136,20 +154,22 @@ class _Outcome:
     down: bool = False
 
 
-def _due(session: Session, start: datetime) -> list[_Due]:
+def _due(session: Session, start: datetime, end: datetime) -> list[_Due]:
     taken = repo.period_runs(session, start=start)
-    last, following = repo.last_sent_ends(session), repo.subscriptions(session)
+    last, following = repo.last_sent_ends(session, before=start), repo.subscriptions(session)
     return [
-        _Due(s.id, _reader(session, s), _since(last.get(s.id), start))
+        _Due(s.id, _reader(session, s), _since(last.get(s.id), start, s.subscribed_at))
         for s in repo.list_subscribers(session, active_only=True)
         if s.id in following  # someone who follows nothing gets no mail
+        and s.subscribed_at < end  # nor the digest of a week that ended before they subscribed
         and taken.get(s.id, "failed") == "failed"  # none yet, or one to try again
     ]
 
 
-def _since(last_end: datetime | None, start: datetime) -> datetime:
-    # A week the digest could not go out is told in the next one (a bounded catch-up).
-    if last_end is not None and start - CATCH_UP <= last_end < start:
+def _since(last_end: datetime | None, start: datetime, subscribed_at: datetime) -> datetime:
+    # A week the digest could not go out is told in the next one (a bounded catch-up), but
+    # weeks before a (re)subscription are not theirs.
+    if last_end is not None and max(start - CATCH_UP, subscribed_at) <= last_end < start:
         return last_end
     return start
 
@@ -288,18 +308,19 @@ def _troubles(session: Session, now: datetime) -> list:
 def preview(
     session: Session, settings: Settings, subscriber_id: int, now: datetime | None = None
 ) -> DigestEmail:
-    """The digest a subscriber would get for the period before `now`, composed, not sent.
+    """The digest a subscriber gets for the period `preview_period` names, composed, not sent.
 
     For the admin pages, in the caller's session. It writes nothing but a missing
     unsubscribe token; `now` defaults to the present.
     """
     now = now or datetime.now(UTC)
-    start, end = period_for(now, settings.timezone)
-    run = _Run(session.get_bind(), settings, now, start, end, DELIVERY, time.sleep)
     subscriber = session.get(Subscriber, subscriber_id)
     if subscriber is None:
         raise NotFound(f"no subscriber with id {subscriber_id}: see `lexwatch subscribers list`")
-    since = _since(repo.last_sent_ends(session).get(subscriber.id), start)
+    start, end = preview_period(now, settings.timezone, subscriber.subscribed_at)
+    run = _Run(session.get_bind(), settings, now, start, end, DELIVERY, time.sleep)
+    last = repo.last_sent_ends(session, before=start).get(subscriber.id)
+    since = _since(last, start, subscriber.subscribed_at)
     material = _gather(session, run, since)
     data = _input(settings, material, subscriber.id, _reader(session, subscriber), since, end)
     return composer.compose(data, now=now)

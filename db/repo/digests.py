@@ -109,7 +109,8 @@ def upsert_subscriber(
         session.add(subscriber)
     subscriber.name = name or subscriber.name
     subscriber.language = language or subscriber.language
-    subscriber.status = "active"  # an admin adding the address again means: send again
+    if subscriber.status != "active":  # an admin adding the address again means: send again
+        subscriber.status, subscriber.subscribed_at = "active", utcnow()
     session.flush()
     return subscriber, created
 
@@ -332,11 +333,13 @@ def period_runs(session: Session, *, start: datetime) -> dict[int, str]:
     return {subscriber_id: status for subscriber_id, status in session.exec(query)}
 
 
-def last_sent_ends(session: Session) -> dict[int, datetime]:
-    """Subscriber id -> the end of the last period a digest was sent to them for."""
-    query = (
-        select(DigestRun.subscriber_id, func.max(DigestRun.period_end))
-        .where(DigestRun.status == "sent")
-        .group_by(col(DigestRun.subscriber_id))
+def last_sent_ends(session: Session, *, before: datetime | None = None) -> dict[int, datetime]:
+    """Subscriber id -> the end of the last period a digest was sent to them for (of the
+    periods that started before `before`, when given)."""
+    query = select(DigestRun.subscriber_id, func.max(DigestRun.period_end)).where(
+        DigestRun.status == "sent"
     )
+    if before is not None:
+        query = query.where(DigestRun.period_start < before)
+    query = query.group_by(col(DigestRun.subscriber_id))
     return {subscriber_id: end for subscriber_id, end in session.exec(query)}
