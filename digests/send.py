@@ -40,15 +40,15 @@ from sqlmodel import Session
 from config import Settings
 from db import repo
 from db.engine import session_scope
-from db.models import Subscriber
+from db.models import Source, Subscriber
 from digests import compose as composer
 from digests import message as messages
-from digests import select
+from digests import relevance, select
 from digests.model import DigestEmail, DigestInput, Reader
 from digests.transport import Transport, classify, open_transport
 from errors import LexwatchError, NotFound
 from monitor import schedule
-from monitor.health import effective_health
+from monitor.health import interval
 
 CATCH_UP = timedelta(weeks=8)
 
@@ -113,6 +113,12 @@ class _Run:
     delivery: Delivery
     sleep: Callable[[float], None]
 
+    @property
+    def until(self) -> datetime:
+        """How far the crawl log is read: the period's end, or now in a preview of a week
+        in progress (what has not happened yet cannot have failed)."""
+        return min(self.end, self.now)
+
 
 def send_due(
     engine: Engine,
@@ -129,7 +135,7 @@ def send_due(
         due = _due(session, start, end)
         if not due:
             return []
-        material = _gather(session, run, min(d.since for d in due))
+        material = _gather(session, run, {d.since for d in due})
     opened = open_transport(settings.smtp_url, settings.outbox, timeout=run.delivery.timeout)
     with opened as transport:
         return _send_all(run, material, transport, due)
@@ -272,18 +278,57 @@ def _finish(
     return SendResult(email, outcome.status, changes, outcome.attempts, outcome.error, sent_id)
 
 
-def _gather(session: Session, run: _Run, since: datetime) -> select.Material:
+def _gather(session: Session, run: _Run, sinces: set[datetime]) -> select.Material:
+    """What the digests starting at these times read; composing reads nothing else."""
+    since = min(sinces)
     changes = repo.digest_changes(session, start=since, end=run.end)
     forecasts = _forecasts(session, run.now, run.settings.timezone)
     ids = {c.dossier_id for c, *_ in changes if c.dossier_id} | {d.id for _, d, _ in forecasts}
+    sources, readings = _readings(session, since, run.until)
     return select.material(
         changes=changes,
         facts=_facts(session, ids),
         watches=repo.list_watches(session),
         subscriptions=repo.subscriptions(session),
         forecasts=forecasts,
-        troubles=_troubles(session, run.now),
+        readings=readings,
+        about=_about(session, [sources[i] for i in _suspects(readings, sinces, run.until)]),
+        until=run.until,
     )
+
+
+def _readings(
+    session: Session, since: datetime, until: datetime
+) -> tuple[dict[int, Source], dict[int, select.Readings]]:
+    """The enabled sources, and each one's crawl log from `since` (a paused one is not missed)."""
+    sources = {s.id: s for s in repo.list_sources(session, enabled_only=True)}
+    runs: dict[int, list[tuple[datetime, str]]] = {}
+    for source_id, started, status in repo.crawl_log(session, start=since, end=until):
+        runs.setdefault(source_id, []).append((started, status))
+    before = repo.last_crawls_before(session, start=since)
+    return sources, {
+        s.id: select.Readings(s.id, s.name, interval(s), s.created_at,
+                              tuple(runs.get(s.id, ())), before.get(s.id))
+        for s in sources.values()
+    }  # fmt: skip
+
+
+def _suspects(
+    readings: dict[int, select.Readings], sinces: set[datetime], until: datetime
+) -> list[int]:
+    # Only sources some reader may hear of need to be matched against the watches.
+    return [i for i, r in readings.items() if any(select.trouble_in(r, s, until) for s in sinces)]
+
+
+def _about(session: Session, sources: list[Source]) -> dict[int, relevance.Subject]:
+    versions = repo.latest_versions(session, source_ids=[s.id for s in sources])
+    facts = _facts(session, {v.dossier_id for v in versions.values() if v.dossier_id})
+    out = {}
+    for source in sources:
+        version = versions.get(source.id)
+        about = facts.get(version.dossier_id) if version and version.dossier_id else None
+        out[source.id] = select.source_subject(source, version, about)
+    return out
 
 
 def _facts(session: Session, dossier_ids: set[int]) -> dict[int, select.FileFacts]:
@@ -298,11 +343,6 @@ def _forecasts(session: Session, now: datetime, tz: str) -> list:
     today = now.astimezone(ZoneInfo(tz)).date()
     last = today + timedelta(weeks=composer.UPCOMING_WEEKS)
     return repo.forecast_events(session, first_day=today.isoformat(), last_day=last.isoformat())
-
-
-def _troubles(session: Session, now: datetime) -> list:
-    sources = repo.list_sources(session, enabled_only=True)
-    return [(s, effective_health(s, now)) for s in sources]
 
 
 def preview(
@@ -321,7 +361,7 @@ def preview(
     run = _Run(session.get_bind(), settings, now, start, end, DELIVERY, time.sleep)
     last = repo.last_sent_ends(session, before=start).get(subscriber.id)
     since = _since(last, start, subscriber.subscribed_at)
-    material = _gather(session, run, since)
+    material = _gather(session, run, {since})
     data = _input(settings, material, subscriber.id, _reader(session, subscriber), since, end)
     return composer.compose(data, now=now)
 

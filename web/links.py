@@ -1,8 +1,15 @@
-"""The web app's addresses, shared by the pages, the feeds and the digests' links."""
+"""The web app's addresses, shared by the pages, the feeds and the digests' links.
+
+Where a route and a link must agree, the route is declared with the path
+defined here (BOARD), so a digest never links to an address the app does not
+serve.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import quote
+
+BOARD = "/admin"  # the health board (web.routes.admin, prefix /admin)
 
 
 def file_path(key: str) -> str:
@@ -18,6 +25,11 @@ def file_url(base_url: str, key: str) -> str:
 def unsubscribe_url(base_url: str, token: str) -> str:
     """The one-click unsubscribe address of a subscriber (GET confirms, POST unsubscribes)."""
     return f"{base_url.rstrip('/')}/unsubscribe/{quote(token, safe='')}"
+
+
+def board_url(base_url: str) -> str:
+    """The absolute address of the admin's health board."""
+    return base_url.rstrip("/") + BOARD
 
 
 def change_url(base_url: str, key: str, change_id: int) -> str:

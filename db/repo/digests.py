@@ -17,6 +17,7 @@ from sqlmodel import Session, col, delete, func, select
 
 from db.models import (
     Change,
+    CrawlRun,
     DigestRun,
     Dossier,
     DossierIdentifier,
@@ -35,6 +36,7 @@ __all__ = [
     "add_watch",
     "cited_dossiers",
     "claim_digest",
+    "crawl_log",
     "digest_changes",
     "digest_runs",
     "dossier_identifiers",
@@ -44,7 +46,9 @@ __all__ = [
     "find_watch",
     "finish_digest",
     "forecast_events",
+    "last_crawls_before",
     "last_sent_ends",
+    "latest_versions",
     "list_subscribers",
     "list_watches",
     "period_runs",
@@ -343,3 +347,44 @@ def last_sent_ends(session: Session, *, before: datetime | None = None) -> dict[
         query = query.where(DigestRun.period_start < before)
     query = query.group_by(col(DigestRun.subscriber_id))
     return {subscriber_id: end for subscriber_id, end in session.exec(query)}
+
+
+def crawl_log(
+    session: Session, *, start: datetime, end: datetime
+) -> list[tuple[int, datetime, str]]:
+    """(source id, started at, status) of the finished crawl runs started in [start, end), oldest first."""
+    query = (
+        select(CrawlRun.source_id, CrawlRun.started_at, CrawlRun.status)
+        .where(
+            col(CrawlRun.finished_at).is_not(None),
+            CrawlRun.started_at >= start,
+            CrawlRun.started_at < end,
+        )
+        .order_by(col(CrawlRun.started_at), col(CrawlRun.id))
+    )
+    return [(source_id, started, status) for source_id, started, status in session.exec(query)]
+
+
+def last_crawls_before(session: Session, *, start: datetime) -> dict[int, datetime]:
+    """Source id -> when its last finished crawl run before `start` started."""
+    query = (
+        select(CrawlRun.source_id, func.max(CrawlRun.started_at))
+        .where(col(CrawlRun.finished_at).is_not(None), CrawlRun.started_at < start)
+        .group_by(col(CrawlRun.source_id))
+    )
+    return {source_id: started for source_id, started in session.exec(query)}
+
+
+def latest_versions(session: Session, *, source_ids: Iterable[int]) -> dict[int, Version]:
+    """Source id -> its latest Version (sources never read are left out)."""
+    ids = sorted(set(source_ids))
+    newest = (
+        select(Version.source_id, func.max(Version.seq).label("seq"))
+        .where(col(Version.source_id).in_(ids))
+        .group_by(col(Version.source_id))
+        .subquery()
+    )
+    query = select(Version).join(
+        newest, (col(Version.source_id) == newest.c.source_id) & (col(Version.seq) == newest.c.seq)
+    )
+    return {version.source_id: version for version in session.exec(query)}
