@@ -153,7 +153,8 @@ def _compose_times(engine, settings, repeat: int = 20) -> tuple[float, float, in
         start, end = send.period_for(NOW, settings.timezone)
         run = send._Run(engine, settings, NOW, start, end, send.DELIVERY, time.sleep)
         material = send._gather(session, run, {start})
-        data = send._input(settings, material, someone.id, send._reader(session, someone), start, end)  # fmt: skip
+        reader = send._reader(session, someone, repo.unsubscribe_key(session))
+        data = send._input(settings, material, someone.id, reader, start, end)
     cold = _timed(lambda: (compose.body_of.cache_clear(), compose.compose(data, now=NOW)), repeat)
     warm = _timed(lambda: compose.compose(data, now=NOW), repeat)
     return cold, warm, len(data.changes)

@@ -43,7 +43,7 @@ from db.engine import session_scope
 from db.models import Source, Subscriber
 from digests import compose as composer
 from digests import message as messages
-from digests import relevance, select
+from digests import relevance, select, unsubscribe
 from digests.model import DigestEmail, DigestInput, Reader
 from digests.transport import Transport, classify, open_transport
 from errors import LexwatchError, NotFound
@@ -163,8 +163,9 @@ class _Outcome:
 def _due(session: Session, start: datetime, end: datetime) -> list[_Due]:
     taken = repo.period_runs(session, start=start)
     last, following = repo.last_sent_ends(session, before=start), repo.subscriptions(session)
+    key = repo.unsubscribe_key(session)
     return [
-        _Due(s.id, _reader(session, s), _since(last.get(s.id), start, s.subscribed_at))
+        _Due(s.id, _reader(session, s, key), _since(last.get(s.id), start, s.subscribed_at))
         for s in repo.list_subscribers(session, active_only=True)
         if s.id in following  # someone who follows nothing gets no mail
         and s.subscribed_at < end  # nor the digest of a week that ended before they subscribed
@@ -180,9 +181,9 @@ def _since(last_end: datetime | None, start: datetime, subscribed_at: datetime) 
     return start
 
 
-def _reader(session: Session, subscriber: Subscriber) -> Reader:
-    token = repo.ensure_unsubscribe_token(session, subscriber=subscriber)
-    return Reader(subscriber.email, subscriber.name, token)
+def _reader(session: Session, subscriber: Subscriber, key: str) -> Reader:
+    stamp = repo.ensure_unsubscribe_token(session, subscriber=subscriber)
+    return Reader(subscriber.email, subscriber.name, unsubscribe.make(key, subscriber.id, stamp))
 
 
 def _send_all(
@@ -351,7 +352,7 @@ def preview(
     """The digest a subscriber gets for the period `preview_period` names, composed, not sent.
 
     For the admin pages, in the caller's session. It writes nothing but a missing
-    unsubscribe token; `now` defaults to the present.
+    unsubscribe stamp; `now` defaults to the present.
     """
     now = now or datetime.now(UTC)
     subscriber = session.get(Subscriber, subscriber_id)
@@ -362,8 +363,8 @@ def preview(
     last = repo.last_sent_ends(session, before=start).get(subscriber.id)
     since = _since(last, start, subscriber.subscribed_at)
     material = _gather(session, run, {since})
-    data = _input(settings, material, subscriber.id, _reader(session, subscriber), since, end)
-    return composer.compose(data, now=now)
+    reader = _reader(session, subscriber, repo.unsubscribe_key(session))
+    return composer.compose(_input(settings, material, subscriber.id, reader, since, end), now=now)
 
 
 def compose_for(engine: Engine, settings: Settings, email: str, now: datetime) -> DigestEmail:

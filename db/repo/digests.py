@@ -30,7 +30,11 @@ from db.models import (
     Watch,
     utcnow,
 )
+from db.repo.core import get_state, set_state
 from errors import ConfigError, NotFound
+
+UNSUBSCRIBE_KEY = "unsubscribe_key"  # the AppState row
+STAMP_MIN = 20  # characters; stamps are token_urlsafe(24), 32 characters
 
 __all__ = [
     "add_watch",
@@ -54,11 +58,13 @@ __all__ = [
     "period_runs",
     "remove_subscriber",
     "subscribe",
-    "subscriber_by_token",
+    "subscriber_by_stamp",
     "subscriber_counts",
     "subscriber_watches",
     "subscriptions",
+    "unfollow",
     "unsubscribe",
+    "unsubscribe_key",
     "upsert_subscriber",
     "watches_named",
 ]
@@ -137,20 +143,43 @@ def find_subscriber(session: Session, *, email: str) -> Subscriber:
     return found
 
 
-def subscriber_by_token(session: Session, *, token: str) -> Subscriber | None:
-    """The subscriber an unsubscribe link names (None for an empty or unknown token)."""
-    if not token:
+def subscriber_by_stamp(session: Session, *, stamp: str) -> Subscriber | None:
+    """The subscriber with this unsubscribe stamp: the link of digests sent before links were
+    signed was the stamp itself (None for a stamp too short to be one)."""
+    if len(stamp) < STAMP_MIN:
         return None
-    return session.exec(select(Subscriber).where(Subscriber.unsubscribe_token == token)).first()
+    return session.exec(select(Subscriber).where(Subscriber.unsubscribe_token == stamp)).first()
 
 
-def unsubscribe(session: Session, *, token: str) -> Subscriber | None:
-    """Stop digests to the subscriber this token names (the one-click link): them, or None."""
-    subscriber = subscriber_by_token(session, token=token)
-    if subscriber is not None:
-        subscriber.status = "unsubscribed"
+def unsubscribe(session: Session, *, subscriber: Subscriber) -> None:
+    """Stop every digest to this subscriber (their link or List-Unsubscribe said so)."""
+    subscriber.status = "unsubscribed"
+    session.flush()
+
+
+def unfollow(session: Session, *, subscriber: Subscriber, watch_ids: Iterable[int]) -> list[Watch]:
+    """Stop following these watches; the watches still followed (none left: unsubscribed)."""
+    chosen = list(watch_ids)
+    session.exec(
+        delete(Subscription).where(
+            col(Subscription.subscriber_id) == subscriber.id,
+            col(Subscription.watch_id).in_(chosen),
+        )
+    )
+    left = subscriber_watches(session, subscriber_id=subscriber.id)
+    if not left:
+        unsubscribe(session, subscriber=subscriber)
+    return left
+
+
+def unsubscribe_key(session: Session) -> str:
+    """The secret that signs unsubscribe links (migration 0005 makes it; made here if missing)."""
+    key = get_state(session, key=UNSUBSCRIBE_KEY)
+    if not key:
+        key = secrets.token_urlsafe(32)
+        set_state(session, key=UNSUBSCRIBE_KEY, value=key)
         session.flush()
-    return subscriber
+    return key
 
 
 def list_subscribers(session: Session, *, active_only: bool = False) -> list[Subscriber]:
@@ -190,7 +219,7 @@ def remove_subscriber(session: Session, *, subscriber: Subscriber) -> None:
 
 
 def ensure_unsubscribe_token(session: Session, *, subscriber: Subscriber) -> str:
-    """The subscriber's unsubscribe token, created (random) when it is empty."""
+    """The subscriber's unsubscribe stamp, created (random) when it is empty."""
     if not subscriber.unsubscribe_token:
         subscriber.unsubscribe_token = secrets.token_urlsafe(24)
         session.flush()

@@ -20,7 +20,7 @@ from crawlers.sites.base import Document, Event, Record
 from db import repo
 from db.engine import get_engine, session_scope
 from db.models import Source
-from digests import watches
+from digests import unsubscribe, watches
 from monitor.normalise import normalise
 from monitor.run import store_record
 from tests.helpers import capture
@@ -160,6 +160,8 @@ def statuses(settings: Settings) -> dict[str, str]:
 
 
 def token(settings: Settings, email: str) -> str:
-    """A subscriber's unsubscribe token."""
+    """A subscriber's unsubscribe token, as their digests carry it."""
     with session_scope(get_engine(settings.db_url)) as session:
-        return repo.find_subscriber(session, email=email).unsubscribe_token
+        person = repo.find_subscriber(session, email=email)
+        key = repo.unsubscribe_key(session)
+        return unsubscribe.make(key, person.id, person.unsubscribe_token)
