@@ -13,8 +13,8 @@ message, and a link to the health board where the admin finds the details.
 Two Jinja2 environments: the HTML one escapes every value, the text one must
 not (it would turn "&" into "&amp;" in a plain-text mail). Values are rendered,
 never compiled, so scraped "{{ … }}" stays text. What is the same for every
-reader of the same changes (templates body.*) is rendered once and kept
-(`body_of`); only the greeting and the unsubscribe link differ per reader.
+reader of the same changes and troubles (templates body.*) is rendered once and
+kept (`body_of`); only the greeting and the unsubscribe link differ per reader.
 """
 
 from __future__ import annotations

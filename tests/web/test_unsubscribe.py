@@ -109,6 +109,18 @@ def test_the_one_click_post_of_the_header_unsubscribes_without_a_cookie(mail) ->
     assert len(mail.handler.to("ann@example.org")) == 1  # only the first week's
 
 
+def test_a_one_click_post_sent_as_multipart_form_data_works_too(mail) -> None:
+    config = _week()
+    url = _header_url(mail.handler.to("bob@example.org")[0])
+
+    with _client(config) as provider:  # RFC 8058 allows either form encoding
+        response = provider.post(url, files={"List-Unsubscribe": (None, "One-Click")})
+
+    assert response.status_code == 200
+    assert response.request.headers["content-type"].startswith("multipart/form-data")
+    assert world.statuses(config)["bob@example.org"] == "unsubscribed"
+
+
 def test_the_link_shows_who_and_what_and_its_button_unsubscribes(mail) -> None:
     config = _week()
     link = _stop_link(mail.handler.to("ann@example.org")[0])
