@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from db.models import Source
 
 STALE_AFTER = 3  # intervals without a success
+SUCCEEDED = ("changed", "ok", "unchanged", "not_modified")  # run statuses that read the source
 
 
 def interval(source: Source) -> timedelta:

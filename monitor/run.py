@@ -47,6 +47,7 @@ from monitor import link
 from monitor.classify import classify_all
 from monitor.diff import diff_records, document_key, event_key
 from monitor.fingerprint import fingerprint
+from monitor.health import SUCCEEDED  # any other status but skipped failed
 from monitor.normalise import normalise
 from redact import redact
 
@@ -73,9 +74,6 @@ class Report:
             f"unchanged {self.unchanged}, changes {self.changes}, errors {self.errors}"
         )
         return text + (f" ({self.error})" if self.error else "")
-
-
-SUCCEEDED = ("changed", "ok", "unchanged", "not_modified")  # any other status but skipped failed
 
 
 def outcome(report: Report) -> str:
