@@ -33,6 +33,7 @@ from db.engine import session_scope
 from db.models import Document, Dossier, Event, Source, Version
 from db.retry import in_transaction
 from errors import (
+    Blocked,
     Fault,
     FetchError,
     LexwatchError,
@@ -225,6 +226,8 @@ def _judge(engine: Engine, outcome: Outcome) -> tuple[str, int, str, int]:
         status, changes = _parse_and_store(engine, outcome)
     except ParseError as exc:
         return "parse_error", 1, str(exc), 0
+    except Blocked as exc:  # a bot wall: the site is fine, the fetch was turned away
+        return "blocked", 1, str(exc), 0
     except Fault as exc:
         return "broken", 1, str(exc), 0
     except SourceError as exc:
@@ -296,7 +299,11 @@ def _responses(session: Session | None, outcome: Outcome) -> list[Response]:
     )
     return [
         Response(
-            f.url, _body(session, outcome, f.sha256), 200, {"content-type": f.content_type}, f.role
+            f.url,
+            _body(session, outcome, f.sha256),
+            f.status,
+            {"content-type": f.content_type},
+            f.role,
         )
         for f in fetched
     ]
