@@ -76,6 +76,7 @@ __all__ = [
     "remove_source",
     "save_import",
     "set_state",
+    "stage_history",
     "start_runs",
     "store_blob",
     "store_capture",
@@ -424,6 +425,20 @@ def latest_version(session: Session, *, source_id: int) -> Version | None:
     """The newest version of a source's record."""
     query = select(Version).where(Version.source_id == source_id).order_by(col(Version.seq).desc())
     return session.exec(query).first()
+
+
+def stage_history(
+    session: Session, *, source_id: int, limit: int = 12
+) -> list[tuple[str, datetime]]:
+    """(stage, stored at) of the source's latest versions, oldest first: how its stage moved."""
+    query = (
+        select(Version.record, Version.created_at)
+        .where(Version.source_id == source_id)
+        .order_by(col(Version.seq).desc())
+        .limit(limit)
+    )
+    rows = session.exec(query).all()
+    return [(str((record or {}).get("stage") or ""), stored) for record, stored in reversed(rows)]
 
 
 def add_version(
