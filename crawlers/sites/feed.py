@@ -2,6 +2,9 @@
 
 Read through feedparser. An entry that drops off the end of a feed is not
 reported: feeds only ever show their latest entries.
+
+Follows: RSS 2.0 and Atom 1.0 (RFC 4287), as feedparser reads them; no site-specific
+description.
 """
 
 from __future__ import annotations
