@@ -55,6 +55,8 @@ class Fetched:
     content_type: str
     new: bool
     parsed: bool = False
+    # The HTTP status the body came with: a parser tells a 202 challenge from a 204 by it.
+    status: int = 200
 
 
 @dataclass

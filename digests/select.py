@@ -34,7 +34,8 @@ from monitor.link import fallback_key
 
 ITEM_KINDS = ("item_published", "item_updated")
 # How a failed reading failed, for a reader: a run status -> a Trouble's problem.
-PROBLEMS = {"error": "unreachable", "parse_error": "unreadable", "broken": "unreadable"}
+PROBLEMS = {"error": "unreachable", "parse_error": "unreadable", "broken": "unreadable",
+            "blocked": "unreadable"}  # fmt: skip
 
 
 @dataclass(frozen=True)

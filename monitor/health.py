@@ -1,4 +1,4 @@
-"""Source health as a person reads it: ok, stale, failing, broken, skipped, new.
+"""Source health as a person reads it: ok, stale, failing, broken, blocked, skipped, new.
 
 The stored health says how the last runs ended; `effective_health` adds what
 only time shows: a source with no successful fetch within three intervals is

@@ -32,9 +32,10 @@ from crawlers.sites import SITES
 from crawlers.sites.base import Record, Response, record_from_json, record_to_json
 from db import repo
 from db.engine import session_scope
-from db.models import Document, Dossier, Event, Source, Version
+from db.models import Document, Dossier, Event, Source, Version, utcnow
 from db.retry import in_transaction
 from errors import (
+    Blocked,
     Fault,
     FetchError,
     LexwatchError,
@@ -45,7 +46,7 @@ from errors import (
 )
 from monitor import link
 from monitor.classify import classify_all
-from monitor.diff import diff_records, document_key, event_key
+from monitor.diff import Seen, diff_records, document_key, event_key
 from monitor.fingerprint import fingerprint
 from monitor.health import SUCCEEDED  # any other status but skipped failed
 from monitor.normalise import normalise
@@ -227,6 +228,8 @@ def _judge(engine: Engine, outcome: Outcome) -> tuple[str, int, str, int]:
         status, changes = _parse_and_store(engine, outcome)
     except ParseError as exc:
         return "parse_error", 1, str(exc), 0
+    except Blocked as exc:  # a bot wall: the site is fine, the fetch was turned away
+        return "blocked", 1, str(exc), 0
     except Fault as exc:
         return "broken", 1, str(exc), 0
     except SourceError as exc:
@@ -316,7 +319,11 @@ def _responses(session: Session | None, outcome: Outcome) -> list[Response]:
     )
     return [
         Response(
-            f.url, _body(session, outcome, f.sha256), 200, {"content-type": f.content_type}, f.role
+            f.url,
+            _body(session, outcome, f.sha256),
+            f.status,
+            {"content-type": f.content_type},
+            f.role,
         )
         for f in fetched
     ]
@@ -350,6 +357,7 @@ def store_record(
     mark = fingerprint(record)
     if previous is not None and previous.fingerprint == mark:
         return "unchanged", 0
+    seen = _stage_seen(session, source, previous, record)  # before the new version is stored
     dossier = place(session, source=source, record=record)
     version = repo.add_version(
         session,
@@ -359,18 +367,25 @@ def store_record(
         record=record_to_json(record),
         text=record.text,
     )
-    specs = _changes(previous, record, plan) if previous else []
+    specs = _changes(previous, record, plan, seen) if previous else []
     repo.add_changes(session, version=version, previous=previous, specs=specs)
     _add_timeline(session, dossier=dossier, source=source, record=record)
     return ("changed" if specs else "ok"), len(specs)
 
 
-def _changes(previous: Version, record: Record, plan: Plan | None) -> list:
+def _stage_seen(session: Session, source: Source, previous: Version | None, record: Record) -> Seen:
+    """The source's stage history, read only when the stage changes (it damps flip-flops)."""
+    if previous is None or (previous.record or {}).get("stage", "") == record.stage:
+        return Seen()
+    return Seen(tuple(repo.stage_history(session, source_id=source.id)), utcnow())
+
+
+def _changes(previous: Version, record: Record, plan: Plan | None, seen: Seen) -> list:
     """The classified differences from the previous version; a bug here is a Fault."""
     if plan is None:
-        return classify_all(diff_records(record_from_json(previous.record), record))
+        return classify_all(diff_records(record_from_json(previous.record), record, seen=seen))
     with step("comparing with the last version", plan):
-        return classify_all(diff_records(record_from_json(previous.record), record))
+        return classify_all(diff_records(record_from_json(previous.record), record, seen=seen))
 
 
 def place(session: Session, *, source: Source, record: Record) -> Dossier:
