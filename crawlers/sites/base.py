@@ -18,7 +18,10 @@ Contract of a site module `crawlers/sites/<slug>.py`:
 - `requests(target: Target) -> list[Request]`;
 - `follow(response: Response, target: Target) -> list[Request]` (optional);
 - `parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record`,
-  raising `errors.ParseError` when a response lacks what it needs.
+  raising `errors.ParseError` when a response lacks what it needs;
+- `official_page(record: Record) -> tuple[str, str] | None` (optional): the page a
+  person opens on the official site for what the record is about, as (site name, URL),
+  built from the record's identifiers; None when the record names no such page.
 """
 
 from __future__ import annotations
@@ -142,6 +145,11 @@ class Record:
 def identifier_pairs(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     """Identifiers as a record keeps them: unique, sorted, empty values dropped."""
     return tuple(sorted({(scheme, value) for scheme, value in pairs if value}))
+
+
+def first_identifier(record: Record, scheme: str) -> str:
+    """The first value of one scheme among a record's identifiers, else ''."""
+    return next((value for s, value in record.identifiers if s == scheme), "")
 
 
 def record_to_json(record: Record) -> dict[str, Any]:

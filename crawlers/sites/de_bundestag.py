@@ -39,6 +39,7 @@ from crawlers.sites.base import (
     Request,
     Response,
     Target,
+    first_identifier,
     identifier_pairs,
 )
 from errors import ConfigError, MissingKey, ParseError
@@ -47,6 +48,7 @@ from monitor.identifiers import find_identifiers
 
 SLUG = "de_bundestag"
 API = "https://search.dip.bundestag.de/api/v1/"
+DIP_SITE = "https://dip.bundestag.de"  # the same documentation, as pages for people
 KEY_NAME = "dip_api_key"
 MISSING_KEY = (
     "the Bundestag DIP API needs a key: set LEXWATCH_DIP_API_KEY "
@@ -502,3 +504,9 @@ def _position_item(position: Mapping[str, Any]) -> Item:
 
 def _other_item(entity: Mapping[str, Any]) -> Item:
     return Item(id=_text(entity.get("id")), title=_text(entity.get("titel")))
+
+
+def official_page(record: Record) -> tuple[str, str] | None:
+    """The Vorgang on DIP, the Bundestag's documentation system for people."""
+    vorgang = first_identifier(record, "de_vorgang")
+    return ("DIP", f"{DIP_SITE}/vorgang/{vorgang}") if vorgang else None
