@@ -17,6 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from monitor.link import display_name, reference
 from web import csrf
 from web.links import file_path
 
@@ -67,7 +68,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters |= {"http_url": http_url, "when": when, "xml_text": xml_text}
-    env.globals |= {"file_path": file_path, "with_params": with_params}
+    env.globals |= {"file_path": file_path, "with_params": with_params,
+                    "file_name": display_name, "file_ref": reference}  # fmt: skip
     return env
 
 

@@ -6,6 +6,7 @@ subscribers, digest runs; web: search, users, timelines for pages) and are all
 reached as `db.repo.<function>`.
 """
 
+from db.repo.changes import *  # noqa: F403
 from db.repo.core import *  # noqa: F403
 from db.repo.digests import *  # noqa: F403
 from db.repo.web import *  # noqa: F403

@@ -13,6 +13,7 @@ from db.models import Dossier
 from web import diffview, exports, render
 from web.auth import FeedReader, Reader
 from web.deps import Db
+from web.official import official_pages
 
 router = APIRouter(include_in_schema=False)
 # Two sources word one file differently: a diff across them shows the wording, not a change.
@@ -70,6 +71,7 @@ def file_page(request: Request, key: str, _user: Reader, session: Db) -> Respons
         documents=repo.documents_of(session, dossier_id=dossier.id),
         changes=repo.changes_of_file(session, dossier_id=dossier.id),
         versions=by_source(repo.versions_of(session, dossier_id=dossier.id)),
+        official=official_pages(dossier.key, repo.newest_records(session, dossier_id=dossier.id)),
     )
 
 
