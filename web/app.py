@@ -22,10 +22,10 @@ from config import VERSION, Settings
 from db.engine import get_engine
 from web import csrf, keys, render, sessions
 from web.auth import AddressLimiter, Forbidden, LoginRequired, TokenRefused
-from web.routes import admin, api, changes, files, login, search
+from web.routes import admin, api, changes, files, login, people, search
 
 STATIC = Path(__file__).parent / "static"
-ROUTE_MODULES = (login, search, files, changes, admin, api)
+ROUTE_MODULES = (login, search, files, changes, admin, people, api)
 SECURITY_HEADERS = {
     # No inline script or style anywhere, nothing from another origin, no framing.
     "Content-Security-Policy": (

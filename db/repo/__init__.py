@@ -9,4 +9,5 @@ reached as `db.repo.<function>`.
 from db.repo.changes import *  # noqa: F403
 from db.repo.core import *  # noqa: F403
 from db.repo.digests import *  # noqa: F403
+from db.repo.people import *  # noqa: F403
 from db.repo.web import *  # noqa: F403

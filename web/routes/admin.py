@@ -1,5 +1,5 @@
 """The admin area: the health board, sources (add with a test run, edit, pause, delete),
-watches, subscribers with their digest preview, and users. Admins only."""
+subscribers' digest previews, and users (watches and subscribers: web.routes.people). Admins only."""
 
 from __future__ import annotations
 
@@ -192,17 +192,7 @@ def _tested(
 # -- watches, subscribers, digests ---------------------------------------------------------
 
 
-@router.get("/watches")
-def watches(request: Request, _admin: Admin, session: Db) -> Response:
-    return render.page(request, "admin/watches.html", watches=repo.watches_with_counts(session))
-
-
-@router.get("/subscribers")
-def subscribers(request: Request, _admin: Admin, session: Db) -> Response:
-    people = repo.subscribers_with_watches(session)
-    return render.page(
-        request, "admin/subscribers.html", people=people, preview=digestpreview.available()
-    )
+# The lists and forms of watches and subscribers are web.routes.people's.
 
 
 @router.get("/subscribers/{subscriber_id}/digest")
