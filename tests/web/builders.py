@@ -90,3 +90,32 @@ def spread(app: FastAPI, *, start: datetime | None = None) -> dict[int, datetime
             change.detected_at = start + timedelta(days=day)
             session.add(change)
         return {c.id: c.detected_at for c in changes}
+
+
+KINDS = ("page", "feed", "json", "eu_oeil", "nl_tweedekamer", "uk_bills")
+PLACES = ("EU", "NL", "DE", "UK", "US")
+HEALTHS = ("ok", "ok", "ok", "failing", "broken", "stale", "skipped", "new")
+REASONS = {"failing": "the site answered HTTP 503", "broken": "selector '#main' matched nothing",
+           "skipped": "needs an API key", "stale": ""}  # fmt: skip
+
+
+def many_sources(app: FastAPI, count: int) -> list[Source]:
+    """`count` sources of several kinds, places and healths, some paused, as a large board has."""
+    now = datetime.now(UTC)
+    made = []
+    with session_scope(app.state.engine) as session:
+        for i in range(count):
+            health = HEALTHS[i % len(HEALTHS)]
+            fresh = now if health != "stale" else now - timedelta(days=10)
+            source = Source(
+                name=f"{PLACES[i // 7 % 5]} source {i:03d}", kind=KINDS[i % len(KINDS)],
+                url=f"https://site{i % 13}.example.org/path/{i}", jurisdiction=PLACES[i // 7 % 5],
+                every_seconds=86400, enabled=i % 10 != 9, health="ok" if health == "stale" else health,
+                health_reason=REASONS.get(health, ""), created_at=fresh, last_success_at=fresh,
+            )  # fmt: skip
+            session.add(source)
+            made.append(source)
+        session.flush()
+        for source in made:
+            session.expunge(source)
+    return made

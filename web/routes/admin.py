@@ -58,9 +58,10 @@ def _back(request: Request, path: str, message: str = "") -> RedirectResponse:
 
 @router.get("")
 def health_board(request: Request, _admin: Admin, session: Db) -> Response:
-    tz = request.app.state.settings.timezone
-    rows = board.board_rows(session, now=datetime.now(UTC), timezone=tz)
-    return render.page(request, "admin/board.html", rows=rows, done=sessions.take_flash(request))
+    tz, wanted = request.app.state.settings.timezone, board.board_filter(request.query_params)
+    found = board.board(session, now=datetime.now(UTC), timezone=tz, wanted=wanted)
+    return render.page(request, "admin/board.html", found=found, wanted=wanted,
+                       healths=board.HEALTHS, done=sessions.take_flash(request))  # fmt: skip
 
 
 # -- sources ----------------------------------------------------------------------------
