@@ -355,7 +355,7 @@ def demo(
         out.print(line, markup=False, highlight=False)
 
     with out.status("Running the demo…", spinner="dots"):
-        result = run_demo(get_settings(), say)
+        result = run_demo(get_settings(), say, keep_replay=not no_serve)
     _demo_summary(result, say)
     if not no_serve:
         from demo.run import serve_demo

@@ -173,7 +173,8 @@ def _form_page(request: Request, form: SourceForm, *, editing: Source | None, er
     params_help = {slug: getattr(module, "PARAMS", {}) for slug, module in SITES.items()}
     return render.page(request, "admin/source_form.html", status=status, form=form, editing=editing,
                        error=error, error_field=error_field, kinds=kinds, params_help=params_help, record=record,
-                       test_error=test_error, url_help={s: m.URL_HELP for s, m in SITES.items()})  # fmt: skip
+                       test_error=test_error, url_help={s: m.URL_HELP for s, m in SITES.items()},
+                       replay=request.app.state.settings.replay_url)  # fmt: skip
 
 
 def _tested(
