@@ -112,14 +112,19 @@ def sources_add(
 
 
 @contextmanager
-def _flags() -> Iterator[None]:
-    """A refused field of a source is named by the option that set it: `--every: …`."""
+def _flags(**labels: str) -> Iterator[None]:
+    """A refused field is named by the option that set it: `--every: …`; `labels` name the
+    fields a command takes otherwise (an argument: `name="NAME"`)."""
     try:
         yield
     except ConfigError as exc:
         if not exc.field:
             raise
-        raise ConfigError(f"{_flag(exc.field)}: {exc}") from exc
+        raise ConfigError(f"{labels.get(exc.field) or _flag(exc.field)}: {exc}") from exc
+
+
+_WATCH_FLAGS = {"name": "NAME", "terms": "--term", "references": "--reference",
+                "jurisdictions": "--jurisdiction", "min_significance": "--min-significance"}  # fmt: skip
 
 
 def _flag(field: str) -> str:
@@ -350,7 +355,7 @@ def demo(
         out.print(line, markup=False, highlight=False)
 
     with out.status("Running the demo…", spinner="dots"):
-        result = run_demo(get_settings(), say)
+        result = run_demo(get_settings(), say, keep_replay=not no_serve)
     _demo_summary(result, say)
     if not no_serve:
         from demo.run import serve_demo
@@ -449,10 +454,11 @@ def watches_add(
     """Add a watch: changes of files it names or that speak of its terms go into digests."""
     from digests import watches
 
-    watch = watches.new_watch(
-        name, terms=term or [], references=reference or [], jurisdictions=jurisdiction or [],
-        min_significance=min_significance.value,
-    )  # fmt: skip
+    with _flags(**_WATCH_FLAGS):
+        watch = watches.new_watch(
+            name, terms=term or [], references=reference or [], jurisdictions=jurisdiction or [],
+            min_significance=min_significance.value,
+        )  # fmt: skip
     with session_scope(_engine()) as session:
         repo.add_watch(session, watch=watch)
         data = watches.describe(watch)
@@ -523,7 +529,8 @@ def subscribers_add(
     """Add a subscriber (or more watches to one), and make them active again."""
     from digests import subscribers
 
-    address, code = subscribers.check_email(email), subscribers.check_language(language)
+    with _flags(email="EMAIL"):
+        address, code = subscribers.check_email(email), subscribers.check_language(language)
     if not watch:
         raise ConfigError("give at least one --watch NAME: see `lexwatch watches list`")
     with session_scope(_engine()) as session:

@@ -46,6 +46,7 @@ class DemoResult:
     second: list[Report]
     digests: list
     admin_password: str
+    replay: ReplayServer | None = None  # still answering, for the web app's "Test before saving"
 
 
 def demo_settings(base: Settings, replay_url: str) -> Settings:
@@ -182,33 +183,34 @@ def write_digest(engine: Engine, settings: Settings, say: Say) -> list:
     return results
 
 
-def run_demo(base: Settings, say: Say) -> DemoResult:
-    """The whole demo but the web app; the replay server is closed however it ends."""
+def run_demo(base: Settings, say: Say, *, keep_replay: bool = False) -> DemoResult:
+    """The whole demo but the web app. The replay server is closed when it ends, unless it is
+    kept for the web app (`keep_replay`): then serve_demo closes it."""
     replay = ReplayServer()
     try:
         settings, engine = prepare(base, replay, say)
         first, second = run_crawls(engine, settings, replay, say)
         password = add_people(engine)
         digests = write_digest(engine, settings, say)
-    finally:
+    except BaseException:
         replay.close()
-    return DemoResult(
-        settings,
-        settings.data_dir,
-        settings.db_url,
-        settings.outbox,
-        first,
-        second,
-        digests,
-        password,
-    )
+        raise
+    if not keep_replay:
+        replay.close()
+    return DemoResult(settings, settings.data_dir, settings.db_url, settings.outbox, first,
+                      second, digests, password, replay if keep_replay else None)  # fmt: skip
 
 
 def serve_demo(result: DemoResult, port: int, say: Say) -> None:
-    """The web app on the demo's database, until Ctrl-C."""
+    """The web app on the demo's database, until Ctrl-C; the replay server answers meanwhile,
+    so an admin's "Test before saving" reads the demo's sources as the crawls did."""
     from web.serve import serve
 
     say(
         f"Web app: http://127.0.0.1:{port}/  sign in as {DEMO_ADMIN}, password {result.admin_password} (Ctrl-C stops)"
     )
-    serve(result.settings, "127.0.0.1", port, prepare=lambda: None)
+    try:
+        serve(result.settings, "127.0.0.1", port, prepare=lambda: None)
+    finally:
+        if result.replay is not None:
+            result.replay.close()

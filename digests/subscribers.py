@@ -19,7 +19,9 @@ def check_email(text: str) -> str:
     """The address, trimmed; a ConfigError when it cannot be an email address."""
     address = text.strip()
     if not _ADDRESS.match(address):
-        raise ConfigError(f"'{text.strip()[:80]}' is not an email address: write name@example.org")
+        raise ConfigError(
+            f"'{text.strip()[:80]}' is not an email address: write name@example.org", field="email"
+        )
     return address
 
 
@@ -27,7 +29,9 @@ def check_language(text: str) -> str:
     """A two-letter language code (en, nl, de, fr), lower case; empty keeps the current one."""
     code = text.strip().lower()
     if code and not _LANGUAGE.match(code):
-        raise ConfigError(f"--language '{text}' is not a two-letter code: write en, nl, de or fr")
+        raise ConfigError(
+            f"'{text}' is not a two-letter language code: write en, nl, de or fr", field="language"
+        )
     return code
 
 

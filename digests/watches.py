@@ -88,17 +88,23 @@ def new_watch(
 
 
 def _check(name: str, terms: list[str], references: list[str], min_significance: str) -> None:
-    # Each message says what to type instead.
+    # Each message says what to type instead; `field` lets each door (the CLI's flags, the web
+    # form's fields) say where, so no message names a flag.
     if not name.strip():
-        raise ConfigError("a watch needs a name: lexwatch watches add NAME --term …")
+        raise ConfigError("a watch needs a name, e.g. csa-regulation", field="name")
     if not terms and not references:
-        raise ConfigError("give at least one --term or --reference, or the watch matches nothing")
+        raise ConfigError(
+            "give at least one term or reference, or the watch matches nothing", field="terms"
+        )
     unknown = [t for t in terms if t.lower().startswith("topic:") and not relevance.topic_of(t)]
     if unknown:
         known = ", ".join(f"topic:{slug}" for slug in TOPICS)
-        raise ConfigError(f"unknown topic '{unknown[0]}': choose one of {known}")
+        raise ConfigError(f"unknown topic '{unknown[0]}': choose one of {known}", field="terms")
     if min_significance not in SIGNIFICANCE:
-        raise ConfigError(f"--min-significance must be one of {', '.join(SIGNIFICANCE)}")
+        raise ConfigError(
+            f"the least significance must be one of {', '.join(SIGNIFICANCE)}",
+            field="min_significance",
+        )
 
 
 def matcher(watch: Watch) -> relevance.Matcher:

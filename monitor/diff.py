@@ -261,10 +261,10 @@ def _field_line(name: str, old: str | None, new: str | None) -> str:
 def _text(old: Record, new: Record) -> list[Difference]:
     if old.text == new.text:
         return []
-    blocks = textdiff.block_changes(old.text, new.text)
-    if not blocks:
+    found = textdiff.compare(old.text, new.text)
+    if not found.changed:
         return []
-    return [Difference("text", textdiff.summarise(blocks), textdiff.render(blocks))]
+    return [Difference("text", found.summary, textdiff.render(found.rows))]
 
 
 DIFFERS: tuple[Callable[[Record, Record], Iterable[Difference]], ...] = (

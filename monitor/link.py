@@ -12,6 +12,7 @@ citations that become DossierLinks.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from crawlers.sites.base import Record
 
@@ -130,3 +131,41 @@ def join_candidates(
 def fallback_key(source_name: str) -> str:
     """The key of a file that is just one watched source (a page, a feed)."""
     return f"SRC:{source_name}"
+
+
+# How a person writes a US bill's type (congress.gov's citations).
+_US_TYPES = {"hr": "H.R.", "s": "S.", "hres": "H.Res.", "sres": "S.Res.", "hjres": "H.J.Res.",
+             "sjres": "S.J.Res.", "hconres": "H.Con.Res.", "sconres": "S.Con.Res."}  # fmt: skip
+_REFERENCES: tuple[tuple[str, str, Callable[[re.Match[str]], str]], ...] = (
+    ("SRC:", r".*", lambda m: ""),  # a source's own file names no legislative file
+    ("EU:CELEX:", r"(\w+)", lambda m: f"CELEX {m[1]}"),
+    ("NL:kst-", r"(.+)-(\d+)", lambda m: f"Kamerstuk {m[1]}, nr. {m[2]}"),
+    ("NL:", r"(\d{4}Z\d+)", lambda m: f"Zaak {m[1]}"),
+    ("DE:vorgang-", r"(\d+)", lambda m: f"DIP Vorgang {m[1]}"),
+    ("UK:bill-", r"(\d+)", lambda m: f"Bill {m[1]}"),
+    ("US:", r"(\d+)-([a-z]+)-(\d+)",
+     lambda m: f"{_US_TYPES.get(m[2], m[2].upper())} {m[3]} ({_ordinal(int(m[1]))} Congress)"),
+)  # fmt: skip
+
+
+def _ordinal(number: int) -> str:
+    teen = 10 <= number % 100 <= 20
+    return f"{number}{'th' if teen else {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')}"
+
+
+def reference(key: str) -> str:
+    """The reference a person knows a file by: `EU:2022/0155(COD)` -> `2022/0155(COD)`.
+
+    A source's own file (`SRC:…`) has none: it is named by its title or its source.
+    """
+    for prefix, pattern, spell in _REFERENCES:
+        if key.startswith(prefix) and (found := re.fullmatch(pattern, key[len(prefix) :])):
+            return spell(found)
+    return key.partition(":")[2] if jurisdiction(key) else key
+
+
+def display_name(key: str, title: str) -> str:
+    """What a reader sees as a file's name: its title, else its source's name or its reference."""
+    if title.strip():
+        return title.strip()
+    return key.removeprefix("SRC:") if key.startswith("SRC:") else reference(key)

@@ -68,3 +68,73 @@ def test_the_demo_crawls_moves_files_on_and_writes_the_digest(lexwatch, home, mo
     for digest in digests.values():
         body = digest.get_body(preferencelist=("plain",)).get_content()
         assert "Sources we could not check" not in body and "could not" not in body
+
+
+# The demo's web app: "Test before saving" reads the demo's sources from the replay server,
+# which stays up while the web app serves (it used to be closed first: every test failed).
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_test_before_saving_works_in_the_demo_while_it_serves(home, monkeypatch) -> None:
+    import warnings
+
+    from config import get_settings
+    from demo import run as demo_run
+    from demo.catalogue import CATALOGUE
+    from web.app import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    result = demo_run.run_demo(get_settings(), lambda line: None, keep_replay=True)
+    oeil = next(entry for entry in CATALOGUE if entry.kind == "eu_oeil")
+    form = {
+        "kind": "eu_oeil",
+        "url": oeil.url,
+        "name": "OEIL again",
+        "every": "1d",
+        "action": "test",
+    }
+    try:
+        with TestClient(create_app(result.settings), follow_redirects=False) as client:
+            token = _sign_in(client, demo_run.DEMO_ADMIN, result.admin_password)
+            page = client.get("/admin/sources/new").text
+            assert "This is the demo" in page and result.replay.url in page
+            tested = client.post("/admin/sources/new", data=form | {"csrf_token": token}).text
+            assert "What the parser would record" in tested and "Test failed" not in tested
+            assert "2022/2852(RSP)" in tested
+            elsewhere = form | {
+                "url": "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2099/0001(COD)"
+            }
+            refused = client.post("/admin/sources/new", data=elsewhere | {"csrf_token": token}).text
+            assert "Test failed" in refused and "404" in refused
+    finally:
+        result.replay.close()
+
+    served: list[str] = []
+    monkeypatch.setattr("web.serve.serve", lambda *args, **kwargs: served.append("served"))
+    again = demo_run.DemoResult(*[getattr(result, f) for f in ("settings", "data_dir", "database",
+                                "outbox", "first", "second", "digests", "admin_password")],
+                                replay=_Closing())  # fmt: skip
+    demo_run.serve_demo(again, 8000, lambda line: None)
+    assert served == ["served"] and again.replay.closed, "the replay server ends with the web app"
+
+
+class _Closing:
+    """Stands for the replay server: records that serve_demo closed it."""
+
+    closed = False
+    url = "http://127.0.0.1:1"
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _sign_in(client, email: str, password: str) -> str:
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 303, response.text
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/admin").text).group(1)

@@ -17,6 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from monitor.link import display_name, reference
 from redact import redact
 from web import csrf
 from web.links import file_path
@@ -43,6 +44,15 @@ def when(moment: datetime | str | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def short_when(moment: datetime | str | None) -> str:
+    """A time in little room, for the health board's columns: 03 Dec 09:15 (UTC)."""
+    if not moment:
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.strftime("%d %b %H:%M")
+
+
 def xml_text(value: Any) -> str:
     """Text without the control characters XML 1.0 forbids (scraped pages contain them)."""
     return _XML_ILLEGAL.sub("", "" if value is None else str(value))
@@ -67,8 +77,10 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters |= {"http_url": http_url, "when": when, "xml_text": xml_text, "redact": redact}
-    env.globals |= {"file_path": file_path, "with_params": with_params}
+    env.filters |= {"http_url": http_url, "when": when, "short_when": short_when,
+                    "xml_text": xml_text, "redact": redact}  # fmt: skip
+    env.globals |= {"file_path": file_path, "with_params": with_params,
+                    "file_name": display_name, "file_ref": reference}  # fmt: skip
     return env
 
 

@@ -21,6 +21,9 @@ Contract of a site module `crawlers/sites/<slug>.py`:
   raising `errors.ParseError` when a response lacks what it needs. A parser that
   judges a body against the source's last good record (a feed cut short) takes
   a keyword argument `previous: Record | None` as well, and is given it.
+- `official_page(record: Record) -> tuple[str, str] | None` (optional): the page a
+  person opens on the official site for what the record is about, as (site name, URL),
+  built from the record's identifiers; None when the record names no such page.
 """
 
 from __future__ import annotations
@@ -150,6 +153,11 @@ class Record:
 def identifier_pairs(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     """Identifiers as a record keeps them: unique, sorted, empty values dropped."""
     return tuple(sorted({(scheme, value) for scheme, value in pairs if value}))
+
+
+def first_identifier(record: Record, scheme: str) -> str:
+    """The first value of one scheme among a record's identifiers, else ''."""
+    return next((value for s, value in record.identifiers if s == scheme), "")
 
 
 def record_to_json(record: Record) -> dict[str, Any]:

@@ -54,6 +54,7 @@ from crawlers.sites.base import (
     Request,
     Response,
     Target,
+    first_identifier,
     identifier_pairs,
 )
 from errors import ConfigError, MissingKey, ParseError
@@ -62,6 +63,7 @@ from monitor.identifiers import find_identifiers
 
 SLUG = "de_bundestag"
 API = "https://search.dip.bundestag.de/api/v1/"
+DIP_SITE = "https://dip.bundestag.de"  # the same documentation, as pages for people
 KEY_NAME = "dip_api_key"
 # The only host the key may be sent to; the crawler's guard refuses any other (crawlers/guard.py).
 SECRET_HOSTS = {KEY_NAME: "search.dip.bundestag.de"}
@@ -596,3 +598,9 @@ def _position_item(position: Mapping[str, Any]) -> Item:
 
 def _other_item(entity: Mapping[str, Any]) -> Item:
     return Item(id=_text(entity.get("id")), title=_text(entity.get("titel")))
+
+
+def official_page(record: Record) -> tuple[str, str] | None:
+    """The Vorgang on DIP, the Bundestag's documentation system for people."""
+    vorgang = first_identifier(record, "de_vorgang")
+    return ("DIP", f"{DIP_SITE}/vorgang/{vorgang}") if vorgang else None

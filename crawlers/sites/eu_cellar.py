@@ -40,7 +40,15 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from crawlers.sites.base import Document, Record, Request, Response, Target, identifier_pairs
+from crawlers.sites.base import (
+    Document,
+    Record,
+    Request,
+    Response,
+    Target,
+    first_identifier,
+    identifier_pairs,
+)
 from errors import ConfigError, ParseError
 from monitor.dates import parse_date
 from monitor.identifiers import find_identifiers, procedure_from_parts
@@ -439,3 +447,9 @@ def _eurovoc(tags: Mapping[str, list[etree._Element]]) -> list[str]:
         for concept in facet.iterfind("WORK_IS_ABOUT_CONCEPT_EUROVOC_CONCEPT")
     }
     return sorted(labels - {""}, key=str.casefold)
+
+
+def official_page(record: Record) -> tuple[str, str] | None:
+    """The act on EUR-Lex (the Cellar notice is metadata, its page for people is EUR-Lex's)."""
+    celex = first_identifier(record, "celex")
+    return ("EUR-Lex", f"{EURLEX}{celex}") if celex else None

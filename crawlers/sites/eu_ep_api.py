@@ -76,6 +76,7 @@ from crawlers.sites.base import (
     Request,
     Response,
     Target,
+    first_identifier,
     identifier_pairs,
 )
 from crawlers.sites.challenge import refuse_challenge
@@ -85,6 +86,7 @@ from monitor.identifiers import find_identifiers, procedure, procedure_from_part
 
 SLUG = "eu_ep_api"
 API = "https://data.europarl.europa.eu/api/v2"
+OEIL_FILE = "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file"
 BASE = "https://data.europarl.europa.eu/"  # the JSON-LD @base: ids like eli/dl/doc/... hang off it
 JSON_LD = "format=application%2Fld%2Bjson"
 DOCEO = "https://www.europarl.europa.eu/doceo/document/"
@@ -892,3 +894,12 @@ def _meeting_fields(sitting: etree._Element) -> tuple[tuple[str, str], ...]:
         ("attendees", _value(sitting, "number_of_attendees")),
     ]
     return tuple((name, value) for name, value in pairs if value)
+
+
+def official_page(record: Record) -> tuple[str, str] | None:
+    """The Parliament's page of a procedure: the API serves data, its pages for people are
+    the Legislative Observatory's procedure files."""
+    reference = first_identifier(record, "procedure")
+    if not reference:
+        return None
+    return ("European Parliament", f"{OEIL_FILE}?reference={reference}")

@@ -306,3 +306,8 @@ def _pieces(tag: Tag) -> Iterator[str]:
             yield " " if child.name in _BLOCKS else ""
             yield from _pieces(child)
             yield " " if child.name in _BLOCKS else ""
+
+
+def official_page(record: Record) -> tuple[str, str] | None:
+    """The press release on the Parliament's press room, where it was read."""
+    return ("EP press room", record.url) if record.url.startswith(f"{BASE}/") else None

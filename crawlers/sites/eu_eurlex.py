@@ -29,6 +29,7 @@ from crawlers.sites.base import (
     Request,
     Response,
     Target,
+    first_identifier,
     identifier_pairs,
 )
 from crawlers.sites.challenge import challenge_reason
@@ -622,3 +623,11 @@ def _pieces(tag: Tag) -> Iterator[str]:
 def _inline(tag: Tag | None) -> str:
     """The text of a tag on one line, buttons and scripts left out."""
     return " ".join(_lines(tag)) if tag is not None else ""
+
+
+def official_page(record: Record) -> tuple[str, str] | None:
+    """The procedure page on EUR-Lex, else the EUR-Lex page the record was read from."""
+    reference = first_identifier(record, "procedure")
+    if reference:
+        return ("EUR-Lex", url_for(reference))
+    return ("EUR-Lex", record.url) if record.url.startswith(f"{BASE}/") else None

@@ -38,6 +38,7 @@ from crawlers.sites.base import (
     Request,
     Response,
     Target,
+    first_identifier,
     identifier_pairs,
 )
 from crawlers.sites.challenge import refuse_challenge
@@ -662,3 +663,9 @@ def _link(cell: Tag | None) -> str:
     button = cell.find("button", onclick=_ONCLICK_LINK)
     match = _ONCLICK_LINK.search(str(button.get("onclick", ""))) if button else None
     return urljoin(f"{OEIL}/", match[1]) if match else ""
+
+
+def official_page(record: Record) -> tuple[str, str] | None:
+    """The procedure file on OEIL (a document summary's too: its procedure's file)."""
+    reference = first_identifier(record, "procedure")
+    return ("OEIL", url_for(reference)) if reference else None

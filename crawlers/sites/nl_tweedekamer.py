@@ -43,6 +43,7 @@ from crawlers.sites.base import (
     Request,
     Response,
     Target,
+    first_identifier,
     identifier_pairs,
 )
 from errors import ConfigError, ParseError
@@ -52,6 +53,7 @@ from monitor.identifiers import find_identifiers
 SLUG = "nl_tweedekamer"
 ODATA = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"
 PUBLICATION = "https://zoek.officielebekendmakingen.nl/{}.html"
+TK_SITE = "https://www.tweedekamer.nl"
 SOURCE = "Tweede Kamer"
 # What a Zaak is fetched with: documents and their current version (the kamerstuk number),
 # decisions with votes and the agenda item / activity that date them, the dossier.
@@ -817,3 +819,14 @@ def _vergaderjaar(root: ET.Element, meta: Mapping[str, str]) -> str:
         if line.get("inhoud") == "vergaderjaar" and match:
             return match[0]
     return meta.get("OVERHEIDop.vergaderjaar", "")
+
+
+def official_page(record: Record) -> tuple[str, str] | None:
+    """The case (Zaak) on tweedekamer.nl, else the Kamerstuk as officially published."""
+    zaak = first_identifier(record, "nl_zaak")
+    if zaak:
+        return ("Tweede Kamer", f"{TK_SITE}/kamerstukken/detail?id={zaak}")
+    kamerstuk = first_identifier(record, "nl_kamerstuk")
+    if not kamerstuk:
+        return None
+    return ("officielebekendmakingen.nl", PUBLICATION.format(f"kst-{kamerstuk}"))

@@ -43,6 +43,7 @@ from crawlers.sites.base import (
     Request,
     Response,
     Target,
+    first_identifier,
     identifier_pairs,
 )
 from errors import ConfigError, ParseError
@@ -454,3 +455,9 @@ def _list_item(item: dict[str, Any], url: str) -> Item:
         summary=_stage(item),
         updated=parse_datetime(item.get("lastUpdate")),
     )
+
+
+def official_page(record: Record) -> tuple[str, str] | None:
+    """The bill on bills.parliament.uk."""
+    bill = first_identifier(record, "uk_bill")
+    return ("bills.parliament.uk", f"{SITE}/{bill}") if bill else None

@@ -64,6 +64,7 @@ from crawlers.sites.base import (
     Request,
     Response,
     Target,
+    first_identifier,
     identifier_pairs,
 )
 from errors import ConfigError, MissingKey, ParseError
@@ -581,3 +582,12 @@ def _list_item(bill: dict[str, Any], url: str) -> Item:
         summary=summary,
         updated=_moment(bill.get("updateDate")),
     )
+
+
+def official_page(record: Record) -> tuple[str, str] | None:
+    """The bill on congress.gov: `117-hr-21` -> …/bill/117th-congress/house-bill/21."""
+    congress, _, rest = first_identifier(record, "us_bill").partition("-")
+    kind, _, number = rest.partition("-")
+    if not (congress.isdigit() and kind in _TYPE_SLUGS and number):
+        return None
+    return ("congress.gov", page_url(congress, kind, number))

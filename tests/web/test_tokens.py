@@ -21,7 +21,7 @@ TOKEN_ROUTES = {  # (method, path): everything a feed token opens
     ("GET", "/files/{key:path}/feed.atom"), ("GET", "/files/{key:path}/timeline.csv"),
     ("GET", "/files/{key:path}/timeline.json"), ("GET", "/api/dossiers"),
     ("GET", "/api/dossiers/{key:path}"), ("GET", "/api/changes"), ("GET", "/api/search"),
-    ("GET", "/api/sources"),
+    ("GET", "/api/sources"), ("GET", "/changes.csv"), ("GET", "/changes.atom"),
 }  # fmt: skip
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),  # no user needed
           ("GET", "/unsubscribe/{token}"), ("POST", "/unsubscribe/{token}")}  # fmt: skip

@@ -1,5 +1,5 @@
 """The admin area: the health board, sources (add with a test run, edit, pause, delete),
-watches, subscribers with their digest preview, and users. Admins only."""
+subscribers' digest previews, and users (watches and subscribers: web.routes.people). Admins only."""
 
 from __future__ import annotations
 
@@ -58,9 +58,10 @@ def _back(request: Request, path: str, message: str = "") -> RedirectResponse:
 
 @router.get("")
 def health_board(request: Request, _admin: Admin, session: Db) -> Response:
-    tz = request.app.state.settings.timezone
-    rows = board.board_rows(session, now=datetime.now(UTC), timezone=tz)
-    return render.page(request, "admin/board.html", rows=rows, done=sessions.take_flash(request))
+    tz, wanted = request.app.state.settings.timezone, board.board_filter(request.query_params)
+    found = board.board(session, now=datetime.now(UTC), timezone=tz, wanted=wanted)
+    return render.page(request, "admin/board.html", found=found, wanted=wanted,
+                       healths=board.HEALTHS, done=sessions.take_flash(request))  # fmt: skip
 
 
 # -- sources ----------------------------------------------------------------------------
@@ -172,7 +173,8 @@ def _form_page(request: Request, form: SourceForm, *, editing: Source | None, er
     params_help = {slug: getattr(module, "PARAMS", {}) for slug, module in SITES.items()}
     return render.page(request, "admin/source_form.html", status=status, form=form, editing=editing,
                        error=error, error_field=error_field, kinds=kinds, params_help=params_help, record=record,
-                       test_error=test_error, url_help={s: m.URL_HELP for s, m in SITES.items()})  # fmt: skip
+                       test_error=test_error, url_help={s: m.URL_HELP for s, m in SITES.items()},
+                       replay=request.app.state.settings.replay_url)  # fmt: skip
 
 
 def _tested(
@@ -192,17 +194,7 @@ def _tested(
 # -- watches, subscribers, digests ---------------------------------------------------------
 
 
-@router.get("/watches")
-def watches(request: Request, _admin: Admin, session: Db) -> Response:
-    return render.page(request, "admin/watches.html", watches=repo.watches_with_counts(session))
-
-
-@router.get("/subscribers")
-def subscribers(request: Request, _admin: Admin, session: Db) -> Response:
-    people = repo.subscribers_with_watches(session)
-    return render.page(
-        request, "admin/subscribers.html", people=people, preview=digestpreview.available()
-    )
+# The lists and forms of watches and subscribers are web.routes.people's.
 
 
 @router.get("/subscribers/{subscriber_id}/digest")

@@ -13,8 +13,15 @@ from db.models import Dossier
 from web import diffview, exports, render
 from web.auth import FeedReader, Reader
 from web.deps import Db
+from web.official import official_pages
 
 router = APIRouter(include_in_schema=False)
+# Two sources word one file differently: a diff across them shows the wording, not a change.
+_ACROSS = (
+    "Version {old[0].seq} of {old[1]} and version {new[0].seq} of {new[1]} come from two "
+    "sources, and a comparison shows what changed in one source: choose two versions of "
+    "{new[1]} (or two of {old[1]})."
+)
 
 
 def find_file(session: Session, key: str) -> Dossier:
@@ -63,8 +70,17 @@ def file_page(request: Request, key: str, _user: Reader, session: Db) -> Respons
         data=views.dossier_dict(session, dossier),
         documents=repo.documents_of(session, dossier_id=dossier.id),
         changes=repo.changes_of_file(session, dossier_id=dossier.id),
-        versions=repo.versions_of(session, dossier_id=dossier.id),
+        versions=by_source(repo.versions_of(session, dossier_id=dossier.id)),
+        official=official_pages(dossier.key, repo.newest_records(session, dossier_id=dossier.id)),
     )
+
+
+def by_source(versions: list[repo.VersionInfo]) -> dict[str, list[repo.VersionInfo]]:
+    """A file's versions per source (the compare picker offers one source at a time)."""
+    grouped: dict[str, list[repo.VersionInfo]] = {}
+    for version in versions:
+        grouped.setdefault(version.source, []).append(version)
+    return grouped
 
 
 @router.get("/compare")
@@ -83,6 +99,8 @@ def compare(
         raise HTTPException(404, "Choose two versions to compare (?a=…&b=…).")
     old_id = a or repo.previous_version_id(session, version_id=b) or 0
     old = repo.version_with_source(session, version_id=old_id)
+    if old and old[0].source_id != new[0].source_id:
+        raise HTTPException(400, _ACROSS.format(old=old, new=new))
     shown = diffview.comparison(old[0].record if old else {}, new[0].record, full=context == "all")
     return render.page(request, "compare.html", old=old, new=new, shown=shown,
                        view="inline" if view == "inline" else "side", context=context,
