@@ -46,8 +46,18 @@ class SourceSpec:
     enabled: bool = True
 
 
-def to_source(spec: SourceSpec, *, default_every: str, allow_private: bool | None = None) -> Source:
-    """A checked Source row from a spec; a private target is refused unless allowed (default: settings)."""
+def to_source(
+    spec: SourceSpec,
+    *,
+    default_every: str,
+    allow_private: bool | None = None,
+    replaying: bool | None = None,
+) -> Source:
+    """A checked Source row from a spec; a private target is refused unless allowed (default: settings).
+
+    `replaying` (default: settings): a replay server answers every address, so
+    host names are not looked up (the demo runs offline).
+    """
     allow = _allow(allow_private)
     kind = check_kind(spec.kind)
     name = check_name(spec.name)
@@ -58,9 +68,15 @@ def to_source(spec: SourceSpec, *, default_every: str, allow_private: bool | Non
     every, cron = schedule(spec.every, spec.cron, default_every)
     jurisdiction = check_jurisdiction(spec.jurisdiction)
     with on_field("url"):  # last: it resolves the host name
-        url = check_target(url, allow_private=allow)
+        url = check_target(url, allow_private=allow, resolve_names=not _replaying(replaying))
     return Source(name=name or default_name(kind, url, params), kind=kind, url=url, params=params,
                   jurisdiction=jurisdiction, every_seconds=every, cron=cron, enabled=spec.enabled)  # fmt: skip
+
+
+def _replaying(replaying: bool | None) -> bool:
+    from config import get_settings
+
+    return bool(get_settings().replay_url) if replaying is None else replaying
 
 
 def _allow(allow_private: bool | None) -> bool:

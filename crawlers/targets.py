@@ -31,15 +31,22 @@ _EMBEDDING = tuple(
 _NOT_GLOBAL = tuple(ipaddress.IPv6Network(p) for p in ("64:ff9b:1::/48", "fec0::/10"))
 
 
-def check_target(url: str, *, allow_private: bool) -> str:
-    """The URL as the crawler reads it, when it is public (or allowed); else ConfigError."""
+def check_target(url: str, *, allow_private: bool, resolve_names: bool = True) -> str:
+    """The URL as the crawler reads it, when it is public (or allowed); else ConfigError.
+
+    `resolve_names=False` (a replay server answers every name, as in the demo) judges
+    IP literals only: the names are never looked up, here or when fetched.
+    """
     if not url:
         # No URL: the kind builds its requests from parameters, towards its own public API.
         return url
     read = read_url(url)
     if allow_private:
         return read
-    for address in addresses_of(host_of(read)):
+    host = host_of(read)
+    if not resolve_names and literal_address(host) is None:
+        return read
+    for address in addresses_of(host):
         if not is_public(address):
             raise ConfigError(
                 f"'{url}' points at {address}, a private, loopback or link-local address: "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import mailbox
+import re
 from pathlib import Path
 
 import pytest
@@ -100,7 +101,9 @@ def test_test_before_saving_works_in_the_demo_while_it_serves(home, monkeypatch)
             page = client.get("/admin/sources/new").text
             assert "This is the demo" in page and result.replay.url in page
             tested = client.post("/admin/sources/new", data=form | {"csrf_token": token}).text
-            assert "What the parser would record" in tested and "Test failed" not in tested
+            assert "What the parser would record" in tested and "Test failed" not in tested, (
+                re.findall(r"(?:error|Test failed)[^<]{0,300}", tested)
+            )
             assert "2022/2852(RSP)" in tested
             elsewhere = form | {
                 "url": "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2099/0001(COD)"

@@ -46,7 +46,8 @@ class SourceForm:
         spec = SourceSpec(self.kind, self.url.strip(), self.name.strip(), self.jurisdiction.strip(),
                           self.every.strip(), self.cron.strip(), parse_params(lines), self.enabled)  # fmt: skip
         return to_source(spec, default_every=settings.default_every,
-                         allow_private=settings.allow_private_targets)  # fmt: skip
+                         allow_private=settings.allow_private_targets,
+                         replaying=bool(settings.replay_url))  # fmt: skip
 
 
 def field_error(exc: LexwatchError) -> tuple[str, str]:

@@ -86,7 +86,7 @@ from monitor.identifiers import find_identifiers, procedure, procedure_from_part
 
 SLUG = "eu_ep_api"
 API = "https://data.europarl.europa.eu/api/v2"
-OEIL_FILE = "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file"
+OEIL_FILE = "https://oeil.europarl.europa.eu/oeil/en/procedure-file"  # OEIL's current host
 BASE = "https://data.europarl.europa.eu/"  # the JSON-LD @base: ids like eli/dl/doc/... hang off it
 JSON_LD = "format=application%2Fld%2Bjson"
 DOCEO = "https://www.europarl.europa.eu/doceo/document/"

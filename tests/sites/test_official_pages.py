@@ -14,7 +14,7 @@ from crawlers.sites import SITES
 from crawlers.sites.base import Record
 from tests.helpers import FIXTURES, capture, expected
 
-OEIL = "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference="
+OEIL = "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference="
 CASES = [
     ("eu_oeil", "new-procedure-file_2022-2852-RSP.html",
      ("OEIL", f"{OEIL}2022/2852(RSP)")),

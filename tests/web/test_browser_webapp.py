@@ -246,7 +246,7 @@ def test_a_file_page_links_to_its_official_pages_and_compares_one_source(server,
     assert links == [
         [
             "OEIL",
-            "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0155(COD)",
+            "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0155(COD)",
         ],
         ["EUR-Lex", "https://eur-lex.europa.eu/procedure/EN/2022_155"],
     ]

@@ -107,7 +107,7 @@ def test_a_file_links_to_the_official_page_of_each_of_its_sources(app, reader) -
     assert eu == [
         (
             "OEIL",
-            "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2016/0132(COD)",
+            "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference=2016/0132(COD)",
         ),
         ("EUR-Lex", "https://eur-lex.europa.eu/procedure/EN/2016_132"),
     ], "the EP API's page for people is the OEIL file: named once"
