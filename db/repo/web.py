@@ -36,6 +36,7 @@ from db.models import (
     new_stamp,
     utcnow,
 )
+from db.repo.searchwords import words_list_fill
 
 __all__ = [
     "HIT_TYPES",
@@ -751,6 +752,7 @@ def rebuild_search_index(session: Session) -> None:
             "SELECT rid, dossier_id, source_id, day FROM search_fts_source",
             "INSERT INTO search_fts(search_fts) VALUES ('optimize')",
         ]
+    statements += words_list_fill(_dialect(session))
     for statement in [*statements, "UPDATE search_fts_state SET paused = 0"]:
         session.execute(text(statement))
 

@@ -34,11 +34,20 @@ def test_edits_and_deletions_reach_the_index(app, history) -> None:
     assert _total(app, old) >= 0
 
 
-def test_a_version_without_text_has_no_row(app, history) -> None:
+def test_a_version_is_found_by_its_record_and_one_with_nothing_to_read_has_no_row(
+    app, history
+) -> None:
     with session_scope(app.state.engine) as session:
         session.add(Version(source_id=history.source_id, dossier_id=1, seq=9, fingerprint="0" * 64,
                             record={"fields": {"status": "quokka"}}, text=""))  # fmt: skip
-    assert _total(app, "quokka") == 0
+        session.add(Version(source_id=history.source_id, dossier_id=1, seq=10,
+                            fingerprint="1" * 64, record={"kind": "page", "title": ""}, text=""))  # fmt: skip
+        session.flush()
+        rows = session.execute(text("SELECT count(*) FROM search_fts")).scalar_one()
+    assert _total(app, "quokka") == 1, "a JSON field without any text is searchable"
+    with session_scope(app.state.engine) as session:
+        session.execute(text("DELETE FROM version WHERE seq = 10"))
+        assert session.execute(text("SELECT count(*) FROM search_fts")).scalar_one() == rows
 
 
 def test_the_index_is_backfilled_when_the_migration_runs_on_existing_data(tmp_path) -> None:
