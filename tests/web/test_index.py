@@ -80,6 +80,36 @@ def test_the_index_is_backfilled_when_the_migration_runs_on_existing_data(tmp_pa
     assert not any(name.startswith("search_fts") for name in tables)
 
 
+def _rows(engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT count(*) FROM search_fts")).scalar_one()
+
+
+def _to(engine, revision: str, *, down: bool = False) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def test_migration_0006_makes_what_0002_left_out_searchable_on_existing_data(app) -> None:
+    engine = app.state.engine
+    _to(engine, "0003", down=True)
+    with session_scope(engine) as session:
+        source = Source(name="press", kind="feed", url="https://e.org/feed")
+        session.add(source)
+        session.flush()
+        items = [{"id": "1", "title": "Trilogue on the onlinekindermisbruik file"}]
+        session.add(Version(source_id=source.id, seq=1, fingerprint="3" * 64, text="",
+                            record={"kind": "feed", "title": "Press", "items": items}))  # fmt: skip
+    before = _rows(engine)
+    _to(engine, "head")
+    assert _rows(engine) == before + 1, "0002 indexed a version's text only"
+    assert _total(app, "trilogue") == 1
+    assert _total(app, "kindermisbruik") == 1, "the word list was filled from the old rows"
+
+
 def test_a_bulk_load_pauses_the_triggers_and_a_rebuild_fills_the_index(app, history) -> None:
     with session_scope(app.state.engine) as session:
         repo.pause_search_index(session)
