@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import delete, func, insert, text
@@ -296,6 +297,12 @@ def _matched(session: Session, match: _Match) -> int:
     """How many index rows match the words (cheap: no ranking, no metadata)."""
     sql = f"SELECT count(*) FROM search_fts WHERE {match.where}"
     return int(session.execute(text(sql), match.params).scalar_one())
+
+
+def _exists(session: Session, match: _Match) -> bool:
+    """True when any index row matches (stops at the first)."""
+    sql = f"SELECT 1 FROM search_fts WHERE {match.where} LIMIT 1"
+    return session.execute(text(sql), match.params).first() is not None
 
 
 # Versions of one source make one hit; anything else is a hit of its own.
@@ -596,24 +603,26 @@ def _suggestions(session: Session, query: SearchQuery) -> Suggestions:
     parts = {w[:2] for w in searchsuggest.typed_words(typed) if len(w) >= 2}
     listed = search_words_like(session, parts=parts, anywhere=False)
     finds = _Finds(session, query.exact)
-    words = [w for w in dict.fromkeys(names + searchsuggest.close_words(typed, listed)) if finds(w)]
+    candidates = dict.fromkeys(names + searchsuggest.close_words(typed, listed))
+    words = list(islice((w for w in candidates if finds(w)), SUGGESTED_WORDS))
     files = searchsuggest.close_files(typed, _file_titles(session))
-    return Suggestions(tuple(words[:SUGGESTED_WORDS]), tuple(files))
+    return Suggestions(tuple(words), tuple(files))
 
 
 class _Finds:
     """Whether a search for some words has at least one index row (each query counted once)."""
 
     def __init__(self, session: Session, exact: bool) -> None:
-        self.session, self.exact, self.known = session, exact, {}
+        self.session, self.exact = session, exact
+        self.known: dict[tuple[frozenset[searchquery.Term], ...], bool] = {}
 
     def __call__(self, words: str) -> bool:
         typed = searchquery.parse(words)
         terms = typed if self.exact else _expanded(self.session, typed)
-        key = repr(terms)
+        key = tuple(frozenset(group) for group in terms)  # a topic's names: one search
         if key not in self.known:
-            found = bool(terms) and _matched(self.session, _Match.build(self.session, terms)) > 0
-            self.known[key] = found
+            where = _Match.build(self.session, terms) if terms else None
+            self.known[key] = where is not None and _exists(self.session, where)
         return self.known[key]
 
 
