@@ -208,14 +208,24 @@ def marked(text: str, groups: list[Group]) -> tuple[Piece, ...]:
     tokens = [(m.start(), m.end(), fold(m.group())) for m in _INDEX_WORD.finditer(text)]
     terms = [(tuple(words(t.text)), t.prefix) for group in groups for t in group]
     spans = [span for k in range(len(tokens)) for span in _occurrences(tokens, k, terms)]
+    return _pieces(text, _merged(sorted(spans)))
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping ones joined ("CSAM" inside "CSAM-verordening")."""
+    out: list[tuple[int, int]] = []
+    for start, stop in spans:
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(stop, out[-1][1]))
+        else:
+            out.append((start, stop))
+    return out
+
+
+def _pieces(text: str, spans: list[tuple[int, int]]) -> tuple[Piece, ...]:
     pieces: list[Piece] = []
     end = 0
-    for start, stop in sorted(spans):
-        if start < end:  # overlaps the previous mark: extend it
-            if stop > end:
-                pieces[-1] = (pieces[-1][0] + text[end:stop], True)
-                end = stop
-            continue
+    for start, stop in spans:
         pieces += [(text[end:start], False)] if start > end else []
         pieces.append((text[start:stop], True))
         end = stop

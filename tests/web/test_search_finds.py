@@ -264,3 +264,11 @@ def test_search_through_the_repo_refreshes_the_word_list_of_new_rows(app, stored
         again = repo.refresh_search_words(session)
         listed = repo.search_words_like(session, parts=["kindermisbruik"])
     assert again == set() and "onlinekindermisbruik" in listed
+
+
+def test_only_whole_terms_are_marked_never_a_lone_word_of_a_phrase() -> None:
+    groups = searchquery.with_topics(searchquery.parse("chat control"))
+    pieces = searchquery.marked("Van de Kamer: CSAM-verordening; misbruik van kinderen", groups)
+    assert [text for text, mark in pieces if mark] == ["CSAM-verordening"]
+    prefix = searchquery.marked("detection orders", searchquery.parse("detect*"))
+    assert prefix == (("detection", True), (" orders", False))
