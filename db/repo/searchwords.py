@@ -10,7 +10,7 @@ write lock while it reads: PostgreSQL takes them from the row's tsvector, SQLite
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -18,7 +18,13 @@ from sqlmodel import Session
 
 from db import searchquery
 
-__all__ = ["compound_words", "refresh_search_words", "search_words_like", "words_list_fill"]
+__all__ = [
+    "compound_words",
+    "refresh_search_words",
+    "words_containing",
+    "words_list_fill",
+    "words_starting",
+]
 
 log = logging.getLogger(__name__)
 BATCH = 2000  # pending rows per transaction
@@ -32,7 +38,7 @@ def compound_words(session: Session, *, long_words: list[str]) -> dict[str, list
     if not long_words:
         return {}
     fresh = refresh_search_words(session)
-    listed = set(search_words_like(session, parts=long_words)) | fresh
+    listed = set(words_containing(session, parts=long_words)) | fresh
     found: dict[str, list[str]] = {word: [] for word in long_words}
     for word in sorted(listed, key=lambda w: (len(w), w)):
         for part, compounds in found.items():
@@ -41,20 +47,42 @@ def compound_words(session: Session, *, long_words: list[str]) -> dict[str, list
     return found
 
 
-def search_words_like(
-    session: Session, *, parts: Iterable[str], anywhere: bool = True
-) -> list[str]:
-    """Listed words containing (or, not `anywhere`, starting with) any of `parts`.
+def words_containing(session: Session, *, parts: Sequence[str]) -> list[str]:
+    """Listed words containing any of `parts` (folded word characters, 3 or more of them).
 
-    Parts are folded word characters: nothing in them is a LIKE wildcard.
+    SQLite asks the list's trigram index (a MATCH may return a word that has the
+    trigrams but not the part: the caller checks); PostgreSQL's LIKE uses pg_trgm's.
     """
-    lead = "%" if anywhere else ""
-    params = {f"p{i}": f"{lead}{part}%" for i, part in enumerate(parts)}
+    parts = [part for part in parts if len(part) >= 3]
+    if not parts:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return _words_like(session, [f"%{part}%" for part in parts])
+    match = " OR ".join(f'"{part}"' for part in parts)  # word characters: nothing to escape
+    sql = "SELECT word FROM search_fts_words_tri WHERE search_fts_words_tri MATCH :match"
+    return list(session.execute(text(sql), {"match": match}).scalars())
+
+
+def words_starting(session: Session, *, prefixes: Sequence[str]) -> list[str]:
+    """Listed words starting with any of `prefixes` (what a typo may have meant)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _words_like(session, [f"{prefix}%" for prefix in prefixes])
+    found: list[str] = []
+    for prefix in prefixes:  # a range of the unique index: words are lower case
+        bounds = {"low": prefix, "high": prefix[:-1] + chr(ord(prefix[-1]) + 1)}
+        sql = "SELECT word FROM search_fts_words WHERE word >= :low AND word < :high"
+        found += session.execute(text(sql), bounds).scalars()
+    return found
+
+
+def _words_like(session: Session, patterns: list[str]) -> list[str]:
+    params = {f"p{i}": pattern for i, pattern in enumerate(patterns)}
     if not params:
         return []
     where = " OR ".join(f"word LIKE :{name}" for name in params)
-    sql = f"SELECT word FROM search_fts_words WHERE {where}"
-    return list(session.execute(text(sql), params).scalars())
+    return list(
+        session.execute(text(f"SELECT word FROM search_fts_words WHERE {where}"), params).scalars()
+    )
 
 
 def refresh_search_words(session: Session) -> set[str]:

@@ -38,7 +38,7 @@ from db.models import (
     new_stamp,
     utcnow,
 )
-from db.repo.searchwords import compound_words, search_words_like, words_list_fill
+from db.repo.searchwords import compound_words, words_list_fill, words_starting
 from db.searchquery import Piece
 
 __all__ = [
@@ -600,8 +600,8 @@ def _suggestions(session: Session, query: SearchQuery) -> Suggestions:
     """
     typed = query.text
     names = searchsuggest.topic_names(typed, exact=query.exact)
-    parts = {w[:2] for w in searchsuggest.typed_words(typed) if len(w) >= 2}
-    listed = search_words_like(session, parts=parts, anywhere=False)
+    starts = sorted({w[:2] for w in searchsuggest.typed_words(typed) if len(w) >= 2})
+    listed = words_starting(session, prefixes=starts)
     finds = _Finds(session, query.exact)
     candidates = dict.fromkeys(names + searchsuggest.close_words(typed, listed))
     words = list(islice((w for w in candidates if finds(w)), SUGGESTED_WORDS))

@@ -262,7 +262,7 @@ def test_search_through_the_repo_refreshes_the_word_list_of_new_rows(app, stored
     with session_scope(app.state.engine) as session:
         repo.refresh_search_words(session)  # whatever the fixture left pending
         again = repo.refresh_search_words(session)
-        listed = repo.search_words_like(session, parts=["kindermisbruik"])
+        listed = repo.words_containing(session, parts=["kindermisbruik"])
     assert again == set() and "onlinekindermisbruik" in listed
 
 

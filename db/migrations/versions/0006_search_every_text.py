@@ -14,11 +14,15 @@ event details, item titles and summaries, field values, then the text.
 `search_fts_words` lists every indexed word of 8 letters or more (COMPOUND_MIN
 in digests.relevance). FTS5 and tsvectors match whole words or their
 prefixes only; to find "kindermisbruik" inside "onlinekindermisbruik", search
-looks up the listed words that contain it and searches those too. The triggers
-note each new or changed index row in `search_fts_pending`; db.repo adds the
-words of pending rows to the list before a search needs it (PostgreSQL reads
-them from the tsvector; SQLite's triggers cannot split text, so Python does).
-A word whose last row was deleted stays listed: searching for it finds nothing.
+looks up the listed words that contain it and searches those too. A trigram
+index makes that look-up a few milliseconds (a scan of 300,000 words took
+0.3 s for the ten long names of one topic): FTS5's trigram tokenizer
+(`search_fts_words_tri`, SQLite 3.34 or later) or pg_trgm's GIN index (where
+the extension is available; else the list is scanned). The triggers note
+each new or changed index row in `search_fts_pending`; db.repo adds the words
+of pending rows to the list before a search needs it (PostgreSQL reads them
+from the tsvector; SQLite's triggers cannot split text, so Python does). A
+word whose last row was deleted stays listed: searching for it finds nothing.
 
 Everything of 0002 is dropped and made again, then refilled from the tables,
 so databases with existing rows become searchable in full. Downgrading makes
@@ -27,6 +31,7 @@ so databases with existing rows become searchable in full. Downgrading makes
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
@@ -69,7 +74,8 @@ def _drop_index() -> None:
             for action in ("ai", "au", "ad"):
                 op.execute(f"DROP TRIGGER IF EXISTS search_fts_{table}_{action}")
     op.execute("DROP VIEW IF EXISTS search_fts_source")
-    for table in ("search_fts_vocab", "search_fts_words", "search_fts_pending", "search_fts_meta"):
+    for table in ("search_fts_vocab", "search_fts_words_tri", "search_fts_words",
+                  "search_fts_pending", "search_fts_meta"):  # fmt: skip
         op.execute(f"DROP TABLE IF EXISTS {table}")
     op.execute("DROP TABLE IF EXISTS search_fts")
     if _postgres():
@@ -233,9 +239,18 @@ def _sqlite_identifier_triggers(sql: _Sqlite) -> None:
 
 
 def _sqlite_words() -> None:
-    """The word list, filled from FTS5's own vocabulary (its words exactly as indexed)."""
+    """The word list with its trigram index, filled from FTS5's vocabulary (words as indexed)."""
     op.execute("CREATE TABLE search_fts_pending (id INTEGER PRIMARY KEY)")
-    op.execute("CREATE TABLE search_fts_words (word TEXT PRIMARY KEY) WITHOUT ROWID")
+    op.execute("CREATE TABLE search_fts_words (id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE)")
+    op.execute(
+        "CREATE VIRTUAL TABLE search_fts_words_tri USING fts5(word, content='search_fts_words', "
+        "content_rowid='id', tokenize='trigram')"
+    )
+    # Words are only ever added (INSERT OR IGNORE skips a listed one without firing this).
+    op.execute(
+        "CREATE TRIGGER search_fts_words_ai AFTER INSERT ON search_fts_words BEGIN "
+        "INSERT INTO search_fts_words_tri(rowid, word) VALUES (new.id, new.word); END"
+    )
     op.execute("CREATE VIRTUAL TABLE search_fts_vocab USING fts5vocab(search_fts, row)")
     op.execute(
         "INSERT OR IGNORE INTO search_fts_words(word) SELECT term FROM search_fts_vocab "
@@ -315,9 +330,15 @@ def _postgres_up(everything: bool) -> None:
 
 
 def _pg_words() -> None:
-    """The word list, filled from the index's own lexemes."""
+    """The word list (trigram-indexed where pg_trgm is available), filled from the lexemes."""
     op.execute("CREATE TABLE search_fts_pending (id bigint PRIMARY KEY)")
     op.execute("CREATE TABLE search_fts_words (word text PRIMARY KEY)")
+    found = "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'"
+    if op.get_bind().execute(sa.text(found)).first() is not None:
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute(
+            "CREATE INDEX search_fts_words_trigram ON search_fts_words USING gin (word gin_trgm_ops)"
+        )
     op.execute(
         "INSERT INTO search_fts_words(word) SELECT word FROM "
         f"ts_stat('SELECT document FROM search_fts') WHERE length(word) >= {LONG_WORD}"
