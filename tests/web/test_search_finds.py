@@ -210,6 +210,7 @@ def test_an_exact_search_that_finds_nothing_offers_the_topics_other_names(reader
 
 @pytest.mark.parametrize(
     "text", ["kindermisbruik*", '"kindermisbruik', "topic:child-sexual-abuse", "topic:nope",
+             "topic:csa-directive", "l'exploitation sexuelle des enfants",
              "chat OR control", "NEAR(kindermisbruik", "kinder%misbruik_", "CSAM-verordening"],
 )  # fmt: skip
 def test_expanded_queries_are_still_any_input(reader, stored, text: str) -> None:
