@@ -66,7 +66,13 @@ def hit_row(rank: int, hit: Hit, base_url: str) -> dict[str, Any]:
 
 def query_dict(query: SearchQuery) -> dict[str, Any]:
     """The search as it was asked, for an export's header."""
-    return {name: value for name, value in vars(query).items() if value not in ("", None)}
+    # The order and exactness show only when not the default, as an empty filter does not.
+    unset = {"order": "relevance", "exact": False}
+    return {
+        name: value
+        for name, value in vars(query).items()
+        if value not in ("", None) and not (name in unset and value == unset[name])
+    }
 
 
 def csv_download(

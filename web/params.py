@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from db.repo.web import SearchQuery
+from db.repo.web import ORDERS, SearchQuery
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 FILTERS = ("jurisdiction", "stage", "change", "source", "type", "from", "to")
+YES = ("1", "true", "yes", "on")  # a checkbox sends "on"
 
 
 def search_query(params: Mapping[str, str], *, per_page: int = 20) -> SearchQuery:
-    """A SearchQuery from ?q=…&jurisdiction=…&from=…&page=…; junk values are ignored."""
+    """A SearchQuery from ?q=…&jurisdiction=…&from=…&page=…&order=newest&exact=1; junk is ignored."""
     clean = {name: clean_text(value) for name, value in params.items()}
     return SearchQuery(
         text=clean.get("q", "")[:500],
@@ -31,7 +32,14 @@ def search_query(params: Mapping[str, str], *, per_page: int = 20) -> SearchQuer
         date_to=_day(clean.get("to", "")),
         page=_number(clean.get("page", ""), 1),
         per_page=per_page,
+        order=_choice(clean.get("order", ""), ORDERS),
+        exact=clean.get("exact", "").lower() in YES,
     )
+
+
+def _choice(text: str, choices: tuple[str, ...]) -> str:
+    """The value when it is one of the choices, else the first choice (the default)."""
+    return text if text in choices else choices[0]
 
 
 def clean_text(value: str) -> str:

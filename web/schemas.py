@@ -129,12 +129,27 @@ class FacetValue(BaseModel):
     count: int
 
 
+class SuggestedFile(BaseModel):
+    key: str
+    title: str
+    url: str
+
+
+class SuggestionsOut(BaseModel):
+    words: list[str]  # searches that find something
+    files: list[SuggestedFile]  # files whose titles are close to the words
+
+
 class SearchOut(BaseModel):
-    query: dict[str, str | int]
+    query: dict[str, bool | int | str]
     total: int
     matched: int  # index entries containing the words
     approximate: bool  # true: too many to rank; hits come from the newest entries, newest first
     page: int
     per_page: int
+    order: str  # relevance or newest
+    exact: bool  # true: only the words typed were searched
+    also: list[str]  # searched besides the words typed: a topic's names, compounds
+    suggestions: SuggestionsOut | None  # when nothing was found
     results: list[HitOut]
     facets: dict[str, list[FacetValue]]

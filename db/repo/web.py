@@ -10,16 +10,18 @@ not fill the first page of results with itself.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import delete, func, insert, text
 from sqlmodel import Session, col, select
 
-from db import searchquery
+from db import searchquery, searchsuggest
 from db.models import (
     Change,
     CrawlRun,
@@ -36,6 +38,8 @@ from db.models import (
     new_stamp,
     utcnow,
 )
+from db.repo.searchwords import compound_words, words_list_fill, words_starting
+from db.searchquery import Piece
 
 __all__ = [
     "HIT_TYPES",
@@ -43,6 +47,7 @@ __all__ = [
     "Hit",
     "SearchQuery",
     "SearchResult",
+    "Suggestions",
     "VersionInfo",
     "add_user",
     "bulk_insert",
@@ -88,6 +93,7 @@ FACETS = ("type", "source", "jurisdiction", "stage")
 # -- search ---------------------------------------------------------------------
 
 WINDOW = 100_000  # index rows ranked exactly; a word matching more is served newest first
+ORDERS = ("relevance", "newest")
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,8 @@ class SearchQuery:
     date_to: str = ""
     page: int = 1
     per_page: int = 20
+    order: str = "relevance"  # or "newest"
+    exact: bool = False  # only the words typed: no topic names, no compounds
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,16 @@ class SearchResult:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     matched: int = 0
     approximate: bool = False
+    also: tuple[str, ...] = ()  # searched besides what was typed: topic names, compounds
+    suggestions: Suggestions | None = None  # when nothing was found
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """What a search that found nothing offers: searches that find something, close files."""
+
+    words: tuple[str, ...] = ()
+    files: tuple[tuple[str, str], ...] = ()  # (key, title)
 
 
 @dataclass(frozen=True)
@@ -151,21 +169,22 @@ class _Group:
     rows: int
     source_id: int | None
     dossier_id: int | None
+    day: str = ""
 
 
 def search(session: Session, *, query: SearchQuery, facets: bool = True) -> SearchResult:
     """Ranked hits for a query with its filters; nothing (never an error) for an empty query."""
-    terms = searchquery.parse(query.text)
-    if not terms:
+    typed = searchquery.parse(query.text)
+    if not typed:
         return SearchResult(query)
+    terms = typed if query.exact else _expanded(session, typed)
     match = _Match.build(session, terms)
     matched = _matched(session, match)
     approximate = matched > WINDOW
     groups = _groups(session, match, query, approximate=approximate)
     labels = _Labels.load(session, groups)
     chosen = _chosen(query)
-    kept = [g for g in groups if _fits(labels.values(g), chosen, skip="")]
-    kept.sort(key=lambda g: (g.score, -g.rid))
+    kept = _ordered([g for g in groups if _fits(labels.values(g), chosen, skip="")], query.order)
     size = min(max(query.per_page, 1), 1000)
     first = (max(query.page, 1) - 1) * size
     hits = _describe(session, match, kept[first : first + size])
@@ -174,7 +193,23 @@ def search(session: Session, *, query: SearchQuery, facets: bool = True) -> Sear
         if facets
         else {}
     )
-    return SearchResult(query, hits, len(kept), counts, matched, approximate)
+    also = tuple(searchsuggest.closest_first(query.text, searchquery.added(typed, terms)))
+    suggestions = None if kept else _suggestions(session, query)
+    return SearchResult(query, hits, len(kept), counts, matched, approximate, also, suggestions)
+
+
+def _expanded(session: Session, typed: list[searchquery.Group]) -> list[searchquery.Group]:
+    """The query as a watch reads it: topic names in every language, words inside compounds."""
+    groups = searchquery.with_topics(typed)
+    found = compound_words(session, long_words=searchquery.long_words(groups))
+    return searchquery.with_compounds(groups, found)
+
+
+def _ordered(groups: list[_Group], order: str) -> list[_Group]:
+    """Best first (ties: newest), or newest first (by the day of the newest matching row)."""
+    if order == "newest":
+        return sorted(groups, key=lambda g: (g.day or "", g.rid), reverse=True)
+    return sorted(groups, key=lambda g: (g.score, -g.rid))
 
 
 def search_feed(session: Session, *, query: SearchQuery, limit: int = 50) -> list[Hit]:
@@ -192,6 +227,7 @@ class _Match:
     where: str  # a condition on search_fts
     score: str  # lower is better
     params: dict[str, Any]
+    terms: list[searchquery.Group]
     tsquery: str = ""
 
     @classmethod
@@ -199,9 +235,9 @@ class _Match:
         if _dialect(session) == "postgresql":
             expression, params = _pg_tsquery(terms)
             return cls("postgresql", f"document @@ {expression}",
-                       f"-ts_rank_cd(document, {expression})", params, expression)  # fmt: skip
+                       f"-ts_rank_cd(document, {expression})", params, terms, expression)  # fmt: skip
         return cls("sqlite", "search_fts MATCH :match", "bm25(search_fts, 8.0, 1.0)",
-                   {"match": searchquery.fts5(terms)})  # fmt: skip
+                   {"match": searchquery.fts5(terms)}, terms)  # fmt: skip
 
     @property
     def meta(self) -> str:
@@ -227,7 +263,7 @@ class _Match:
                 "search_fts.rowid",
                 "search_fts JOIN search_fts_meta s ON s.id = search_fts.rowid",
             )
-        return (f"SELECT {rid} AS rid, 0.0 AS score, s.source_id, s.dossier_id FROM {source} "
+        return (f"SELECT {rid} AS rid, 0.0 AS score, s.source_id, s.dossier_id, s.day FROM {source} "
                 f"LEFT JOIN dossier d ON d.id = s.dossier_id WHERE {self.where} AND "
                 f"{conds.format(rid=rid)} ORDER BY {rid} DESC LIMIT {WINDOW}")  # fmt: skip
 
@@ -236,16 +272,16 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _pg_tsquery(terms: list[searchquery.Group]) -> tuple[str, dict[str, Any]]:
+def _pg_tsquery(terms: list[searchquery.Group], name: str = "t") -> tuple[str, dict[str, Any]]:
     """Each term as a tsquery (never raising on any input), combined with && and ||."""
     params: dict[str, Any] = {}
     ands = []
     for g, group in enumerate(terms):
         ors = []
         for t, term in enumerate(group):
-            params[f"t{g}_{t}"] = _pg_term(term)
+            params[f"{name}{g}_{t}"] = _pg_term(term)
             function = "to_tsquery" if term.prefix else "websearch_to_tsquery"
-            ors.append(f"{function}('lexwatch', :t{g}_{t})")
+            ors.append(f"{function}('lexwatch', :{name}{g}_{t})")
         ands.append("(" + " || ".join(ors) + ")")
     return "(" + " && ".join(ands) + ")", params
 
@@ -261,6 +297,12 @@ def _matched(session: Session, match: _Match) -> int:
     """How many index rows match the words (cheap: no ranking, no metadata)."""
     sql = f"SELECT count(*) FROM search_fts WHERE {match.where}"
     return int(session.execute(text(sql), match.params).scalar_one())
+
+
+def _exists(session: Session, match: _Match) -> bool:
+    """True when any index row matches (stops at the first)."""
+    sql = f"SELECT 1 FROM search_fts WHERE {match.where} LIMIT 1"
+    return session.execute(text(sql), match.params).first() is not None
 
 
 # Versions of one source make one hit; anything else is a hit of its own.
@@ -311,7 +353,7 @@ def _groups(
         params |= more
     else:
         matching = (
-            f"SELECT r.rid, r.score, s.source_id, s.dossier_id FROM r JOIN {match.meta} s "
+            f"SELECT r.rid, r.score, s.source_id, s.dossier_id, s.day FROM r JOIN {match.meta} s "
             f"ON s.id = r.rid WHERE {where.format(rid='r.rid')}"
         )
     ranked = (
@@ -320,11 +362,11 @@ def _groups(
     sql = (
         f"WITH {ranked}m AS MATERIALIZED ({matching}) "
         f"SELECT {_KEY} AS k, max(m.rid), min(m.score), count(*), min(m.source_id), "
-        "min(m.dossier_id) FROM m GROUP BY k"
+        "min(m.dossier_id), max(m.day) FROM m GROUP BY k"
     )
     rows = session.execute(text(sql), match.params | params)
-    return [_Group(int(k), int(rid), float(score), int(n), source, dossier)
-            for k, rid, score, n, source, dossier in rows]  # fmt: skip
+    return [_Group(int(k), int(rid), float(score), int(n), source, dossier, day or "")
+            for k, rid, score, n, source, dossier, day in rows]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -412,25 +454,35 @@ def _describe(session: Session, match: _Match, groups: list[_Group]) -> list[Hit
     return _with_details(session, hits)
 
 
-def _snippets(
-    session: Session, match: _Match, rids: list[int]
-) -> dict[int, tuple[tuple[str, bool], ...]]:
+def _snippets(session: Session, match: _Match, rids: list[int]) -> dict[int, tuple[Piece, ...]]:
     if not rids:
         return {}
     ids = ", ".join(str(int(rid)) for rid in rids)
     if match.dialect == "postgresql":
-        sql = (
-            f"SELECT id, ts_headline('lexwatch', title || ' — ' || body, {match.tsquery}, "
-            f":headline) FROM search_fts WHERE id IN ({ids})"
-        )
-        params = match.params | {"headline": _HEADLINE}
-    else:
-        sql = (
-            "SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', 24) FROM search_fts "
-            f"WHERE search_fts MATCH :match AND rowid IN ({ids})"
-        )
-        params = match.params
-    return {rid: _segments(raw or "") for rid, raw in session.execute(text(sql), params)}
+        return _pg_snippets(session, match, ids)
+    sql = (
+        "SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', 24) FROM search_fts "
+        f"WHERE search_fts MATCH :match AND rowid IN ({ids})"
+    )
+    return {rid: _segments(raw or "") for rid, raw in session.execute(text(sql), match.params)}
+
+
+def _pg_snippets(session: Session, match: _Match, ids: str) -> dict[int, tuple[Piece, ...]]:
+    """ts_headline picks the fragments (around the terms' key words); the marks are made here.
+
+    ts_headline marks every word of a phrase wherever it stands ("van", "de" of a Dutch
+    topic name); the terms themselves are marked instead, as FTS5 marks them.
+    """
+    centre, params = _pg_tsquery(searchquery.key_words(match.terms), "h")
+    sql = (f"SELECT id, ts_headline('lexwatch', title || ' — ' || body, {centre}, :headline) "
+           f"FROM search_fts WHERE id IN ({ids})")  # fmt: skip
+    rows = session.execute(text(sql), params | {"headline": _HEADLINE})
+    return {rid: _remarked(raw or "", match.terms) for rid, raw in rows}
+
+
+def _remarked(raw: str, terms: list[searchquery.Group]) -> tuple[Piece, ...]:
+    plain = "".join(piece for piece, _ in _segments(raw))
+    return searchquery.marked(plain, terms)
 
 
 _HEADLINE = (
@@ -439,8 +491,16 @@ _HEADLINE = (
 )
 
 
-def _segments(raw: str) -> tuple[tuple[str, bool], ...]:
-    """A snippet as (text, matched) pieces, so a template escapes text and marks matches."""
+_HEADING = re.compile(r"(?m)^[ \t]*#+[ \t]*")  # version text writes a heading as '# Title'
+_SPACE = re.compile(r"\s+")
+
+
+def _segments(raw: str) -> tuple[Piece, ...]:
+    """A snippet as (text, matched) pieces, so a template escapes text and marks matches.
+
+    One line of plain text: heading marks and line breaks of the indexed text go.
+    """
+    raw = _SPACE.sub(" ", _HEADING.sub("", raw)).strip()
     pieces: list[tuple[str, bool]] = []
     for i, part in enumerate(raw.split(SNIPPET_OPEN)):
         marked, _, rest = part.partition(SNIPPET_CLOSE) if i else ("", "", part)
@@ -524,6 +584,51 @@ _DETAILS = {
     "document": _step_details(Document),
     "version": _version_details,
 }
+
+
+# -- search: what to offer when nothing was found ----------------------------------------
+
+SUGGESTED_FILES = 5000  # the most recently updated files are compared with what was typed
+SUGGESTED_WORDS = 8
+
+
+def _suggestions(session: Session, query: SearchQuery) -> Suggestions:
+    """Topic names and indexed words that find something, and files with close titles.
+
+    An exact search is offered exact searches (the names that occur as typed); any other
+    search is offered searches that are expanded in their turn.
+    """
+    typed = query.text
+    names = searchsuggest.topic_names(typed, exact=query.exact)
+    starts = sorted({w[:2] for w in searchsuggest.typed_words(typed) if len(w) >= 2})
+    listed = words_starting(session, prefixes=starts)
+    finds = _Finds(session, query.exact)
+    candidates = dict.fromkeys(names + searchsuggest.close_words(typed, listed))
+    words = list(islice((w for w in candidates if finds(w)), SUGGESTED_WORDS))
+    files = searchsuggest.close_files(typed, _file_titles(session))
+    return Suggestions(tuple(words), tuple(files))
+
+
+class _Finds:
+    """Whether a search for some words has at least one index row (each query counted once)."""
+
+    def __init__(self, session: Session, exact: bool) -> None:
+        self.session, self.exact = session, exact
+        self.known: dict[tuple[frozenset[searchquery.Term], ...], bool] = {}
+
+    def __call__(self, words: str) -> bool:
+        typed = searchquery.parse(words)
+        terms = typed if self.exact else _expanded(self.session, typed)
+        key = tuple(frozenset(group) for group in terms)  # a topic's names: one search
+        if key not in self.known:
+            where = _Match.build(self.session, terms) if terms else None
+            self.known[key] = where is not None and _exists(self.session, where)
+        return self.known[key]
+
+
+def _file_titles(session: Session) -> list[tuple[str, str]]:
+    query = select(Dossier.key, Dossier.title).order_by(col(Dossier.updated_at).desc())
+    return [(key, title or "") for key, title in session.exec(query.limit(SUGGESTED_FILES))]
 
 
 def change_kinds(session: Session) -> list[str]:
@@ -751,6 +856,7 @@ def rebuild_search_index(session: Session) -> None:
             "SELECT rid, dossier_id, source_id, day FROM search_fts_source",
             "INSERT INTO search_fts(search_fts) VALUES ('optimize')",
         ]
+    statements += words_list_fill(_dialect(session))
     for statement in [*statements, "UPDATE search_fts_state SET paused = 0"]:
         session.execute(text(statement))
 

@@ -34,11 +34,20 @@ def test_edits_and_deletions_reach_the_index(app, history) -> None:
     assert _total(app, old) >= 0
 
 
-def test_a_version_without_text_has_no_row(app, history) -> None:
+def test_a_version_is_found_by_its_record_and_one_with_nothing_to_read_has_no_row(
+    app, history
+) -> None:
     with session_scope(app.state.engine) as session:
         session.add(Version(source_id=history.source_id, dossier_id=1, seq=9, fingerprint="0" * 64,
                             record={"fields": {"status": "quokka"}}, text=""))  # fmt: skip
-    assert _total(app, "quokka") == 0
+        session.add(Version(source_id=history.source_id, dossier_id=1, seq=10,
+                            fingerprint="1" * 64, record={"kind": "page", "title": ""}, text=""))  # fmt: skip
+        session.flush()
+        rows = session.execute(text("SELECT count(*) FROM search_fts")).scalar_one()
+    assert _total(app, "quokka") == 1, "a JSON field without any text is searchable"
+    with session_scope(app.state.engine) as session:
+        session.execute(text("DELETE FROM version WHERE seq = 10"))
+        assert session.execute(text("SELECT count(*) FROM search_fts")).scalar_one() == rows
 
 
 def test_the_index_is_backfilled_when_the_migration_runs_on_existing_data(tmp_path) -> None:
@@ -69,6 +78,36 @@ def test_the_index_is_backfilled_when_the_migration_runs_on_existing_data(tmp_pa
         command.downgrade(config, "0001")
         tables = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master"))}
     assert not any(name.startswith("search_fts") for name in tables)
+
+
+def _rows(engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT count(*) FROM search_fts")).scalar_one()
+
+
+def _to(engine, revision: str, *, down: bool = False) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def test_migration_0011_makes_what_0002_left_out_searchable_on_existing_data(app) -> None:
+    engine = app.state.engine
+    _to(engine, "0010", down=True)
+    with session_scope(engine) as session:
+        source = Source(name="press", kind="feed", url="https://e.org/feed")
+        session.add(source)
+        session.flush()
+        items = [{"id": "1", "title": "Trilogue on the onlinekindermisbruik file"}]
+        session.add(Version(source_id=source.id, seq=1, fingerprint="3" * 64, text="",
+                            record={"kind": "feed", "title": "Press", "items": items}))  # fmt: skip
+    before = _rows(engine)
+    _to(engine, "head")
+    assert _rows(engine) == before + 1, "0002 indexed a version's text only"
+    assert _total(app, "trilogue") == 1
+    assert _total(app, "kindermisbruik") == 1, "the word list was filled from the old rows"
 
 
 def test_a_bulk_load_pauses_the_triggers_and_a_rebuild_fills_the_index(app, history) -> None:

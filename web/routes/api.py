@@ -108,19 +108,32 @@ def search(
     to: Annotated[str, Query(description="YYYY-MM-DD")] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+    order: Annotated[str, Query(description="relevance (default) or newest")] = "relevance",
+    exact: Annotated[
+        bool, Query(description="only the words typed: no topic names, no compounds")
+    ] = False,
 ) -> dict[str, Any]:
-    """Ranked hits with snippets (matched words flagged) and facet counts."""
+    """Ranked hits with snippets (matched words flagged), facet counts, what else was searched,
+    and suggestions when nothing was found."""
     query = search_query(request.query_params, per_page=per_page)
     result = repo.search(session, query=query)
     first = (query.page - 1) * query.per_page
     return {
         "query": exports.query_dict(query), "total": result.total, "page": query.page,
         "matched": result.matched, "approximate": result.approximate,
-        "per_page": query.per_page,
+        "per_page": query.per_page, "order": query.order, "exact": query.exact,
+        "also": list(result.also), "suggestions": _suggestions(result.suggestions, _base(request)),
         "results": [_hit(first + i, hit, _base(request)) for i, hit in enumerate(result.hits, 1)],
         "facets": {name: [{"value": v, "count": n} for v, n in values]
                    for name, values in result.facets.items()},
     }  # fmt: skip
+
+
+def _suggestions(offer: repo.Suggestions | None, base: str) -> dict[str, Any] | None:
+    if offer is None:
+        return None
+    files = [{"key": key, "title": title, "url": file_url(base, key)} for key, title in offer.files]
+    return {"words": list(offer.words), "files": files}
 
 
 def _hit(rank: int, hit: repo.Hit, base: str) -> dict[str, Any]:
