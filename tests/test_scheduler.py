@@ -191,12 +191,12 @@ def test_a_digest_missed_while_down_is_sent_once_after_restart(lexwatch, service
         officer.subscribed_at = utcnow() - timedelta(weeks=3)
     assert _outbox_count(home) == 0  # last Monday 07:00 passed while no scheduler ran
 
-    service = services()
-    wait_for(lambda: _outbox_count(home) == 1, what="the missed digest")
+    service = services()  # a start-up under load (CI, other suites) can take a while
+    wait_for(lambda: _outbox_count(home) == 1, timeout=90, what="the missed digest")
     assert service.stop() == 0
 
     again = services()
-    wait_for(lambda: "scheduler started" in again.text(), what="the restarted scheduler")
+    wait_for(lambda: "scheduler started" in again.text(), 90, "the restarted scheduler")
     time.sleep(2)  # the start-up digest job has run by now
     assert again.stop() == 0
     assert _outbox_count(home) == 1, "a restart never sends the same digest twice"
