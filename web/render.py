@@ -78,7 +78,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters |= {"http_url": http_url, "when": when, "short_when": short_when,
-                    "xml_text": xml_text, "redact": redact}  # fmt: skip
+                    "xml_text": xml_text, "redact": redact, "unkeyed": unkeyed}  # fmt: skip
     env.globals |= {"file_path": file_path, "with_params": with_params,
                     "file_name": display_name, "file_ref": reference}  # fmt: skip
     return env
@@ -100,3 +100,8 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
 def text(request: Request, name: str, **context: Any) -> str:
     """A rendered template as text (the Atom feeds)."""
     return request.app.state.templates.get_template(name).render(request=request, **context)
+
+
+def unkeyed(text: str) -> str:
+    """Indexed text as readers see it: a source's own file is named without its `SRC:` key prefix."""
+    return str(text or "").replace("SRC:", "")

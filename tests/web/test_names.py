@@ -34,7 +34,7 @@ def visible(html: str) -> str:
 
 
 def test_no_reader_page_shows_a_key(reader, files) -> None:
-    pages = ["/", "/files", "/changes"]
+    pages = ["/", "/files", "/changes", "/search?q=child", "/search?q=motie", "/search?q=gazette"]
     pages += [file_path(k) for k in (FILE_KEY, f"SRC:{builders.GAZETTE}", builders.MOTION_KEY,
                                      builders.STUB_KEY, "SRC:council-press")]  # fmt: skip
     for path in pages:
