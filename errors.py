@@ -50,6 +50,12 @@ class MissingKey(SourceError):
     health = "skipped"
 
 
+class Blocked(SourceError):
+    """The site answered with a bot challenge instead of the page (a WAF, a JavaScript check)."""
+
+    health = "blocked"
+
+
 class ParseError(SourceError):
     """A response lacks what the parser needs: the page changed shape or came back broken."""
 

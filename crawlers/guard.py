@@ -23,6 +23,7 @@ through. A refusal is an error of the source's run, with its reason.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 from collections.abc import Mapping
@@ -137,6 +138,33 @@ def _carries(request: Request, value: str) -> bool:
     needle = value.encode()
     headers = (v for key in request.headers for v in request.headers.getlist(key))
     return value in request.url or any(needle in header for header in headers)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A connection judged before it is opened: where to connect, or why not."""
+
+    address: str = ""  # the address to connect to, when allowed
+    refused: str = ""  # why not, when not
+    private: str = ""  # the address that was not allowed
+
+
+async def judge_connection(host: str, port: int, policy: Policy) -> Judged:
+    """May a connection to `host`:`port` be opened, and to which address? (The browser's proxy,
+    crawlers/egress.py: Chromium resolves nothing itself, so every address is judged here.)"""
+    literal = literal_address(host)
+    found = [str(literal)] if literal is not None else await asyncio.to_thread(lookup, host, port)
+    if not found:
+        return Judged(refused=f"cannot resolve the host {host}")
+    bad = next((a for a in found if not policy.allows(host, port, _address(a))), None)
+    if bad is not None:
+        how = "is" if literal is not None else "resolves to"
+        return Judged(refused=f"refused: {host} {how} a private address {bad}", private=bad)
+    return Judged(address=found[0])
+
+
+def _address(text: str) -> Any:
+    return ipaddress.ip_address(text.split("%", 1)[0])
 
 
 def refusal_of(host: str) -> str:

@@ -23,7 +23,7 @@ from monitor.link import fallback_key
 from redact import redact
 
 ITEM_KINDS = ("item_published", "item_updated")
-TROUBLED = ("failing", "broken", "stale", "skipped")
+TROUBLED = ("failing", "broken", "blocked", "stale", "skipped")
 
 
 @dataclass(frozen=True)

@@ -59,5 +59,5 @@ def board_rows(session: Session, *, now: datetime, timezone: str) -> list[dict[s
         error = repo.last_error(session, source_id=row["id"])
         bars = sparkline(repo.last_runs(session, source_id=row["id"], limit=RUNS))
         rows.append(row | {"last_error": error, "bars": bars, "width": width(bars)})
-    order = {"broken": 0, "failing": 1, "stale": 2, "skipped": 3, "new": 4, "ok": 5}
+    order = {"broken": 0, "blocked": 1, "failing": 1, "stale": 2, "skipped": 3, "new": 4, "ok": 5}
     return sorted(rows, key=lambda r: (order.get(r["health"], 4), r["name"]))
