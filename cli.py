@@ -766,14 +766,15 @@ def capture(
     with _flags():
         spec = SourceSpec(kind, url, "capture", params=parse_params(param or []))
         source = to_source(spec, default_every="1d")
-    target = Target(source.url, source.params, settings.secrets())
-    answers = reactor.run_coroutine(
-        captures.fetch(Plan(0, "capture", kind, target, raw=True), settings)
-    )
-    clean = [captures.cleaned(answer, settings.secret_values()) for answer in answers]
+    plan = Plan(0, "capture", kind, Target(source.url, source.params, settings.secrets()), raw=True)
+    fetched = reactor.run_coroutine(captures.fetch(plan, settings))
+    clean = [captures.cleaned(answer, settings.secret_values()) for answer in fetched.answers]
+    if fetched.blocked:  # what was saved is the wall, not the page: say so
+        out.print(f"Note: {fetched.blocked}", markup=False, highlight=False)
     for saved in captures.save(clean, out_dir, kind):
-        out.print(f"Saved {saved.path} (HTTP {saved.status}, sha256 {saved.row[3][:12]}…) and "
-                  f"its .headers; a row in {saved.path.parent / 'MANIFEST.tsv'}", markup=False, highlight=False)  # fmt: skip
+        out.print(f"Saved {saved.path} (HTTP {saved.status}, sha256 {saved.row[3][:12]}…), its "
+                  f".headers and a row of {saved.path.parent / 'MANIFEST.tsv'}", markup=False,
+                  highlight=False)  # fmt: skip
 
 
 # -- tables: whole cells, in a terminal and in a pipe ------------------------------

@@ -44,16 +44,26 @@ class FetchError(SourceError):
     """The site did not answer usefully: HTTP error, timeout, redirect to a challenge page."""
 
 
+class Blocked(SourceError):
+    """The site answered with a bot challenge (a WAF or JavaScript wall) instead of the page.
+
+    Neither a broken parser nor a change of the file: the source is `blocked` until a
+    fetch gets the page again.
+    """
+
+    health = "blocked"
+    REASON = "the site answered with a bot challenge instead of the page"
+
+    def __init__(self, detail: str = "", *, url: str = "") -> None:
+        self.detail, self.url = detail, url
+        where = f"{url}: " if url else ""
+        super().__init__(f"{where}{self.REASON}" + (f" ({detail})" if detail else ""))
+
+
 class MissingKey(SourceError):
     """The source needs an API key that is not configured; it is skipped, not failed."""
 
     health = "skipped"
-
-
-class Blocked(SourceError):
-    """The site answered with a bot challenge instead of the page (a WAF, a JavaScript check)."""
-
-    health = "blocked"
 
 
 class ParseError(SourceError):

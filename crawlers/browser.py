@@ -61,7 +61,7 @@ CHROMIUM = "/usr/bin/chromium"  # Debian's; never a browser Playwright downloads
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
 PAGES = 2  # browser pages open at once, over all hosts
-CHALLENGE_WAIT = 20.0  # seconds a challenge may take to let the page through
+CHALLENGE_WAIT = 15.0  # seconds a challenge may take to let the page through (at most)
 
 RENDER = "render"  # the source parameter every kind takes
 RENDERS = {
@@ -175,12 +175,14 @@ class Browser:
         self.egress = Egress(Policy.of(crawler.settings))
         self.starting = asyncio.Lock()
         self.pages = asyncio.Semaphore(crawler.settings.getint("LEXWATCH_BROWSER_PAGES", PAGES))
+        # An AWS WAF challenge takes a second or two; a wall that never opens must not hold a page.
+        self.wait = min(CHALLENGE_WAIT, 2 * crawler.settings.getfloat("DOWNLOAD_TIMEOUT"))
 
     async def fetch(self, request: Request) -> Response:
         """The final answer of the page at `request.url`, once any challenge let it through."""
         async with self.pages:
             handler = await self._started()
-            watch = Watch(request, self.egress)
+            watch = Watch(request, self.egress, self.wait)
             request.meta.update(watch.meta(urlsplit(request.url).netloc.lower()))
             try:
                 await handler.download_request(request)
@@ -253,8 +255,8 @@ class Watch:
     page shown a blank one.
     """
 
-    def __init__(self, request: Request, egress: Egress) -> None:
-        self.url, self.egress = request.url, egress
+    def __init__(self, request: Request, egress: Egress, wait: float) -> None:
+        self.url, self.egress, self.wait = request.url, egress, wait
         ours = request.headers.to_unicode_dict()
         self.agent = ours.get("user-agent", "")
         self.validators = {k.lower(): v for k, v in ours.items() if k.lower().startswith("if-")}
@@ -332,13 +334,13 @@ class Watch:
 
     async def settle(self, page: Any) -> None:
         """Wait until the main frame holds a document that is not a challenge (or time runs out)."""
-        deadline = time.monotonic() + CHALLENGE_WAIT
+        deadline = time.monotonic() + self.wait
         while True:
             self.arrived.clear()  # before reading: a document arriving meanwhile wakes the wait
             latest = await self.documents[-1]() if self.documents else None
             self.answer = latest or self.answer
-            if self.answer is not None and not self.answer.challenge:
-                return
+            if self.answer is not None and (not self.answer.challenge or not self.answer.body):
+                return  # the page; or an empty wall, which has no script that could open it
             if not await _arrives(self.arrived, deadline - time.monotonic()):
                 return
 

@@ -57,7 +57,7 @@ async def fetch(plan: Plan, settings: Settings) -> Outcome:
 
 
 def _nothing(outcome: Outcome) -> str:
-    return outcome.blocked or f"no answer from {outcome.plan.target.url} before the time limit"
+    return str(outcome.blocked or f"no answer from {outcome.plan.target.url} before the time limit")
 
 
 def cleaned(capture: Capture, secrets: Iterable[str]) -> Capture:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from crawlers.sites.base import Target
+from errors import Blocked
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class Fetched:
     content_type: str
     new: bool
     parsed: bool = False
+    # The HTTP status the body came with: a parser tells a 202 challenge from a 204 by it.
+    status: int = 200
 
 
 @dataclass
@@ -69,8 +72,8 @@ class Outcome:
     # Bugs of Lexwatch met while crawling (a site module's `follow` raised): the run is broken.
     faults: list[str] = field(default_factory=list)
     skipped: str = ""
-    # A bot challenge that stayed one (crawlers/challenge.py): the source is `blocked`, with this reason.
-    blocked: str = ""
+    # A bot challenge that stayed one (crawlers/challenge.py): the source is `blocked`, for this.
+    blocked: Blocked | None = None
     # URL asked -> where a permanent redirect (301, 308) led; URL -> an HTTP error status (4xx, 5xx).
     moved: dict[str, str] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)

@@ -33,7 +33,9 @@ def keep(outcome: Outcome, capture: Capture, engine: Any) -> None:
         outcome.errors.append(f"{capture.url} answered 304 but nothing was stored before")
         return
     sha256, content_type, new, parsed = stored
-    outcome.fetched.append(Fetched(capture.url, capture.role, sha256, content_type, new, parsed))
+    status = capture.status if capture.status != 304 else 200  # a 304 stands for the stored body
+    fetched = Fetched(capture.url, capture.role, sha256, content_type, new, parsed, status)
+    outcome.fetched.append(fetched)
     outcome.bytes_received += len(capture.body)
 
 
@@ -58,7 +60,15 @@ def _unchanged(outcome: Outcome, item: Capture) -> bool:
     ):
         return False
     outcome.fetched.append(
-        Fetched(item.url, item.role, known.sha256, known.content_type, False, known.parsed)
+        Fetched(
+            item.url,
+            item.role,
+            known.sha256,
+            known.content_type,
+            False,
+            known.parsed,
+            item.status if item.status != 304 else 200,
+        )
     )
     etag = item.headers.get("etag") or known.etag
     modified = item.headers.get("last-modified") or known.last_modified

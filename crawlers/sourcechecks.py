@@ -79,6 +79,7 @@ def check_url(url: str) -> str:
         raise ConfigError(
             f"'{_printable(text)}' has control characters: type the address again", field="url"
         )
+    _port(text)  # its own message: urlsplit's words for a bad port are not for people
     try:
         text = read_url(text)
     except ConfigError as exc:

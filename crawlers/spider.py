@@ -36,7 +36,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawlers import browser
-from crawlers.challenge import blocked_reason, challenge_of
+from crawlers.challenge import blocked, challenge_of
 from crawlers.guard import Refused, refusal_of
 from crawlers.items import Capture, Outcome
 from crawlers.pipelines import keep
@@ -238,9 +238,9 @@ class WatchSpider(scrapy.Spider):
             return [self._to_scrapy(job, response.meta["asked"])]
         if plan.raw:
             job.outcome.answers.append(self._capture(job, response, headers))
-        reason = blocked_reason(redact(response.meta["wanted"]), what, tried_browser=tried,
-                                hint="" if tried else _untried(plan))  # fmt: skip
-        job.outcome.blocked = job.outcome.blocked or reason
+        error = blocked(redact(response.meta["wanted"]), what, tried_browser=tried,
+                        hint="" if tried else _untried(plan))  # fmt: skip
+        job.outcome.blocked = job.outcome.blocked or error
         return []
 
     def _refused_with(self, job: Job, response: ScrapyResponse, headers: dict) -> list:

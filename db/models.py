@@ -211,7 +211,15 @@ class Watch(SQLModel, table=True):
 
 
 class Subscriber(SQLModel, table=True):
-    """A person who receives digests."""
+    """A person who receives digests.
+
+    `status` is active, bounced (the mail server refused the address) or
+    unsubscribed (they asked, by the link in a digest). `unsubscribe_token` is
+    the subscriber's random stamp that their signed unsubscribe links are bound
+    to (digests.unsubscribe); digests sent before links were signed carried it
+    as the link itself. `subscribed_at` is when they last became active: no
+    digest covers a week that ended before it.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(unique=True, index=True)
@@ -220,6 +228,7 @@ class Subscriber(SQLModel, table=True):
     status: str = "active"
     unsubscribe_token: str = Field(default="", index=True)
     created_at: datetime = Field(default_factory=utcnow)
+    subscribed_at: datetime = Field(default_factory=utcnow)
 
 
 class Subscription(SQLModel, table=True):

@@ -4,14 +4,17 @@ Files are ordered by their most significant change, and within a file the most
 significant change comes first (then in the order they were seen). The same step
 reported by two sources is shown once, with both sources. New documents are
 listed under the file rather than as lines of their own. A text change shows a
-short diff. Then come the forecasts of the next weeks, then the sources that
-could not be checked, so that silence never reads as "nothing happened".
+short diff. Then come the forecasts of the next weeks, then the sources of the
+reader's files that could not be read in the period (digests.select says which),
+so that silence never reads as "nothing happened": a few plain lines ("OEIL
+2022/0155(COD) could not be reached on 9 and 10 October"), never an error
+message, and a link to the health board where the admin finds the details.
 
 Two Jinja2 environments: the HTML one escapes every value, the text one must
 not (it would turn "&" into "&amp;" in a plain-text mail). Values are rendered,
 never compiled, so scraped "{{ … }}" stays text. What is the same for every
-reader of the same changes (templates body.*) is rendered once and kept
-(`body_of`); only the greeting and the unsubscribe link differ per reader.
+reader of the same changes and troubles (templates body.*) is rendered once and
+kept (`body_of`); only the greeting and the unsubscribe link differ per reader.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from markupsafe import Markup
 
 from digests.model import ChangeView, DigestEmail, DigestInput, EventView, FileRef, Trouble
 from monitor.classify import SIGNIFICANCE
-from web.links import change_url, file_url, unsubscribe_url
+from web.links import board_url, change_url, file_url, unsubscribe_url
 
 UPCOMING_WEEKS = 4
 MAX_ENTRIES = 12  # per file; the rest is on the file's page
@@ -36,6 +39,8 @@ DIFF_LINES = 6
 DIFF_WIDTH = 160
 DIFF_KINDS = ("text_amended", "fields_changed", "title_changed", "item_updated")
 DOCUMENT_PREFIX = "New document: "
+MAX_TROUBLES = 3  # lines; the rest is counted, and the board has them all
+FAILED = {"unreachable": "could not be reached", "unreadable": "was reached but could not be read"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # every line break str.splitlines knows
 
 
@@ -107,7 +112,9 @@ def body_of(
     view = {
         "sections": found,
         "upcoming": upcoming(upcoming_events, today),
-        "troubles": [(t, _day(t.since, zone) if t.since else "") for t in troubles],
+        "troubles": [trouble_line(t, zone) for t in troubles[:MAX_TROUBLES]],
+        "more_troubles": max(0, len(troubles) - MAX_TROUBLES),
+        "board": board_url(base_url),
     }
     text = _TEXT.get_template("body.txt").render(view)
     html = _HTML.get_template("body.html").render(view)  # escaped here, so Markup later is safe
@@ -212,6 +219,50 @@ def _diff_link(diff: str) -> str:
         if line.strip().startswith(("https://", "http://")):
             return line.strip()
     return ""
+
+
+def trouble_line(trouble: Trouble, zone: ZoneInfo) -> tuple[str, str]:
+    """A source that could not be read, in plain words: (its name, what happened)."""
+    if trouble.problem == "not_checked":
+        if trouble.last_checked is None:
+            return trouble.source, "has not been checked yet."
+        return (
+            trouble.source,
+            f"has not been checked since {_long_day(trouble.last_checked, zone)}.",
+        )
+    days = sorted({moment.astimezone(zone).date() for moment in trouble.failed_at})
+    how = FAILED.get(trouble.problem, "could not be checked")
+    return trouble.source, f"{how} {days_phrase(days)}." if days else f"{how}."
+
+
+def days_phrase(days: Sequence[date]) -> str:
+    """'on 4 December', 'on 4 and 5 December', 'from 4 to 9 December', 'on 5 days from …'."""
+    if len(days) > 2 and (days[-1] - days[0]).days == len(days) - 1:
+        return _span(days[0], days[-1])
+    if len(days) > 3:
+        return f"on {len(days)} days {_span(days[0], days[-1])}"
+    return f"on {_day_list(days)}"
+
+
+def _span(first: date, last: date) -> str:
+    same_month = (first.month, first.year) == (last.month, last.year)
+    return f"from {first.day if same_month else f'{first.day} {first:%B}'} to {last.day} {last:%B}"
+
+
+def _day_list(days: Sequence[date]) -> str:
+    # The month once per run of days in it: "30 November and 1 and 2 December" reads badly,
+    # "30 November, 1 and 2 December" well.
+    labels = [
+        f"{d.day}" if i + 1 < len(days) and (days[i + 1].month, days[i + 1].year) == (d.month, d.year)
+        else f"{d.day} {d:%B}"
+        for i, d in enumerate(days)
+    ]  # fmt: skip
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _long_day(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local.day} {local:%B}"
 
 
 def one_line(text: str) -> str:

@@ -50,12 +50,20 @@ class EventView:
 
 @dataclass(frozen=True)
 class Trouble:
-    """A source Lexwatch could not check: since when, and why."""
+    """A source of the reader's files that Lexwatch could not read in the digest's period.
+
+    Only what a reader needs, never an error message (those name settings and
+    exceptions: they are for the admin's health board). `problem` is how it
+    failed (`unreachable`, `unreadable`, `failed`) or `not_checked` (no attempt
+    in the whole period); `failed_at` are the failed attempts after its last
+    good reading in the period; `last_checked` is its last attempt before a
+    period without any (None: never attempted).
+    """
 
     source: str
-    health: str
-    since: datetime | None
-    reason: str
+    problem: str
+    failed_at: tuple[datetime, ...] = ()
+    last_checked: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -5,25 +5,37 @@ watch names, or when the watch's terms occur in the file's title, the change's
 summary or what the source says now; then the watch's jurisdictions and
 minimum significance apply. A new item of a feed or a list is judged on the
 item alone: the rest of the feed is about other things.
+
+Troubles are told from the crawl log of the digest's period, never from the
+health of the moment. A source *feeds* a watch when a change it reported in the
+period is in the watch, or when the watch matches what the source is about:
+its name and address, its file and the files that file cites, and what it said
+when last read (`source_subject`). A reader hears of a source that feeds one of
+their watches and that, in their period, ended on a failed reading (with the
+days it failed since its last good one), or was not attempted at all while it
+was due (`trouble_in`). A source read at least once in the period whose last
+reading succeeded is not mentioned: what changed meanwhile was found then.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from crawlers.sites.base import Item, Record, record_from_json
 from db.models import Change, Dossier, Event, Source, Version, Watch
 from digests import relevance
 from digests.model import ChangeView, DigestInput, EventView, FileRef, Reader, Trouble
 from monitor.classify import at_least
+from monitor.health import STALE_AFTER, SUCCEEDED
 from monitor.identifiers import find_identifiers
 from monitor.link import fallback_key
-from redact import redact
 
 ITEM_KINDS = ("item_published", "item_updated")
-TROUBLED = ("failing", "broken", "blocked", "stale", "skipped")
+# How a failed reading failed, for a reader: a run status -> a Trouble's problem.
+PROBLEMS = {"error": "unreachable", "parse_error": "unreadable", "broken": "unreadable",
+            "blocked": "unreadable"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,7 @@ class Candidate:
 
     view: ChangeView
     subject: relevance.Subject
+    source_id: int = 0
 
 
 def file_ref(dossier: Dossier | None, source: Source) -> FileRef:
@@ -86,7 +99,7 @@ def candidate(
         source=source.name,
         source_url=_link(item, record.url, source.url),
     )
-    return Candidate(view, _subject(change, record, item, facts, ref.jurisdiction))
+    return Candidate(view, _subject(change, record, item, facts, ref.jurisdiction), source.id)
 
 
 def _subject(
@@ -173,26 +186,85 @@ def upcoming_for(
     return tuple(out)
 
 
-def troubles_for(
-    troubles: Sequence[tuple[Trouble, str]], watches: Sequence[Watch]
-) -> tuple[Trouble, ...]:
-    """Unhealthy sources a subscriber should hear of: all, unless every watch names jurisdictions."""
-    if not watches or any(not w.jurisdictions for w in watches):
-        return tuple(t for t, _ in troubles)
-    wanted = {j.upper() for w in watches for j in w.jurisdictions}
-    return tuple(t for t, where in troubles if not where or where.upper() in wanted)
+@dataclass(frozen=True)
+class Readings:
+    """A source's crawl log around the digests' periods: when Lexwatch tried to read it."""
+
+    source_id: int
+    name: str
+    interval: timedelta
+    created_at: datetime
+    runs: tuple[tuple[datetime, str], ...]  # (started, status) of finished runs, oldest first
+    before: datetime | None = None  # the last finished run before the first of `runs`' window
 
 
-def trouble_of(source: Source, health: str) -> Trouble | None:
-    """A source's trouble when its health (as of now) means it could not be checked."""
-    if health not in TROUBLED:
+def trouble_in(readings: Readings, since: datetime, until: datetime) -> Trouble | None:
+    """How the source could not be read in [since, until), or None when it was read."""
+    inside = [(when, status) for when, status in readings.runs if since <= when < until]
+    if not inside:
+        return _not_checked(readings, since, until)
+    if inside[-1][1] in SUCCEEDED:
         return None
-    reason = source.health_reason or {
-        "stale": "no successful check for three of its intervals",
-        "skipped": "skipped",
-    }.get(health, health)
-    # The reason quotes URLs; a digest leaves the building, so it names no key.
-    return Trouble(source.name, health, source.last_success_at or source.created_at, redact(reason))
+    good = [when for when, status in inside if status in SUCCEEDED]
+    failed = tuple(when for when, _status in inside if not good or when > good[-1])
+    return Trouble(readings.name, PROBLEMS.get(inside[-1][1], "failed"), failed)
+
+
+def _not_checked(readings: Readings, since: datetime, until: datetime) -> Trouble | None:
+    # Not attempted in the period: a trouble once it was due (a weekly source may skip a week).
+    earlier = [when for when, _status in readings.runs if when < since]
+    last = earlier[-1] if earlier else readings.before
+    if until - (last or readings.created_at) <= STALE_AFTER * readings.interval:
+        return None
+    return Trouble(readings.name, "not_checked", last_checked=last)
+
+
+def source_subject(
+    source: Source, version: Version | None, facts: FileFacts | None
+) -> relevance.Subject:
+    """What a source is about: what the admin wrote (name, address, parameters), its file and
+    the files that one cites, and what it said when last read."""
+    record = record_from_json(version.record) if version is not None else None
+    typed = [source.name, source.url, *(str(v) for v in source.params.values())]
+    text = "\n".join(
+        [*typed, facts.titles() if facts else "", relevance.record_text(record) if record else ""]
+    )
+    identifiers = (facts.all_identifiers() if facts else set()) | set(
+        record.identifiers if record else ()
+    )
+    keys = facts.keys() if facts else set()
+    return relevance.subject(
+        keys=keys, identifiers=identifiers, text=text, jurisdiction=source.jurisdiction
+    )
+
+
+def fed_watches(
+    about: Mapping[int, relevance.Subject],
+    candidates: Sequence[Candidate],
+    by_watch: Mapping[int, frozenset[int]],
+    checks: Mapping[int, relevance.Matcher],
+) -> dict[int, frozenset[int]]:
+    """Source id -> the watches it feeds: those that match what it is about, and those that
+    took one of its changes."""
+    fed = {sid: {w for w, check in checks.items() if relevance.matches(check, found)}
+           for sid, found in about.items()}  # fmt: skip
+    for c in candidates:
+        fed.setdefault(c.source_id, set()).update(
+            w for w, ids in by_watch.items() if c.view.id in ids
+        )
+    return {sid: frozenset(watches) for sid, watches in fed.items()}
+
+
+def troubles_for(found: Material, watch_ids: Iterable[int], since: datetime) -> tuple[Trouble, ...]:
+    """The sources feeding any of these watches that could not be read in [since, until)."""
+    wanted = frozenset(watch_ids)
+    out = [
+        trouble
+        for sid, readings in found.readings.items()
+        if found.feeds.get(sid, frozenset()) & wanted
+        and (trouble := trouble_in(readings, since, found.until))
+    ]
+    return tuple(sorted(out, key=lambda t: t.source.casefold()))
 
 
 def file_facts(
@@ -221,7 +293,9 @@ class Material:
     matchers: Mapping[int, relevance.Matcher]
     subscriptions: Mapping[int, Sequence[int]]
     forecasts: tuple[tuple[EventView, relevance.Subject], ...]
-    troubles: tuple[tuple[Trouble, str], ...]
+    readings: Mapping[int, Readings]
+    feeds: Mapping[int, frozenset[int]]
+    until: datetime  # the crawl log is read up to here: the period's end, or now if earlier
 
 
 def material(
@@ -231,24 +305,28 @@ def material(
     watches: Sequence[Watch],
     subscriptions: Mapping[int, Sequence[int]],
     forecasts: Sequence[tuple[Event, Dossier, str]],
-    troubles: Sequence[tuple[Source, str]],
+    readings: Mapping[int, Readings],
+    about: Mapping[int, relevance.Subject],
+    until: datetime,
 ) -> Material:
-    """Candidates, per-watch matches, forecasts and troubles from the rows the repo gives."""
+    """Candidates, per-watch matches, forecasts and the crawl log from the rows the repo gives;
+    `about`: what each source that may be in trouble is about (`source_subject`)."""
     found = tuple(
         candidate(c, s, v, facts.get(c.dossier_id) if c.dossier_id else None)
         for c, s, _d, v in changes
     )
     checks = {w.id: compiled(w) for w in watches}
+    by_watch = {w.id: matched(found, w, checks[w.id]) for w in watches}
     return Material(
         candidates=found,
-        by_watch={w.id: matched(found, w, checks[w.id]) for w in watches},
+        by_watch=by_watch,
         watches={w.id: w for w in watches},
         matchers=checks,
         subscriptions=subscriptions,
         forecasts=tuple(_forecast(e, d, name, facts) for e, d, name in forecasts),
-        troubles=tuple(
-            (t, s.jurisdiction) for s, health in troubles if (t := trouble_of(s, health))
-        ),
+        readings=readings,
+        feeds=fed_watches(about, found, by_watch, checks),
+        until=until,
     )
 
 
@@ -279,7 +357,7 @@ def digest_input(
         end=end,
         changes=for_reader(found.candidates, found.by_watch, ids, since, end),
         upcoming=upcoming_for(found.forecasts, [found.matchers[w.id] for w in watches]),
-        troubles=troubles_for(found.troubles, watches),
+        troubles=troubles_for(found, ids, since),
         watches=tuple(w.name for w in watches),
         base_url=base_url,
         timezone=timezone,

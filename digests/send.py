@@ -1,9 +1,11 @@
 """Send the week's digests: one per subscriber and period, ever; retried, never twice.
 
 The period is the last complete week, Monday 07:00 to Monday 07:00 in
-LEXWATCH_TIMEZONE. For each active subscriber, `send_due` first claims the
-period's DigestRun (its row is committed before anything is sent), then
-composes, delivers with retries, and records how it ended:
+LEXWATCH_TIMEZONE (monitor.schedule's digest time; `period_for`). A subscriber
+gets the digest of a period only if they were subscribed before it ended. For
+each such active subscriber, `send_due` first claims the period's DigestRun
+(its row is committed before anything is sent), then composes, delivers with
+retries, and records how it ended:
 
 - `sent`; `bounced` (the server refused the address with a 5xx; the subscriber
   is marked and no longer sent to); `failed` (after the last try, with the
@@ -13,7 +15,12 @@ composes, delivers with retries, and records how it ended:
 
 When the server cannot be reached at all, the remaining subscribers are left
 unclaimed for the next run, and their next digest starts where their last sent
-one ended (up to CATCH_UP back), so a week the server was down is not lost.
+one ended (up to CATCH_UP back, never before they subscribed), so a week the
+server was down is not lost.
+
+`preview` composes what a subscriber gets, unsent, for the same period the
+send takes (`preview_period`): the last complete week, or, for someone who
+subscribed after it ended, the week in progress that the next digest time closes.
 """
 
 from __future__ import annotations
@@ -33,15 +40,15 @@ from sqlmodel import Session
 from config import Settings
 from db import repo
 from db.engine import session_scope
-from db.models import Subscriber
+from db.models import Source, Subscriber
 from digests import compose as composer
 from digests import message as messages
-from digests import select
+from digests import relevance, select, unsubscribe
 from digests.model import DigestEmail, DigestInput, Reader
 from digests.transport import Transport, classify, open_transport
 from errors import LexwatchError, NotFound
 from monitor import schedule
-from monitor.health import effective_health
+from monitor.health import interval
 
 CATCH_UP = timedelta(weeks=8)
 
@@ -83,6 +90,17 @@ def period_for(now: datetime, tz: str | ZoneInfo) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+def preview_period(
+    now: datetime, tz: str | ZoneInfo, subscribed_at: datetime
+) -> tuple[datetime, datetime]:
+    """The period of the digest a subscriber gets for the last complete week, or, when they
+    subscribed after it ended, of the next one: the week the next digest time closes."""
+    start, end = period_for(now, tz)
+    if subscribed_at < end:
+        return start, end
+    return period_for(schedule.digest_trigger(tz).get_next_fire_time(None, now), tz)
+
+
 @dataclass
 class _Run:
     """What one call of send_due works with."""
@@ -94,6 +112,12 @@ class _Run:
     end: datetime
     delivery: Delivery
     sleep: Callable[[float], None]
+
+    @property
+    def until(self) -> datetime:
+        """How far the crawl log is read: the period's end, or now in a preview of a week
+        in progress (what has not happened yet cannot have failed)."""
+        return min(self.end, self.now)
 
 
 def send_due(
@@ -108,10 +132,10 @@ def send_due(
     start, end = period_for(now, settings.timezone)
     run = _Run(engine, settings, now, start, end, delivery or DELIVERY, sleep)
     with session_scope(engine) as session:
-        due = _due(session, start)
+        due = _due(session, start, end)
         if not due:
             return []
-        material = _gather(session, run, min(d.since for d in due))
+        material = _gather(session, run, {d.since for d in due})
     opened = open_transport(settings.smtp_url, settings.outbox, timeout=run.delivery.timeout)
     with opened as transport:
         return _send_all(run, material, transport, due)
@@ -136,27 +160,30 @@ class _Outcome:
     down: bool = False
 
 
-def _due(session: Session, start: datetime) -> list[_Due]:
+def _due(session: Session, start: datetime, end: datetime) -> list[_Due]:
     taken = repo.period_runs(session, start=start)
-    last, following = repo.last_sent_ends(session), repo.subscriptions(session)
+    last, following = repo.last_sent_ends(session, before=start), repo.subscriptions(session)
+    key = repo.unsubscribe_key(session)
     return [
-        _Due(s.id, _reader(session, s), _since(last.get(s.id), start))
+        _Due(s.id, _reader(session, s, key), _since(last.get(s.id), start, s.subscribed_at))
         for s in repo.list_subscribers(session, active_only=True)
         if s.id in following  # someone who follows nothing gets no mail
+        and s.subscribed_at < end  # nor the digest of a week that ended before they subscribed
         and taken.get(s.id, "failed") == "failed"  # none yet, or one to try again
     ]
 
 
-def _since(last_end: datetime | None, start: datetime) -> datetime:
-    # A week the digest could not go out is told in the next one (a bounded catch-up).
-    if last_end is not None and start - CATCH_UP <= last_end < start:
+def _since(last_end: datetime | None, start: datetime, subscribed_at: datetime) -> datetime:
+    # A week the digest could not go out is told in the next one (a bounded catch-up), but
+    # weeks before a (re)subscription are not theirs.
+    if last_end is not None and max(start - CATCH_UP, subscribed_at) <= last_end < start:
         return last_end
     return start
 
 
-def _reader(session: Session, subscriber: Subscriber) -> Reader:
-    token = repo.ensure_unsubscribe_token(session, subscriber=subscriber)
-    return Reader(subscriber.email, subscriber.name, token)
+def _reader(session: Session, subscriber: Subscriber, key: str) -> Reader:
+    stamp = repo.ensure_unsubscribe_token(session, subscriber=subscriber)
+    return Reader(subscriber.email, subscriber.name, unsubscribe.make(key, subscriber.id, stamp))
 
 
 def _send_all(
@@ -252,18 +279,57 @@ def _finish(
     return SendResult(email, outcome.status, changes, outcome.attempts, outcome.error, sent_id)
 
 
-def _gather(session: Session, run: _Run, since: datetime) -> select.Material:
+def _gather(session: Session, run: _Run, sinces: set[datetime]) -> select.Material:
+    """What the digests starting at these times read; composing reads nothing else."""
+    since = min(sinces)
     changes = repo.digest_changes(session, start=since, end=run.end)
     forecasts = _forecasts(session, run.now, run.settings.timezone)
     ids = {c.dossier_id for c, *_ in changes if c.dossier_id} | {d.id for _, d, _ in forecasts}
+    sources, readings = _readings(session, since, run.until)
     return select.material(
         changes=changes,
         facts=_facts(session, ids),
         watches=repo.list_watches(session),
         subscriptions=repo.subscriptions(session),
         forecasts=forecasts,
-        troubles=_troubles(session, run.now),
+        readings=readings,
+        about=_about(session, [sources[i] for i in _suspects(readings, sinces, run.until)]),
+        until=run.until,
     )
+
+
+def _readings(
+    session: Session, since: datetime, until: datetime
+) -> tuple[dict[int, Source], dict[int, select.Readings]]:
+    """The enabled sources, and each one's crawl log from `since` (a paused one is not missed)."""
+    sources = {s.id: s for s in repo.list_sources(session, enabled_only=True)}
+    runs: dict[int, list[tuple[datetime, str]]] = {}
+    for source_id, started, status in repo.crawl_log(session, start=since, end=until):
+        runs.setdefault(source_id, []).append((started, status))
+    before = repo.last_crawls_before(session, start=since)
+    return sources, {
+        s.id: select.Readings(s.id, s.name, interval(s), s.created_at,
+                              tuple(runs.get(s.id, ())), before.get(s.id))
+        for s in sources.values()
+    }  # fmt: skip
+
+
+def _suspects(
+    readings: dict[int, select.Readings], sinces: set[datetime], until: datetime
+) -> list[int]:
+    # Only sources some reader may hear of need to be matched against the watches.
+    return [i for i, r in readings.items() if any(select.trouble_in(r, s, until) for s in sinces)]
+
+
+def _about(session: Session, sources: list[Source]) -> dict[int, relevance.Subject]:
+    versions = repo.latest_versions(session, source_ids=[s.id for s in sources])
+    facts = _facts(session, {v.dossier_id for v in versions.values() if v.dossier_id})
+    out = {}
+    for source in sources:
+        version = versions.get(source.id)
+        about = facts.get(version.dossier_id) if version and version.dossier_id else None
+        out[source.id] = select.source_subject(source, version, about)
+    return out
 
 
 def _facts(session: Session, dossier_ids: set[int]) -> dict[int, select.FileFacts]:
@@ -280,29 +346,25 @@ def _forecasts(session: Session, now: datetime, tz: str) -> list:
     return repo.forecast_events(session, first_day=today.isoformat(), last_day=last.isoformat())
 
 
-def _troubles(session: Session, now: datetime) -> list:
-    sources = repo.list_sources(session, enabled_only=True)
-    return [(s, effective_health(s, now)) for s in sources]
-
-
 def preview(
     session: Session, settings: Settings, subscriber_id: int, now: datetime | None = None
 ) -> DigestEmail:
-    """The digest a subscriber would get for the period before `now`, composed, not sent.
+    """The digest a subscriber gets for the period `preview_period` names, composed, not sent.
 
     For the admin pages, in the caller's session. It writes nothing but a missing
-    unsubscribe token; `now` defaults to the present.
+    unsubscribe stamp; `now` defaults to the present.
     """
     now = now or datetime.now(UTC)
-    start, end = period_for(now, settings.timezone)
-    run = _Run(session.get_bind(), settings, now, start, end, DELIVERY, time.sleep)
     subscriber = session.get(Subscriber, subscriber_id)
     if subscriber is None:
         raise NotFound(f"no subscriber with id {subscriber_id}: see `lexwatch subscribers list`")
-    since = _since(repo.last_sent_ends(session).get(subscriber.id), start)
-    material = _gather(session, run, since)
-    data = _input(settings, material, subscriber.id, _reader(session, subscriber), since, end)
-    return composer.compose(data, now=now)
+    start, end = preview_period(now, settings.timezone, subscriber.subscribed_at)
+    run = _Run(session.get_bind(), settings, now, start, end, DELIVERY, time.sleep)
+    last = repo.last_sent_ends(session, before=start).get(subscriber.id)
+    since = _since(last, start, subscriber.subscribed_at)
+    material = _gather(session, run, {since})
+    reader = _reader(session, subscriber, repo.unsubscribe_key(session))
+    return composer.compose(_input(settings, material, subscriber.id, reader, since, end), now=now)
 
 
 def compose_for(engine: Engine, settings: Settings, email: str, now: datetime) -> DigestEmail:

@@ -98,7 +98,7 @@ def _fetch_verdict(outcome: Outcome) -> tuple[str, str] | None:
     errors = outcome.errors + outcome.faults
     for verdict, detail in (
         ("needs_key", outcome.skipped),
-        ("blocked", outcome.blocked),
+        ("blocked", str(outcome.blocked or "")),
         ("not_found", gone[0] if gone else ""),
         ("unreachable", errors[0] if errors else ""),
         ("moved", next(iter(outcome.moved.values()), "")),

@@ -53,6 +53,11 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
+    # A stage that flips back within REVERT_WINDOW, or moves only because a plenary vote
+    # referred the file back to committee, is no step of the file (monitor/diff.py tags it):
+    # the vote itself is reported by its own event.
+    Rule("stage", r"\[reverts within ", "stage_changed", "minor"),
+    Rule("stage", r"\[referred back to committee\]", "stage_changed", "notable"),
     Rule("stage", None, "stage_changed", "major"),
     Rule("event_added", MAJOR_STEPS, "event_added", "major"),
     Rule("event_added", NOTABLE_STEPS, "event_added", "notable"),

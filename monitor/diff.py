@@ -4,12 +4,22 @@ Field by field: stage, title, events (facts and forecasts), documents,
 identifiers, feed items, named fields, and the text block by block. Each
 Difference carries its own summary and diff; `classify` gives it a kind and a
 significance.
+
+A stage change says, in its subject, what the classification table needs to damp
+it (monitor/classify.py RULES): `[referred back to committee]` when the step
+that moved it was a plenary vote that referred the file back to committee (the
+EP API then derives "Awaiting Council's 1st reading position" for a file still
+in Parliament), and `[reverts within N days]` when the stage goes back to the one
+it had before a stage that lasted less than `REVERT_WINDOW` (read from the
+source's stage history, `Seen`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from crawlers.sites.base import Document, Event, Item, Record
 from monitor import textdiff
@@ -29,19 +39,78 @@ class Difference:
     subject: str = ""
 
 
-def diff_records(old: Record, new: Record) -> list[Difference]:
+REVERT_WINDOW = timedelta(days=30)
+# A step that sends a file back to committee: OEIL's "Matter referred back to the committee
+# responsible…", or a referral recorded on the day of a plenary vote (the EP API's REFERRAL).
+_REFERRED_BACK = re.compile(r"referred back|refer(?:ral)?[ _]back", re.IGNORECASE)
+_REFERRAL = re.compile(r"^(?:COMMITTEE_)?REFERRAL$")
+_PLENARY = re.compile(r"^PLENARY_|decision by parliament|vote in plenary", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """How a source's stage moved: each stored version's stage and when it was stored."""
+
+    versions: tuple[tuple[str, datetime], ...] = ()
+    now: datetime | None = None  # when the new version is stored
+
+
+def diff_records(old: Record, new: Record, *, seen: Seen = Seen()) -> list[Difference]:
     """Every difference between two versions of one source's record, in reading order."""
-    out: list[Difference] = []
+    out: list[Difference] = _stage(old, new, seen)
     for differ in DIFFERS:
         out += differ(old, new)
     return out
 
 
-def _stage(old: Record, new: Record) -> list[Difference]:
+def _stage(old: Record, new: Record, seen: Seen) -> list[Difference]:
     if old.stage == new.stage or not new.stage:
         return []
+    tags = [*_referral_tag(old, new), *_revert_tag(new.stage, seen)]
     summary = f"Stage changed from '{old.stage or 'none'}' to '{new.stage}'"
-    return [Difference("stage", summary, f"- {old.stage}\n+ {new.stage}", new.stage)]
+    summary += f" ({'; '.join(tags)})" if tags else ""
+    subject = " ".join([new.stage, *(f"[{tag}]" for tag in tags)])
+    return [Difference("stage", summary, f"- {old.stage}\n+ {new.stage}", subject)]
+
+
+def _referral_tag(old: Record, new: Record) -> list[str]:
+    """'referred back to committee' when the new steps of the latest day send the file back."""
+    before = {event_key(e) for e in old.events}
+    dates = [e.date for e in new.events if not e.forecast and e.date]
+    latest = max(dates, default=None)  # the day whose steps set the stage
+    added = [
+        e for e in new.events if e.date == latest and not e.forecast and event_key(e) not in before
+    ]
+    plenary_days = {e.date for e in added if _PLENARY.search(f"{e.kind} {e.title}")}
+    back = any(
+        _REFERRED_BACK.search(f"{e.kind} {e.title}")
+        or (_REFERRAL.match(e.kind) and e.date in plenary_days)
+        for e in added
+    )
+    return ["referred back to committee"] if back else []
+
+
+def _revert_tag(stage: str, seen: Seen) -> list[str]:
+    """'reverts within N days' when `stage` is the one before a stage that did not last."""
+    runs = _runs(seen.versions)
+    if len(runs) < 2 or seen.now is None or runs[-2][0] != stage:
+        return []
+    lasted = _utc(seen.now) - _utc(runs[-1][1])
+    return [f"reverts within {max(lasted.days, 0)} days"] if lasted < REVERT_WINDOW else []
+
+
+def _utc(moment: datetime) -> datetime:
+    # Tables store UTC; some databases hand it back without its zone.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _runs(versions: Sequence[tuple[str, datetime]]) -> list[tuple[str, datetime]]:
+    """Consecutive versions of one stage as one run: (stage, when it began)."""
+    runs: list[tuple[str, datetime]] = []
+    for stage, stored in versions:
+        if stage and (not runs or runs[-1][0] != stage):
+            runs.append((stage, stored))
+    return runs
 
 
 def _title(old: Record, new: Record) -> list[Difference]:
@@ -199,7 +268,7 @@ def _text(old: Record, new: Record) -> list[Difference]:
 
 
 DIFFERS: tuple[Callable[[Record, Record], Iterable[Difference]], ...] = (
-    _stage,
+    # The stage comes first, from diff_records: it alone needs the stage history.
     _title,
     _events,
     _documents,

@@ -1,4 +1,4 @@
-"""Source health as a person reads it: ok, stale, failing, broken, skipped, new.
+"""Source health as a person reads it: ok, stale, failing, broken, blocked, skipped, new.
 
 The stored health says how the last runs ended; `effective_health` adds what
 only time shows: a source with no successful fetch within three intervals is
@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from db.models import Source
 
 STALE_AFTER = 3  # intervals without a success
+SUCCEEDED = ("changed", "ok", "unchanged", "not_modified")  # run statuses that read the source
 
 
 def interval(source: Source) -> timedelta:

@@ -32,7 +32,7 @@ from crawlers.sites import SITES
 from crawlers.sites.base import Record, Response, record_from_json, record_to_json
 from db import repo
 from db.engine import session_scope
-from db.models import Document, Dossier, Event, Source, Version
+from db.models import Document, Dossier, Event, Source, Version, utcnow
 from db.retry import in_transaction
 from errors import (
     Blocked,
@@ -46,8 +46,9 @@ from errors import (
 )
 from monitor import link
 from monitor.classify import classify_all
-from monitor.diff import diff_records, document_key, event_key
+from monitor.diff import Seen, diff_records, document_key, event_key
 from monitor.fingerprint import fingerprint
+from monitor.health import SUCCEEDED  # any other status but skipped failed
 from monitor.normalise import normalise
 from redact import redact
 
@@ -74,9 +75,6 @@ class Report:
             f"unchanged {self.unchanged}, changes {self.changes}, errors {self.errors}"
         )
         return text + (f" ({self.error})" if self.error else "")
-
-
-SUCCEEDED = ("changed", "ok", "unchanged", "not_modified")  # any other status but skipped failed
 
 
 def outcome(report: Report) -> str:
@@ -224,7 +222,7 @@ def _judge(engine: Engine, outcome: Outcome) -> tuple[str, int, str, int]:
     if outcome.faults:
         return "broken", len(outcome.faults), "; ".join(outcome.faults), 0
     if outcome.blocked:  # a challenge is not the page: neither a parse error nor a change
-        return "blocked", 1, outcome.blocked, 0
+        return "blocked", 1, str(outcome.blocked), 0
     errors = outcome.errors + _unanswered(outcome)
     if errors:
         return "error", len(errors), "; ".join(errors), 0
@@ -232,6 +230,8 @@ def _judge(engine: Engine, outcome: Outcome) -> tuple[str, int, str, int]:
         status, changes = _parse_and_store(engine, outcome)
     except ParseError as exc:
         return "parse_error", 1, str(exc), 0
+    except Blocked as exc:  # a bot wall: the site is fine, the fetch was turned away
+        return "blocked", 1, str(exc), 0
     except Fault as exc:
         return "broken", 1, str(exc), 0
     except SourceError as exc:
@@ -321,7 +321,11 @@ def _responses(session: Session | None, outcome: Outcome) -> list[Response]:
     )
     return [
         Response(
-            f.url, _body(session, outcome, f.sha256), 200, {"content-type": f.content_type}, f.role
+            f.url,
+            _body(session, outcome, f.sha256),
+            f.status,
+            {"content-type": f.content_type},
+            f.role,
         )
         for f in fetched
     ]
@@ -347,7 +351,7 @@ async def try_source(plan: Plan, settings: Settings) -> Record:
     if outcome.faults:
         raise Fault(redact("; ".join(outcome.faults)))
     if outcome.blocked:
-        raise Blocked(redact(outcome.blocked))
+        raise outcome.blocked
     errors = outcome.errors + _unanswered(outcome)
     if errors:
         raise FetchError(redact("; ".join(errors)))
@@ -362,6 +366,7 @@ def store_record(
     mark = fingerprint(record)
     if previous is not None and previous.fingerprint == mark:
         return "unchanged", 0
+    seen = _stage_seen(session, source, previous, record)  # before the new version is stored
     dossier = place(session, source=source, record=record)
     version = repo.add_version(
         session,
@@ -371,18 +376,25 @@ def store_record(
         record=record_to_json(record),
         text=record.text,
     )
-    specs = _changes(previous, record, plan) if previous else []
+    specs = _changes(previous, record, plan, seen) if previous else []
     repo.add_changes(session, version=version, previous=previous, specs=specs)
     _add_timeline(session, dossier=dossier, source=source, record=record)
     return ("changed" if specs else "ok"), len(specs)
 
 
-def _changes(previous: Version, record: Record, plan: Plan | None) -> list:
+def _stage_seen(session: Session, source: Source, previous: Version | None, record: Record) -> Seen:
+    """The source's stage history, read only when the stage changes (it damps flip-flops)."""
+    if previous is None or (previous.record or {}).get("stage", "") == record.stage:
+        return Seen()
+    return Seen(tuple(repo.stage_history(session, source_id=source.id)), utcnow())
+
+
+def _changes(previous: Version, record: Record, plan: Plan | None, seen: Seen) -> list:
     """The classified differences from the previous version; a bug here is a Fault."""
     if plan is None:
-        return classify_all(diff_records(record_from_json(previous.record), record))
+        return classify_all(diff_records(record_from_json(previous.record), record, seen=seen))
     with step("comparing with the last version", plan):
-        return classify_all(diff_records(record_from_json(previous.record), record))
+        return classify_all(diff_records(record_from_json(previous.record), record, seen=seen))
 
 
 def place(session: Session, *, source: Source, record: Record) -> Dossier:

@@ -142,8 +142,9 @@ def test_plain_is_blocked_and_render_browser_gets_the_real_page(wall, lexwatch) 
     reports = _reports(lexwatch)
     assert reports["plain"]["status"] == "blocked"
     assert reports["plain"]["error"] == (
-        f"the site answered with a bot challenge instead of the page (an AWS WAF challenge from "
-        f"{base}/page); add --param render=browser to fetch it through a browser"
+        f"{base}/page: the site answered with a bot challenge instead of the page (AWS WAF "
+        "challenge (x-amzn-waf-action), HTTP 202; add --param render=browser to fetch it through "
+        "a browser)"
     )
     assert reports["rendered"]["status"] == "ok", reports["rendered"]
     [version] = _versions().values()
@@ -181,8 +182,8 @@ def test_a_challenge_the_browser_does_not_pass_is_blocked_having_tried(wall, lex
     report = _reports(lexwatch)["oeil"]
     assert report["status"] == "blocked"
     assert report["error"] == (
-        "the site answered with a bot challenge instead of the page (an AWS WAF challenge from "
-        f"{base}/oeil/en/procedure-file); tried the browser too"
+        f"{base}/oeil/en/procedure-file: the site answered with a bot challenge instead of the "
+        "page (AWS WAF challenge (x-amzn-waf-action), HTTP 202; tried the browser too)"
     )
     assert len(site.asked("/oeil/en/procedure-file")) >= 3, "the browser reloaded as told, in vain"
     assert _versions() == {}

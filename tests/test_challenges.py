@@ -22,9 +22,11 @@ from crawlers.sites.base import Target
 from db.engine import get_engine, session_scope
 from db.models import Snapshot, Version
 from tests import internet
+from tests.helpers import FIXTURES
 from tests.internet import Server
 
 PAGE = "<html><head><title>Procedure</title></head><body><h1>2022/0155(COD)</h1></body></html>"
+WAF_PAGE = (FIXTURES / "challenge" / "built_aws-waf-challenge-page_HTTP202.html").read_bytes()
 COOKIE_RELOAD = (
     "<html><head><script>document.cookie = 'pass=1; path=/'; location.reload();</script>"
     "</head><body>Checking your browser…</body></html>"
@@ -39,13 +41,15 @@ def server() -> Iterator[Server]:
 @pytest.mark.parametrize(
     ("status", "headers", "body", "what"),
     [
-        (202, {}, b"", "an empty 202 answer"),
-        (202, {"x-amzn-waf-action": "challenge"}, b"<html>...</html>", "an AWS WAF challenge"),
-        (405, {"x-amzn-waf-action": "captcha"}, b"<html>captcha</html>", "an AWS WAF challenge"),
-        (403, {"cf-mitigated": "challenge"}, b"<html></html>", "a Cloudflare challenge"),
-        (200, {}, b"<script src='https://x.token.awswaf.com/x/challenge.js'></script>", "a bot-check page"),
-        (503, {}, b"<html><head><title>Just a moment...</title>", "a bot-check page"),
-        (200, {}, COOKIE_RELOAD.encode(), "a page whose script sets a cookie and reloads"),
+        (202, {}, b"", "HTTP 202 with an empty body"),
+        (202, {"x-amzn-waf-action": "challenge"}, b"<html>...</html>",
+         "AWS WAF challenge (x-amzn-waf-action), HTTP 202"),
+        (405, {"x-amzn-waf-action": "captcha"}, b"<html>captcha</html>",
+         "AWS WAF captcha (x-amzn-waf-action), HTTP 405"),
+        (403, {"cf-mitigated": "challenge"}, b"<html></html>", "Cloudflare challenge (cf-mitigated), HTTP 403"),
+        (202, {}, WAF_PAGE, "AWS WAF challenge page (awswafcookiedomainlist), HTTP 202"),
+        (503, {}, b"<script>window._cf_chl_opt={}</script>", "JavaScript challenge page ('cf_chl_opt'), HTTP 503"),
+        (200, {}, COOKIE_RELOAD.encode(), "a page whose script sets a cookie and reloads, HTTP 200"),
     ],
 )  # fmt: skip
 def test_each_kind_of_challenge_is_recognised(status, headers, body, what) -> None:
@@ -81,8 +85,8 @@ def test_a_202_with_an_empty_body_is_blocked_not_a_parse_error(server, lexwatch)
 
     report, status = _crawled(lexwatch, "ep")
     reason = (
-        f"the site answered with a bot challenge instead of the page (an empty 202 answer from "
-        f"{url}); add --param render=browser to fetch it through a browser"
+        f"{url}: the site answered with a bot challenge instead of the page (HTTP 202 with an "
+        "empty body; add --param render=browser to fetch it through a browser)"
     )
     assert (report["status"], report["error"], report["changes"]) == ("blocked", reason, 0)
     assert (status["health"], status["health_reason"]) == ("blocked", reason)
@@ -111,9 +115,10 @@ def test_a_challenged_kind_without_a_browser_says_how_to_get_one(server, lexwatc
 
     report, _status = _crawled(lexwatch, "oeil")
     assert report["status"] == "blocked"
-    assert report["error"].endswith(
-        "(an AWS WAF challenge from " + server.url("/oeil") + "); no browser at "
-        "/nonexistent/chromium: install Debian's chromium package (apt-get install chromium)"
+    assert report["error"] == (
+        f"{server.url('/oeil')}: the site answered with a bot challenge instead of the page (AWS "
+        "WAF challenge (x-amzn-waf-action), HTTP 202; no browser at /nonexistent/chromium: "
+        "install Debian's chromium package (apt-get install chromium))"
     )
     assert server.paths().count("/oeil") == 1
 

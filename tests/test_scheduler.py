@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -185,6 +186,9 @@ def _outbox_count(home: Path) -> int:
 def test_a_digest_missed_while_down_is_sent_once_after_restart(lexwatch, services, home) -> None:
     assert lexwatch("watches", "add", "csa", "--term", "chat control").code == 0
     assert lexwatch("subscribers", "add", "officer@example.org", "--watch", "csa").code == 0
+    with session_scope(get_engine(get_settings().db_url)) as session:  # subscribed weeks ago
+        officer = repo.find_subscriber(session, email="officer@example.org")
+        officer.subscribed_at = utcnow() - timedelta(weeks=3)
     assert _outbox_count(home) == 0  # last Monday 07:00 passed while no scheduler ran
 
     service = services()

@@ -1,10 +1,11 @@
 """The web app: search and file pages, feeds and exports, the JSON API, the admin area.
 
 `create_app(settings)` builds it; `lexwatch serve` runs it with uvicorn. Every
-response carries the security headers; every unsafe request needs a CSRF token
-(web.csrf); every page but sign-in needs a signed-in user, and a feed token
-opens feeds, exports and the API only (web.auth). X-Forwarded-For and
-X-Forwarded-Proto count only from LEXWATCH_TRUSTED_PROXIES.
+response carries the security headers; every unsafe request but the one-click
+unsubscribe needs a CSRF token (web.csrf); every page but sign-in and
+unsubscribe (whose signed token is its credential) needs a signed-in user, and
+a feed token opens feeds, exports and the API only (web.auth). X-Forwarded-For
+and X-Forwarded-Proto count only from LEXWATCH_TRUSTED_PROXIES.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from config import VERSION, Settings
 from db.engine import get_engine
 from web import csrf, keys, render, sessions
 from web.auth import AddressLimiter, Forbidden, LoginRequired, TokenRefused
-from web.routes import admin, api, files, login, search
+from web.routes import admin, api, files, login, search, unsubscribe
 
 STATIC = Path(__file__).parent / "static"
-ROUTE_MODULES = (login, search, files, admin, api)
+ROUTE_MODULES = (login, search, files, admin, api, unsubscribe)
 SECURITY_HEADERS = {
     # No inline script or style anywhere, nothing from another origin, no framing.
     "Content-Security-Policy": (

@@ -1,8 +1,16 @@
-"""The web app's addresses, shared by the pages, the feeds and the digests' links."""
+"""The web app's addresses, shared by the pages, the feeds and the digests' links.
+
+Where a route and a link must agree, the route is declared with the path
+pattern defined here (UNSUBSCRIBE, BOARD), so a digest never links to an
+address the app does not serve.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import quote
+
+UNSUBSCRIBE = "/unsubscribe/{token}"  # web.routes.unsubscribe serves GET and POST
+BOARD = "/admin"  # the health board (web.routes.admin, prefix /admin)
 
 
 def file_path(key: str) -> str:
@@ -15,9 +23,19 @@ def file_url(base_url: str, key: str) -> str:
     return base_url.rstrip("/") + file_path(key)
 
 
+def unsubscribe_path(token: str) -> str:
+    """The unsubscribe page of a token: GET asks, POST unsubscribes (one click, RFC 8058)."""
+    return UNSUBSCRIBE.format(token=quote(token, safe=""))
+
+
 def unsubscribe_url(base_url: str, token: str) -> str:
-    """The one-click unsubscribe address of a subscriber (GET confirms, POST unsubscribes)."""
-    return f"{base_url.rstrip('/')}/unsubscribe/{quote(token, safe='')}"
+    """The absolute one-click unsubscribe address of a subscriber."""
+    return base_url.rstrip("/") + unsubscribe_path(token)
+
+
+def board_url(base_url: str) -> str:
+    """The absolute address of the admin's health board."""
+    return base_url.rstrip("/") + BOARD
 
 
 def change_url(base_url: str, key: str, change_id: int) -> str:

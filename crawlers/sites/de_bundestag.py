@@ -1,8 +1,20 @@
 """Bundestag and Bundesrat files from the DIP API: a Vorgang with its steps and papers, or a list.
 
-Built to the published schema of the DIP API (https://search.dip.bundestag.de/api/v1/,
-OpenAPI at /api/v1/openapi.yaml); no real response has been captured yet, so the tests run on
-responses built to that schema. Every request carries `Authorization: ApiKey <key>`, and the
+Follows: the DIP API v1.2 OpenAPI description (bundesAPI/dip-bundestag-api, `openapi.yaml`,
+info.version "1.2"), plus the `/vorgang` filters `f.titel` and `f.deskriptor` of the later
+generated parameter model of the same API. Only documented filters are sent:
+
+- a Vorgang: `GET /vorgang/{id}` and its steps `GET /vorgangsposition?f.vorgang={id}`; its
+  papers are then asked by id, `GET /drucksache?f.id=…&f.id=…` (the ids its steps cite), since
+  `/drucksache` has no `f.vorgang`. A paper is kept only when it is tied to the Vorgang: its
+  `vorgangsbezug` names it, or (that list is cut at four) one of the Vorgang's steps cites it;
+- Vorgänge by words of their title or a descriptor (`f.titel`, `f.deskriptor`), with
+  `f.aktualisiert.start` for `since`. DIP has no KOM filter: `kom` keeps, of the Vorgänge such
+  a query lists, those whose `kom` field is that Commission document;
+- Drucksachen by number, `GET /drucksache?f.dokumentnummer=…`.
+
+No real response has been captured yet (the API needs a key), so the tests run on responses
+built to that schema. Every request carries `Authorization: ApiKey <key>`, and the
 crawler sends it to search.dip.bundestag.de only: a source URL on another host gets a refusal.
 
 Responses are told apart by their content: a single entity whose `typ` is "Vorgang" makes a
@@ -19,10 +31,12 @@ Vorgangspositionen alone makes a `<entity>_list` record. The fields it relies on
   `dokumentart`, `datum`, `titel`, `aktualisiert`, `kom`, `ratsdok`,
   `fundstelle` (`id`, `dokumentnummer`, `dokumentart`, `drucksachetyp`, `datum`, `pdf_url`,
   `herausgeber`, `urheber[]`), `beschlussfassung[]` (`beschlusstenor`, `abstimmungsart`,
-  `mehrheit`, `dokumentnummer`), `ueberweisung[]` (`ausschuss`, `federfuehrung`),
+  `mehrheit`, `dokumentnummer`, `abstimm_ergebnis_bemerkung` — the vote's result as DIP
+  writes it, e.g. "einstimmig" —, `grundlage`), `ueberweisung[]` (`ausschuss`, `federfuehrung`),
   `aktivitaet_anzeige[]` (`aktivitaetsart`, `titel`);
 - Drucksache: `id`, `typ`, `dokumentart`, `dokumentnummer`, `drucksachetyp`, `herausgeber`,
-  `titel`, `datum`, `aktualisiert`, `fundstelle.pdf_url`.
+  `titel`, `datum`, `aktualisiert`, `fundstelle.pdf_url`, `vorgangsbezug[].id`,
+  `vorgangsbezug_anzahl`.
 """
 
 from __future__ import annotations
@@ -57,23 +71,34 @@ MISSING_KEY = (
 )
 
 URL_HELP = (
-    "Give a DIP Vorgang id (--param vorgang=289987), a Commission document "
-    "(--param kom='COM(2022) 209'), words of a title (--param query=Chatkontrolle) or a "
-    "Drucksache number (--param drucksache=20/1234), optionally with --param since=2024-10-01; "
+    "Give a DIP Vorgang id (--param vorgang=289987), words of a title (--param query=Chatkontrolle) "
+    "or a descriptor (--param deskriptor='Sexueller Missbrauch von Kindern'), optionally narrowed "
+    "to one Commission document (--param kom='COM(2022) 209'), or a Drucksache number "
+    "(--param drucksache=20/1234), optionally with --param since=2024-10-01; "
     "or a URL of the DIP API (https://search.dip.bundestag.de/api/v1/…). Needs an API key."
 )
 
 HOSTS = ("search.dip.bundestag.de",)
 PARAMS = {
     "vorgang": "DIP Vorgang id: that file with all its steps (Vorgangspositionen) and papers.",
-    "kom": "Commission document such as COM(2022) 209 (any spelling): Vorgänge with that KOM-Nr.",
+    "kom": "Commission document such as COM(2022) 209 (any spelling), with query or deskriptor: "
+    "of the Vorgänge they find, those with that KOM-Nr. (DIP has no KOM filter).",
     "query": "Words of a title: Vorgänge whose title has them (f.titel).",
+    "deskriptor": "A descriptor of the Bundestag thesaurus: Vorgänge indexed with it (f.deskriptor).",
     "drucksache": "Drucksache number such as 20/1234 or 337/22: those Drucksachen.",
     "since": "A date or time: only entities updated after it (f.aktualisiert.start), for lists; "
     "a vorgang is always read whole.",
 }
 
 _ABBREVIATION = {"Drucksache": "Drs.", "Plenarprotokoll": "PlPr."}
+# Parameters that become /vorgang word filters, and the filter each one is.
+_WORDS = (("query", "titel"), ("deskriptor", "deskriptor"))
+KOM_NEEDS_WORDS = (
+    f"{SLUG}: DIP cannot search by Commission document; give words of the title "
+    "(--param query=…) or a descriptor (--param deskriptor=…) with kom, which then keeps the "
+    "Vorgänge with that KOM-Nr."
+)
+_IDS_PER_REQUEST = 100  # the largest page a DIP list answers
 _ENTITY_LIST = {"Vorgang": "vorgang_list", "Dokument": "drucksache_list"}
 
 
@@ -105,13 +130,13 @@ def _auth(target: Target) -> tuple[tuple[str, str], ...]:
 
 
 def _vorgang_requests(vorgang: str, headers: tuple[tuple[str, str], ...]) -> list[Request]:
+    # The papers are asked once the steps name them (follow): /drucksache has no f.vorgang.
     vorgang = vorgang.strip()
     if not vorgang.isdigit():
         raise ConfigError(f"{SLUG}: vorgang must be a DIP id (digits), not {vorgang!r}")
     return [
         Request(f"{API}vorgang/{vorgang}", headers, role="vorgang"),
         Request(f"{API}vorgangsposition?f.vorgang={vorgang}", headers, role="positions"),
-        Request(f"{API}drucksache?f.vorgang={vorgang}", headers, role="drucksachen"),
     ]
 
 
@@ -119,19 +144,32 @@ def _list_query(params: Mapping[str, str]) -> list[tuple[str, str]]:
     if params.get("drucksache"):
         query = [("f.dokumentnummer", params["drucksache"].strip())]
     else:
-        query = [("f.kom", _kom(params["kom"]))] if params.get("kom") else []
-        query += [("f.titel", params["query"].strip())] if params.get("query") else []
+        query = _word_filters(params)
     if params.get("since"):
         query.append(("f.aktualisiert.start", _since(params["since"])))
     return query
 
 
+def _word_filters(params: Mapping[str, str]) -> list[tuple[str, str]]:
+    query = [(f"f.{name}", params[key].strip()) for key, name in _WORDS if params.get(key)]
+    if params.get("kom"):
+        _kom(params["kom"])  # refused when the source is saved if it names no COM document
+        if not query:
+            raise ConfigError(KOM_NEEDS_WORDS)
+    return query
+
+
 def _kom(value: str) -> str:
-    """'COM(2022) 209 final', 'COM/2022/209' … as DIP writes a KOM-Nr.: 'KOM(2022) 209'."""
+    """'COM(2022) 209 final', 'COM/2022/209' … as one canonical 'COM(2022) 209'."""
     found = sorted(v for scheme, v in find_identifiers(value) if scheme == "com")
     if not found:
         raise ConfigError(f"{SLUG}: kom must be a Commission document such as COM(2022) 209")
-    return found[0].replace("COM", "KOM", 1)
+    return found[0]
+
+
+def _kom_field(value: str) -> str:
+    """A DIP `kom` field readable by find_identifiers: DIP writes '(2017) 600 endg.'."""
+    return f"KOM{value}" if value.startswith("(") else value
 
 
 def _since(value: str) -> str:
@@ -150,15 +188,36 @@ def _encode(query: Iterable[tuple[str, str]]) -> str:
 
 
 def follow(response: Response, target: Target) -> list[Request]:
-    """The next page of a list: the same query with `cursor=`, until the cursor stops changing."""
+    """The next page of a list, and the Drucksachen a page of Vorgangspositionen cites."""
     page = _json_or_none(response)
     if not _is_list(page) or not page.get("documents"):
         return []
+    return [*_papers_cited(page, target), *_next_page(page, response, target)]
+
+
+def _next_page(page: Mapping[str, Any], response: Response, target: Target) -> list[Request]:
+    """The same query with `cursor=`, until the cursor stops changing."""
     cursor = str(page.get("cursor") or "")
     # DIP answers the last page with the cursor it was asked with.
     if not cursor or cursor == _sent_cursor(response.url):
         return []
     return [Request(_with_cursor(response.url, cursor), _auth(target), role=response.role)]
+
+
+def _papers_cited(page: Mapping[str, Any], target: Target) -> list[Request]:
+    """`/drucksache?f.id=…` for the Drucksachen the steps on this page cite (f.id repeats)."""
+    steps = _of_typ(_dicts(page.get("documents")), "Vorgangsposition")
+    ids = sorted({_text(p["fundstelle"].get("id")) for p in steps if _cites_drucksache(p)})
+    chunks = [ids[i : i + _IDS_PER_REQUEST] for i in range(0, len(ids), _IDS_PER_REQUEST)]
+    query = [[("f.id", paper) for paper in chunk] for chunk in chunks if chunk]
+    return [
+        Request(f"{API}drucksache?{_encode(q)}", _auth(target), role="drucksachen") for q in query
+    ]
+
+
+def _cites_drucksache(position: Mapping[str, Any]) -> bool:
+    paper = position.get("fundstelle")
+    return isinstance(paper, dict) and _is_drucksache(paper) and _text(paper.get("id")).isdigit()
 
 
 def _sent_cursor(url: str) -> str:
@@ -183,7 +242,7 @@ def parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record:
     vorgaenge = [body for _, body in bodies if not _is_list(body) and body.get("typ") == "Vorgang"]
     if vorgaenge:
         return _vorgang(vorgaenge[0], entities)
-    return _list(entities, responses[0])
+    return _list(_with_kom(entities, params), responses[0])
 
 
 def _json(response: Response) -> dict[str, Any]:
@@ -264,7 +323,8 @@ def _vorgang(vorgang: Mapping[str, Any], entities: list[Mapping[str, Any]]) -> R
     positions = [
         p for p in _of_typ(entities, "Vorgangsposition") if _text(p.get("vorgang_id")) == number
     ]
-    drucksachen = [d for d in _of_typ(entities, "Dokument") if d.get("dokumentart") == "Drucksache"]
+    papers = [d for d in _of_typ(entities, "Dokument") if d.get("dokumentart") == "Drucksache"]
+    drucksachen = [d for d in papers if _tied(d, number, positions)]
     return Record(
         kind="vorgang",
         key=f"DE:vorgang-{number}",
@@ -277,6 +337,27 @@ def _vorgang(vorgang: Mapping[str, Any], entities: list[Mapping[str, Any]]) -> R
         fields=_fields(vorgang),
         text=_lines(vorgang.get("abstract")),
     )
+
+
+def _tied(drucksache: Mapping[str, Any], number: str, positions: list[Mapping[str, Any]]) -> bool:
+    """True when the paper belongs to the Vorgang: its `vorgangsbezug` names it, or (DIP cuts
+    that list at four) one of the Vorgang's steps cites it."""
+    named = {_text(v.get("id")) for v in _dicts(drucksache.get("vorgangsbezug"))}
+    if number in named:
+        return True
+    cut = (drucksache.get("vorgangsbezug_anzahl") or 0) > len(named)
+    cited = {_text((p.get("fundstelle") or {}).get("id")) for p in positions}
+    return cut and _text(drucksache.get("id")) in cited
+
+
+def _with_kom(
+    entities: list[Mapping[str, Any]], params: Mapping[str, str]
+) -> list[Mapping[str, Any]]:
+    """With `kom`, the listed Vorgänge whose `kom` field is that Commission document."""
+    if not params.get("kom"):
+        return entities
+    wanted = ("com", _kom(params["kom"]))
+    return [e for e in entities if wanted in find_identifiers(_kom_field(_text(e.get("kom"))))]
 
 
 def _lines(value: Any) -> str:
@@ -310,7 +391,7 @@ def _cited(
     texts = [_text(entity.get("titel")) for entity in [vorgang, *drucksachen]]
     texts.append(_text(vorgang.get("abstract")))
     for entity in [vorgang, *positions]:
-        texts += [_text(entity.get("kom")), _ratsdok(_text(entity.get("ratsdok")))]
+        texts += [_kom_field(_text(entity.get("kom"))), _ratsdok(_text(entity.get("ratsdok")))]
     return texts
 
 
@@ -367,8 +448,18 @@ def _referral(ueberweisung: Mapping[str, Any]) -> str:
 
 
 def _decision(decision: Mapping[str, Any]) -> str:
-    """'Beschluss: Annahme der Vorlage (Drucksache 20/5678, einfache Mehrheit, …)'."""
-    names = ("dokumentnummer", "abstimmungsart", "mehrheit")
+    """'Beschluss: Annahme der Vorlage (20/5678, Namentliche Abstimmung, einstimmig, …)'.
+
+    `abstimm_ergebnis_bemerkung` is the vote's result where DIP gives one ("einstimmig",
+    the groups for and against); `grundlage` the article the decision rests on.
+    """
+    names = (
+        "dokumentnummer",
+        "abstimmungsart",
+        "mehrheit",
+        "abstimm_ergebnis_bemerkung",
+        "grundlage",
+    )
     extra = ", ".join(filter(None, (_text(decision.get(name)) for name in names)))
     tenor = _text(decision.get("beschlusstenor"))
     return f"Beschluss: {tenor}" + (f" ({extra})" if extra else "")

@@ -26,6 +26,10 @@ CELEX number ("Delegated regulation (CELEX 32014R0001)"), never a guess at the r
 
 Skipped: the expressions' and manifestations' file lists (which languages and formats
 exist), subject-matter and directory codes, internal and build annotations.
+
+Follows: the Publications Office's Cellar RESTful interface for notices (a resource URI
+`…/resource/celex/{CELEX}` with `Accept: application/xml;notice=object`), as the Cellar
+documentation for reusers describes it; tested on a real object notice.
 """
 
 from __future__ import annotations

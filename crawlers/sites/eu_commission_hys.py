@@ -5,6 +5,10 @@ Reads the JSON search API behind the Better Regulation portal
 `initiatives` record: one item per initiative (its id, short title, public page, feedback
 start as the published date, stage and feedback period as the summary) and the totals
 of the search as fields.
+
+Follows: the search API the Better Regulation portal itself calls
+(`brpapi/searchInitiatives?text=…&size=…&language=…`), as a real answer shows it
+(tests/fixtures/eu_commission_hys); the Commission publishes no description of it.
 """
 
 from __future__ import annotations

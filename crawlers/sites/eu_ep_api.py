@@ -12,8 +12,12 @@ into one Record, told apart by URL and content, never by the request's role:
   identifiers found in the document labels (A-/T- numbers, COM, CELEX), and fields for the
   procedure type, the API's own `current_stage`, the lead and opinion committees and the
   rapporteur's person id.
-- `/procedures` and `/procedures/feed?timeframe=one-week` (a list of process ids) ->
-  `Record(kind="procedure_list")`, one Item per procedure.
+- `/procedures` (a JSON-LD list of process ids) and the change feed
+  `/procedures/feed?timeframe=one-week` (Atom, the only format the API documents for it: one
+  `<entry>` per procedure published or updated in the timeframe, its `<id>` the procedure's
+  URI `…/eli/dl/proc/2023-0404`, its `<category>` naming the procedure type) ->
+  `Record(kind="procedure_list")`, one Item per procedure; a `204 No Content` (nothing
+  changed in the timeframe) is an empty list.
 - `/meetings/{MTG-PL-YYYY-MM-DD}` as RDF/XML -> `Record(kind="meeting")`: the sitting's items
   from the minutes as events (ordered by `activity_order`, since RDF/XML has no meaningful
   order), its agenda points as forecast events, the minutes, verbatim report and agenda as
@@ -36,6 +40,15 @@ The API gives activities of a procedure no label at all, so an event's title com
 `ACTIVITY_TITLES` (codes seen in the captures and named in DOMAIN.md), else from the code
 itself written out, else from the node type ("Decision"; a decision on a text adopted,
 TA-…, is "Decision by Parliament", as OEIL calls it).
+
+Follows: the European Parliament Open Data API v2 OpenAPI description (info.version "v2",
+as mirrored in 2026 by Hack23/European-Parliament-MCP-Server): `GET /procedures/{process-id}`
+with `format=application/ld+json` (process-id `YYYY-NNNN`), `GET /procedures` with `limit` /
+`offset`, `GET /procedures/feed` with `timeframe` (and `start-date` for `custom`), answered
+in `application/atom+xml`, `GET /meetings/{event-id}` with `format=application/rdf+xml`. A
+`/documents/{doc-id}` answer is a document (a `Work`), not a procedure: it is refused at
+save time and when parsed. The API sits behind the EP's AWS WAF: a `202` with an empty body
+or a challenge page raises `Blocked`.
 
 Documents are named as people and OEIL cite them (`A-8-2017-0212` -> `A8-0212/2017`,
 `TA-9-…` -> `T9-…`, `LIBE-PR-597620` -> `PE597.620`, `SP-2024-377-…` -> `SP(2024)377`) and
@@ -65,6 +78,7 @@ from crawlers.sites.base import (
     Target,
     identifier_pairs,
 )
+from crawlers.sites.challenge import refuse_challenge
 from errors import ConfigError, ParseError
 from monitor.dates import parse_date, parse_datetime
 from monitor.identifiers import find_identifiers, procedure, procedure_from_parts
@@ -197,6 +211,7 @@ _PROCESS_ID = re.compile(r"^(\d{4})-(\d{1,4})$")
 _YEAR_NUMBER = re.compile(r"^(\d{4})[/-](\d{1,4})\b")
 
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+_ATOM = "{http://www.w3.org/2005/Atom}"
 _ELI = "{http://data.europa.eu/eli/eli-draft-legislation-ontology#}"
 _EPVOC = "{https://data.europarl.europa.eu/def/epvoc#}"
 _SKOS = "{http://www.w3.org/2004/02/skos/core#}"
@@ -229,40 +244,72 @@ def requests(target: Target) -> list[Request]:
         reference = url  # an OEIL page or a bare reference names the procedure; other URLs are fetched as given
     if reference:
         url = url_for(reference)
+    if _is_documents(url):
+        raise ConfigError(NOT_A_PROCEDURE.format(url=url))
     return [Request(url=url, headers=(("Accept", _accept(url)),))]
 
 
 def _accept(url: str) -> str:
     # The `format` query parameter decides; the header only repeats it for proxies and caches.
+    if _is_feed(url):
+        return "application/atom+xml"  # the feed's only documented format
     formats = parse_qs(urlsplit(url).query).get("format", [])
     return formats[0] if formats else "application/ld+json"
+
+
+def _is_feed(url: str) -> bool:
+    return urlsplit(url).path.rstrip("/").endswith("/feed")
+
+
+def _is_documents(url: str) -> bool:
+    return "/documents" in urlsplit(url).path
 
 
 # --- parse ------------------------------------------------------------------------------
 
 
+NOT_A_PROCEDURE = (
+    "{url} is an EP Open Data document (/documents/…), not a procedure: watch the procedure "
+    "it belongs to instead (--param reference=2022/0155(COD), or …/api/v2/procedures/2022-0155)"
+)
+
+
 def parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record:
-    """A procedure, a list of procedures or a plenary sitting, as the response holds."""
+    """A procedure, a list of procedures (JSON-LD or the Atom feed) or a plenary sitting."""
     response = _first(responses)
+    if response is None:  # a documented 204 No Content: the list or feed has nothing
+        return _list_record([], responses[0])
+    if _is_documents(response.url):
+        raise ParseError(NOT_A_PROCEDURE.format(url=response.url), kind=SLUG)
     if response.body.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"<":
-        return _meeting(response)
+        return _xml_record(response)
     nodes = _graph(_load_json(response), response)
     if _DETAIL_PATH.search(urlsplit(response.url).path) or _has_detail(nodes):
         return _procedure_record(nodes, response)
     return _list_record(nodes, response)
 
 
-def _first(responses: Sequence[Response]) -> Response:
+def _first(responses: Sequence[Response]) -> Response | None:
+    """The first response with a body; None when all are a 204; Blocked for a 202 or an empty 200."""
     for response in responses:
         if response.body.strip():
             return response
+    for response in responses:
+        refuse_challenge(response, empty_is_wall=response.status != 204)
+    if responses and _is_list(responses[0].url):
+        return None
     raise ParseError("no response with a body", kind=SLUG)
+
+
+def _is_list(url: str) -> bool:
+    return not _DETAIL_PATH.search(urlsplit(url).path) and "/procedures" in url
 
 
 def _load_json(response: Response) -> dict[str, Any]:
     try:
         data = json.loads(response.body.removeprefix(codecs.BOM_UTF8))
     except (ValueError, UnicodeDecodeError) as error:
+        refuse_challenge(response)
         raise ParseError(f"not JSON ({error})", url=response.url, kind=SLUG) from None
     if not isinstance(data, dict):
         raise ParseError("not a JSON object", url=response.url, kind=SLUG)
@@ -627,6 +674,13 @@ def _list_record(nodes: list[dict[str, Any]], response: Response) -> Record:
 
 
 def _item(node: Mapping[str, Any], response: Response) -> Item:
+    if not _is_process(node):
+        raise ParseError(
+            f"list entry {_ref(node) or '?'} is a {_text(node.get('type')) or 'node'}, not a "
+            "procedure: only /procedures answers are procedure lists",
+            url=response.url,
+            kind=SLUG,
+        )
     reference = _reference_or_none(node)
     process_id = _text(node.get("process_id")) or _short(_ref(node))
     if not (reference or process_id):
@@ -639,11 +693,70 @@ def _item(node: Mapping[str, Any], response: Response) -> Item:
     )
 
 
+def _is_process(node: Mapping[str, Any]) -> bool:
+    kind = _text(node.get("type"))
+    return kind == "Process" or (not kind and "/dl/proc/" in f"/{_ref(node)}")
+
+
+# --- the procedures feed (Atom) -----------------------------------------------------------
+
+
+def _feed_record(root: etree._Element, response: Response) -> Record:
+    timeframe = parse_qs(urlsplit(response.url).query).get("timeframe", [""])[0]
+    items = {item.id: item for item in map(_feed_item, root.findall(f"{_ATOM}entry"))}
+    return Record(
+        kind="procedure_list",
+        title=f"EP procedures changed ({timeframe or 'feed'})",
+        url=response.url,
+        # Sorted: the feed's order (said to vary) is no change.
+        items=tuple(sorted(items.values(), key=lambda item: item.id)),
+    )
+
+
+def _feed_item(entry: etree._Element) -> Item:
+    uri = (entry.findtext(f"{_ATOM}id") or "").strip()
+    match = _PROCESS_ID.match(_last(uri))
+    if not match:
+        raise ParseError(f"feed entry without a procedure id: {uri[:120]!r}", kind=SLUG)
+    kind = _feed_type(entry)
+    reference = procedure_from_parts(match[1], match[2], kind) if kind else ""
+    process_id = _last(uri)
+    return Item(
+        id=reference or process_id,
+        title=" ".join((entry.findtext(f"{_ATOM}title") or "").split()) or reference or process_id,
+        link=url_for(reference or process_id),
+        updated=parse_datetime((entry.findtext(f"{_ATOM}updated") or "").strip()),
+    )
+
+
+def _feed_type(entry: etree._Element) -> str:
+    """The procedure type an entry's category names (its term or the end of its scheme)."""
+    for category in entry.findall(f"{_ATOM}category"):
+        for value in (category.get("term", ""), _last(category.get("scheme", ""))):
+            if re.fullmatch(r"[A-Z]{3}", value):
+                return value
+    return ""
+
+
 # --- plenary sitting (RDF/XML) ------------------------------------------------------------
 
 
-def _meeting(response: Response) -> Record:
+def _xml_record(response: Response) -> Record:
+    """The Atom procedures feed or a sitting in RDF/XML; an HTML challenge page is Blocked."""
+    refuse_challenge(response)
     root = _xml(response)
+    if root.tag == f"{_ATOM}feed":
+        return _feed_record(root, response)
+    if root.tag != _RDF + "RDF":
+        raise ParseError(
+            "not an RDF/XML document (no rdf:RDF root) nor the Atom procedures feed",
+            url=response.url,
+            kind=SLUG,
+        )
+    return _meeting(root, response)
+
+
+def _meeting(root: etree._Element, response: Response) -> Record:
     sitting = _sitting(root, response)
     events = _meeting_events(root, sitting)
     return Record(
@@ -672,8 +785,6 @@ def _xml(response: Response) -> etree._Element:
         root = etree.fromstring(response.body, parser=parser)
     except etree.XMLSyntaxError as error:
         raise ParseError(f"not XML ({error})", url=response.url, kind=SLUG) from None
-    if root.tag != _RDF + "RDF":
-        raise ParseError("not an RDF/XML document (no rdf:RDF root)", url=response.url, kind=SLUG)
     return root
 
 

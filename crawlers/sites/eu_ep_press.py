@@ -4,6 +4,15 @@ One press room page (https://www.europarl.europa.eu/news/en/press-room/20241212I
 becomes a `press_release` record with one item (id = the IPR reference, e.g.
 20241212IPR25960), the body as text (headings as '# ' lines), the "further information"
 links as documents, and the procedure, report and text numbers the page cites.
+
+A procedure link written without its type (`…ficheprocedure.do?reference=2020/0363`) takes
+the type the page gives the same year and number elsewhere; when the page gives none, the
+link stays a document with the bare reference `2020/0363` and its own address, and the
+field `procedures_without_type` names it, so the reader still has the link.
+
+Follows: the EP press room's pages as served on www.europarl.europa.eu/news/…/press-room/
+(2022 and 2024 layouts); the press room publishes no machine-readable description. The EP's
+sites sit behind an AWS WAF: a challenge instead of the page raises `Blocked`.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ from urllib.parse import unquote, urljoin
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from crawlers.sites.base import Document, Item, Record, Request, Response, Target, identifier_pairs
+from crawlers.sites.challenge import refuse_challenge
 from errors import ConfigError, ParseError
 from monitor.dates import parse_date, parse_datetime
 from monitor.identifiers import find_identifiers
@@ -40,6 +50,8 @@ _IPR = re.compile(r"\b(\d{8}IPR\d{4,6})\b")
 # The EP document register ("doceo") writes A9-0234/2022 as A-9-2022-0234, T9-… as TA-9-…;
 # its file names go on with "_EN.html", so the number ends at a non-digit, not a word break.
 _DOCEO = re.compile(r"\b(A|TA)-(\d{1,2})-(\d{4})-(\d{4})(?!\d)")
+# An OEIL link whose reference has no type: `reference=2020/0363` (then `&`, `"` or the end).
+_TYPELESS = re.compile(r"reference=(\d{4})/(\d{1,4})(?![\d(/])")
 _BLOCK_NAMES = ["p", "h2", "h3", "h4", "h5", "li", "blockquote"]
 _HEADINGS = {"h2", "h3", "h4", "h5"}
 _BLOCKS = {"br", "div", "p", "li", "ul", "ol", "h2", "h3", "h4", "h5", "blockquote"}
@@ -72,6 +84,7 @@ def parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record:
     soup = BeautifulSoup(response.text(), "lxml")
     article = soup.find("article", id="website-body")
     if article is None:
+        refuse_challenge(response)  # the WAF's answer is not a changed page
         raise ParseError(
             "press release body (article#website-body) is missing", url=response.url, kind=SLUG
         )
@@ -90,17 +103,21 @@ def _record(response: Response, soup: BeautifulSoup, article: Tag) -> Record:
     title = _required(_inline(article.select_one("h1.ep_title")), "title (h1.ep_title)", response)
     lines = _required(_body_lines(article), "body text (div.ep-a_text)", response)
     summary = _inline(article.select_one("div.ep-a_text.ep-layout_chapo"))
-    links = _related_links(article, response.url)
+    anchors = _anchors(article, response.url)
     facts = [_inline(li) for li in article.select("div.ep-a_facts li")]
-    texts = [title, summary, *facts, *lines, *(d.title for d in links)]
+    texts = [title, summary, *facts, *lines, *(name for name, _ in anchors)]
+    found = _identifiers(texts, _hrefs(article))
+    typed = _typed_procedures(found)
+    fields = _fields(soup, article, facts)
+    fields |= _untyped_field(_typeless(_hrefs(article)) - typed.keys())
     return Record(
         kind="press_release",
         title=title,
         url=response.url,
-        identifiers=identifier_pairs(_identifiers(texts, _hrefs(article))),
-        documents=tuple(links),
+        identifiers=identifier_pairs(found),
+        documents=tuple(_related_document(name, url, typed) for name, url in anchors),
         items=(_item(response, soup, article, title, summary),),
-        fields=tuple(sorted(_fields(soup, article, facts).items())),
+        fields=tuple(sorted(fields.items())),
         text="\n".join(lines),
     )
 
@@ -193,18 +210,34 @@ def _bold_only(block: Tag, text: str) -> bool:
 # --- links, identifiers, fields ---------------------------------------------------------
 
 
-def _related_links(article: Tag, base: str) -> list[Document]:
+def _anchors(article: Tag, base: str) -> list[tuple[str, str]]:
     """The 'further information' links beside the text (procedure files, reports, briefs)."""
-    documents = []
-    for link in article.select("div.ep-a_links li a[href]"):
-        title, url = _inline(link), urljoin(base, str(link["href"]).strip())
-        if title:
-            found = _identifiers([title], [url])
-            reference = next(iter(found))[1] if len(found) == 1 else ""
-            documents.append(
-                Document(title=title, reference=reference, url=url, kind="related link")
-            )
-    return documents
+    links = article.select("div.ep-a_links li a[href]")
+    pairs = [(_inline(link), urljoin(base, str(link["href"]).strip())) for link in links]
+    return [(title, url) for title, url in pairs if title]
+
+
+def _related_document(title: str, url: str, typed: Mapping[str, str]) -> Document:
+    found = _identifiers([title], [url])
+    reference = next(iter(found))[1] if len(found) == 1 else ""
+    if not found:  # a procedure link without its type: the page's typed one, else bare
+        bare = sorted(_typeless([url]))
+        reference = typed.get(bare[0], bare[0]) if bare else ""
+    return Document(title=title, reference=reference, url=url, kind="related link")
+
+
+def _typed_procedures(found: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """`2020/0363` -> `2020/0363(COD)` for every procedure the page cites with its type."""
+    return {value.split("(")[0]: value for scheme, value in found if scheme == "procedure"}
+
+
+def _typeless(hrefs: Iterable[str]) -> set[str]:
+    """`2020/0363` of each OEIL link written without the procedure's type."""
+    return {f"{m[1]}/{int(m[2]):04d}" for href in hrefs for m in _TYPELESS.finditer(unquote(href))}
+
+
+def _untyped_field(references: set[str]) -> dict[str, str]:
+    return {"procedures_without_type": ", ".join(sorted(references))} if references else {}
 
 
 def _hrefs(article: Tag) -> list[str]:

@@ -7,7 +7,11 @@ record keyed `EU:2022/0155(COD)`: the heading gives title, status and type, the 
 A document page (legal-content/EN/ALL/?uri=…) becomes a `document` record.
 
 EUR-Lex sometimes answers scripted clients with a redirect or a bot challenge instead
-of the page; that is a fetch problem (`FetchError`), never a change of the file.
+of the page: a redirect page is a fetch problem (`FetchError`), a challenge (its AWS WAF
+JavaScript page, a captcha, a `202` with an empty body) is `Blocked`; neither is a change.
+
+Follows: EUR-Lex's pages as served (https://eur-lex.europa.eu/procedure/EN/{year}_{number},
+legal-content/EN/ALL/?uri=…); EUR-Lex publishes no machine-readable description of them.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from crawlers.sites.base import (
     Target,
     identifier_pairs,
 )
-from errors import ConfigError, FetchError, ParseError
+from crawlers.sites.challenge import challenge_reason
+from errors import Blocked, ConfigError, FetchError, ParseError
 from monitor.dates import parse_date
 from monitor.identifiers import find_identifiers, procedure, procedure_from_parts
 
@@ -148,24 +153,34 @@ def _is_document(response: Response, soup: BeautifulSoup) -> bool:
 
 
 def _refuse_challenge(response: Response, soup: BeautifulSoup) -> None:
-    """Raise FetchError when EUR-Lex sent a redirect or bot challenge instead of the page."""
-    reason = _challenge_reason(response, soup)
-    if reason:
+    """FetchError for a redirect page, Blocked for a bot challenge, sent instead of the page."""
+    redirect = _redirect_reason(response, soup)
+    if redirect:
         raise FetchError(
-            f"EUR-Lex answered with a challenge/redirect page ({reason}) instead of {response.url}"
+            f"EUR-Lex answered with a redirect page ({redirect}) instead of {response.url}"
         )
+    wall = _wall_reason(response, soup)
+    if wall:
+        raise Blocked(wall, url=response.url)
 
 
-def _challenge_reason(response: Response, soup: BeautifulSoup) -> str:
+def _is_page(response: Response, soup: BeautifulSoup) -> bool:
+    return _is_procedure(response, soup) or soup.select_one("p.DocumentTitle") is not None
+
+
+def _redirect_reason(response: Response, soup: BeautifulSoup) -> str:
     if 300 <= response.status < 400:
         return f"HTTP {response.status} to {response.headers.get('location', '?')}"
-    if not response.body.strip():
-        return f"empty answer, HTTP {response.status}"
-    if _is_procedure(response, soup) or soup.select_one("p.DocumentTitle") is not None:
+    target = "" if _is_page(response, soup) else _redirect_target(soup)
+    return f"redirect to {target}" if target else ""
+
+
+def _wall_reason(response: Response, soup: BeautifulSoup) -> str:
+    if response.body.strip() and _is_page(response, soup):
         return ""
-    target = _redirect_target(soup)
-    if target:
-        return f"redirect to {target}"
+    shared = challenge_reason(response)  # empty, AWS WAF, a JavaScript wall
+    if shared:
+        return shared
     lowered = response.text().lower()
     return next((f"'{m}' in the page" for m in _CHALLENGE_MARKERS if m in lowered), "")
 

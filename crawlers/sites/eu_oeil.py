@@ -10,6 +10,15 @@ OEIL has served a procedure file in three layouts, and this module reads all of 
 
 It also reads OEIL's document summary page (`/oeil/en/document-summary?id=…`) into a
 Record of kind "summary". Which page it is comes from the content, never from the URL.
+
+Follows: OEIL's current pages as served on https://oeil.europarl.europa.eu (relaunched site,
+2025–2026; OEIL publishes no machine-readable description). The former address
+`oeil.secure.europarl.europa.eu` answers `307` to the current one: requests are built on the
+current host, an old-host URL is rewritten before it is fetched, and a record's URL is the
+page's address on the current host. The Forecasts table is `Date | Subject`; the
+documentation gateway's national parliaments table names each document's chamber in a
+`Parliament/Chamber` column. OEIL sits behind an AWS WAF: its challenge (a `202` with an empty
+body, or a JavaScript challenge page) raises `Blocked` (crawlers.sites.challenge).
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -31,17 +40,21 @@ from crawlers.sites.base import (
     Target,
     identifier_pairs,
 )
+from crawlers.sites.challenge import refuse_challenge
 from errors import ConfigError, ParseError
 from monitor.dates import parse_date
 from monitor.identifiers import find_identifiers, procedure
 
-OEIL = "https://oeil.secure.europarl.europa.eu"
+OEIL = "https://oeil.europarl.europa.eu"
+# The former address of the relaunched site: it answers 307 to OEIL, so URLs naming it are
+# rewritten to OEIL before they are fetched.
+OLD_HOST = "oeil.secure.europarl.europa.eu"
 KIND = "eu_oeil"
 
 URL_HELP = (
     "An OEIL procedure file, e.g. "
-    "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0155(COD) "
-    "(old ficheprocedure.do links work too), or an OEIL document summary "
+    "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0155(COD) "
+    "(old ficheprocedure.do links and oeil.secure addresses work too), or an OEIL document summary "
     "(…/oeil/en/document-summary?id=1651118); or no URL and --param reference=2022/0155(COD)."
 )
 # The Legislative Observatory: the relaunched site, its former "secure" address, and the
@@ -54,7 +67,13 @@ PARAMS: dict[str, str] = {
 # Column names for tables that carry no heading row (every old-layout table but the
 # key players): the cells come in this order on the page.
 _KEY_EVENT_COLUMNS = ("Date", "Event", "Reference", "Summary")
-_FORECAST_COLUMNS = ("Date", "Event")
+_FORECAST_COLUMNS = ("Date", "Subject")
+# Which heading names an event's date and which its title: key events say `Event`, the
+# Forecasts table says `Subject` (`19/10/2026 | Indicative plenary sitting date, 1st reading`).
+_DATE_HEAD = re.compile(r"\bdate\b", re.IGNORECASE)
+_TITLE_HEAD = re.compile(r"\b(?:event|subject|forecast)\b", re.IGNORECASE)
+# The national parliaments fold names each document's chamber (`IT_CHAMBER`) in this column.
+_CHAMBER_HEAD = "Parliament/Chamber"
 _GATEWAY_COLUMNS = ("Document type", "Committee", "Reference", "Date", "Institution", "Summary")
 
 # The old layout names a political group only in a tooltip ("EPP - Group of the European
@@ -86,13 +105,28 @@ def url_for(reference: str) -> str:
 
 
 def requests(target: Target) -> list[Request]:
-    """One request: the source's URL, else the procedure file of `reference`."""
+    """One request: the source's URL on the current host, else the procedure file of `reference`."""
     if target.url:
-        return [Request(url=target.url)]
+        return [Request(url=current_url(target.url))]
     reference = target.params.get("reference", "")
     if not reference:
         raise ConfigError("eu_oeil needs a URL or a reference=2022/0155(COD) parameter")
     return [Request(url=url_for(reference))]
+
+
+def current_url(url: str) -> str:
+    """`url` on OEIL's current host: a procedure file by its reference, else the same path.
+
+    The old host answers 307 to the new one; asking the new one directly saves the hop
+    and keeps the stored address the one a reader's browser ends up at.
+    """
+    parts = urlsplit(url)
+    if parts.hostname not in HOSTS or not parts.path.startswith("/oeil/"):
+        return url
+    reference = procedure(unquote(parts.query)) if "reference=" in parts.query else None
+    if reference and parts.path.rstrip("/").endswith(("/procedure-file", "/ficheprocedure.do")):
+        return url_for(reference)  # the old ficheprocedure.do page is now the procedure file
+    return urlunsplit(parts._replace(scheme="https", netloc=urlsplit(OEIL).netloc))
 
 
 def parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record:
@@ -104,6 +138,7 @@ def parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record:
     soup = BeautifulSoup(response.text(), "lxml")
     layout = _layout(soup)
     if layout is None:
+        refuse_challenge(response)  # the WAF's answer is not a broken page
         raise _error(f"not an OEIL procedure file or document summary ({_glimpse(soup)})", response)
     if layout == "summary":
         return _summary(soup, response)
@@ -289,7 +324,7 @@ def _key_events(page: _Page) -> list[Event]:
 
 
 def _forecasts(page: _Page) -> list[Event]:
-    # No capture shows this section; it is read like key events, by its heading.
+    # Read like key events, by its heading; its columns are `Date | Subject`.
     section = page.sections.get("forecasts")
     return _events(section, _FORECAST_COLUMNS, forecast=True) if section else []
 
@@ -301,12 +336,12 @@ def _events(section: Tag, columns: Sequence[str], *, forecast: bool) -> list[Eve
 
 
 def _event(row: Mapping[str, Tag], forecast: bool) -> Event | None:
-    title = _text(row.get("Event") or row.get("Forecast"))
+    title = _text(_cell(row, _TITLE_HEAD))
     if not title:
         return None
     reference, summary = row.get("Reference"), row.get("Summary")
     return Event(
-        date=parse_date(_text(row.get("Date"))),
+        date=parse_date(_text(_cell(row, _DATE_HEAD))),
         title=title,
         reference=_joined(reference),
         url=_link(reference) or _link(summary),
@@ -314,6 +349,11 @@ def _event(row: Mapping[str, Tag], forecast: bool) -> Event | None:
         forecast=forecast,
         details=_text(summary),
     )
+
+
+def _cell(row: Mapping[str, Tag], head: re.Pattern[str]) -> Tag | None:
+    """The cell under the first heading that `head` matches (`Event`, `Subject`, `Date`…)."""
+    return next((cell for name, cell in row.items() if head.search(name)), None)
 
 
 def _in_date_order(rows: Iterable[_Dated]) -> list[_Dated]:
@@ -353,14 +393,18 @@ def _document(row: Mapping[str, Tag], institution: str) -> Document | None:
     title = _text(row.get("Document type"))
     if not title:
         return None
-    committee = _text(row.get("Committee"))
-    reference = row.get("Reference")
+    # Opinions of several committees share one type, the contributions of national
+    # parliaments one type and one reference: the committee or the chamber tells them apart.
+    body = _text(row.get("Committee")) or _text(row.get(_CHAMBER_HEAD))
+    reference = _joined(row.get("Reference"))
+    chamber = _text(row.get(_CHAMBER_HEAD))
     return Document(
-        # Opinions of several committees share one type: the committee tells them apart.
-        title=f"{title} ({committee})" if committee else title,
-        reference=_joined(reference),
+        title=f"{title} ({body})" if body else title,
+        # A contribution cites the Commission proposal as its reference: with the chamber it
+        # stays one document of its own instead of merging with every other chamber's.
+        reference=f"{reference} ({chamber})" if chamber and reference else reference,
         date=parse_date(_text(row.get("Date"))),
-        url=_link(reference) or _link(row.get("Summary")),
+        url=_link(row.get("Reference")) or _link(row.get("Summary")),
         kind=institution,
     )
 
@@ -573,7 +617,7 @@ def _summary_record(found: Mapping[str, str], content: Tag, response: Response) 
         kind="summary",
         key=f"EU:{reference}",
         title=found["title"],
-        url=response.url,
+        url=current_url(response.url),
         identifiers=identifier_pairs([("procedure", reference)]),
         fields=tuple(
             (k, v) for k, v in (("date", found["date"]), ("document_type", document_type)) if v

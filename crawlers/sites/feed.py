@@ -3,6 +3,9 @@
 Read through feedparser. An entry that drops off the end of a feed is not
 reported: feeds only ever show their latest entries.
 
+Follows: RSS 2.0 and Atom 1.0 (RFC 4287), as feedparser reads them; no site-specific
+description.
+
 A feed is judged whole. A body that is not well-formed XML (an error page that
 happens to contain `<rss`, a feed cut off after its first item) is a broken
 fetch, not a version: feedparser's lenient reading of it would give a nearly

@@ -3,6 +3,8 @@
 Every leaf becomes a named field (`data.status`, `items[0].title`), so a change
 names the fields that moved. With `items`, a list in the answer is read as items
 (each new one is a change) instead of fields.
+
+Follows: JSON (RFC 8259) and JMESPath for `path` / `items`; no site-specific description.
 """
 
 from __future__ import annotations

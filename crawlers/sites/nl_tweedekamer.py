@@ -3,15 +3,26 @@
 Reads four kinds of response, told apart by their content (never by the request's role):
 
 - an OData v4 Zaak (https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/), alone or as the
-  single entity of a `value` list, with `$expand=Document` and where present
-  `Besluit($expand=Stemming)`, `Kamerstukdossier`: a record of kind `zaak`;
-- any other OData `value` list of Zaken or Documents: a record of kind `zaak_list`, one item each;
+  entity of a query for its `Nummer`, fetched with `ZAAK_EXPAND`: its documents with their
+  current version (whose `ExterneIdentifier` is the kamerstuk, `kst-32317-892`), its decisions
+  with their votes and the agenda item and activity that date them (a Besluit has no date of
+  its own), and its Kamerstukdossier: a record of kind `zaak`;
+- any other OData `value` list of Zaken or Documents: a record of kind `zaak_list`, one item
+  each. The shipped list sources (a word, a dossier) ask for the same expansions, so the list
+  carries each Zaak's decisions: its votes come out as dated events linked to the motion
+  (`kst-…`) and its dossier, the items say how each Zaak was decided;
 - a SyncFeed page (Atom, `/SyncFeed/2.0/Feed?category=Zaak`): a record of kind `syncfeed`;
 - the officiële-publicatie XML of a Kamerstuk (`DocumentPublicatie(<Id>)/Resource`): a record of
   kind `motion` (or `kamerstuk` when the stuk is not a motion) with its full text.
 
 OData property names are those of the `$metadata` (namespace TK.DA.GGM.OData); `ODATA_FIELDS`
-lists every one this module reads, and a test checks them against the captured `$metadata`.
+lists every one this module reads, and a test checks them (and every navigation property of
+`ZAAK_EXPAND`) against the captured `$metadata`.
+
+Follows: the Tweede Kamer Gegevensmagazijn OData v4 API, version 2.0 (its `$metadata`, EDMX
+namespace TK.DA.GGM.OData, captured in tests/fixtures/nl_tweedekamer/odata-v4-2.0_metadata.xml).
+The stage is what the decisions say (`aangenomen`, `verworpen`, else the latest BesluitSoort),
+never the record status `Vrijgegeven`, which only says the entity is published.
 """
 
 from __future__ import annotations
@@ -20,7 +31,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -42,7 +53,13 @@ SLUG = "nl_tweedekamer"
 ODATA = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"
 PUBLICATION = "https://zoek.officielebekendmakingen.nl/{}.html"
 SOURCE = "Tweede Kamer"
-ZAAK_EXPAND = "Document,Besluit($expand=Stemming)"
+# What a Zaak is fetched with: documents and their current version (the kamerstuk number),
+# decisions with votes and the agenda item / activity that date them, the dossier.
+ZAAK_EXPAND = (
+    "Document($expand=HuidigeDocumentVersie),"
+    "Besluit($expand=Stemming,Agendapunt($expand=Activiteit)),"
+    "Kamerstukdossier"
+)
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 URL_HELP = (
@@ -105,7 +122,9 @@ def requests(target: Target) -> list[Request]:
         return [Request(_zaak_url(params["zaak"]))]
     filters = _list_filters(params)
     if filters:
-        return [Request(_query_url("Zaak", " and ".join([*filters, "Verwijderd eq false"])))]
+        odata_filter = " and ".join([*filters, "Verwijderd eq false"])
+        # Expanded like a single Zaak: the list then carries each Zaak's decisions and votes.
+        return [Request(_query_url("Zaak", odata_filter) + f"&$expand={ZAAK_EXPAND}")]
     if target.url:
         return [Request(target.url)]
     raise ConfigError(f"{SLUG}: give a zaak, dossier, query or since parameter, or a URL")
@@ -121,6 +140,11 @@ def _zaak_url(number: str) -> str:
 def _query_url(entity_set: str, odata_filter: str) -> str:
     # Spaces must be escaped; the OData punctuation stays readable in logs.
     return f"{ODATA}{entity_set}?$filter={quote(odata_filter, safe=chr(39) + '(),/:$')}"
+
+
+def _asks_one_zaak(url: str) -> bool:
+    """True for a query of one Zaak by its Nummer (what `zaak=` asks): its answer is that Zaak."""
+    return re.search(r"\$filter=Nummer(?: |%20)eq(?: |%20)'", url) is not None
 
 
 def _list_filters(params: Mapping[str, str]) -> list[str]:
@@ -204,7 +228,7 @@ def _kind(response: Response) -> str:
         if tag == "officiele-publicatie":
             return "motion"
         raise ParseError(f"XML with unknown root <{tag}>", url=response.url, kind=SLUG)
-    return "zaak" if _single_zaak(_json(response)) else "list"
+    return "zaak" if _single_zaak(_json(response), response.url) else "list"
 
 
 def _is_xml(response: Response) -> bool:
@@ -236,14 +260,17 @@ def _json(response: Response) -> dict[str, Any]:
     return data
 
 
-def _single_zaak(data: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The Zaak of a detail response: a bare entity, or a one-entity list with expansions."""
+def _single_zaak(data: Mapping[str, Any], url: str) -> Mapping[str, Any] | None:
+    """The Zaak of a detail response: a bare entity, or the entity a query by Nummer found.
+
+    A word or dossier query that happens to find one Zaak stays a list: its record must not
+    change kind when a second Zaak appears.
+    """
     if "Nummer" in data:
         return data
     values = data.get("value")
-    if isinstance(values, list) and len(values) == 1 and isinstance(values[0], dict):
-        expanded = any(isinstance(values[0].get(nav), list) for nav in ("Document", "Besluit"))
-        return values[0] if expanded and "Nummer" in values[0] else None
+    if _asks_one_zaak(url) and isinstance(values, list) and len(values) == 1:
+        return values[0] if isinstance(values[0], dict) and "Nummer" in values[0] else None
     return None
 
 
@@ -273,7 +300,7 @@ def _nonempty(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
 
 
 def _zaak(responses: Sequence[Response]) -> Record:
-    zaak = _single_zaak(_json(responses[0])) or {}
+    zaak = _single_zaak(_json(responses[0]), responses[0].url) or {}
     number = _text(zaak.get("Nummer"))
     if not number:
         raise ParseError("Zaak without Nummer", url=responses[0].url, kind=SLUG)
@@ -295,11 +322,17 @@ def _zaak(responses: Sequence[Response]) -> Record:
 
 
 def _zaak_stage(zaak: Mapping[str, Any], besluiten: list[Mapping[str, Any]]) -> str:
-    results = [_result(b) for b in sorted(besluiten, key=_besluit_order)]
-    decided = [result for result in results if result]
+    """What the decisions say: the last vote's outcome, else the latest decision's kind.
+
+    `Status` ("Vrijgegeven") is left out on purpose: it says the record is published,
+    not where the Zaak stands.
+    """
+    ordered = sorted(besluiten, key=_besluit_order)
+    decided = [result for result in map(_result, ordered) if result]
     if decided:
         return decided[-1]
-    return _text(zaak.get("HuidigeBehandelstatus")) or _text(zaak.get("Status"))
+    latest = _text(ordered[-1].get("BesluitSoort")) if ordered else ""
+    return latest or _text(zaak.get("HuidigeBehandelstatus"))
 
 
 def _result(besluit: Mapping[str, Any]) -> str:
@@ -368,8 +401,23 @@ def _zaak_events(
 ) -> tuple[Event, ...]:
     ranked = [("start", _start_event(zaak))]
     ranked += [("document", _document_event(d)) for d in documents]
-    ranked += [("besluit", _besluit_event(b)) for b in besluiten]
+    motion = _motion_reference(zaak, documents)
+    ranked += [("besluit", _besluit_event(b, motion)) for b in besluiten]
     return tuple(event for _, event in sorted(ranked, key=_event_order))
+
+
+def _motion_reference(zaak: Mapping[str, Any], documents: list[Mapping[str, Any]]) -> str:
+    """`kst-32317-892`: the kamerstuk the Zaak's votes are about, else the Zaak's number.
+
+    The documents' current version names it (`ExterneIdentifier`); else the dossier and the
+    Zaak's Volgnummer make it up.
+    """
+    for document in sorted(documents, key=lambda d: _text(d.get("DocumentNummer"))):
+        found = [i for i in _publication_ids(document) if i.startswith("kst-")]
+        if found:
+            return found[0]
+    kamerstuk = [v for s, v in _dossier_pairs(zaak) if s == "nl_kamerstuk"]
+    return f"kst-{kamerstuk[0]}" if kamerstuk else _text(zaak.get("Nummer"))
 
 
 def _event_order(pair: tuple[str, Event]) -> tuple[Any, ...]:
@@ -407,12 +455,15 @@ def _document_event(document: Mapping[str, Any]) -> Event:
     )
 
 
-def _besluit_event(besluit: Mapping[str, Any]) -> Event:
+def _besluit_event(besluit: Mapping[str, Any], motion: str) -> Event:
+    """A decision, dated by its activity, linked to the motion (and so its dossier)."""
     said = _text(besluit.get("BesluitTekst")).rstrip(".") or _text(besluit.get("BesluitSoort"))
     return Event(
         date=_besluit_date(besluit),
         title=said or "Besluit",
         kind=_text(besluit.get("BesluitSoort")),
+        reference=motion,
+        url=PUBLICATION.format(motion) if motion.startswith("kst-") else "",
         source=SOURCE,
         details=_vote_details(besluit),
     )
@@ -474,31 +525,56 @@ def _zaak_fields(zaak: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
 
 
 def _zaak_list(responses: Sequence[Response]) -> Record:
-    items: dict[str, Item] = {}
+    entities: dict[str, Mapping[str, Any]] = {}
     for response in responses:
         values = _json(response).get("value")
         if not isinstance(values, list):
             raise ParseError("OData response without a value list", url=response.url, kind=SLUG)
         if not values and "Nummer eq" in unquote(response.url):
             raise ParseError("no Zaak with the requested Nummer", url=response.url, kind=SLUG)
-        items.update((item.id, item) for item in map(_item, _live(values)))
+        entities.update((_number(entity), entity) for entity in _live(values))
+    zaken = [e for e in entities.values() if "Nummer" in e]
     # Sorted so that a page served in another order is not a change.
     return Record(
-        kind="zaak_list", url=responses[0].url, items=tuple(sorted(items.values(), key=_item_order))
+        kind="zaak_list",
+        url=responses[0].url,
+        identifiers=identifier_pairs(
+            p for z in zaken for p in _zaak_identifiers(z, _live(z.get("Document")))
+        ),
+        events=tuple(sorted((e for z in zaken for e in _list_events(z)), key=_list_event_order)),
+        items=tuple(sorted(map(_item, entities.values()), key=_item_order)),
     )
+
+
+def _number(entity: Mapping[str, Any]) -> str:
+    number = _text(entity.get("Nummer") or entity.get("DocumentNummer"))
+    if not number:
+        raise ParseError("list entity without Nummer or DocumentNummer", kind=SLUG)
+    return number
+
+
+def _list_events(zaak: Mapping[str, Any]) -> list[Event]:
+    """A listed Zaak's decisions as events, each titled with the motion it decides."""
+    motion = _motion_reference(zaak, _live(zaak.get("Document")))
+    label = f"{_text(zaak.get('Soort')) or 'Zaak'} {motion.removeprefix('kst-')}"
+    events = [_besluit_event(b, motion) for b in _live(zaak.get("Besluit"))]
+    return [replace(e, title=f"{label}: {e.title}") for e in events]
+
+
+def _list_event_order(event: Event) -> tuple[Any, ...]:
+    return *_date_order(event.date), event.reference, event.title, event.details
 
 
 def _item(entity: Mapping[str, Any]) -> Item:
     entity_set = "Zaak" if "Nummer" in entity else "Document"
-    number = _text(entity.get("Nummer") or entity.get("DocumentNummer"))
-    if not number:
-        raise ParseError("list entity without Nummer or DocumentNummer", kind=SLUG)
+    stage = _zaak_stage(entity, _live(entity.get("Besluit"))) if entity_set == "Zaak" else ""
+    parts = [_text(entity.get("Soort")), _text(entity.get("Titel")), stage]
     return Item(
-        id=number,
+        id=_number(entity),
         title=_text(entity.get("Onderwerp")) or _text(entity.get("Titel")),
         link=f"{ODATA}{entity_set}({_text(entity.get('Id'))})",
         published=parse_date(_text(entity.get("GestartOp") or entity.get("Datum"))),
-        summary=" — ".join(filter(None, [_text(entity.get("Soort")), _text(entity.get("Titel"))])),
+        summary=" — ".join(filter(None, parts)),
         updated=parse_datetime(_text(entity.get("GewijzigdOp"))),
     )
 

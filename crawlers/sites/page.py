@@ -5,6 +5,9 @@ in reading order, each heading kept as a line starting with '#', so that a chang
 can say where it happened ("2 paragraphs added under 'Key events'"). Scripts,
 styles and parts named by `ignore` are left out; the items of an unordered list
 are compared as a set, so a list served in another order is no change.
+
+Follows: no published description; any HTML page the admin names, read as HTML5 is parsed
+(BeautifulSoup over lxml), the selectors as CSS Selectors Level 3 or XPath 1.0.
 """
 
 from __future__ import annotations

@@ -20,6 +20,11 @@ A bill list (`/api/v1/Bills?SearchTerm=…`) becomes a `bill_list` record, one i
 The stage reference list (`/api/v1/Stages`) is refused with a ParseError: it names no bill,
 every bill's stages already carry their own description and abbreviation, and a watcher has
 no use for a table of stage names.
+
+Follows: the UK Parliament Bills API v1 (https://bills-api.parliament.uk, described by the
+OpenAPI document Parliament publishes with it; no copy is kept in this repository): the
+paths `/api/v1/Bills/{billId}`, `/api/v1/Bills/{billId}/Stages` (with `Skip` / `Take`) and
+`/api/v1/Bills/{billId}/Publications`, as generated clients of that description list them.
 """
 
 from __future__ import annotations

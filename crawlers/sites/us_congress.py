@@ -40,6 +40,11 @@ milestones; the stage is the highest milestone reached, the latest one on a tie:
 House (H…) codes have no authoritative list and Senate actions carry no code, so only the
 codes above count. A list of bills (`/v3/bill/117/hr`) becomes a `bill_list` record.
 The API key never appears in a record or an error message.
+
+Follows: the congress.gov API v3 swagger published by the Library of Congress (2026-06,
+copied in tests/fixtures/us_congress): `/bill/{congress}/{billType}/{billNumber}` and its
+`/actions`, `/summaries`, `/text`, with `format=json` (the default is XML) and `limit` at
+most 250; a test checks every shipped request against it.
 """
 
 from __future__ import annotations

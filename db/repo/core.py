@@ -77,6 +77,7 @@ __all__ = [
     "remove_source",
     "save_import",
     "set_state",
+    "stage_history",
     "start_runs",
     "store_blob",
     "store_capture",
@@ -367,8 +368,12 @@ def _close(
     _update_health(source, result, now, failing_after)
 
 
-HEALTH_OF_STATUS = {"parse_error": "broken", "broken": "broken", "skipped": "skipped",
-                    "blocked": "blocked"}  # fmt: skip
+HEALTH_OF_STATUS = {
+    "parse_error": "broken",
+    "broken": "broken",
+    "skipped": "skipped",
+    "blocked": "blocked",  # a bot challenge instead of the page (errors.Blocked)
+}
 
 
 def _update_health(source: Source, result: RunResult, now: datetime, failing_after: int) -> None:
@@ -434,6 +439,20 @@ def latest_version(session: Session, *, source_id: int) -> Version | None:
     """The newest version of a source's record."""
     query = select(Version).where(Version.source_id == source_id).order_by(col(Version.seq).desc())
     return session.exec(query).first()
+
+
+def stage_history(
+    session: Session, *, source_id: int, limit: int = 12
+) -> list[tuple[str, datetime]]:
+    """(stage, stored at) of the source's latest versions, oldest first: how its stage moved."""
+    query = (
+        select(Version.record, Version.created_at)
+        .where(Version.source_id == source_id)
+        .order_by(col(Version.seq).desc())
+        .limit(limit)
+    )
+    rows = session.exec(query).all()
+    return [(str((record or {}).get("stage") or ""), stored) for record, stored in reversed(rows)]
 
 
 def add_version(

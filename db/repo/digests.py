@@ -17,6 +17,7 @@ from sqlmodel import Session, col, delete, func, select
 
 from db.models import (
     Change,
+    CrawlRun,
     DigestRun,
     Dossier,
     DossierIdentifier,
@@ -29,12 +30,17 @@ from db.models import (
     Watch,
     utcnow,
 )
+from db.repo.core import get_state, set_state
 from errors import ConfigError, NotFound
+
+UNSUBSCRIBE_KEY = "unsubscribe_key"  # the AppState row
+STAMP_MIN = 20  # characters; stamps are token_urlsafe(24), 32 characters
 
 __all__ = [
     "add_watch",
     "cited_dossiers",
     "claim_digest",
+    "crawl_log",
     "digest_changes",
     "digest_runs",
     "dossier_identifiers",
@@ -44,17 +50,21 @@ __all__ = [
     "find_watch",
     "finish_digest",
     "forecast_events",
+    "last_crawls_before",
     "last_sent_ends",
+    "latest_versions",
     "list_subscribers",
     "list_watches",
     "period_runs",
     "remove_subscriber",
     "subscribe",
-    "subscriber_by_token",
+    "subscriber_by_stamp",
     "subscriber_counts",
     "subscriber_watches",
     "subscriptions",
+    "unfollow",
     "unsubscribe",
+    "unsubscribe_key",
     "upsert_subscriber",
     "watches_named",
 ]
@@ -109,7 +119,8 @@ def upsert_subscriber(
         session.add(subscriber)
     subscriber.name = name or subscriber.name
     subscriber.language = language or subscriber.language
-    subscriber.status = "active"  # an admin adding the address again means: send again
+    if subscriber.status != "active":  # an admin adding the address again means: send again
+        subscriber.status, subscriber.subscribed_at = "active", utcnow()
     session.flush()
     return subscriber, created
 
@@ -132,20 +143,43 @@ def find_subscriber(session: Session, *, email: str) -> Subscriber:
     return found
 
 
-def subscriber_by_token(session: Session, *, token: str) -> Subscriber | None:
-    """The subscriber an unsubscribe link names (None for an empty or unknown token)."""
-    if not token:
+def subscriber_by_stamp(session: Session, *, stamp: str) -> Subscriber | None:
+    """The subscriber with this unsubscribe stamp: the link of digests sent before links were
+    signed was the stamp itself (None for a stamp too short to be one)."""
+    if len(stamp) < STAMP_MIN:
         return None
-    return session.exec(select(Subscriber).where(Subscriber.unsubscribe_token == token)).first()
+    return session.exec(select(Subscriber).where(Subscriber.unsubscribe_token == stamp)).first()
 
 
-def unsubscribe(session: Session, *, token: str) -> Subscriber | None:
-    """Stop digests to the subscriber this token names (the one-click link): them, or None."""
-    subscriber = subscriber_by_token(session, token=token)
-    if subscriber is not None:
-        subscriber.status = "unsubscribed"
+def unsubscribe(session: Session, *, subscriber: Subscriber) -> None:
+    """Stop every digest to this subscriber (their link or List-Unsubscribe said so)."""
+    subscriber.status = "unsubscribed"
+    session.flush()
+
+
+def unfollow(session: Session, *, subscriber: Subscriber, watch_ids: Iterable[int]) -> list[Watch]:
+    """Stop following these watches; the watches still followed (none left: unsubscribed)."""
+    chosen = list(watch_ids)
+    session.exec(
+        delete(Subscription).where(
+            col(Subscription.subscriber_id) == subscriber.id,
+            col(Subscription.watch_id).in_(chosen),
+        )
+    )
+    left = subscriber_watches(session, subscriber_id=subscriber.id)
+    if not left:
+        unsubscribe(session, subscriber=subscriber)
+    return left
+
+
+def unsubscribe_key(session: Session) -> str:
+    """The secret that signs unsubscribe links (migration 0005 makes it; made here if missing)."""
+    key = get_state(session, key=UNSUBSCRIBE_KEY)
+    if not key:
+        key = secrets.token_urlsafe(32)
+        set_state(session, key=UNSUBSCRIBE_KEY, value=key)
         session.flush()
-    return subscriber
+    return key
 
 
 def list_subscribers(session: Session, *, active_only: bool = False) -> list[Subscriber]:
@@ -185,7 +219,7 @@ def remove_subscriber(session: Session, *, subscriber: Subscriber) -> None:
 
 
 def ensure_unsubscribe_token(session: Session, *, subscriber: Subscriber) -> str:
-    """The subscriber's unsubscribe token, created (random) when it is empty."""
+    """The subscriber's unsubscribe stamp, created (random) when it is empty."""
     if not subscriber.unsubscribe_token:
         subscriber.unsubscribe_token = secrets.token_urlsafe(24)
         session.flush()
@@ -332,11 +366,54 @@ def period_runs(session: Session, *, start: datetime) -> dict[int, str]:
     return {subscriber_id: status for subscriber_id, status in session.exec(query)}
 
 
-def last_sent_ends(session: Session) -> dict[int, datetime]:
-    """Subscriber id -> the end of the last period a digest was sent to them for."""
-    query = (
-        select(DigestRun.subscriber_id, func.max(DigestRun.period_end))
-        .where(DigestRun.status == "sent")
-        .group_by(col(DigestRun.subscriber_id))
+def last_sent_ends(session: Session, *, before: datetime | None = None) -> dict[int, datetime]:
+    """Subscriber id -> the end of the last period a digest was sent to them for (of the
+    periods that started before `before`, when given)."""
+    query = select(DigestRun.subscriber_id, func.max(DigestRun.period_end)).where(
+        DigestRun.status == "sent"
     )
+    if before is not None:
+        query = query.where(DigestRun.period_start < before)
+    query = query.group_by(col(DigestRun.subscriber_id))
     return {subscriber_id: end for subscriber_id, end in session.exec(query)}
+
+
+def crawl_log(
+    session: Session, *, start: datetime, end: datetime
+) -> list[tuple[int, datetime, str]]:
+    """(source id, started at, status) of the finished crawl runs started in [start, end), oldest first."""
+    query = (
+        select(CrawlRun.source_id, CrawlRun.started_at, CrawlRun.status)
+        .where(
+            col(CrawlRun.finished_at).is_not(None),
+            CrawlRun.started_at >= start,
+            CrawlRun.started_at < end,
+        )
+        .order_by(col(CrawlRun.started_at), col(CrawlRun.id))
+    )
+    return [(source_id, started, status) for source_id, started, status in session.exec(query)]
+
+
+def last_crawls_before(session: Session, *, start: datetime) -> dict[int, datetime]:
+    """Source id -> when its last finished crawl run before `start` started."""
+    query = (
+        select(CrawlRun.source_id, func.max(CrawlRun.started_at))
+        .where(col(CrawlRun.finished_at).is_not(None), CrawlRun.started_at < start)
+        .group_by(col(CrawlRun.source_id))
+    )
+    return {source_id: started for source_id, started in session.exec(query)}
+
+
+def latest_versions(session: Session, *, source_ids: Iterable[int]) -> dict[int, Version]:
+    """Source id -> its latest Version (sources never read are left out)."""
+    ids = sorted(set(source_ids))
+    newest = (
+        select(Version.source_id, func.max(Version.seq).label("seq"))
+        .where(col(Version.source_id).in_(ids))
+        .group_by(col(Version.source_id))
+        .subquery()
+    )
+    query = select(Version).join(
+        newest, (col(Version.source_id) == newest.c.source_id) & (col(Version.seq) == newest.c.seq)
+    )
+    return {version.source_id: version for version in session.exec(query)}

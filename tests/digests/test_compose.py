@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from digests.compose import MAX_ENTRIES, compose
+from digests.compose import MAX_ENTRIES, compose, days_phrase
 from digests.model import ChangeView, DigestInput, EventView, FileRef, Reader, Trouble
 from tests.digests.world import BASE_URL
 
@@ -126,18 +126,51 @@ def test_upcoming_events_of_the_next_weeks_soonest_first() -> None:
     assert "A date already past" not in email.text and "Too far ahead" not in email.text
 
 
-def test_sources_that_could_not_be_checked_are_named_with_since_when_and_why() -> None:
+def _at(day: int, hour: int = 9) -> datetime:
+    return datetime(2025, 10, day, hour, tzinfo=UTC)
+
+
+def test_sources_that_could_not_be_read_are_told_in_plain_words_with_their_days() -> None:
     troubles = [
-        Trouble("de-bundestag", "failing", datetime(2025, 10, 7, 9, tzinfo=UTC), "HTTP 503")
+        Trouble("Bundestag DIP", "unreachable", (_at(9), _at(9, 15), _at(10))),
+        Trouble("OEIL 2022/0155(COD)", "unreadable", (_at(12, 23),)),  # Mon 01:00 in Brussels
+        Trouble("Tweede Kamer", "not_checked", (), datetime(2025, 9, 30, 22, tzinfo=UTC)),
     ]
     email = compose(_input(troubles=troubles), now=NOW)
-    line = "We could not check de-bundestag since Tue 7 Oct 2025: HTTP 503"
-    assert line in email.text
-    assert (
-        "We could not check <strong>de-bundestag</strong> since Tue 7 Oct 2025: HTTP 503"
-        in email.html
-    )
+    for line in (
+        "Bundestag DIP could not be reached on 9 and 10 October.",
+        "OEIL 2022/0155(COD) was reached but could not be read on 13 October.",
+        "Tweede Kamer has not been checked since 1 October.",
+    ):
+        assert line in " ".join(email.text.split())
+    assert "<strong>Bundestag DIP</strong> could not be reached on 9 and 10 October." in email.html
+    assert f'href="{BASE_URL}/admin"' in email.html and f"{BASE_URL}/admin" in email.text
     assert "Nothing new in the files you follow this week." in email.text  # and still says so
+
+
+def test_at_most_three_troubles_are_listed_and_the_rest_counted() -> None:
+    troubles = [Trouble(f"source {n}", "unreachable", (_at(8),)) for n in range(5)]
+    email = compose(_input(troubles=troubles), now=NOW)
+    assert "source 2 could not be reached" in email.text and "source 3" not in email.text
+    assert "- and 2 more sources of your files." in email.text
+    assert "and 2 more sources of your files." in email.html
+
+
+def test_no_trouble_no_block() -> None:
+    email = compose(_input(), now=NOW)
+    assert "Sources we could not check" not in email.text + email.html
+
+
+def test_days_read_as_a_person_writes_them() -> None:
+    days = [date(2025, 10, d) for d in (6, 7, 8, 9)]
+    assert days_phrase(days[:1]) == "on 6 October"
+    assert days_phrase(days[:2]) == "on 6 and 7 October"
+    assert days_phrase(days) == "from 6 to 9 October"
+    assert days_phrase([days[0], days[2]]) == "on 6 and 8 October"
+    assert days_phrase([date(2025, 9, 30), date(2025, 10, 1), date(2025, 10, 3)]) == (
+        "on 30 September, 1 and 3 October"
+    )
+    assert days_phrase([date(2025, 10, d) for d in (1, 3, 5, 7)]) == "on 4 days from 1 to 7 October"
 
 
 def test_html_is_for_mail_clients_and_text_is_not_escaped() -> None:

@@ -80,7 +80,7 @@ def test_compose_and_build_neutralise_raw_hostile_values() -> None:
         end=datetime(2025, 10, 13, 5, tzinfo=UTC),
         changes=changes,
         upcoming=(EventView(file, "2025-10-20", EVIL, EVIL, "javascript:alert(3)"),),
-        troubles=(Trouble(EVIL, "failing", when, EVIL),),
+        troubles=(Trouble(EVIL, "unreachable", (when,)), Trouble(EVIL, "not_checked", (), when)),
         watches=("csa-regulation",),
         base_url=world.BASE_URL,
         timezone="Europe/Brussels",

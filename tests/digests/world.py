@@ -20,7 +20,7 @@ from crawlers.sites.base import Document, Event, Record
 from db import repo
 from db.engine import get_engine, session_scope
 from db.models import Source
-from digests import watches
+from digests import unsubscribe, watches
 from monitor.normalise import normalise
 from monitor.run import store_record
 from tests.helpers import capture
@@ -30,6 +30,7 @@ NOW = datetime(2025, 10, 13, 9, 0, tzinfo=TZ)  # a Monday, after 07:00
 NOW_ISO = "2025-10-13T09:00"
 IN_WEEK = datetime(2025, 10, 8, 10, 0, tzinfo=UTC)  # inside [6 Oct 07:00, 13 Oct 07:00) Brussels
 BASE_URL = "https://lexwatch.example.org"
+SUBSCRIBED = datetime(2025, 9, 1, 8, 0, tzinfo=UTC)  # when the world's subscribers signed up
 
 OEIL_CSA = "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0155(COD)"
 CSA = Record(
@@ -128,14 +129,21 @@ def build_week(settings: Settings, subscribers: list[str], watch: str = "csa-reg
     subscribe(settings, subscribers, watch)
 
 
-def subscribe(settings: Settings, emails: list[str], watch: str = "csa-regulation") -> None:
-    """Subscribers following one watch."""
+def subscribe(
+    settings: Settings,
+    emails: list[str],
+    watch: str = "csa-regulation",
+    when: datetime = SUBSCRIBED,
+) -> None:
+    """Subscribers following one watch, subscribed at `when` (long before the week, by default)."""
     with session_scope(get_engine(settings.db_url)) as session:
         chosen = [repo.find_watch(session, name=watch)]
         for address in emails:
-            subscriber, _ = repo.upsert_subscriber(
+            subscriber, new = repo.upsert_subscriber(
                 session, email=address, name=address.split("@")[0].title()
             )
+            if new:
+                subscriber.created_at = subscriber.subscribed_at = when
             repo.subscribe(session, subscriber=subscriber, watches=chosen)  # fmt: skip
 
 
@@ -152,6 +160,8 @@ def statuses(settings: Settings) -> dict[str, str]:
 
 
 def token(settings: Settings, email: str) -> str:
-    """A subscriber's unsubscribe token."""
+    """A subscriber's unsubscribe token, as their digests carry it."""
     with session_scope(get_engine(settings.db_url)) as session:
-        return repo.find_subscriber(session, email=email).unsubscribe_token
+        person = repo.find_subscriber(session, email=email)
+        key = repo.unsubscribe_key(session)
+        return unsubscribe.make(key, person.id, person.unsubscribe_token)

@@ -26,6 +26,7 @@ CURSOR_1 = "AoJwgJjC0YIDNlZvcmdhbmdzcG9zaXRpb24tNjEyMDAy"
 CURSOR_2 = "AoJwgJjC0YIDNlZvcmdhbmdzcG9zaXRpb24tNjEyMDAz"
 LIST = "schema-built_vorgang_f.titel-Missbrauchs.json"
 LIST_URL = f"{API}vorgang?f.titel=sexuellen%20Missbrauchs"
+DRUCKSACHEN = f"{API}drucksache?f.id=264001&f.id=264002"
 
 
 def _as_json(record: Record) -> dict:
@@ -48,11 +49,7 @@ def _vorgang_responses() -> list[Response]:
             "schema-built_vorgangsposition_f.vorgang-290001_page3-end.json",
             f"{POSITIONS}&cursor={CURSOR_2}",
         ),
-        capture(
-            SLUG,
-            "schema-built_drucksache_f.vorgang-290001.json",
-            f"{API}drucksache?f.vorgang=290001",
-        ),
+        capture(SLUG, "schema-built_drucksache_f.id-264001-264002.json", DRUCKSACHEN),
     ]
 
 
@@ -83,7 +80,6 @@ def test_requests_for_a_vorgang_carry_the_key_in_the_header_only() -> None:
     assert requests == [
         Request(f"{API}vorgang/290001", AUTH, role="vorgang"),
         Request(POSITIONS, AUTH, role="positions"),
-        Request(f"{API}drucksache?f.vorgang=290001", AUTH, role="drucksachen"),
     ]
     assert all("test-key" not in request.url for request in requests)
 
@@ -95,9 +91,14 @@ def _url(**params: str) -> str:
     return de_bundestag.requests(Target(url="", params=params, secrets=KEY))[0].url
 
 
-@pytest.mark.parametrize("kom", ["COM(2022) 209 final", "KOM(2022) 209 endg.", "COM/2022/0209"])
-def test_requests_for_a_commission_document_use_f_kom_in_dip_spelling(kom: str) -> None:
-    assert _url(kom=kom) == f"{API}vorgang?f.kom=KOM(2022)%20209"
+def test_requests_for_a_commission_document_ask_by_words_since_dip_has_no_kom_filter() -> None:
+    url = _url(kom="COM(2022) 209", query="sexuellen Missbrauchs von Kindern")
+    assert url == f"{API}vorgang?f.titel=sexuellen%20Missbrauchs%20von%20Kindern"
+    assert _url(kom="COM(2022) 209", deskriptor="Sexueller Missbrauch von Kindern") == (
+        f"{API}vorgang?f.deskriptor=Sexueller%20Missbrauch%20von%20Kindern"
+    )
+    with pytest.raises(ConfigError, match="cannot search by Commission document"):
+        _url(kom="COM(2022) 209")
 
 
 def test_requests_for_words_and_since() -> None:
@@ -127,8 +128,10 @@ def test_schema_built_cursor_paging_follows_until_the_cursor_stops_changing() ->
     target = Target(url="", params={"vorgang": "290001"}, secrets=KEY)
     first, second, last = _vorgang_responses()[1:4]
     assert de_bundestag.follow(first, target) == [
-        Request(f"{POSITIONS}&cursor={CURSOR_1}", AUTH, role="main")
+        Request(DRUCKSACHEN, AUTH, role="drucksachen"),  # the papers page 1's steps cite
+        Request(f"{POSITIONS}&cursor={CURSOR_1}", AUTH, role="main"),
     ]
+    # Page 2's step cites a Plenarprotokoll, no Drucksache: only the next page.
     assert de_bundestag.follow(second, target) == [
         Request(f"{POSITIONS}&cursor={CURSOR_2}", AUTH, role="main")
     ]
@@ -204,6 +207,67 @@ def test_schema_built_promulgation_and_entry_into_force_become_events() -> None:
     ]
 
 
+def _drucksachen_with(extra: dict[str, Any]) -> Response:
+    page = json.loads(_vorgang_responses()[4].body)
+    page["documents"].append(extra)
+    return _json_response(page, DRUCKSACHEN)
+
+
+def _other_paper(**changes: Any) -> dict[str, Any]:
+    """Drucksache 264002 of the schema-built answer as another paper: new id and number."""
+    paper = json.loads(_vorgang_responses()[4].body)["documents"][1]
+    return {**paper, "id": "264999", "dokumentnummer": "20/9999", **changes}
+
+
+def test_schema_built_a_paper_not_tied_to_the_vorgang_is_left_out() -> None:
+    # Were DIP to ignore a filter, unrelated papers would come back: only tied ones count.
+    unrelated = _other_paper(vorgangsbezug=[{"id": "123456", "titel": "x", "vorgangstyp": "y"}])
+    responses = [*_vorgang_responses()[:4], _drucksachen_with(unrelated)]
+    references = [d.reference for d in de_bundestag.parse(responses, {}).documents]
+    assert "BT-Drs. 20/9999" not in references
+    assert references == [
+        d.reference for d in de_bundestag.parse(_vorgang_responses(), {}).documents
+    ]
+
+
+def test_schema_built_a_paper_whose_vorgang_list_is_cut_is_kept_when_a_step_cites_it() -> None:
+    # DIP lists at most four Vorgänge in vorgangsbezug; a step of ours citing the paper ties it.
+    cut = _other_paper(
+        id="264002", vorgangsbezug_anzahl=6,
+        vorgangsbezug=[{"id": str(n), "titel": "x", "vorgangstyp": "y"} for n in range(4)],
+    )  # fmt: skip
+    page = json.loads(_vorgang_responses()[4].body)
+    page["documents"][1] = cut
+    responses = [*_vorgang_responses()[:4], _json_response(page, DRUCKSACHEN)]
+    references = [d.reference for d in de_bundestag.parse(responses, {}).documents]
+    assert "BT-Drs. 20/9999" in references  # 264002 is the fundstelle of step 612002
+
+
+def test_schema_built_vote_result_of_a_decision_is_read() -> None:
+    # Beschlussfassung.abstimm_ergebnis_bemerkung: the result where DIP gives one.
+    page = json.loads(_vorgang_responses()[2].body)
+    page["documents"][0]["beschlussfassung"][0]["abstimm_ergebnis_bemerkung"] = "einstimmig"
+    responses = [_vorgang_responses()[0], _json_response(page, f"{POSITIONS}&cursor={CURSOR_1}")]
+    (event,) = de_bundestag.parse(responses, {}).events
+    assert "Beschluss: Stellungnahme (210/22(B), Handzeichen, einstimmig)" in event.details
+
+
+@pytest.mark.parametrize("kom", ["COM(2022) 209", "KOM(2022) 209 endg.", "COM/2022/0209"])
+def test_schema_built_kom_keeps_the_listed_vorgaenge_of_that_commission_document(kom: str) -> None:
+    record = de_bundestag.parse([capture(SLUG, LIST, LIST_URL)], {"kom": kom})
+    assert [item.id for item in record.items] == ["290001"]  # not 310555, COM(2024) 60
+
+
+def test_schema_built_kom_as_dip_writes_it_without_the_prefix_is_recognised() -> None:
+    # The OpenAPI's example of a Vorgang's kom field: "(2017) 600 endg."
+    page = json.loads(capture(SLUG, LIST, LIST_URL).body)
+    page["documents"][0]["kom"] = "(2022) 209 endg."
+    record = de_bundestag.parse([_json_response(page, LIST_URL)], {"kom": "COM(2022) 209"})
+    assert [item.id for item in record.items] == ["290001"]
+    data = dict(_vorgang_data(), kom="(2022) 209 endg.")
+    assert ("com", "COM(2022) 209") in de_bundestag.parse([_json_response(data)], {}).identifiers
+
+
 @pytest.mark.parametrize("missing", ["id", "titel"])
 def test_schema_built_vorgang_without_essentials_is_a_parse_error(missing: str) -> None:
     data = _vorgang_data()
@@ -231,7 +295,7 @@ def test_schema_built_vorgang_list_matches_expected_json() -> None:
 
 
 def test_schema_built_drucksache_list_gives_items_by_reference() -> None:
-    url = f"{API}drucksache?f.vorgang=290001"
+    url = DRUCKSACHEN
     record = de_bundestag.parse([_vorgang_responses()[4]], {})
     assert (record.kind, record.url) == ("drucksache_list", url)
     assert [(i.id, i.summary, i.published) for i in record.items] == [
@@ -253,4 +317,6 @@ def test_module_documents_itself() -> None:
     assert doc.splitlines()[0].startswith("Bundestag and Bundesrat files from the DIP API")
     for field in ("beratungsstand", "kom", "ratsdok", "fundstelle", "vorgang_id", "cursor"):
         assert f"`{field}" in doc
-    assert set(de_bundestag.PARAMS) == {"vorgang", "kom", "query", "drucksache", "since"}
+    assert set(de_bundestag.PARAMS) == {
+        "vorgang", "kom", "query", "deskriptor", "drucksache", "since",
+    }  # fmt: skip

@@ -23,7 +23,7 @@ from crawlers.sites.base import (
     record_from_json,
     record_to_json,
 )
-from errors import ConfigError, ParseError
+from errors import Blocked, ConfigError, ParseError
 from tests.helpers import FIXTURES, capture, expected
 
 SLUG = "eu_ep_api"
@@ -215,7 +215,7 @@ def test_procedures_list_items() -> None:
 
 
 def test_feed_in_the_list_shape() -> None:
-    # No real feed capture: the feed answers in the list's shape; an entry may lack a label.
+    # Should the feed ever answer JSON-LD (the API documents Atom only), it reads as a list.
     data = {"data": [{"id": "eli/dl/proc/2022-0155", "type": "Process", "process_id": "2022-0155"}]}
     record = _parse_json(data, f"{API}/procedures/feed?timeframe=one-week")
     assert record.title == "EP procedures changed (one-week)"
@@ -227,6 +227,64 @@ def test_feed_in_the_list_shape() -> None:
 def test_empty_feed_is_an_empty_list() -> None:
     record = _parse_json({"data": []}, f"{API}/procedures/feed?timeframe=one-week")
     assert (record.kind, record.items) == ("procedure_list", ())
+
+
+FEED = "schema-built_procedures-feed_one-week.xml"  # built to the OpenAPI atom-xml schema
+FEED_URL = f"{API}/procedures/feed?timeframe=one-week"
+
+
+def test_atom_feed_names_the_procedures_changed_recently() -> None:
+    record = eu_ep_api.parse([capture(SLUG, FEED, FEED_URL)], {})
+    assert (record.kind, record.title) == ("procedure_list", "EP procedures changed (one-week)")
+    first, second = record.items
+    assert (first.id, first.updated) == ("2022/0155(COD)", "2026-10-01T11:22:01.291000")
+    assert first.title == "Regulation laying down rules to prevent and combat child sexual abuse"
+    assert first.link == eu_ep_api.url_for("2022/0155(COD)")
+    assert second.id == "2024/2511(RSP)"
+
+
+def test_atom_feed_entries_in_another_order_give_the_same_record() -> None:
+    body = capture(SLUG, FEED, FEED_URL).body.decode()
+    head, first, second = body.split("<entry>")
+    tail = second.split("</feed>")[0]
+    swapped = f"{head}<entry>{tail}<entry>{first.rstrip()}\n</feed>\n"
+    record = eu_ep_api.parse([Response(FEED_URL, swapped.encode())], {})
+    assert record == eu_ep_api.parse([capture(SLUG, FEED, FEED_URL)], {})
+
+
+def test_a_204_from_the_feed_is_an_empty_list() -> None:
+    record = eu_ep_api.parse([Response(FEED_URL, b"", status=204)], {})
+    assert (record.kind, record.items) == ("procedure_list", ())
+
+
+def test_a_202_from_the_feed_is_blocked() -> None:
+    with pytest.raises(Blocked):
+        eu_ep_api.parse([Response(FEED_URL, b"", status=202)], {})
+
+
+# --- an EP document is no procedure ------------------------------------------------------
+
+DOCUMENT = "schema-built_documents_A-9-2023-0364.json"  # built to the OpenAPI JSON-LD shape
+DOCUMENT_URL = f"{API}/documents/A-9-2023-0364?format=application%2Fld%2Bjson"
+
+
+def test_documents_answer_is_refused_clearly() -> None:
+    with pytest.raises(
+        ParseError, match=r"EP Open Data document \(/documents/…\), not a procedure"
+    ):
+        eu_ep_api.parse([capture(SLUG, DOCUMENT, DOCUMENT_URL)], {})
+
+
+def test_documents_answer_under_another_address_is_no_procedure_list_either() -> None:
+    # The same body served where a list is expected: a Work is not a procedure.
+    body = capture(SLUG, DOCUMENT, DOCUMENT_URL).body
+    with pytest.raises(ParseError, match="is a Work, not a procedure"):
+        eu_ep_api.parse([Response(f"{API}/procedures?limit=1", body)], {})
+
+
+def test_documents_url_is_refused_when_the_source_is_saved() -> None:
+    with pytest.raises(ConfigError, match="not a procedure"):
+        eu_ep_api.requests(Target(url=DOCUMENT_URL))
 
 
 # --- plenary sitting ---------------------------------------------------------------------
@@ -330,7 +388,16 @@ def test_list_entry_without_any_id_is_an_error() -> None:
 
 def test_no_response_is_an_error() -> None:
     with pytest.raises(ParseError, match="no response"):
-        eu_ep_api.parse([Response(url=URLS[COD], body=b"")], {})
+        eu_ep_api.parse([], {})
+
+
+def test_an_empty_answer_to_a_procedure_is_a_wall_not_a_parse_error() -> None:
+    # The API never answers a procedure with nothing: an empty 200 or 202 is the WAF's.
+    for status in (200, 202):
+        with pytest.raises(Blocked):
+            eu_ep_api.parse([Response(url=URLS[COD], body=b"", status=status)], {})
+    with pytest.raises(ParseError, match="no response with a body"):
+        eu_ep_api.parse([Response(url=URLS[COD], body=b"", status=204)], {})
 
 
 # --- requests ----------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from bs4 import BeautifulSoup
 
 from crawlers.sites import eu_ep_press
 from crawlers.sites.base import Record, Response, Target, record_to_json
-from errors import ConfigError, ParseError
-from tests.helpers import capture, expected
+from errors import Blocked, ConfigError, ParseError
+from tests.helpers import FIXTURES, capture, expected
 
 SLUG = "eu_ep_press"
 PRESS_ROOM = "https://www.europarl.europa.eu/news/en/press-room/"
@@ -144,6 +144,47 @@ def test_other_page_is_a_parse_error() -> None:
     other = capture("eu_eurlex", "procedure_2021_106.html", URL_2024)
     with pytest.raises(ParseError, match="article#website-body"):
         eu_ep_press.parse([other], {})
+
+
+# --- a procedure link written without its type (built from the real 2024 page) ----------
+
+RESTORE = "reference=2024/0275(COD)"
+
+
+def _typeless_2024(extra_paragraph: str = "") -> Response:
+    """The real 2024 page with its RESTORE procedure link written without the type, as some
+    releases write it (`…?reference=2020/0363`); optionally one more body paragraph."""
+    html = capture(SLUG, f"{RELEASE_2024}.html", URL_2024).text()
+    assert html.count(RESTORE) == 1
+    html = html.replace(RESTORE, "reference=2024/0275", 1)
+    if extra_paragraph:
+        marker = '<div class="ep-a_text">'
+        assert marker in html
+        html = html.replace(marker, f"{marker}<p>{extra_paragraph}</p>", 1)
+    return Response(url=URL_2024, body=html.encode("utf-8"))
+
+
+def test_typeless_procedure_link_keeps_its_bare_reference_and_address() -> None:
+    record = eu_ep_press.parse([_typeless_2024()], {})
+    link = next(d for d in record.documents if d.title == "Procedure file (RESTORE)")
+    assert link.reference == "2024/0275"
+    assert link.url.endswith("/oeil/en/procedure-file?reference=2024/0275")
+    assert dict(record.fields)["procedures_without_type"] == "2024/0275"
+    assert ("procedure", "2024/0274(COD)") in record.identifiers  # the typed one is untouched
+
+
+def test_typeless_procedure_link_takes_the_type_the_page_gives_it() -> None:
+    record = eu_ep_press.parse([_typeless_2024("Procedure: 2024/0275(COD)")], {})
+    link = next(d for d in record.documents if d.title == "Procedure file (RESTORE)")
+    assert link.reference == "2024/0275(COD)"
+    assert ("procedure", "2024/0275(COD)") in record.identifiers
+    assert "procedures_without_type" not in dict(record.fields)
+
+
+def test_challenge_instead_of_a_press_release_is_blocked() -> None:
+    wall = (FIXTURES / "challenge" / "built_aws-waf-challenge-page_HTTP202.html").read_bytes()
+    with pytest.raises(Blocked):
+        eu_ep_press.parse([Response(url=URL_2024, body=wall, status=202)], {})
 
 
 # --- requests ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from crawlers.sites import eu_eurlex
 from crawlers.sites.base import Record, Response, Target, record_to_json
-from errors import ConfigError, FetchError, ParseError
+from errors import Blocked, ConfigError, FetchError, ParseError
 from tests.helpers import capture, expected
 
 SLUG = "eu_eurlex"
@@ -210,10 +210,10 @@ def test_unknown_page_is_a_parse_error() -> None:
 
 def test_redirect_page_is_a_fetch_error() -> None:
     response = capture(SLUG, "eurlex-search_HTTP302.html", SEARCH_URL)
-    with pytest.raises(FetchError, match="challenge/redirect page") as caught:
+    with pytest.raises(FetchError, match="redirect page") as caught:
         eu_eurlex.parse([response], {})
     assert "eurlex-frontoffice/search.html" in str(caught.value)
-    assert not isinstance(caught.value, ParseError)
+    assert not isinstance(caught.value, (ParseError, Blocked))
 
 
 def test_redirect_status_is_a_fetch_error() -> None:
@@ -235,9 +235,10 @@ def test_redirect_status_is_a_fetch_error() -> None:
         b'<html><body><form><div class="g-recaptcha" data-sitekey="x"></div></form></body></html>',
     ],
 )
-def test_challenge_pages_are_fetch_errors(body: bytes) -> None:
-    with pytest.raises(FetchError, match="challenge/redirect page"):
+def test_challenge_pages_are_blocked(body: bytes) -> None:
+    with pytest.raises(Blocked, match="bot challenge instead of the page") as caught:
         eu_eurlex.parse([Response(url=PROCEDURE_URL, body=body, status=202)], {})
+    assert caught.value.health == "blocked"
 
 
 def test_real_pages_mentioning_captcha_are_not_challenges() -> None:

@@ -22,8 +22,8 @@ from crawlers.sites.base import (
     record_from_json,
     record_to_json,
 )
-from errors import ConfigError, ParseError
-from tests.helpers import capture, expected
+from errors import Blocked, ConfigError, ParseError
+from tests.helpers import FIXTURES, capture, expected
 
 SLUG = "eu_oeil"
 OEIL = "https://oeil.secure.europarl.europa.eu"
@@ -282,34 +282,109 @@ def test_same_day_events_keep_the_page_order() -> None:
     assert new_day == ["Decision by Parliament", "Results of vote in Parliament"]
 
 
-# --- forecasts -------------------------------------------------------------------------
+# --- forecasts and national parliaments, from the real 2026/0074(COD) page ------------------
 
-# No capture shows a Forecasts section; this one is written for the test, in the shape of
-# the key events section of the current layout.
-_FORECASTS = """
-<div class="erpl-product-content oeil-spy-section mb-2">
-  <h2 class="es_title-h2 mb-2">Forecasts</h2>
-  <table class="table"><thead><tr><th>Date</th><th>Event</th></tr></thead>
-  <tbody><tr><td>14/12/2026</td><td>Indicative plenary sitting date</td></tr></tbody></table>
-</div>
-"""
+# Verbatim excerpts of a real OEIL page (2026/0074(COD), fetched 15 Sep 2026 from
+# oeil.europarl.europa.eu; see MANIFEST.tsv): its Forecasts section (`Date | Subject`) and its
+# national parliaments fold (`Document type | Parliament/Chamber | Reference | Date | Summary`).
+FORECASTS_2026 = "excerpt_forecasts-section_2026-0074-COD.html"
+PARLIAMENTS_2026 = "excerpt_national-parliaments-fold_2026-0074-COD.html"
 
 
-def test_forecasts_follow_the_key_events() -> None:
-    html = _html(REG).replace('<div id="section5"', _FORECASTS + '<div id="section5"', 1)
-    record = _parse_html(html, REG)
-    assert record.events[:-1] == _parse(REG).events
-    assert record.events[-1] == Event(
-        date="2026-12-14", title="Indicative plenary sitting date", source="EP", forecast=True
+def _excerpt(name: str) -> str:
+    return (FIXTURES / SLUG / name).read_text(encoding="utf-8")
+
+
+def _reg_with_real_2026_sections() -> str:
+    """The real 2024/2006(REG) page with the two real 2026 excerpts put where OEIL puts them:
+    the Forecasts section after Key events, the national parliaments fold last in the gateway.
+    Built in the test from two real pages; neither capture is changed."""
+    html = _html(REG)
+    html = html.replace('<div id="section5"', _excerpt(FORECASTS_2026) + '<div id="section5"', 1)
+    gateway_end = "</li>\n                \n            </ul>"
+    assert html.count(gateway_end) == 1
+    return html.replace(gateway_end, "</li>\n" + _excerpt(PARLIAMENTS_2026) + "\n</ul>", 1)
+
+
+def test_forecasts_are_read_from_the_real_date_subject_table() -> None:
+    record = _parse_html(_reg_with_real_2026_sections(), REG)
+    forecasts = [e for e in record.events if e.forecast]
+    assert forecasts == [
+        Event(
+            date="2026-10-19",
+            title="Indicative plenary sitting date, 1st reading",
+            source="EP",
+            forecast=True,
+        )
+    ]
+    assert [e for e in record.events if not e.forecast] == list(_parse(REG).events)
+
+
+def test_headless_forecast_rows_read_date_then_subject() -> None:
+    # The old layout's tables have no heading row: cells come as Date, Subject.
+    soup = BeautifulSoup(_excerpt(FORECASTS_2026), "lxml")
+    soup.find("thead").decompose()
+    html = _html(REG).replace(
+        '<div id="section5"', str(soup.body.decode_contents()) + '<div id="section5"', 1
     )
+    forecast = _parse_html(html, REG).events[-1]
+    assert (forecast.date, forecast.title, forecast.forecast) == (
+        "2026-10-19",
+        "Indicative plenary sitting date, 1st reading",
+        True,
+    )
+
+
+def test_national_parliament_documents_keep_their_chamber() -> None:
+    record = _parse_html(_reg_with_real_2026_sections(), REG)
+    national = [d for d in record.documents if d.kind == "National parliaments"]
+    assert len(national) == 9  # nine rows, one document each: none merged into another
+    italian = next(d for d in national if d.date == "2026-06-11")
+    assert (italian.title, italian.reference) == (
+        "Contribution (IT_CHAMBER)",
+        "COM(2026)0321 (IT_CHAMBER)",
+    )
+    assert italian.url == "https://connectfolx.europarl.europa.eu/connefof/app/exp/COM(2026)0321"
+    chambers = {d.title.split("(")[1].rstrip(")") for d in national}
+    assert chambers == {
+        "IT_CHAMBER", "BG_PARLIAMENT", "PT_PARLIAMENT", "NL_SENATE", "RO_SENATE",
+        "DE_BUNDESRAT", "IT_SENATE", "RO_CHAMBER",
+    }  # fmt: skip
+    opinion = next(d for d in national if d.title.startswith("Reasoned opinion"))
+    assert (opinion.title, opinion.reference) == (
+        "Reasoned opinion (BG_PARLIAMENT)",
+        "PE790.116 (BG_PARLIAMENT)",
+    )
+    assert len({d.reference for d in national}) == 9
+
+
+# --- bot walls --------------------------------------------------------------------------
+
+
+def test_aws_waf_challenge_page_is_blocked_not_a_parse_error() -> None:
+    page = (FIXTURES / "challenge" / "built_aws-waf-challenge-page_HTTP202.html").read_bytes()
+    with pytest.raises(Blocked, match="bot challenge instead of the page") as caught:
+        eu_oeil.parse([Response(url=URLS[REG], body=page, status=202)], {})
+    assert caught.value.health == "blocked"
+    assert not isinstance(caught.value, ParseError)
+
+
+def test_empty_202_answer_is_blocked() -> None:
+    with pytest.raises(Blocked, match="HTTP 202 with an empty body"):
+        eu_oeil.parse([Response(url=URLS[REG], body=b"", status=202)], {})
+
+
+def test_real_page_is_never_taken_for_a_challenge() -> None:
+    # The real pages carry scripts and the word "JavaScript": they still parse.
+    assert _parse(REG).key == "EU:2024/2006(REG)"
 
 
 # --- URLs and requests -----------------------------------------------------------------
 
 
-def test_url_for_writes_the_reference_canonically() -> None:
+def test_url_for_writes_the_reference_canonically_on_the_current_host() -> None:
     assert eu_oeil.url_for("2022/155 (COD)") == (
-        f"{OEIL}/oeil/en/procedure-file?reference=2022/0155(COD)"
+        "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0155(COD)"
     )
 
 
@@ -318,12 +393,33 @@ def test_url_for_rejects_what_is_not_a_reference() -> None:
         eu_oeil.url_for("chat control")
 
 
-def test_requests_use_the_url_else_the_reference() -> None:
-    assert [r.url for r in eu_oeil.requests(Target(url=URLS[SECURE]))] == [URLS[SECURE]]
+def test_requests_use_the_url_on_the_current_host_else_the_reference() -> None:
+    # The old host answers 307 to the current one: the request goes there directly.
+    assert [r.url for r in eu_oeil.requests(Target(url=URLS[SECURE]))] == [
+        "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference=2023/2019(INI)"
+    ]
+    assert [r.url for r in eu_oeil.requests(Target(url=URLS[OLD]))] == [
+        "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference=2022/2201(INI)"
+    ]
+    assert [r.url for r in eu_oeil.requests(Target(url=URLS[SUMMARY]))] == [
+        "https://oeil.europarl.europa.eu/oeil/en/document-summary?id=1651118"
+    ]
     by_reference = eu_oeil.requests(Target(url="", params={"reference": "2022/0155(COD)"}))
     assert [r.url for r in by_reference] == [eu_oeil.url_for("2022/0155(COD)")]
     with pytest.raises(ConfigError):
         eu_oeil.requests(Target(url=""))
+
+
+def test_old_host_stays_accepted_and_records_name_the_current_address() -> None:
+    assert "oeil.secure.europarl.europa.eu" in eu_oeil.HOSTS
+    assert "oeil.europarl.europa.eu" in eu_oeil.HOSTS
+    # Fetched from the old address (a 307 followed), stored under the page's current one.
+    assert _parse(SECURE).url == (
+        "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference=2023/2019(INI)"
+    )
+    assert _parse(SUMMARY).url == (
+        "https://oeil.europarl.europa.eu/oeil/en/document-summary?id=1651118"
+    )
 
 
 def test_module_documents_itself() -> None:

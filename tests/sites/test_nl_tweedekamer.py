@@ -231,6 +231,61 @@ def test_zaak_without_any_title_built_from_capture_is_a_parse_error() -> None:
         nl_tweedekamer.parse([_json_response(data)], {})
 
 
+# --- a decided Zaak: the real capture with the entities $expand adds (see the README) ----------
+
+DECIDED = "built_zaak_2024Z15447_decided.json"
+
+
+def _decided() -> Response:
+    url = nl_tweedekamer.requests(Target(url="", params={"zaak": "2024Z15447"}))[0].url
+    return capture(SLUG, DECIDED, url)
+
+
+def test_vote_is_dated_by_its_activity_and_linked_to_motion_and_dossier() -> None:
+    record = nl_tweedekamer.parse([_decided()], {})
+    assert record.stage == "verworpen"  # from the decision, not the record status
+    (vote,) = [e for e in record.events if e.kind == "Stemmen - verworpen"]
+    assert (vote.date, vote.title) == ("2024-10-15", "Verworpen")  # the Activiteit's Datum
+    assert vote.reference == "kst-32317-892"  # the motion: dossier 32317, number 892
+    assert vote.url == "https://zoek.officielebekendmakingen.nl/kst-32317-892.html"
+    assert vote.details.startswith("Met handopsteken; Voor: BBB (7), FVD (3), PVV (37); Tegen: ")
+    assert {("nl_dossier", "32317"), ("nl_kamerstuk", "32317-892")} <= set(record.identifiers)
+    assert record.events[-1] == vote  # the vote comes after the motion was filed
+
+
+def test_zaak_without_decision_has_no_stage_rather_than_its_record_status() -> None:
+    record = nl_tweedekamer.parse([capture(SLUG, ZAAK, ZAAK_URL)], {})
+    assert record.stage == ""  # Status "Vrijgegeven" only says the record is published
+    assert dict(record.fields)["status"] == "Vrijgegeven"
+
+
+def test_a_dossier_list_carries_the_dated_votes_of_its_zaken() -> None:
+    # The shipped dossier and word sources ask for the same expansions as a Zaak.
+    url = nl_tweedekamer.requests(Target(url="", params={"dossier": "32317"}))[0].url
+    body = capture(SLUG, DECIDED, url).body
+    other = json.loads(body)
+    other["value"][0] = dict(_zaak_data(), Id="other", Nummer="2024Z15446", Volgnummer=891)
+    other["value"][0]["Document"] = []
+    pages = [Response(url, body), _json_response(other, f"{url}&$skip=250")]
+    record = nl_tweedekamer.parse(pages, {})
+    assert record.kind == "zaak_list"
+    (vote,) = record.events
+    assert (vote.date, vote.title, vote.reference) == (
+        "2024-10-15",
+        "Motie 32317-892: Verworpen",
+        "kst-32317-892",
+    )
+    decided = next(item for item in record.items if item.id == "2024Z15447")
+    assert decided.summary == "Motie — JBZ-Raad — verworpen"
+    assert ("nl_kamerstuk", "32317-892") in record.identifiers
+
+
+def test_a_word_query_that_finds_one_zaak_stays_a_list() -> None:
+    url = nl_tweedekamer.requests(Target(url="", params={"query": "CSAM"}))[0].url
+    record = nl_tweedekamer.parse([capture(SLUG, DECIDED, url)], {})
+    assert record.kind == "zaak_list" and [i.id for i in record.items] == ["2024Z15447"]
+
+
 # --- lists built from the real capture --------------------------------------------------------
 
 
@@ -370,15 +425,20 @@ def _url(**params: str) -> str:
     return nl_tweedekamer.requests(Target(url="", params=params))[0].url
 
 
-def test_requests_for_a_zaak_expand_documents_decisions_and_votes() -> None:
-    assert _url(zaak="2024Z15447") == (
-        f"{ODATA}Zaak?$filter=Nummer%20eq%20'2024Z15447'&$expand=Document,Besluit($expand=Stemming)"
-    )
+EXPAND = (
+    "&$expand=Document($expand=HuidigeDocumentVersie),"
+    "Besluit($expand=Stemming,Agendapunt($expand=Activiteit)),Kamerstukdossier"
+)
 
 
-def test_requests_for_a_dossier_filter_on_kamerstukdossier() -> None:
+def test_requests_for_a_zaak_expand_what_dates_and_links_its_votes() -> None:
+    assert _url(zaak="2024Z15447") == f"{ODATA}Zaak?$filter=Nummer%20eq%20'2024Z15447'{EXPAND}"
+
+
+def test_requests_for_a_dossier_filter_on_kamerstukdossier_and_expand_the_zaken() -> None:
     assert _url(dossier="32317") == (
         f"{ODATA}Zaak?$filter=Kamerstukdossier/any(d:d/Nummer%20eq%2032317)%20and%20Verwijderd%20eq%20false"
+        + EXPAND
     )
     assert "d/Nummer%20eq%2021501%20and%20d/Toevoeging%20eq%20'33'" in _url(dossier="21501-33")
 
@@ -387,7 +447,7 @@ def test_requests_for_a_word_and_since_combine_filters() -> None:
     url = _url(query="kinder'misbruik", since="2024-10-01")
     assert url == (
         f"{ODATA}Zaak?$filter=contains(Onderwerp,'kinder''misbruik')%20and%20"
-        "GewijzigdOp%20gt%202024-10-01T00:00:00Z%20and%20Verwijderd%20eq%20false"
+        "GewijzigdOp%20gt%202024-10-01T00:00:00Z%20and%20Verwijderd%20eq%20false" + EXPAND
     )
     assert "GewijzigdOp%20gt%202024-10-01T08:00:00Z" in _url(since="2024-10-01T10:00:00+02:00")
 
@@ -419,6 +479,30 @@ def test_every_odata_field_read_is_declared_in_the_metadata_capture() -> None:
     }
     for entity, names in nl_tweedekamer.ODATA_FIELDS.items():
         assert set(names) <= declared[entity], (entity, set(names) - declared[entity])
+
+
+def test_every_expansion_of_a_zaak_is_a_navigation_property_of_the_metadata_capture() -> None:
+    # Each step of ZAAK_EXPAND, read from the $metadata: property -> the entity it leads to.
+    edm = "{http://docs.oasis-open.org/odata/ns/edm}"
+    root = ET.parse(FIXTURES / SLUG / "odata-v4-2.0_metadata.xml").getroot()
+    navigation = {
+        (entity.get("Name"), p.get("Name")): p.get("Type", "").split(".")[-1].rstrip(")")
+        for entity in root.iter(f"{edm}EntityType")
+        for p in entity
+        if p.tag == f"{edm}NavigationProperty"
+    }
+    steps = {
+        ("Zaak", "Document"): "Document",
+        ("Document", "HuidigeDocumentVersie"): "DocumentVersie",
+        ("Zaak", "Besluit"): "Besluit",
+        ("Besluit", "Stemming"): "Stemming",
+        ("Besluit", "Agendapunt"): "Agendapunt",
+        ("Agendapunt", "Activiteit"): "Activiteit",  # where a vote's date lives
+        ("Zaak", "Kamerstukdossier"): "Kamerstukdossier",
+    }
+    assert {step: navigation[step] for step in steps} == steps
+    named = re.findall(r"([A-Za-z]+)(?=[(,)]|$)", nl_tweedekamer.ZAAK_EXPAND)
+    assert sorted(named) == sorted(name for _, name in steps)
 
 
 def test_module_documents_itself() -> None:

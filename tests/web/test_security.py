@@ -19,15 +19,21 @@ from .conftest import FILE_KEY, add_user, csrf_token, store_history
 EVIL = "<script>alert(1)</script>"
 
 
-def _post_routes(app) -> list[str]:
-    """Every unsafe route of every router of the app, ids filled in (1 exists in these tests)."""
+def _post_routes(app, exempt: bool = False) -> list[str]:
+    """Every unsafe route of every router of the app that the CSRF check covers (or, `exempt`,
+    that it leaves out), ids filled in (1 exists in these tests)."""
     routers = [module.router for module in ROUTE_MODULES]
     assert all(r in app.state.routers for r in routers)
     paths = []
     for route in (route for router in routers for route in router.routes):
-        if isinstance(route, APIRoute) and route.methods & {"POST", "PUT", "PATCH", "DELETE"}:
+        unsafe = isinstance(route, APIRoute) and route.methods & {"POST", "PUT", "PATCH", "DELETE"}
+        if unsafe and getattr(route.endpoint, "csrf_exempt", False) == exempt:
             paths.append(re.sub(r"\{[^}]+\}", "1", route.path))
     return sorted(paths)
+
+
+def test_only_the_one_click_unsubscribe_goes_without_a_csrf_token(app) -> None:
+    assert _post_routes(app, exempt=True) == ["/unsubscribe/1"]  # RFC 8058: no session there
 
 
 def test_the_app_has_the_forms_this_test_expects(app) -> None:

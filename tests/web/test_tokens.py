@@ -23,7 +23,8 @@ TOKEN_ROUTES = {  # (method, path): everything a feed token opens
     ("GET", "/api/dossiers/{key:path}"), ("GET", "/api/changes"), ("GET", "/api/search"),
     ("GET", "/api/sources"),
 }  # fmt: skip
-PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout")}  # no user needed
+PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),  # no user needed
+          ("GET", "/unsubscribe/{token}"), ("POST", "/unsubscribe/{token}")}  # fmt: skip
 FORM = {"email": "evil@example.org", "password": "a long password", "role": "admin",
         "kind": "page", "url": "https://example.org/", "name": "evil", "action": "save",
         "current": PASSWORD, "new": "taken over password", "again": "taken over password"}  # fmt: skip

@@ -15,12 +15,12 @@ from crawlers.sites.base import record_to_json
 from db import repo
 from db.models import Source, Subscriber
 from errors import ConfigError, LexwatchError
-from web import auth, board, digestpreview, render, sessions
+from web import auth, board, digestpreview, links, render, sessions
 from web.auth import Admin
 from web.deps import Db
 from web.sourceform import SourceForm, field_error, test_run
 
-router = APIRouter(prefix="/admin", include_in_schema=False)
+router = APIRouter(prefix=links.BOARD, include_in_schema=False)  # the board is its root
 
 
 def _form(
