@@ -32,7 +32,7 @@ from redact import MARK, redact
 COLUMNS = ("file", "url", "fetched_at", "sha256", "content_type", "status")
 _EXTENSIONS = (("json", ".json"), ("xml", ".xml"), ("html", ".html"), ("pdf", ".pdf"),
                ("text/plain", ".txt"))  # fmt: skip
-_UNSAFE = re.compile(r"[^A-Za-z0-9.()-]+")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._()-]+")
 
 
 @dataclass(frozen=True)
