@@ -57,3 +57,19 @@ def test_check_now_needs_an_admin_and_the_form_token(app, admin, reader, site) -
     assert admin.post(path, data={}).status_code == 403
     assert reader.post(path, data={"csrf_token": csrf_token(reader, "/")}).status_code == 403
     assert site.requests == [], "a refused form fetches nothing"
+
+
+def test_the_web_form_takes_render_like_the_command_line(admin, site) -> None:
+    token = csrf_token(admin, "/admin/sources/new")
+    data = {"kind": "page", "url": site.url("/ok.html"), "name": "libe", "every": "6h",
+            "csrf_token": token, "action": "save"}  # fmt: skip
+    refused = admin.post("/admin/sources/new", data=data | {"params": "render=chrome"})
+    assert (
+        refused.status_code == 400
+        and "render &#39;chrome&#39; is not a way to fetch" in refused.text
+    )
+    assert (
+        admin.post("/admin/sources/new", data=data | {"params": "render=browser"}).status_code
+        == 303
+    )
+    assert admin.get("/api/sources").json()[0]["params"] == {"render": "browser"}
