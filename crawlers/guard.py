@@ -13,6 +13,10 @@ Two checks, because an address can be known at two moments:
   connects to exactly those addresses. A name that answers a public address
   to the save-time check and 127.0.0.1 now (DNS rebinding) is refused here,
   because the address connected to is the address checked.
+- `judge_connection` does the same for the browser (crawlers/browser.py): its
+  proxy (crawlers/egress.py) asks it about every connection Chromium opens,
+  redirect hops and a page's own requests included, and connects to the
+  address it judged.
 
 LEXWATCH_ALLOW_PRIVATE_TARGETS is read from the settings of the crawl doing the
 fetch, never from when a source was saved. The replay server (the demo, tests)
