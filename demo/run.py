@@ -128,7 +128,8 @@ def run_crawls(
     return first, second
 
 
-DEMO_READER = "policy.officer@example.org"
+DEMO_READER = "policy.officer@example.org"  # follows the CSA regulation, as out of the box
+DEMO_ANALYST = "eu.analyst@example.org"  # follows the demo's other files
 DEMO_ADMIN = "admin@demo.lexwatch.invalid"
 
 
@@ -142,19 +143,24 @@ def demo_watch() -> Any:
 
 
 def add_people(engine: Engine) -> str:
-    """The policy officer who gets the digest, and an admin for the web app; the admin's password."""
+    """The two readers of digests, and an admin for the web app; the admin's password.
+
+    The policy officer follows only the CSA regulation (the seeded watch), so their
+    digest tells that file's story; the analyst follows the demo's other files.
+    """
     from digests import watches
     from web.auth import create_user
 
     password = secrets.token_urlsafe(12)
     with session_scope(engine) as session:
         watches.seed(session)
-        chosen = [
-            repo.add_watch(session, watch=demo_watch()),
-            repo.find_watch(session, name="csa-regulation"),
-        ]
-        officer, _new = repo.upsert_subscriber(session, email=DEMO_READER, name="Policy officer")
-        repo.subscribe(session, subscriber=officer, watches=chosen)
+        readers = {
+            (DEMO_READER, "Policy officer"): repo.find_watch(session, name="csa-regulation"),
+            (DEMO_ANALYST, "EU analyst"): repo.add_watch(session, watch=demo_watch()),
+        }
+        for (email, name), watch in readers.items():
+            reader, _new = repo.upsert_subscriber(session, email=email, name=name)
+            repo.subscribe(session, subscriber=reader, watches=[watch])
         create_user(session, email=DEMO_ADMIN, password=password, role="admin")
     return password
 
@@ -170,7 +176,9 @@ def write_digest(engine: Engine, settings: Settings, say: Say) -> list:
     from digests.send import send_due
 
     results = send_due(engine, settings, next_send_time(datetime.now(UTC), settings.timezone))
-    say(f"Weekly digest for {DEMO_READER} written to the outbox: {settings.outbox}")
+    say(
+        f"Weekly digests for {DEMO_READER} and {DEMO_ANALYST} written to the outbox: {settings.outbox}"
+    )
     return results
 
 

@@ -66,6 +66,7 @@ class Section:
     entries: tuple[Entry, ...]
     documents: tuple[tuple[str, str], ...]
     more: int
+    cites: tuple[tuple[str, str], ...] = ()  # (title, file page) of the files it cites
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,9 @@ def _section(group: list[ChangeView], base_url: str, zone: ZoneInfo) -> Section:
         entries=tuple(entries[:MAX_ENTRIES]),
         documents=tuple(_documents(documents)),
         more=max(0, len(entries) - MAX_ENTRIES),
+        cites=tuple(
+            (title or key, file_url(base_url, key)) for key, title in ordered[0].file.cites
+        ),
     )
 
 

@@ -20,6 +20,7 @@ class FileRef:
     title: str
     stage: str = ""
     jurisdiction: str = ""
+    cites: tuple[tuple[str, str], ...] = ()  # (key, title) of the files it cites: its story
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ reading succeeded is not mentioned: what changed meanwhile was found then.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from crawlers.sites.base import Item, Record, record_from_json
@@ -88,6 +88,8 @@ def candidate(
     record = record_from_json(version.record)
     item = _item_of(change, record) if change.kind in ITEM_KINDS else None
     ref = file_ref(facts.dossier if facts else None, source)
+    if facts is not None and facts.cited:
+        ref = replace(ref, cites=tuple((c.dossier.key, c.dossier.title) for c in facts.cited))
     view = ChangeView(
         id=change.id,
         file=ref,

@@ -47,14 +47,24 @@ def test_the_demo_crawls_moves_files_on_and_writes_the_digest(lexwatch, home, mo
     statuses = {row["name"]: row["health"] for row in lexwatch("status", "--format", "json").json()}
     assert set(statuses.values()) == {"ok"} and len(statuses) == 10
 
-    [digest] = _digests(demo / "outbox")
-    assert digest["To"] == "Policy officer <policy.officer@example.org>"
-    assert "7 changes in 4 files (2 major)" in digest["Subject"]
-    text = digest.get_body(preferencelist=("plain",)).get_content()
-    assert text.index("Stage changed from 'Awaiting plenary debate/vote'") < text.index(
+    digests = {d["To"]: d for d in _digests(demo / "outbox")}
+    officer = digests["Policy officer <policy.officer@example.org>"]
+    # The CSA regulation's story: the Dutch motion, and the titled EU file it cites.
+    assert "2 changes in 1 file" in officer["Subject"]
+    text = officer.get_body(preferencelist=("plain",)).get_content()
+    assert "CSAM-verordening" in text
+    cites = "Cites: Regulation laying down rules to prevent and combat child sexual abuse"
+    assert cites in " ".join(text.split())
+    html = officer.get_body(preferencelist=("html",)).get_content()
+    assert "/files/EU:2022/0155(COD)" in html
+    analyst = digests["EU analyst <eu.analyst@example.org>"]
+    assert "5 changes in 3 files (2 major)" in analyst["Subject"]
+    other = analyst.get_body(preferencelist=("plain",)).get_content()
+    assert other.index("Stage changed from 'Awaiting plenary debate/vote'") < other.index(
         "Magyar Közlöny 2026"
     )
-    assert "CSAM-verordening" in text and "ST 7536/24" in text
-    html = digest.get_body(preferencelist=("html",)).get_content()
+    assert "ST 7536/24" in other and "CSAM-verordening" not in other
     # Every source was read a minute before: no false alarm.
-    assert "Sources we could not check" not in text and "could not" not in html
+    for digest in digests.values():
+        body = digest.get_body(preferencelist=("plain",)).get_content()
+        assert "Sources we could not check" not in body and "could not" not in body

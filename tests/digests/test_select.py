@@ -69,7 +69,8 @@ def test_minimum_significance_and_jurisdictions_filter(settings) -> None:
 
     assert "Stage changed" in major and "Debate in Parliament" not in major
     assert "Motie van het lid Jansen" not in major
-    assert "Motie van het lid Jansen" in dutch and "Preventing and combating" not in dutch
+    assert "Motie van het lid Jansen" in dutch and "Stage changed" not in dutch  # no EU change
+    assert "Cites: Preventing and combating child sexual abuse" in dutch  # only its name
 
 
 def test_a_new_feed_item_is_judged_on_itself_not_on_the_rest_of_the_feed(settings) -> None:
