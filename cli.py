@@ -724,6 +724,66 @@ def _when(value: str | datetime | None, timezone: str) -> str:
     return f"{moment.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M}"
 
 
+# -- live checks of sources, and captures of live answers ---------------------------
+
+
+@sources_app.command("check")
+def sources_check(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="source names or ids (default: every enabled one)")
+    ] = None,
+    format: FormatOpt = Format.text,
+) -> None:
+    """Fetch each source once, live, save nothing, and say what to do about it."""
+    from crawlers import reactor
+    from monitor.check import check, plans_for
+
+    settings = get_settings()
+    logs.configure(settings.log_file)
+    with session_scope(_engine()) as session:
+        plans = plans_for(status_view.choose_sources(session, names or []), settings.secrets())
+    busy = out.status(f"Checking {len(plans)} sources…", spinner="dots")
+    with busy if format == Format.text else _nothing():
+        verdicts = reactor.run_coroutine(check(plans, settings))
+    if format == Format.json:
+        _print_json([verdict.as_dict() for verdict in verdicts])
+    else:
+        print_table(
+            ("source", "verdict", "what to do"), [[v.source, v.text, v.advice] for v in verdicts]
+        )
+    if not all(verdict.ok for verdict in verdicts):
+        raise typer.Exit(1)  # a script learns that a source needs looking at
+
+
+@app.command("capture")
+def capture(
+    url: Annotated[str, typer.Argument(help="the address to fetch")],
+    kind: Annotated[str, typer.Option(help="the source kind whose requests fetch it")],
+    out_dir: Annotated[Path, typer.Option("--out", help="folder to save under")] = Path("captures"),
+    param: ParamOpt = None,
+) -> None:
+    """Save a live answer (body, headers, a MANIFEST.tsv row) for a test fixture or a bug report."""
+    from crawlers import capture as captures
+    from crawlers import reactor
+    from crawlers.items import Plan
+    from crawlers.sites.base import Target
+
+    settings = get_settings()
+    logs.configure(settings.log_file)
+    with _flags():
+        spec = SourceSpec(kind, url, "capture", params=parse_params(param or []))
+        source = to_source(spec, default_every="1d")
+    plan = Plan(0, "capture", kind, Target(source.url, source.params, settings.secrets()), raw=True)
+    fetched = reactor.run_coroutine(captures.fetch(plan, settings))
+    clean = [captures.cleaned(answer, settings.secret_values()) for answer in fetched.answers]
+    if fetched.blocked:  # what was saved is the wall, not the page: say so
+        out.print(f"Note: {fetched.blocked}", markup=False, highlight=False)
+    for saved in captures.save(clean, out_dir, kind):
+        out.print(f"Saved {saved.path} (HTTP {saved.status}, sha256 {saved.row[3][:12]}…), its "
+                  f".headers and a row of {saved.path.parent / 'MANIFEST.tsv'}", markup=False,
+                  highlight=False)  # fmt: skip
+
+
 # -- tables: whole cells, in a terminal and in a pipe ------------------------------
 
 

@@ -20,6 +20,8 @@ from scrapy.crawler import AsyncCrawlerRunner
 from sqlalchemy import Engine
 
 from config import Settings
+from crawlers.browser import close_browser
+from crawlers.browser import started as browser_started
 from crawlers.guard import Policy, install_resolver
 from crawlers.items import Outcome, Plan
 from crawlers.settings import scrapy_settings
@@ -78,10 +80,16 @@ class CrawlService:
 
     async def stop(self) -> None:
         """Close the crawler at once: downloads still in flight are abandoned."""
-        if self.task is None or self.task.done():
-            return
-        self.task.cancel()
-        await asyncio.gather(self.task, return_exceptions=True)
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
+        # A cancelled crawl never closes its download handlers: Chromium would outlive it.
+        await close_browser(self.crawler)
+
+    @property
+    def browser_started(self) -> bool:
+        """Has this crawler started Chromium (for a source that needed it)?"""
+        return browser_started(self.crawler)
 
     def _body_of(self, sha256: str) -> bytes | None:
         if self.engine is None:  # a dry run stores nothing, so there is nothing to reuse

@@ -13,6 +13,10 @@ Two checks, because an address can be known at two moments:
   connects to exactly those addresses. A name that answers a public address
   to the save-time check and 127.0.0.1 now (DNS rebinding) is refused here,
   because the address connected to is the address checked.
+- `judge_connection` does the same for the browser (crawlers/browser.py): its
+  proxy (crawlers/egress.py) asks it about every connection Chromium opens,
+  redirect hops and a page's own requests included, and connects to the
+  address it judged.
 
 LEXWATCH_ALLOW_PRIVATE_TARGETS is read from the settings of the crawl doing the
 fetch, never from when a source was saved. The replay server (the demo, tests)
@@ -23,6 +27,7 @@ through. A refusal is an error of the source's run, with its reason.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 from collections.abc import Mapping
@@ -137,6 +142,33 @@ def _carries(request: Request, value: str) -> bool:
     needle = value.encode()
     headers = (v for key in request.headers for v in request.headers.getlist(key))
     return value in request.url or any(needle in header for header in headers)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A connection judged before it is opened: where to connect, or why not."""
+
+    address: str = ""  # the address to connect to, when allowed
+    refused: str = ""  # why not, when not
+    private: str = ""  # the address that was not allowed
+
+
+async def judge_connection(host: str, port: int, policy: Policy) -> Judged:
+    """May a connection to `host`:`port` be opened, and to which address? (The browser's proxy,
+    crawlers/egress.py: Chromium resolves nothing itself, so every address is judged here.)"""
+    literal = literal_address(host)
+    found = [str(literal)] if literal is not None else await asyncio.to_thread(lookup, host, port)
+    if not found:
+        return Judged(refused=f"cannot resolve the host {host}")
+    bad = next((a for a in found if not policy.allows(host, port, _address(a))), None)
+    if bad is not None:
+        how = "is" if literal is not None else "resolves to"
+        return Judged(refused=f"refused: {host} {how} a private address {bad}", private=bad)
+    return Judged(address=found[0])
+
+
+def _address(text: str) -> Any:
+    return ipaddress.ip_address(text.split("%", 1)[0])
 
 
 def refusal_of(host: str) -> str:

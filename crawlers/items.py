@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from crawlers.sites.base import Target
+from errors import Blocked
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class Plan:
     target: Target
     validators: dict[str, Known] = field(default_factory=dict)
     has_version: bool = False
+    # `lexwatch capture`: every answer kept as it came (any status), no link followed, nothing stored.
+    raw: bool = False
 
 
 @dataclass
@@ -69,6 +72,12 @@ class Outcome:
     # Bugs of Lexwatch met while crawling (a site module's `follow` raised): the run is broken.
     faults: list[str] = field(default_factory=list)
     skipped: str = ""
+    # A bot challenge that stayed one (crawlers/challenge.py): the source is `blocked`, for this.
+    blocked: Blocked | None = None
+    # URL asked -> where a permanent redirect (301, 308) led; URL -> an HTTP error status (4xx, 5xx).
+    moved: dict[str, str] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
+    answers: list[Capture] = field(default_factory=list)  # a raw plan's answers
     bytes_received: int = 0
     requested: dict[str, None] = field(default_factory=dict)
     bodies: dict[str, bytes] = field(default_factory=dict)  # a dry run keeps bodies here

@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from config import Settings
+from crawlers import browser
 
 
 def scrapy_settings(settings: Settings) -> dict[str, Any]:
     """The Scrapy settings of every crawl."""
     return _replay(settings) | {
         **_never_loaded(),
+        # http and https go through crawlers.browser.FetchHandler: Scrapy's own handler, and
+        # Chromium for the requests that need it (started at the first one only).
+        **browser.scrapy_settings(settings.download_timeout),
         "USER_AGENT": settings.user_agent,
         "ROBOTSTXT_OBEY": settings.obey_robots,
         "AUTOTHROTTLE_ENABLED": settings.autothrottle,
@@ -35,7 +39,13 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         # Read by the guard at fetch time (crawlers/guard.py), not trusted from when a row was saved.
         "LEXWATCH_ALLOW_PRIVATE_TARGETS": settings.allow_private_targets,
         # Only the web is fetched: a followed link must not read file:// or s3:// in its stead.
-        "DOWNLOAD_HANDLERS": {"file": None, "data": None, "s3": None, "ftp": None},
+        "DOWNLOAD_HANDLERS": {
+            **browser.HANDLERS,
+            "file": None,
+            "data": None,
+            "s3": None,
+            "ftp": None,
+        },
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawlers.middlewares.BackoffRetryMiddleware": 550,

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+from crawlers import browser
 from crawlers.sites import SITES
 from crawlers.sites.base import Target
 from crawlers.targets import is_public
@@ -153,13 +154,19 @@ def _is_local(host: str) -> bool:
 def check_params(kind: str, params: Mapping[str, str]) -> dict[str, str]:
     """Only the parameters the kind understands; its selectors and paths compiled."""
     module = SITES[kind]
-    unknown = sorted(set(params) - set(module.PARAMS))
+    unknown = sorted(set(params) - set(module.PARAMS) - {browser.RENDER})
     if unknown:
-        allowed = ", ".join(sorted(module.PARAMS)) or "none"
+        allowed = ", ".join(sorted([*module.PARAMS, browser.RENDER]))
         raise ConfigError(
             f"kind '{kind}' has no parameter {', '.join(unknown)}: it takes {allowed}",
             field="params",
         )
+    if browser.RENDER in params:  # every kind takes it: how its requests are fetched
+        browser.check_render(params[browser.RENDER])
+    if browser.renders(params) and getattr(module, "SECRET_HOSTS", None):
+        # The browser sends none of Lexwatch's headers, so never a key either.
+        raise ConfigError(f"{kind} reads an API with a key: it is fetched without a browser, "
+                          "remove render=browser", field=f"params.{browser.RENDER}")  # fmt: skip
     for name, check in getattr(module, "EXPRESSIONS", {}).items():
         if params.get(name):
             with on_field(f"params.{name}"):

@@ -35,6 +35,8 @@ from scrapy.http import Response as ScrapyResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawlers import browser
+from crawlers.challenge import blocked, challenge_of
 from crawlers.guard import Refused, refusal_of
 from crawlers.items import Capture, Outcome
 from crawlers.pipelines import keep
@@ -46,6 +48,7 @@ from errors import LexwatchError, SourceError, describe_bug
 from redact import redact
 
 log = logging.getLogger("lexwatch.crawl")
+CHALLENGE_STATUSES = (403, 405, 429, 503)  # besides 202, the statuses a bot wall answers with
 
 
 @dataclass
@@ -56,6 +59,7 @@ class Job:
     outcome: Outcome
     done: asyncio.Future = field(repr=False)
     pending: int = 0
+    browser: bool = False  # every request through the browser (asked for, or after a challenge)
 
 
 class WatchSpider(scrapy.Spider):
@@ -97,6 +101,7 @@ class WatchSpider(scrapy.Spider):
     def submit(self, outcome: Outcome) -> Job:
         """Schedule a source's first requests; the job's `done` resolves when all are answered."""
         job = Job(next(self._ids), outcome, asyncio.get_running_loop().create_future())
+        job.browser = browser.renders(outcome.plan.target.params)
         self.jobs[job.id] = job
         for request in self._first_requests(job):
             self.crawler.engine.crawl(request)
@@ -116,6 +121,11 @@ class WatchSpider(scrapy.Spider):
 
     def _first_requests(self, job: Job) -> list[scrapy.Request]:
         plan = job.outcome.plan
+        if job.browser and not browser.available():
+            job.outcome.errors.append(
+                f"{plan.name} is fetched with render=browser, but {browser.missing()}"
+            )
+            return []
         try:
             wanted = SITES[plan.kind].requests(plan.target)
         except LexwatchError as exc:  # a misconfigured source fails alone
@@ -149,10 +159,11 @@ class WatchSpider(scrapy.Spider):
         meta = {
             "job": job.id,
             "role": request.role,
-            "handle_httpstatus_list": [304],
+            "asked": request,
             "wanted": request.url,
             # One slot per host and port: a hung server holds up only its own requests.
             "download_slot": urlsplit(request.url).netloc.lower(),
+            **self._answers_taken(job),
         }
         return scrapy.Request(
             request.url,
@@ -162,6 +173,16 @@ class WatchSpider(scrapy.Spider):
             errback=self.failed,
             dont_filter=True,
         )
+
+    def _answers_taken(self, job: Job) -> dict[str, Any]:
+        """Which answers reach `parse`: a challenge comes with a 202, 403, 405, 429 or 503."""
+        if job.browser:
+            # The browser follows redirects and retries nothing; its status is judged in `parse`.
+            return {"browser": True, "handle_httpstatus_all": True, "dont_retry": True,
+                    "dont_redirect": True}  # fmt: skip
+        if job.outcome.plan.raw:
+            return {"handle_httpstatus_all": True}
+        return {"handle_httpstatus_list": [304, *CHALLENGE_STATUSES]}
 
     # -- answers ------------------------------------------------------------------
 
@@ -178,9 +199,23 @@ class WatchSpider(scrapy.Spider):
         self._settle(job)
         return follows
 
-    def _take(self, job: Job, response: ScrapyResponse) -> list[scrapy.Request]:
+    def _take(self, job: Job, response: ScrapyResponse) -> list[Any]:
         headers = _headers(response)
-        capture = Capture(
+        what = challenge_of(response.status, headers, response.body)
+        if what:
+            return self._challenged(job, response, headers, what)
+        if response.status >= 400:
+            return self._refused_with(job, response, headers)
+        self._note_moved(job.outcome, response)
+        capture = self._capture(job, response, headers)
+        if job.outcome.plan.raw:
+            job.outcome.answers.append(capture)
+            return []
+        keep(job.outcome, capture, self.engine)
+        return list(self._follow(job, response, headers))
+
+    def _capture(self, job: Job, response: ScrapyResponse, headers: dict) -> Capture:
+        return Capture(
             source_id=job.outcome.plan.source_id,
             url=redact(response.meta["wanted"]),  # what is stored and shown names no secret
             role=response.meta["role"],
@@ -189,8 +224,40 @@ class WatchSpider(scrapy.Spider):
             body=response.body if response.status != 304 else b"",
             fetched_at=utcnow(),
         )
-        keep(job.outcome, capture, self.engine)
-        return list(self._follow(job, response, headers))
+
+    def _challenged(self, job: Job, response: ScrapyResponse, headers: dict, what: str) -> list:
+        """A challenge instead of the page: once through the browser if that may pass it, else blocked."""
+        plan, tried = job.outcome.plan, bool(response.meta.get("browser"))
+        if (
+            not tried
+            and browser.retries_in_browser(plan.kind, plan.target.params)
+            and browser.available()
+        ):
+            job.browser = True  # the source's other requests go straight to the browser
+            job.pending += 1  # the retry is this request's answer still to come
+            return [self._to_scrapy(job, response.meta["asked"])]
+        if plan.raw:
+            job.outcome.answers.append(self._capture(job, response, headers))
+        error = blocked(redact(response.meta["wanted"]), what, tried_browser=tried,
+                        hint="" if tried else _untried(plan))  # fmt: skip
+        job.outcome.blocked = job.outcome.blocked or error
+        return []
+
+    def _refused_with(self, job: Job, response: ScrapyResponse, headers: dict) -> list:
+        """An HTTP error let through to be checked for a challenge: recorded as the errback would."""
+        url = redact(response.meta["wanted"])
+        if job.outcome.plan.raw:
+            job.outcome.answers.append(self._capture(job, response, headers))
+            return []
+        job.outcome.statuses[url] = response.status
+        job.outcome.errors.append(f"HTTP {response.status} from {url}")
+        return []
+
+    @staticmethod
+    def _note_moved(outcome: Outcome, response: ScrapyResponse) -> None:
+        """A permanent redirect: the source works, but its URL is out of date."""
+        if any(reason in (301, 308) for reason in response.meta.get("redirect_reasons") or ()):
+            outcome.moved[redact(response.meta["wanted"])] = redact(response.url)
 
     def _follow(self, job: Job, response: ScrapyResponse, headers: dict) -> Iterable[Any]:
         outcome = job.outcome
@@ -213,6 +280,9 @@ class WatchSpider(scrapy.Spider):
 
     def failed(self, failure: Failure) -> None:
         request = failure.request
+        job = self.jobs.get(request.meta.get("job"))
+        if job is not None and failure.check(HttpError):
+            job.outcome.statuses[redact(_wanted(request))] = failure.value.response.status
         self._answered_with_error(
             request, describe_failure(failure, _wanted(request), self.settings)
         )
@@ -234,6 +304,15 @@ class WatchSpider(scrapy.Spider):
         """A bug of Lexwatch met on one source: logged with its traceback, recorded on the job."""
         log.error("%s: %s failed", job.outcome.plan.name, what, exc_info=exc)
         job.outcome.faults.append(describe_bug(what, exc))
+
+
+def _untried(plan: Any) -> str:
+    """What a user can do about a challenge the browser was not tried on."""
+    if plan.target.params.get(browser.RENDER) == "plain":
+        return ""  # the source says never the browser
+    if browser.retries_in_browser(plan.kind, plan.target.params):
+        return browser.missing()
+    return "add --param render=browser to fetch it through a browser"
 
 
 def _wanted(request: scrapy.Request) -> str:

@@ -221,6 +221,8 @@ def _judge(engine: Engine, outcome: Outcome) -> tuple[str, int, str, int]:
         return "skipped", 0, outcome.skipped, 0
     if outcome.faults:
         return "broken", len(outcome.faults), "; ".join(outcome.faults), 0
+    if outcome.blocked:  # a challenge is not the page: neither a parse error nor a change
+        return "blocked", 1, str(outcome.blocked), 0
     errors = outcome.errors + _unanswered(outcome)
     if errors:
         return "error", len(errors), "; ".join(errors), 0
@@ -329,6 +331,11 @@ def _responses(session: Session | None, outcome: Outcome) -> list[Response]:
     ]
 
 
+def responses_of(outcome: Outcome) -> list[Response]:
+    """The responses of a crawl that stored nothing (a dry run), in the order they were asked."""
+    return _responses(None, outcome)
+
+
 def _body(session: Session | None, outcome: Outcome, sha256: str) -> bytes:
     if sha256 in outcome.bodies:
         return outcome.bodies[sha256]
@@ -343,10 +350,12 @@ async def try_source(plan: Plan, settings: Settings) -> Record:
         raise MissingKey(outcome.skipped)
     if outcome.faults:
         raise Fault(redact("; ".join(outcome.faults)))
+    if outcome.blocked:
+        raise outcome.blocked
     errors = outcome.errors + _unanswered(outcome)
     if errors:
         raise FetchError(redact("; ".join(errors)))
-    return parse_responses(plan, _responses(None, outcome))
+    return parse_responses(plan, responses_of(outcome))
 
 
 def store_record(

@@ -40,6 +40,7 @@ def test_the_app_has_the_forms_this_test_expects(app) -> None:
     assert _post_routes(app) == [
         "/account/password",
         "/account/token",
+        "/admin/sources/1/check",
         "/admin/sources/1/delete",
         "/admin/sources/1/edit",
         "/admin/sources/1/pause",

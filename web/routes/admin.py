@@ -132,6 +132,16 @@ def pause_source(request: Request, source_id: int, _admin: Admin, session: Db) -
     return _back(request, "/admin", f"{'Resumed' if source.enabled else 'Paused'} {source.name}.")
 
 
+@router.post("/sources/{source_id}/check")
+def check_source(request: Request, source_id: int, _admin: Admin, session: Db) -> Response:
+    """One live fetch of the source, nothing saved: its verdict and what to do, on the board."""
+    from monitor.check import check_now
+
+    source = _source(session, source_id)
+    verdict = check_now(request.app.state.settings, source)
+    return _back(request, "/admin", f"Checked {source.name}: {verdict.text} — {verdict.advice}.")
+
+
 @router.get("/sources/{source_id}/delete")
 def confirm_delete(request: Request, source_id: int, _admin: Admin, session: Db) -> Response:
     source = _source(session, source_id)
