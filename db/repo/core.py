@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from crawlers.items import Capture, Known, Plan
@@ -61,7 +60,6 @@ __all__ = [
     "get_state",
     "identifiers_of",
     "interrupted_runs",
-    "is_unique_violation",
     "last_runs",
     "latest_snapshot",
     "latest_version",
@@ -684,8 +682,3 @@ def set_state(session: Session, *, key: str, value: str) -> None:
     row = session.get(AppState, key) or AppState(key=key)
     row.value, row.updated_at = value, utcnow()
     session.add(row)
-
-
-def is_unique_violation(exc: Exception) -> bool:
-    """True when a write failed because a unique constraint said the row exists already."""
-    return isinstance(exc, IntegrityError)
