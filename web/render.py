@@ -102,6 +102,15 @@ def text(request: Request, name: str, **context: Any) -> str:
     return request.app.state.templates.get_template(name).render(request=request, **context)
 
 
+# A file key in indexed text, whole (`EU:2022/0155(COD)`), or its prefix ending a snippet
+# piece that a mark cuts (`EU:` + marked `2022/0155(COD)`); "EU: new rules" is no key.
+_KEY = re.compile(r"\b(?:SRC|EU|NL|DE|UK|US):(?:[^\s<>]+|$)")
+
+
 def unkeyed(text: str) -> str:
-    """Indexed text as readers see it: a source's own file is named without its `SRC:` key prefix."""
-    return str(text or "").replace("SRC:", "")
+    """Indexed text as readers see it: a file key is shown as its reference, never as a key.
+
+    A file's index row holds its key so that searching the key finds it; the snippet
+    shows what the key stands for (`EU:2022/0155(COD)` -> `2022/0155(COD)`).
+    """
+    return _KEY.sub(lambda m: reference(m[0]) or m[0].partition(":")[2], str(text or ""))

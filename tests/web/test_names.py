@@ -14,6 +14,7 @@ from db.models import Source
 from monitor.run import store_record
 from tests.helpers import capture
 from web.links import file_path
+from web.render import unkeyed
 
 from . import builders
 from .conftest import FILE_KEY, History
@@ -34,7 +35,8 @@ def visible(html: str) -> str:
 
 
 def test_no_reader_page_shows_a_key(reader, files) -> None:
-    pages = ["/", "/files", "/changes", "/search?q=child", "/search?q=motie", "/search?q=gazette"]
+    pages = ["/", "/files", "/changes", "/search?q=child", "/search?q=motie", "/search?q=gazette",
+             "/search?q=2022/0155(COD)", "/search?q=council-press"]
     pages += [file_path(k) for k in (FILE_KEY, f"SRC:{builders.GAZETTE}", builders.MOTION_KEY,
                                      builders.STUB_KEY, "SRC:council-press")]  # fmt: skip
     for path in pages:
@@ -119,3 +121,18 @@ def test_a_file_of_its_own_has_no_official_page_to_invent(reader, files) -> None
     assert _official(reader.get(file_path(f"SRC:{builders.GAZETTE}")).text) == []
     stub = _official(reader.get(file_path(builders.STUB_KEY)).text)
     assert [site for site, _url in stub] == ["OEIL", "EUR-Lex"]
+
+
+@pytest.mark.parametrize(
+    ("indexed", "shown"),
+    [
+        ("Preventing child sexual abuse — EU:2022/0155(COD) COM(2022) 209",
+         "Preventing child sexual abuse — 2022/0155(COD) COM(2022) 209"),
+        ("SRC:council-press", "council-press"),
+        ("a motion — NL:kst-36234-5", "a motion — Kamerstuk 36234, nr. 5"),
+        ("abuse — EU:", "abuse — "),  # a key's prefix ending a piece that a mark cuts
+        ("Council of the EU: new rules", "Council of the EU: new rules"),  # no key
+    ],
+)
+def test_a_snippet_shows_a_key_as_its_reference(indexed: str, shown: str) -> None:
+    assert unkeyed(indexed) == shown
