@@ -35,8 +35,16 @@ def visible(html: str) -> str:
 
 
 def test_no_reader_page_shows_a_key(reader, files) -> None:
-    pages = ["/", "/files", "/changes", "/search?q=child", "/search?q=motie", "/search?q=gazette",
-             "/search?q=2022/0155(COD)", "/search?q=council-press"]
+    pages = [
+        "/",
+        "/files",
+        "/changes",
+        "/search?q=child",
+        "/search?q=motie",
+        "/search?q=gazette",
+        "/search?q=2022/0155(COD)",
+        "/search?q=council-press",
+    ]
     pages += [file_path(k) for k in (FILE_KEY, f"SRC:{builders.GAZETTE}", builders.MOTION_KEY,
                                      builders.STUB_KEY, "SRC:council-press")]  # fmt: skip
     for path in pages:
@@ -126,8 +134,10 @@ def test_a_file_of_its_own_has_no_official_page_to_invent(reader, files) -> None
 @pytest.mark.parametrize(
     ("indexed", "shown"),
     [
-        ("Preventing child sexual abuse — EU:2022/0155(COD) COM(2022) 209",
-         "Preventing child sexual abuse — 2022/0155(COD) COM(2022) 209"),
+        (
+            "Preventing child sexual abuse — EU:2022/0155(COD) COM(2022) 209",
+            "Preventing child sexual abuse — 2022/0155(COD) COM(2022) 209",
+        ),
         ("SRC:council-press", "council-press"),
         ("a motion — NL:kst-36234-5", "a motion — Kamerstuk 36234, nr. 5"),
         ("abuse — EU:", "abuse — "),  # a key's prefix ending a piece that a mark cuts
