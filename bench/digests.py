@@ -1,6 +1,6 @@
 """Digests: compose and deliver a week's digest to 1,000 subscribers, each told of 200 changes.
 
-The changes are made by the monitor itself (monitor.run.store_record over two
+The changes are made by the monitor itself (pipeline.run.store_record over two
 versions of 40 files, five changes each: a stage, two events, a document, a
 text edit), all relevant to the seeded csa-regulation watch that every
 subscriber follows. The digests go through digests.send.send_due, the function
@@ -88,7 +88,7 @@ def _prepare(folder: Path, port: int) -> None:
 
 
 def _records(n: int):
-    from crawlers.sites.base import Document, Event, Record
+    from vocab.records import Document, Event, Record
 
     first = Record(
         kind="procedure",
@@ -119,7 +119,7 @@ def _build(engine) -> int:
     from db.engine import session_scope
     from db.models import Source
     from digests import watches
-    from monitor.run import store_record
+    from pipeline.run import store_record
 
     with session_scope(engine) as session:
         watches.seed(session)
@@ -184,9 +184,9 @@ def main() -> dict:
 
 
 def _measure(folder: Path, port: int) -> dict:
-    from config import get_settings
     from db.engine import get_engine
     from digests.send import Delivery, send_due
+    from vocab.settings import get_settings
 
     _prepare(folder, port)
     get_settings.cache_clear()

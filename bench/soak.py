@@ -1,7 +1,7 @@
 """Soak: many crawl cycles in one long-lived process, as `lexwatch run` does, and its memory.
 
 500 crawl passes over 50 local sources (bench.site), through the same function the
-scheduler calls (monitor.run.crawl_pass on the shared reactor); every 50 passes the
+scheduler calls (pipeline.passes.crawl_pass on the shared reactor); every 50 passes the
 site moves between two states so that changes are found, versions and diffs
 written. Reports the process's resident memory at the start, after the first
 pass, and at the end.
@@ -62,11 +62,11 @@ def main() -> dict:
 
 
 def _soak(site) -> dict:
-    from config import get_settings
     from crawlers import reactor
     from db import repo
     from db.engine import get_engine, session_scope
-    from monitor.run import crawl_pass
+    from pipeline.passes import crawl_pass
+    from vocab.settings import get_settings
 
     settings = get_settings()
     engine = get_engine(settings.db_url)

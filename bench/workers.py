@@ -141,10 +141,10 @@ def _queued_seconds(env: dict[str, str]) -> float:
     """Queue every source's job, wait until all have ended: the wall-clock time of the pass."""
     import asyncio
 
-    from config import Settings
-    from crawlers import queue
     from db import repo
     from db.engine import get_engine, session_scope
+    from pipeline import queue
+    from vocab.settings import Settings
 
     names = {"database_url": "LEXWATCH_DATABASE_URL", "redis_url": "LEXWATCH_REDIS_URL"}
     settings = Settings(**{field: env[name] for field, name in names.items()})

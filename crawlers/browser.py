@@ -50,8 +50,8 @@ from scrapy.responsetypes import responsetypes
 from crawlers.challenge import challenge_of
 from crawlers.egress import Egress
 from crawlers.guard import Policy, Refused
-from errors import ConfigError, FetchError
-from redact import redact
+from vocab.errors import ConfigError, FetchError
+from vocab.redact import redact
 
 log = logging.getLogger("lexwatch.browser")
 

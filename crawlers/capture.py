@@ -10,7 +10,7 @@ link is followed and nothing is stored in the database. Each answer becomes
 - a row of `DIR/<kind>/MANIFEST.tsv` (file, URL, time fetched, SHA-256, content
   type, status), tab-separated with a header line, as in tests/fixtures.
 
-No key leaves with them: the URL and the headers go through redact.py, and a
+No key leaves with them: the URL and the headers go through vocab/redact.py, and a
 configured secret found in the body is replaced by `REDACTED` before the
 SHA-256 is taken, so the manifest describes the file as saved.
 """
@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from config import Settings
-from crawlers.items import Capture, Outcome, Plan
-from errors import FetchError, MissingKey
-from redact import MARK, redact
+from vocab.errors import FetchError, MissingKey
+from vocab.fetch import Capture, Outcome, Plan
+from vocab.redact import MARK, redact
+from vocab.settings import Settings
 
 COLUMNS = ("file", "url", "fetched_at", "sha256", "content_type", "status")
 _EXTENSIONS = (("json", ".json"), ("xml", ".xml"), ("html", ".html"), ("pdf", ".pdf"),

@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from crawlers.sites.base import Response
 from crawlers.sites.challenge import challenge_reason
-from errors import Blocked
+from vocab.errors import Blocked
+from vocab.fetch import Response
 
 SNIFF = 200_000  # what the site modules' markers look at
 _SCRIPTED_RELOAD = re.compile(

@@ -19,15 +19,15 @@ from collections.abc import Sequence
 from scrapy.crawler import AsyncCrawlerRunner
 from sqlalchemy import Engine
 
-from config import Settings
 from crawlers.browser import close_browser
 from crawlers.browser import started as browser_started
 from crawlers.guard import Policy, install_resolver
-from crawlers.items import Outcome, Plan
 from crawlers.settings import scrapy_settings
 from crawlers.spider import WatchSpider
 from db import repo
 from db.engine import session_scope
+from vocab.fetch import Outcome, Plan
+from vocab.settings import Settings
 
 log = logging.getLogger("lexwatch.crawl")
 STARTUP_LIMIT = 30.0  # seconds for Scrapy to open its spider

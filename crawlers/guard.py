@@ -46,7 +46,7 @@ from crawlers.replay import replay_url
 from crawlers.sites import SECRET_HOSTS
 from crawlers.targets import is_public
 from crawlers.urls import host_of, literal_address
-from redact import redact
+from vocab.redact import redact
 
 _refused: dict[str, str] = {}  # host -> the private address it resolved to (for the reason)
 

@@ -8,7 +8,7 @@ usually labelled (the default UK source is `UK`).
 
 from __future__ import annotations
 
-from errors import ConfigError
+from vocab.errors import ConfigError
 
 # ISO 3166-1 alpha-2, as published (the list tzdata ships as iso3166.tab).
 _ISO_CODES = """

@@ -10,9 +10,9 @@ import hashlib
 from functools import partial
 from typing import Any
 
-from crawlers.items import Capture, Fetched, Outcome
 from db import repo
 from db.retry import in_transaction
+from vocab.fetch import Capture, Fetched, Outcome
 
 
 def keep(outcome: Outcome, capture: Capture, engine: Any) -> None:

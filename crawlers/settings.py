@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from config import Settings
 from crawlers import browser
+from vocab.settings import Settings
 
 
 def scrapy_settings(settings: Settings) -> dict[str, Any]:

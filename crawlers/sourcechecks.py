@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 
 from crawlers import browser
 from crawlers.sites import SITES
-from crawlers.sites.base import Target
 from crawlers.targets import is_public
 from crawlers.urls import read_url
-from errors import ConfigError
+from vocab.errors import ConfigError
+from vocab.fetch import Target
 
 # Names show in terminals (Rich markup), pages and digests: nothing that is markup anywhere.
 NAME_PUNCTUATION = "-_.:/() "

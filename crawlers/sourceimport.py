@@ -16,7 +16,7 @@ from typing import Any
 from crawlers.sourcespec import SourceSpec, describe_every, to_source
 from crawlers.sourceyaml import Entry
 from db.models import Source
-from errors import ConfigError, EntriesRefused
+from vocab.errors import ConfigError, EntriesRefused
 
 # The fields an import may change; the name is what matches an entry to a source.
 COMPARED = ("kind", "url", "params", "jurisdiction", "every_seconds", "cron", "enabled")

@@ -26,7 +26,7 @@ from crawlers.sourcechecks import (
 )
 from crawlers.targets import check_target
 from db.models import Source
-from errors import ConfigError
+from vocab.errors import ConfigError
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _EVERY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
@@ -74,13 +74,13 @@ def to_source(
 
 
 def _replaying(replaying: bool | None) -> bool:
-    from config import get_settings
+    from vocab.settings import get_settings
 
     return bool(get_settings().replay_url) if replaying is None else replaying
 
 
 def _allow(allow_private: bool | None) -> bool:
-    from config import get_settings
+    from vocab.settings import get_settings
 
     return get_settings().allow_private_targets if allow_private is None else allow_private
 
@@ -180,7 +180,7 @@ PROCEDURE_KINDS = ("eu_ep_api", "eu_oeil", "eu_eurlex")
 
 def procedure_specs(reference: str) -> list[SourceSpec]:
     """The EU sources that follow one procedure: EP API, OEIL and EUR-Lex."""
-    from monitor.identifiers import procedure
+    from vocab.identifiers import procedure
 
     canonical = procedure(reference)
     if canonical is None:

@@ -17,7 +17,7 @@ import yaml
 
 from crawlers.sourcespec import SourceSpec, describe_every, procedure_specs
 from db.models import Source
-from errors import ConfigError
+from vocab.errors import ConfigError
 
 TOP_KEYS = ("sources", "procedures")
 TEXT_KEYS = ("name", "kind", "url", "jurisdiction", "every", "cron")

@@ -5,7 +5,7 @@ A single long-lived spider serves every source kind, so that politeness
 that share a host. Sources are handed to it one at a time as *jobs*
 (`submit`); a job is done when every request it led to (first requests and
 the links its site module follows) has an answer or an error. Parsing happens
-later, outside the crawl (monitor/run.py): the spider only stores what came
+later, outside the crawl (pipeline/run.py): the spider only stores what came
 back and decides which links to follow.
 
 Nothing a source does escapes its job: an exception while building its
@@ -38,14 +38,13 @@ from twisted.python.failure import Failure
 from crawlers import browser
 from crawlers.challenge import blocked, challenge_of
 from crawlers.guard import Refused, refusal_of
-from crawlers.items import Capture, Outcome
 from crawlers.pipelines import keep
 from crawlers.sites import SITES
-from crawlers.sites.base import Request, Response
 from crawlers.urls import host_of
 from db.models import utcnow
-from errors import LexwatchError, SourceError, describe_bug
-from redact import redact
+from vocab.errors import LexwatchError, SourceError, describe_bug
+from vocab.fetch import Capture, Outcome, Request, Response
+from vocab.redact import redact
 
 log = logging.getLogger("lexwatch.crawl")
 CHALLENGE_STATUSES = (403, 405, 429, 503)  # besides 202, the statuses a bot wall answers with

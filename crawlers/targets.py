@@ -20,7 +20,7 @@ import ipaddress
 import socket
 
 from crawlers.urls import Address, host_of, literal_address, read_url
-from errors import ConfigError
+from vocab.errors import ConfigError
 
 # IPv6 prefixes that carry an IPv4 address in their last 32 bits: the connection reaches it.
 _EMBEDDING = tuple(

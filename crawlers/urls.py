@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from w3lib.url import safe_url_string
 
-from errors import ConfigError
+from vocab.errors import ConfigError
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 _NUMBER = re.compile(r"^(?:0[xX][0-9a-fA-F]*|[0-9]+)$")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
-from errors import ConfigError
+from vocab.errors import ConfigError
 
 ADVISORY_KEY = 0x1E7_3A7C4  # "lexwatch" scheduler, any fixed 64-bit number
 MIGRATION_KEY = 0x1E7_3A7C5  # schema upgrades: another fixed number

@@ -18,18 +18,18 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from config import Settings
 from crawlers.sites import SITES
-from crawlers.sites.base import Target
 from crawlers.sourcespec import SourceSpec, to_source
 from db import repo
 from db.engine import get_engine, session_scope
-from db.seed import seed_once
 from demo import states
 from demo.catalogue import CATALOGUE, DemoSource, capture
 from demo.replay import ReplayServer, Reply
 from monitor import schedule
-from monitor.run import Report
+from pipeline.run import Report
+from pipeline.startup import seed_once
+from vocab.fetch import Target
+from vocab.settings import Settings
 
 Say = Callable[[str], None]
 
@@ -98,7 +98,7 @@ def add_sources(engine: Engine) -> None:
 def crawl_all(engine: Engine, settings: Settings) -> list[Report]:
     """One crawl pass over every demo source."""
     from crawlers import reactor
-    from monitor.run import crawl_pass
+    from pipeline.passes import crawl_pass
 
     with session_scope(engine) as session:
         sources = repo.list_sources(session)

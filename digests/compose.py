@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from digests.model import ChangeView, DigestEmail, DigestInput, EventView, FileRef, Trouble
 from monitor.classify import SIGNIFICANCE
-from web.links import board_url, change_url, file_url, unsubscribe_url
+from vocab.links import board_url, change_url, file_url, unsubscribe_url
 
 UPCOMING_WEEKS = 4
 MAX_ENTRIES = 12  # per file; the rest is on the file's page

@@ -9,7 +9,7 @@ longer word, because Dutch and German write compounds as one word
 ("onlinekindermisbruik"). A term that is an alias of a topic (digests.topics),
 or `topic:<slug>`, stands for every alias of that topic.
 
-References: anything monitor.identifiers recognises (procedure references, COM
+References: anything vocab.identifiers recognises (procedure references, COM
 numbers, CELEX…) is compared as canonical identifiers, so `KOM(2022) 209 endg.`
 matches `COM(2022) 209`; a reference written as a dossier key (`NL:kst-32317-891`)
 also matches that key; anything else matches an identifier of equal value.
@@ -26,10 +26,10 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from crawlers.sites.base import Record
 from digests.topics import TOPICS
-from monitor.identifiers import find_identifiers
 from monitor.link import NOT_OWN
+from vocab.identifiers import find_identifiers
+from vocab.records import Record
 
 LANGUAGES = ("english", "dutch", "german", "french")
 COMPOUND_MIN = 8

@@ -23,14 +23,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from crawlers.sites.base import Item, Record, record_from_json
 from db.models import Change, Dossier, Event, Source, Version, Watch
 from digests import relevance
 from digests.model import ChangeView, DigestInput, EventView, FileRef, Reader, Trouble
 from monitor.classify import at_least
 from monitor.health import STALE_AFTER, SUCCEEDED
-from monitor.identifiers import find_identifiers
 from monitor.link import fallback_key
+from vocab.identifiers import find_identifiers
+from vocab.records import Item, Record, record_from_json
 
 ITEM_KINDS = ("item_published", "item_updated")
 # How a failed reading failed, for a reader: a run status -> a Trouble's problem.

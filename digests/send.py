@@ -37,7 +37,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from config import Settings
 from db import repo
 from db.engine import session_scope
 from db.models import Source, Subscriber
@@ -46,9 +45,10 @@ from digests import message as messages
 from digests import relevance, select, unsubscribe
 from digests.model import DigestEmail, DigestInput, Reader
 from digests.transport import Transport, classify, open_transport
-from errors import LexwatchError, NotFound
 from monitor import schedule
 from monitor.health import interval
+from vocab.errors import LexwatchError, NotFound
+from vocab.settings import Settings
 
 CATCH_UP = timedelta(weeks=8)
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from db.models import Subscriber, Watch
-from errors import ConfigError
+from vocab.errors import ConfigError
 
 # Deliberately loose: the mail server is the judge of an address; this only keeps
 # out what can never be one, and anything that could break a header (spaces, CR/LF).

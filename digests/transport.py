@@ -25,7 +25,7 @@ from types import TracebackType
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from errors import ConfigError, LexwatchError
+from vocab.errors import ConfigError, LexwatchError
 
 DEFAULT_PORTS = {"smtp": 587, "smtps": 465}
 

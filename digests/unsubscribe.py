@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from web import signing
+from vocab import signing
 
 PURPOSE = "unsubscribe"
 SIGNATURE_CHARS = 32  # hex: 128 bits

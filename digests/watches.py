@@ -12,14 +12,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from crawlers.sites.base import Record
 from db import repo
 from db.models import Watch
 from digests import relevance, select
 from digests.topics import TOPICS
-from errors import ConfigError
 from monitor.classify import SIGNIFICANCE
 from monitor.link import jurisdiction
+from vocab.errors import ConfigError
+from vocab.records import Record
 
 SEEDS: tuple[Watch, ...] = (
     Watch(

@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from crawlers.sites.base import Document, Event, Item, Record
 from monitor import textdiff
+from vocab.records import Document, Event, Item, Record
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import replace
 
-from crawlers.sites.base import Record, record_to_json
+from vocab.records import Record, record_to_json
 
 
 def meaning(record: Record) -> Record:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from crawlers.sites.base import Record
+from vocab.records import Record
 
 SCHEME_JURISDICTION = {
     "procedure": "EU",

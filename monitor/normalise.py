@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from crawlers.sites.base import Document, Event, Item, Record, identifier_pairs
+from vocab.records import Document, Event, Item, Record, identifier_pairs
 
 VOLATILE: dict[str, re.Pattern[str]] = {
     "iso timestamp": re.compile(

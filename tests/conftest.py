@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 
 import cli
-from config import get_settings
 from db.engine import dispose_engines
 from tests.databases import ADMIN_URL, PostgresServer, backends
+from vocab.settings import get_settings
 
 
 @dataclass

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from crawlers.sites.base import Response
-from monitor.run import Report, outcome
+from pipeline.run import Report, outcome
+from vocab.fetch import Response
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

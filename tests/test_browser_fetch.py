@@ -22,17 +22,16 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from config import get_settings
 from crawlers import browser
 from crawlers.crawl import CrawlService
-from crawlers.items import Plan
 from crawlers.reactor import run_coroutine
-from crawlers.sites.base import Target
 from db.engine import get_engine, session_scope
 from db.models import Version
 from tests import internet
 from tests.helpers import FIXTURES
 from tests.test_challenges import _browser_children
+from vocab.fetch import Plan, Target
+from vocab.settings import get_settings
 
 pytestmark = pytest.mark.skipif(
     not Path(browser.CHROMIUM).exists() or shutil.which("chromium") is None,

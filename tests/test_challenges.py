@@ -12,18 +12,17 @@ import pytest
 import yaml
 from sqlmodel import select
 
-from config import get_settings
 from crawlers import browser
 from crawlers.challenge import challenge_of
 from crawlers.crawl import CrawlService
-from crawlers.items import Plan
 from crawlers.reactor import run_coroutine
-from crawlers.sites.base import Target
 from db.engine import get_engine, session_scope
 from db.models import Snapshot, Version
 from tests import internet
 from tests.helpers import FIXTURES
 from tests.internet import Server
+from vocab.fetch import Plan, Target
+from vocab.settings import get_settings
 
 PAGE = "<html><head><title>Procedure</title></head><body><h1>2022/0155(COD)</h1></body></html>"
 WAF_PAGE = (FIXTURES / "challenge" / "built_aws-waf-challenge-page_HTTP202.html").read_bytes()

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from config import get_settings
-from crawlers.sites.base import Response
 from db.engine import get_engine, session_scope
 from db.models import Version
+from vocab.fetch import Response
+from vocab.settings import get_settings
 
 HU = "Árvíztűrő tükörfúrógép: a gyermekek szexuális bántalmazásáról szóló rendelet"
 PL = "Zażółć gęślą jaźń — rozporządzenie w sprawie niegodziwego traktowania dzieci"

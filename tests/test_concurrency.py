@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from config import get_settings
 from db.engine import get_engine, session_scope
 from db.models import Change, CrawlRun, Source, Version
+from vocab.settings import get_settings
 
 PAGE = "<html><body><h2>Status</h2><p>{status}</p></body></html>"
 SOURCES = 30

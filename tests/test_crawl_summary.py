@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.run import Report, outcome, summarise
+from pipeline.run import Report, outcome, summarise
 
 PAGE = "<html><body><h2>Status</h2><p>Committee vote</p></body></html>"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from config import get_settings
 from db.engine import get_engine, session_scope
 from db.models import AppState
+from vocab.settings import get_settings
 
 
 def _mode(path: Path) -> int:

@@ -29,8 +29,8 @@ def test_the_demo_crawls_moves_files_on_and_writes_the_digest(lexwatch, home, mo
 
     monkeypatch.setenv("LEXWATCH_DATA_DIR", str(demo))
     monkeypatch.delenv("LEXWATCH_SEED_DEFAULTS")  # the default (true) must not seed the demo
-    from config import get_settings
     from db.engine import dispose_engines
+    from vocab.settings import get_settings
 
     dispose_engines()
     get_settings.cache_clear()
@@ -77,9 +77,9 @@ def test_the_demo_crawls_moves_files_on_and_writes_the_digest(lexwatch, home, mo
 def test_test_before_saving_works_in_the_demo_while_it_serves(home, monkeypatch) -> None:
     import warnings
 
-    from config import get_settings
     from demo import run as demo_run
     from demo.catalogue import CATALOGUE
+    from vocab.settings import get_settings
     from web.app import create_app
 
     with warnings.catch_warnings():

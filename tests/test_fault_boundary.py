@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-import monitor.run
-from config import get_settings
+import pipeline.run
 from crawlers.sites import SITES
-from crawlers.sites.base import Request
 from db import repo
 from db.engine import get_engine, session_scope
 from db.models import CrawlRun, Source
+from vocab.fetch import Request
+from vocab.settings import get_settings
 
 PAGE = "<html><body><div id='main'><h2>Status</h2><p>{status}</p></div></body></html>"
 FEED = (
@@ -157,8 +157,8 @@ def test_a_diff_or_store_step_that_raises_breaks_only_its_own_source(
     _crawl(lexwatch)
     _serve(site, 2)
     site.serve("/faulty.json", json.dumps({"data": {"who": "faulty", "n": 2}}))
-    real = getattr(monitor.run, function)
-    monkeypatch.setattr(monitor.run, function, _raise_for(function, real))
+    real = getattr(pipeline.run, function)
+    monkeypatch.setattr(pipeline.run, function, _raise_for(function, real))
 
     code, reports, err = _crawl(lexwatch)
 
@@ -168,7 +168,7 @@ def test_a_diff_or_store_step_that_raises_breaks_only_its_own_source(
     status = _status(lexwatch)
     assert status["faulty"]["health"] == "broken" and reason in status["faulty"]["health_reason"]
     assert _runs_left_running() == []
-    monkeypatch.setattr(monitor.run, function, real)  # fixed: the next crawl catches up
+    monkeypatch.setattr(pipeline.run, function, real)  # fixed: the next crawl catches up
     code, reports, _ = _crawl(lexwatch)
     assert reports["faulty"]["status"] == "changed"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from config import get_settings
 from db.engine import get_engine, session_scope
 from db.models import Version
+from vocab.settings import get_settings
 
 ITEMS = 5
 FEED = (

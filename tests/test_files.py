@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from config import get_settings
-from crawlers.sites.base import Event, Record
 from db.engine import dispose_engines, get_engine, session_scope
 from db.models import Source
 from demo.states import oeil_before_plenary_decision, oeil_rows_reversed
-from monitor.run import store_record
+from pipeline.run import store_record
 from tests.helpers import FIXTURES, crawl_exit_status
+from vocab.records import Event, Record
+from vocab.settings import get_settings
 
 OEIL_RSP = (FIXTURES / "eu_oeil" / "new-procedure-file_2022-2852-RSP.html").read_text(
     encoding="utf-8"

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, event, text
 
-from config import get_settings
 from db.engine import get_engine
+from vocab.settings import get_settings
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import select
 
-from config import get_settings
 from db import repo
 from db.engine import get_engine, session_scope
 from db.models import Snapshot, Source, Version
 from tests import internet
 from tests.internet import Server
+from vocab.settings import get_settings
 
 PUBLIC = "93.184.215.14"
 SECRET_PAGE = "<html><body><h1>internal admin</h1></body></html>"

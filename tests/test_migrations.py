@@ -8,9 +8,9 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (registers the tables)
-from config import get_settings
 from db.engine import get_engine
 from db.schema import include_object
+from vocab.settings import get_settings
 
 
 def test_the_models_and_the_migrations_agree(home) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from config import Settings
-from redact import MARK, redact
+from vocab.redact import MARK, redact
+from vocab.settings import Settings
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_configured_secret_values_are_removed_wherever_they_appear(monkeypatch) 
 
 
 def test_by_default_the_settings_in_force_give_the_secrets(home, monkeypatch) -> None:
-    from config import get_settings
+    from vocab.settings import get_settings
 
     monkeypatch.setenv("LEXWATCH_CONGRESS_API_KEY", "CONGRESS-KEY-42424242")
     get_settings.cache_clear()

@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from config import get_settings
 from db import repo
 from db.engine import get_engine, session_scope
 from db.models import CrawlRun, Source
 from tests.helpers import wait_for
+from vocab.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "<html><body><h2>Status</h2><p>{status}</p></body></html>"
@@ -165,7 +165,7 @@ def test_the_daily_renewal_lets_a_running_crawl_finish(site, lexwatch) -> None:
     import asyncio
 
     from crawlers import reactor
-    from scheduler import Daemon
+    from scheduler.daemon import Daemon
 
     site.serve("/slow.html", PAGE.format(status="Awaiting committee decision"), delay=1.5)
     _add(lexwatch, "slow", site.url("/slow.html"), "1h", "--kind", "page")

@@ -12,11 +12,11 @@ from datetime import timedelta
 
 import pytest
 
-from config import get_settings
 from db import owner, repo
 from db.engine import get_engine, session_scope
 from db.models import CrawlRun, Source, utcnow
 from tests.test_scheduler import Service, wait_for
+from vocab.settings import get_settings
 
 HOST = socket.gethostname()
 

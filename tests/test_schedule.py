@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import scheduler
-from config import get_settings
 from db.models import Source
 from digests.send import period_for
 from monitor import schedule
+from scheduler import daemon as scheduler
+from vocab.settings import get_settings
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from config import get_settings
-from crawlers.items import Capture
 from db import repo
 from db.engine import get_engine, session_scope
 from db.models import Change, CrawlRun, Source, Version, utcnow
 from tests.helpers import wait_for
+from vocab.fetch import Capture
+from vocab.settings import get_settings
 
 PAGE = "<html><body><h2>Status</h2><p>{status}</p></body></html>"
 

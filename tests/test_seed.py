@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from config import get_settings
 from db import repo
 from db.engine import get_engine, session_scope
 from db.models import Source
-from db.seed import DECLINED, SEEDED, seed_once
+from pipeline.startup import DECLINED, SEEDED, seed_once
+from vocab.settings import get_settings
 
 
 def _names(lexwatch) -> set[str]:

@@ -9,11 +9,11 @@ import pytest
 
 from crawlers.jurisdictions import ISO_3166
 from crawlers.sites import SITES, json, page
-from crawlers.sites.base import Response
 from crawlers.sourcechecks import check_host
 from crawlers.sourcespec import SourceSpec, to_source
 from demo.catalogue import CATALOGUE
-from errors import ConfigError, ParseError
+from vocab.errors import ConfigError, ParseError
+from vocab.fetch import Response
 
 URL = "https://example.org/dossier.html"
 GENERIC = ("page", "feed", "json")

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from config import get_settings
 from db.engine import get_engine, session_scope
 from db.models import Snapshot, Version
 from tests import internet
 from tests.internet import Server
+from vocab.settings import get_settings
 
 PAGE = "<html><head><title>LIBE: CSA regulation</title></head><body><div id='main'><p>Awaiting plenary</p></div></body></html>"  # fmt: skip
 KEY = "FAKE-CONGRESS-KEY-778899"

@@ -173,7 +173,7 @@ def test_the_shipped_sources_round_trip_on_a_machine_that_cannot_resolve_them(
     lexwatch, home, monkeypatch
 ) -> None:
     """Found trying it as a user: offline, every real host failed the address check again."""
-    from config import get_settings
+    from vocab.settings import get_settings
 
     monkeypatch.setenv("LEXWATCH_SEED_DEFAULTS", "true")
     monkeypatch.setenv("LEXWATCH_ALLOW_PRIVATE_TARGETS", "false")  # the address check is on

@@ -16,16 +16,17 @@ from typing import Any
 
 from sqlmodel import select
 
-from config import get_settings
 from crawlers.sites import eu_ep_api
-from crawlers.sites.base import Record, Response
 from db import repo
 from db.engine import get_engine, session_scope
 from db.models import Change, Source, Version
 from monitor.classify import classify_all
 from monitor.diff import REVERT_WINDOW, Seen, diff_records
-from monitor.run import store_record
+from pipeline.run import store_record
 from tests.helpers import FIXTURES
+from vocab.fetch import Response
+from vocab.records import Record
+from vocab.settings import get_settings
 
 URL = f"{eu_ep_api.API}/procedures/2016-0132?format=application%2Fld%2Bjson"
 PARLIAMENT = "Awaiting Parliament's position in 1st reading"

@@ -18,15 +18,14 @@ from twisted.internet._idna import _idnaBytes
 from twisted.internet.endpoints import HostnameEndpoint
 from twisted.web.client import URI
 
-from config import get_settings
 from crawlers import reactor
 from crawlers.crawl import crawl
-from crawlers.items import Plan
-from crawlers.sites.base import Target
 from crawlers.targets import check_target, is_public
 from crawlers.urls import host_of, literal_address, read_url
-from errors import ConfigError
 from tests import internet
+from vocab.errors import ConfigError
+from vocab.fetch import Plan, Target
+from vocab.settings import get_settings
 
 # (spelling, the address it names) — every one private, loopback, link-local, reserved…
 PRIVATE = [

@@ -21,11 +21,11 @@ import redis
 from rq import Worker
 from sqlmodel import col, select
 
-from config import get_settings
-from crawlers import queue
 from db.engine import get_engine, session_scope
 from db.models import Change, CrawlRun, Source, Version, utcnow
+from pipeline import queue
 from tests.databases import ADMIN_URL, REDIS_URL
+from vocab.settings import get_settings
 
 pytestmark = [
     pytest.mark.skipif(

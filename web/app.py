@@ -19,8 +19,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from config import VERSION, Settings
 from db.engine import get_engine
+from vocab.settings import VERSION, Settings
 from web import csrf, keys, render, sessions
 from web.auth import AddressLimiter, Forbidden, LoginRequired, TokenRefused
 from web.routes import admin, api, changes, files, login, people, search, unsubscribe

@@ -35,8 +35,9 @@ from sqlmodel import Session
 
 from db import repo
 from db.models import User
-from errors import ConfigError
-from web import sessions, signing
+from vocab import signing
+from vocab.errors import ConfigError
+from web import sessions
 from web.deps import db
 
 ROLES = ("admin", "reader")

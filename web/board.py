@@ -18,9 +18,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from db import repo, views
+from db import repo
 from db.models import CrawlRun
 from digests.relevance import fold
+from web import views
 from web.params import clean_text
 
 RUNS = 20

@@ -21,7 +21,7 @@ from db.models import Watch
 from db.repo.changes import LEVELS, ChangeFilter, ChangeRow
 from digests import select
 from monitor.link import display_name, reference
-from web.links import file_url
+from vocab.links import file_url
 from web.params import clean_text
 
 PER_PAGE = 50

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from fastapi import HTTPException, Request
 
-from web import signing
+from vocab import signing
 
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from config import Settings
 from db.engine import session_scope
+from vocab.settings import Settings
 
 
 def db(request: Request) -> Iterator[Session]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from config import Settings
+from vocab.settings import Settings
 
 HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
 

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi.responses import Response
 
 from db.repo.web import Hit, SearchQuery
-from web.links import file_url
+from vocab.links import file_url
 
 HIT_COLUMNS = (
     "rank",

@@ -12,8 +12,8 @@ import os
 import secrets
 from pathlib import Path
 
-from config import Settings
-from errors import ConfigError
+from vocab.errors import ConfigError
+from vocab.settings import Settings
 
 KEY_FILE = "secret_key"
 

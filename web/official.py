@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from crawlers.sites import SITES
-from crawlers.sites.base import Record, record_from_json
-from monitor.identifiers import procedure
+from vocab.identifiers import procedure
+from vocab.records import Record, record_from_json
 
 
 def official_pages(

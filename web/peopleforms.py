@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from db.models import Subscriber, Watch
 from digests import subscribers, watches
-from errors import ConfigError, LexwatchError
+from vocab.errors import ConfigError, LexwatchError
 
 WATCH_FIELDS = ("name", "description", "terms", "references", "jurisdictions", "min_significance")
 SUBSCRIBER_FIELDS = ("email", "name", "language", "watches")

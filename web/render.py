@@ -18,9 +18,9 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from monitor.link import display_name, reference
-from redact import redact
+from vocab.links import file_path
+from vocab.redact import redact
 from web import csrf
-from web.links import file_path
 
 TEMPLATES = Path(__file__).parent / "templates"
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

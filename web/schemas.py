@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict
 
 
 class _Open(BaseModel):
-    # Built from db.views dicts: a field added there appears here without breaking clients.
+    # Built from web.views dicts: a field added there appears here without breaking clients.
     model_config = ConfigDict(extra="allow")
 
 

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_plus
 
-from config import Settings
-from errors import ConfigError
+from vocab.errors import ConfigError
+from vocab.settings import Settings
 from web.keys import check_serving
 
 REDACTED = "[redacted]"

@@ -17,7 +17,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from web import signing
+from vocab import signing
 
 COOKIE = "lexwatch_session"
 LIFETIME = 7 * 86400  # seconds a sign-in lasts

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from config import Settings
-from crawlers.sites.base import Record, Target
 from crawlers.sourcespec import SourceSpec, describe_every, parse_params, to_source
 from db.models import Source
-from errors import LexwatchError
+from vocab.errors import LexwatchError
+from vocab.fetch import Target
+from vocab.records import Record
+from vocab.settings import Settings
 
 # The form's fields a refusal can point at; the schedule is the fieldset of every and cron.
 FIELDS = ("kind", "url", "params", "name", "jurisdiction", "schedule", "every", "cron")
@@ -64,8 +65,8 @@ def field_error(exc: LexwatchError) -> tuple[str, str]:
 def test_run(settings: Settings, source: Source) -> Record:
     """Fetch and parse the source once, saving nothing: what it would record now."""
     from crawlers import reactor
-    from crawlers.items import Plan
-    from monitor.run import try_source
+    from pipeline.run import try_source
+    from vocab.fetch import Plan
 
     target = Target(source.url, dict(source.params), settings.secrets())
     plan = Plan(0, source.name or "test", source.kind, target)

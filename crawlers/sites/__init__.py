@@ -3,6 +3,33 @@
 The same slug names a kind's site module, its fixture folder and its test
 module. Each module's docstring (first line), `URL_HELP` and `PARAMS` make up
 the user documentation of that kind (`lexwatch kinds`, docs/KINDS.md).
+
+A site module is pure. It says which requests to make for a source (`requests`),
+which further requests a response leads to (`follow`, optional), and turns the
+responses of one source into one `Record` (`parse`). It never touches the
+network or the database; the spider and the pipeline do.
+
+Contract of a site module `crawlers/sites/<slug>.py` (or a package of that name):
+
+- module docstring: its first line is the one-line description shown in the docs;
+- `URL_HELP: str`: which URL (or identifiers) to give a source of this kind;
+- `PARAMS: dict[str, str]`: the `--param` names it understands, each documented;
+- `HOSTS: tuple[str, ...]` (site-specific kinds): the hosts a source's URL may name;
+  a kind without it (page, feed, json) reads any site;
+- `EXPRESSIONS: dict[str, Callable[[str], None]]` (optional): the parameters that are
+  selectors or paths, each with the check (`crawlers.sites.expressions`) that compiles
+  it as the parser will, so a bad one is refused when the source is saved;
+- `requests(target: Target) -> list[Request]`;
+- `follow(response: Response, target: Target) -> list[Request]` (optional);
+- `parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record`,
+  raising `vocab.errors.ParseError` when a response lacks what it needs. A parser that
+  judges a body against the source's last good record (a feed cut short) takes
+  a keyword argument `previous: Record | None` as well, and is given it.
+- `official_page(record: Record) -> tuple[str, str] | None` (optional): the page a
+  person opens on the official site for what the record is about, as (site name, URL),
+  built from the record's identifiers; None when the record names no such page.
+
+The types it speaks are `vocab.fetch` (Target, Request, Response) and `vocab.records`.
 """
 
 from __future__ import annotations

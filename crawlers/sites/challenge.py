@@ -16,8 +16,8 @@ raises `Blocked` (health `blocked`), never a ParseError and never a change.
 
 from __future__ import annotations
 
-from crawlers.sites.base import Response
-from errors import Blocked
+from vocab.errors import Blocked
+from vocab.fetch import Response
 
 # Names only an AWS WAF challenge page carries: safe to look for in any body.
 _WAF_MARKERS = (

@@ -40,18 +40,11 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from crawlers.sites.base import (
-    Document,
-    Record,
-    Request,
-    Response,
-    Target,
-    first_identifier,
-    identifier_pairs,
-)
-from errors import ConfigError, ParseError
-from monitor.dates import parse_date
-from monitor.identifiers import find_identifiers, procedure_from_parts
+from vocab.dates import parse_date
+from vocab.errors import ConfigError, ParseError
+from vocab.fetch import Request, Response, Target
+from vocab.identifiers import find_identifiers, procedure_from_parts
+from vocab.records import Document, Record, first_identifier, identifier_pairs
 
 SLUG = "eu_cellar"
 RESOURCE = "http://publications.europa.eu/resource/celex/"
@@ -264,7 +257,7 @@ def _identifiers(
 
 
 def _canonical_celex(celex: str) -> str:
-    # monitor.identifiers writes CELEX one way (no "(01)" suffix); consolidated ones stay as given.
+    # vocab.identifiers writes CELEX one way (no "(01)" suffix); consolidated ones stay as given.
     found = sorted(value for scheme, value in find_identifiers(celex) if scheme == "celex")
     return found[0] if found else celex
 

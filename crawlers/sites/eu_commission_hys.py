@@ -18,9 +18,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from crawlers.sites.base import Item, Record, Request, Response, Target
-from errors import ConfigError, ParseError
-from monitor.dates import parse_datetime
+from vocab.dates import parse_datetime
+from vocab.errors import ConfigError, ParseError
+from vocab.fetch import Request, Response, Target
+from vocab.records import Item, Record
 
 SLUG = "eu_commission_hys"
 API = "https://ec.europa.eu/info/law/better-regulation/brpapi/searchInitiatives"

@@ -68,21 +68,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
-from crawlers.sites.base import (
-    Document,
-    Event,
-    Item,
-    Record,
-    Request,
-    Response,
-    Target,
-    first_identifier,
-    identifier_pairs,
-)
 from crawlers.sites.challenge import refuse_challenge
-from errors import ConfigError, ParseError
-from monitor.dates import parse_date, parse_datetime
-from monitor.identifiers import find_identifiers, procedure, procedure_from_parts
+from vocab.dates import parse_date, parse_datetime
+from vocab.errors import ConfigError, ParseError
+from vocab.fetch import Request, Response, Target
+from vocab.identifiers import find_identifiers, procedure, procedure_from_parts
+from vocab.records import Document, Event, Item, Record, first_identifier, identifier_pairs
 
 SLUG = "eu_ep_api"
 API = "https://data.europarl.europa.eu/api/v2"

@@ -24,11 +24,12 @@ from urllib.parse import unquote, urljoin
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from crawlers.sites.base import Document, Item, Record, Request, Response, Target, identifier_pairs
 from crawlers.sites.challenge import refuse_challenge
-from errors import ConfigError, ParseError
-from monitor.dates import parse_date, parse_datetime
-from monitor.identifiers import find_identifiers
+from vocab.dates import parse_date, parse_datetime
+from vocab.errors import ConfigError, ParseError
+from vocab.fetch import Request, Response, Target
+from vocab.identifiers import find_identifiers
+from vocab.records import Document, Item, Record, identifier_pairs
 
 SLUG = "eu_ep_press"
 BASE = "https://www.europarl.europa.eu"

@@ -22,20 +22,12 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from crawlers.sites.base import (
-    Document,
-    Event,
-    Record,
-    Request,
-    Response,
-    Target,
-    first_identifier,
-    identifier_pairs,
-)
 from crawlers.sites.challenge import challenge_reason
-from errors import Blocked, ConfigError, FetchError, ParseError
-from monitor.dates import parse_date
-from monitor.identifiers import find_identifiers, procedure, procedure_from_parts
+from vocab.dates import parse_date
+from vocab.errors import Blocked, ConfigError, FetchError, ParseError
+from vocab.fetch import Request, Response, Target
+from vocab.identifiers import find_identifiers, procedure, procedure_from_parts
+from vocab.records import Document, Event, Record, first_identifier, identifier_pairs
 
 SLUG = "eu_eurlex"
 BASE = "https://eur-lex.europa.eu"

@@ -31,20 +31,12 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from crawlers.sites.base import (
-    Document,
-    Event,
-    Record,
-    Request,
-    Response,
-    Target,
-    first_identifier,
-    identifier_pairs,
-)
 from crawlers.sites.challenge import refuse_challenge
-from errors import ConfigError, ParseError
-from monitor.dates import parse_date
-from monitor.identifiers import find_identifiers, procedure
+from vocab.dates import parse_date
+from vocab.errors import ConfigError, ParseError
+from vocab.fetch import Request, Response, Target
+from vocab.identifiers import find_identifiers, procedure
+from vocab.records import Document, Event, Record, first_identifier, identifier_pairs
 
 OEIL = "https://oeil.europarl.europa.eu"
 # The former address of the relaunched site: it answers 307 to OEIL, so URLs naming it are

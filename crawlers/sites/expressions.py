@@ -15,7 +15,7 @@ import soupsieve
 from lxml import etree
 from lxml import html as lxml_html
 
-from errors import ConfigError
+from vocab.errors import ConfigError
 
 # lxml reports an unknown function or namespace prefix only when the XPath runs.
 _EMPTY_PAGE = "<html><body></body></html>"

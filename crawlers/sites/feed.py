@@ -11,7 +11,7 @@ happens to contain `<rss`, a feed cut off after its first item) is a broken
 fetch, not a version: feedparser's lenient reading of it would give a nearly
 empty record, and when the real feed came back its entries would be reported
 as new. So is a feed that feedparser reads with a complaint ("bozo") and with
-fewer entries than the last good version (`previous`, passed by monitor/run.py).
+fewer entries than the last good version (`previous`, passed by pipeline/run.py).
 The source's health says why; its versions stay as they were.
 """
 
@@ -25,10 +25,11 @@ from xml.parsers import expat
 import feedparser
 from bs4 import BeautifulSoup
 
-from crawlers.sites.base import Item, Record, Request, Response, Target
-from errors import ParseError
-from monitor.dates import parse_datetime
-from monitor.identifiers import find_identifiers
+from vocab.dates import parse_datetime
+from vocab.errors import ParseError
+from vocab.fetch import Request, Response, Target
+from vocab.identifiers import find_identifiers
+from vocab.records import Item, Record
 
 URL_HELP = "The address of an RSS or Atom feed, e.g. https://example.org/feed.xml"
 PARAMS: dict[str, str] = {}

@@ -17,9 +17,10 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 
 from crawlers.sites import expressions
-from crawlers.sites.base import Item, Record, Request, Response, Target
-from errors import ParseError
-from monitor.identifiers import find_identifiers
+from vocab.errors import ParseError
+from vocab.fetch import Request, Response, Target
+from vocab.identifiers import find_identifiers
+from vocab.records import Item, Record
 
 URL_HELP = "The address of a JSON API answer, e.g. https://api.example.org/bills/42"
 PARAMS = {

@@ -35,20 +35,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, unquote
 
-from crawlers.sites.base import (
-    Document,
-    Event,
-    Item,
-    Record,
-    Request,
-    Response,
-    Target,
-    first_identifier,
-    identifier_pairs,
-)
-from errors import ConfigError, ParseError
-from monitor.dates import parse_date, parse_datetime
-from monitor.identifiers import find_identifiers
+from vocab.dates import parse_date, parse_datetime
+from vocab.errors import ConfigError, ParseError
+from vocab.fetch import Request, Response, Target
+from vocab.identifiers import find_identifiers
+from vocab.records import Document, Event, Item, Record, first_identifier, identifier_pairs
 
 SLUG = "nl_tweedekamer"
 ODATA = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"

@@ -19,9 +19,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from crawlers.sites import expressions
-from crawlers.sites.base import Record, Request, Response, Target
-from errors import ParseError
-from monitor.identifiers import find_identifiers
+from vocab.errors import ParseError
+from vocab.fetch import Request, Response, Target
+from vocab.identifiers import find_identifiers
+from vocab.records import Record
 
 URL_HELP = "The address of any HTML page, e.g. https://www.example.org/dossier.html"
 PARAMS = {

@@ -35,19 +35,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from crawlers.sites.base import (
-    Document,
-    Event,
-    Item,
-    Record,
-    Request,
-    Response,
-    Target,
-    first_identifier,
-    identifier_pairs,
-)
-from errors import ConfigError, ParseError
-from monitor.dates import parse_date, parse_datetime
+from vocab.dates import parse_date, parse_datetime
+from vocab.errors import ConfigError, ParseError
+from vocab.fetch import Request, Response, Target
+from vocab.records import Document, Event, Item, Record, first_identifier, identifier_pairs
 
 SLUG = "uk_bills"
 API = "https://bills-api.parliament.uk/api/v1"

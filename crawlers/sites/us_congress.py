@@ -56,20 +56,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from crawlers.sites.base import (
-    Document,
-    Event,
-    Item,
-    Record,
-    Request,
-    Response,
-    Target,
-    first_identifier,
-    identifier_pairs,
-)
-from errors import ConfigError, MissingKey, ParseError
-from monitor.dates import parse_date, parse_datetime
-from redact import redact
+from vocab.dates import parse_date, parse_datetime
+from vocab.errors import ConfigError, MissingKey, ParseError
+from vocab.fetch import Request, Response, Target
+from vocab.records import Document, Event, Item, Record, first_identifier, identifier_pairs
+from vocab.redact import redact
 
 SLUG = "us_congress"
 API = "https://api.congress.gov/v3"

@@ -20,8 +20,6 @@ from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, delete, select
 
-from crawlers.items import Capture, Known, Plan
-from crawlers.sites.base import Target
 from db.models import (
     AppState,
     Blob,
@@ -38,8 +36,9 @@ from db.models import (
     utcnow,
 )
 from db.owner import is_dead, this_process
-from errors import ConfigError, NotFound
 from monitor.timeline import Report as TimelineReport
+from vocab.errors import ConfigError, NotFound
+from vocab.fetch import Capture, Known, Plan, Target
 
 __all__ = [
     "RunResult",
@@ -309,7 +308,7 @@ def _abandoned(run: CrawlRun, cutoff: datetime) -> bool:
 
 @dataclass(frozen=True)
 class RunResult:
-    """How one source's run ended, as monitor.run decided it."""
+    """How one source's run ended, as pipeline.run decided it."""
 
     status: str
     fetched: int = 0

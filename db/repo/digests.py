@@ -31,7 +31,7 @@ from db.models import (
     utcnow,
 )
 from db.repo.core import get_state, set_state
-from errors import ConfigError, NotFound
+from vocab.errors import ConfigError, NotFound
 
 UNSUBSCRIBE_KEY = "unsubscribe_key"  # the AppState row
 STAMP_MIN = 20  # characters; stamps are token_urlsafe(24), 32 characters

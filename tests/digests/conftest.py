@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from config import Settings, get_settings
 from tests.digests.smtp import SmtpServer
 from tests.digests.world import BASE_URL
+from vocab.settings import Settings, get_settings
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from crawlers.sites import eu_ep_api, nl_tweedekamer
-from crawlers.sites.base import Record
 from db.models import Watch
 from digests import relevance, topics
 from digests.watches import SEEDS, matcher, try_record
 from tests.helpers import FIXTURES, capture
+from vocab.records import Record
 
 CSA = next(w for w in SEEDS if w.name == "csa-regulation")
 ODATA = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from crawlers.sites.base import Event, Item, Record
 from db import repo
 from db.engine import get_engine, session_scope
 from db.models import Source, Watch
 from digests.send import Delivery, compose_for, preview, send_due
 from tests.digests import world
+from vocab.records import Event, Item, Record
 
 MOTION = Record(
     kind="motion",

@@ -1,6 +1,6 @@
 """A week of real changes in a test database, made the way crawls make them.
 
-Each source gets two versions of a record through monitor.run.store_record, so
+Each source gets two versions of a record through pipeline.run.store_record, so
 the Changes, their kinds, significances, summaries and diffs are the ones the
 monitor really produces. Records come from real captures where one exists (the
 Kathmann motion, the Eurodac procedure); the second version is the capture with
@@ -14,16 +14,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from config import Settings
 from crawlers.sites import eu_ep_api, nl_tweedekamer
-from crawlers.sites.base import Document, Event, Record
 from db import repo
 from db.engine import get_engine, session_scope
 from db.models import Source
 from digests import unsubscribe, watches
 from monitor.normalise import normalise
-from monitor.run import store_record
+from pipeline.run import store_record
 from tests.helpers import capture
+from vocab.records import Document, Event, Record
+from vocab.settings import Settings
 
 TZ = ZoneInfo("Europe/Brussels")
 NOW = datetime(2025, 10, 13, 9, 0, tzinfo=TZ)  # a Monday, after 07:00

@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 
-from config import get_settings
 from crawlers.sites import eu_ep_api, eu_ep_press, eu_eurlex, eu_oeil
-from crawlers.sites.base import Response
 from crawlers.sites.challenge import challenge_reason
 from db import repo
 from db.engine import get_engine, session_scope
 from db.models import Source
-from errors import Blocked, ParseError
 from tests.helpers import FIXTURES, capture
+from vocab.errors import Blocked, ParseError
+from vocab.fetch import Response
+from vocab.settings import get_settings
 
 WALL = (FIXTURES / "challenge" / "built_aws-waf-challenge-page_HTTP202.html").read_bytes()
 OEIL_URL = "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference=2024/2006(REG)"
@@ -69,7 +69,7 @@ def test_each_site_behind_the_wall_raises_blocked(slug: str, body: bytes, status
 
 
 def test_eurlex_redirect_page_stays_a_fetch_problem_not_a_challenge() -> None:
-    from errors import FetchError
+    from vocab.errors import FetchError
 
     page = capture("eu_eurlex", "eurlex-search_HTTP302.html", "https://eur-lex.europa.eu/x")
     with pytest.raises(FetchError) as caught:

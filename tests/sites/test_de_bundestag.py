@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from crawlers.sites import de_bundestag
-from crawlers.sites.base import Record, Request, Response, Target, record_to_json
-from errors import ConfigError, MissingKey, ParseError
 from tests.helpers import capture, expected
+from vocab.errors import ConfigError, MissingKey, ParseError
+from vocab.fetch import Request, Response, Target
+from vocab.records import Record, record_to_json
 
 SLUG = "de_bundestag"
 API = "https://search.dip.bundestag.de/api/v1/"

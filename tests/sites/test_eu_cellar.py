@@ -14,9 +14,10 @@ import json
 import pytest
 
 from crawlers.sites import eu_cellar
-from crawlers.sites.base import Record, Response, Target, record_from_json, record_to_json
-from errors import ConfigError, ParseError
 from tests.helpers import capture, expected
+from vocab.errors import ConfigError, ParseError
+from vocab.fetch import Response, Target
+from vocab.records import Record, record_from_json, record_to_json
 
 SLUG = "eu_cellar"
 NOTICE = "notice-object_32014R0001.xml"

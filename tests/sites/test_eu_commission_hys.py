@@ -7,9 +7,10 @@ import json
 import pytest
 
 from crawlers.sites import eu_commission_hys
-from crawlers.sites.base import Record, Response, Target, record_to_json
-from errors import ConfigError, ParseError
 from tests.helpers import capture, expected
+from vocab.errors import ConfigError, ParseError
+from vocab.fetch import Response, Target
+from vocab.records import Record, record_to_json
 
 SLUG = "eu_commission_hys"
 CAPTURE = "brpapi_searchInitiatives_text-gender_size2.json"

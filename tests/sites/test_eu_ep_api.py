@@ -15,16 +15,10 @@ from typing import Any
 import pytest
 
 from crawlers.sites import eu_ep_api
-from crawlers.sites.base import (
-    Event,
-    Record,
-    Response,
-    Target,
-    record_from_json,
-    record_to_json,
-)
-from errors import Blocked, ConfigError, ParseError
 from tests.helpers import FIXTURES, capture, expected
+from vocab.errors import Blocked, ConfigError, ParseError
+from vocab.fetch import Response, Target
+from vocab.records import Event, Record, record_from_json, record_to_json
 
 SLUG = "eu_ep_api"
 API = eu_ep_api.API

@@ -8,9 +8,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from crawlers.sites import eu_ep_press
-from crawlers.sites.base import Record, Response, Target, record_to_json
-from errors import Blocked, ConfigError, ParseError
 from tests.helpers import FIXTURES, capture, expected
+from vocab.errors import Blocked, ConfigError, ParseError
+from vocab.fetch import Response, Target
+from vocab.records import Record, record_to_json
 
 SLUG = "eu_ep_press"
 PRESS_ROOM = "https://www.europarl.europa.eu/news/en/press-room/"

@@ -8,9 +8,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from crawlers.sites import eu_eurlex
-from crawlers.sites.base import Record, Response, Target, record_to_json
-from errors import Blocked, ConfigError, FetchError, ParseError
 from tests.helpers import capture, expected
+from vocab.errors import Blocked, ConfigError, FetchError, ParseError
+from vocab.fetch import Response, Target
+from vocab.records import Record, record_to_json
 
 SLUG = "eu_eurlex"
 PROCEDURE = "procedure_2021_106.html"

@@ -14,16 +14,10 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from crawlers.sites import eu_oeil
-from crawlers.sites.base import (
-    Event,
-    Record,
-    Response,
-    Target,
-    record_from_json,
-    record_to_json,
-)
-from errors import Blocked, ConfigError, ParseError
 from tests.helpers import FIXTURES, capture, expected
+from vocab.errors import Blocked, ConfigError, ParseError
+from vocab.fetch import Response, Target
+from vocab.records import Event, Record, record_from_json, record_to_json
 
 SLUG = "eu_oeil"
 OEIL = "https://oeil.secure.europarl.europa.eu"

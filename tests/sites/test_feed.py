@@ -7,9 +7,9 @@ import json
 import pytest
 
 from crawlers.sites import feed
-from crawlers.sites.base import Response
-from errors import ParseError
 from tests.helpers import FIXTURES, capture
+from vocab.errors import ParseError
+from vocab.fetch import Response
 
 NAME = "magyarkozlony-official-gazette_feed_2026-10-09.xml"
 

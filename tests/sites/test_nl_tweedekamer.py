@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 
 from crawlers.sites import nl_tweedekamer
-from crawlers.sites.base import Record, Request, Response, Target, record_to_json
-from errors import ConfigError, ParseError
 from tests.helpers import FIXTURES, capture, expected
+from vocab.errors import ConfigError, ParseError
+from vocab.fetch import Request, Response, Target
+from vocab.records import Record, record_to_json
 
 SLUG = "nl_tweedekamer"
 ODATA = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"

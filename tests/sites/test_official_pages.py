@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from crawlers.sites import SITES
-from crawlers.sites.base import Record
 from tests.helpers import FIXTURES, capture, expected
+from vocab.records import Record
 
 OEIL = "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference="
 CASES = [

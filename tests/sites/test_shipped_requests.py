@@ -24,9 +24,9 @@ import yaml
 
 from crawlers.defaults import DEFAULTS
 from crawlers.sites import SITES
-from crawlers.sites.base import Request, Target
 from crawlers.sourceyaml import specs_from_yaml
 from tests.helpers import FIXTURES
+from vocab.fetch import Request, Target
 
 SECRETS = {"dip_api_key": "KEY", "congress_api_key": "KEY"}
 KEY_PARAMS = {"api_key", "apikey"}

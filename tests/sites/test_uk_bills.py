@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from crawlers.sites import uk_bills
-from crawlers.sites.base import Record, Response, Target, record_to_json
-from errors import ConfigError, ParseError
 from tests.helpers import capture, expected
+from vocab.errors import ConfigError, ParseError
+from vocab.fetch import Response, Target
+from vocab.records import Record, record_to_json
 
 SLUG = "uk_bills"
 API = "https://bills-api.parliament.uk/api/v1"

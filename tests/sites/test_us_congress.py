@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from crawlers.sites import us_congress
-from crawlers.sites.base import Record, Response, Target, record_to_json
-from errors import ConfigError, MissingKey, ParseError
 from tests.helpers import capture, expected
+from vocab.errors import ConfigError, MissingKey, ParseError
+from vocab.fetch import Response, Target
+from vocab.records import Record, record_to_json
 
 SLUG = "us_congress"
 API = "https://api.congress.gov/v3/bill/117/hr"

@@ -1,4 +1,4 @@
-"""Histories for the web tests, stored as a crawl stores them (monitor.run.store_record).
+"""Histories for the web tests, stored as a crawl stores them (pipeline.run.store_record).
 
 - a gazette's feed (a file of its own, `SRC:Magyar Közlöny (official gazette)`, in HU):
   each version publishes one more decree, each an `item_published` change;
@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 from fastapi import FastAPI
 from sqlmodel import select
 
-from crawlers.sites.base import Item, Record
 from db.engine import session_scope
 from db.models import Change, Source
 from digests.watches import SEEDS, seed
-from monitor.run import store_record
+from pipeline.run import store_record
+from vocab.records import Item, Record
 
 GAZETTE = "Magyar Közlöny (official gazette)"
 MOTION_KEY = "NL:kst-32317-891"

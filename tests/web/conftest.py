@@ -1,5 +1,5 @@
 """Fixtures for the web app: the app on a fresh data folder, users, a signed-in client, a file
-with a history built through the real pipeline (monitor.run.store_record)."""
+with a history built through the real pipeline (pipeline.run.store_record)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from config import get_settings
-from crawlers.sites.base import Document, Event, Record
 from db import repo
 from db.engine import session_scope
 from db.models import Source
-from monitor.run import store_record
+from pipeline.run import store_record
+from vocab.records import Document, Event, Record
+from vocab.settings import get_settings
 from web import auth
 from web.app import create_app
 

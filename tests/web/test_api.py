@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from web.links import file_path
+from vocab.links import file_path
 
 from .conftest import FILE_KEY
 

@@ -8,12 +8,12 @@ import stat
 
 import pytest
 
-from config import get_settings
 from db import repo
 from db.engine import session_scope
+from vocab.links import file_path
+from vocab.settings import get_settings
 from web import auth, keys
 from web.app import create_app
-from web.links import file_path
 
 from .conftest import FILE_KEY, PASSWORD, add_user, client_at, csrf_token, sign_in
 

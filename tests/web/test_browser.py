@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from config import get_settings
+from vocab.links import file_path
+from vocab.settings import get_settings
 from web.app import create_app
-from web.links import file_path
 
 from .conftest import FILE_KEY, PASSWORD, add_user, store_history
 

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from db.engine import session_scope
 from db.models import Change, Source
-from web.links import file_path
+from vocab.links import file_path
 
 from . import builders
 from . import test_browser as shared

@@ -17,7 +17,7 @@ from sqlmodel import select
 from db.engine import session_scope
 from db.models import Change, Dossier, Source
 from monitor.classify import at_least
-from web.links import file_path
+from vocab.links import file_path
 
 from . import builders
 from .conftest import FILE_KEY, History

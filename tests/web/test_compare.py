@@ -10,9 +10,9 @@ from fastapi import FastAPI
 from db import repo
 from db.engine import session_scope
 from db.models import Source
-from monitor.run import store_record
 from monitor.textdiff import COUNTED
-from web.links import file_path
+from pipeline.run import store_record
+from vocab.links import file_path
 
 from .conftest import FILE_KEY, History, record
 

@@ -11,9 +11,9 @@ from fastapi import FastAPI
 
 from db.engine import session_scope
 from db.models import Source
-from monitor.run import store_record
+from pipeline.run import store_record
 from tests.helpers import capture
-from web.links import file_path
+from vocab.links import file_path
 from web.render import unkeyed
 
 from . import builders

@@ -18,14 +18,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from config import get_settings
 from crawlers.replay import replay_url
 from crawlers.sites import de_bundestag, us_congress
-from crawlers.sites.base import Response, Target
 from db.engine import get_engine
 from tests import internet
 from tests.helpers import FIXTURES
 from tests.internet import Server
+from vocab.fetch import Response, Target
+from vocab.settings import get_settings
 
 CONGRESS_KEY = "FAKE-CONGRESS-KEY-5up3r53cr3t"
 DIP_KEY = "FAKE-DIP-KEY-v3ry53cr3t"

@@ -11,7 +11,7 @@ import pytest
 from db import repo, searchquery
 from db.engine import session_scope
 from db.models import Source, Version
-from web.links import file_path
+from vocab.links import file_path
 
 from .conftest import FILE_KEY
 

@@ -12,8 +12,8 @@ from .conftest import TestClient, add_user, sign_in
 def test_the_demo_finds_chat_control_and_kindermisbruik(lexwatch, home, monkeypatch) -> None:
     assert lexwatch("demo", "--no-serve").code == 0
     monkeypatch.setenv("LEXWATCH_DATA_DIR", str(home / "data" / "demo"))
-    from config import get_settings
     from db.engine import dispose_engines
+    from vocab.settings import get_settings
     from web.app import create_app
 
     dispose_engines()

@@ -14,12 +14,13 @@ from fastapi import FastAPI
 from crawlers.sites import feed, nl_tweedekamer
 from crawlers.sites import json as json_site
 from crawlers.sites import page as page_site
-from crawlers.sites.base import Document, Event, Record, Response
 from db import repo, searchquery, searchsuggest
 from db.engine import session_scope
 from db.models import Source, Version
-from monitor.run import store_record
+from pipeline.run import store_record
 from tests.helpers import capture
+from vocab.fetch import Response
+from vocab.records import Document, Event, Record
 
 GERMAN_PAGE = """<html><head><title>Bundestag: Chatkontrolle im Ausschuss</title></head><body>
 <main><h1>Chatkontrolle</h1><p>Der Ausschuss berät über die Chatkontrolle der Kommission.</p>

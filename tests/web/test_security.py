@@ -10,8 +10,8 @@ from fastapi.routing import APIRoute
 
 from db import repo
 from db.engine import session_scope
+from vocab.links import file_path
 from web.app import ROUTE_MODULES
-from web.links import file_path
 from web.render import TEMPLATES, http_url
 
 from .conftest import FILE_KEY, add_user, csrf_token, store_history

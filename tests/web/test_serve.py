@@ -13,8 +13,8 @@ import pytest
 
 from db import repo
 from db.engine import session_scope
+from vocab.links import file_path
 from web import auth
-from web.links import file_path
 from web.serve import redact_query, uvicorn_options
 
 from .conftest import FILE_KEY, add_user

@@ -7,9 +7,9 @@ import socket
 
 import pytest
 
-from config import get_settings
 from crawlers.targets import check_target, is_public, resolve
-from errors import ConfigError
+from vocab.errors import ConfigError
+from vocab.settings import get_settings
 
 from .conftest import csrf_token
 

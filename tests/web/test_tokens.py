@@ -156,7 +156,7 @@ def test_rotating_the_token_on_the_account_page_voids_the_old_one(reader, anonym
 def test_rotating_the_token_from_the_command_line(lexwatch, monkeypatch) -> None:
     from fastapi.testclient import TestClient
 
-    from config import get_settings
+    from vocab.settings import get_settings
 
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     assert lexwatch("users", "add", "r@example.org", "--password-stdin").code == 0

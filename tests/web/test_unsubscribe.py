@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from config import Settings, get_settings
 from db import repo
 from db.engine import dispose_engines, get_engine, session_scope
 from digests.send import Delivery, send_due
 from monitor import schedule
 from tests.digests import world
 from tests.digests.smtp import Received, SmtpServer
+from vocab.settings import Settings, get_settings
 from web.app import create_app
 
 from .test_browser import CHROMIUM, _page, _shot, browser, server  # noqa: F401 (fixtures)

@@ -11,11 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from crawlers.sites import SITES
-from crawlers.sites.base import record_to_json
 from db import repo
 from db.models import Source, Subscriber
-from errors import ConfigError, LexwatchError
-from web import auth, board, digestpreview, links, render, sessions
+from vocab import links
+from vocab.errors import ConfigError, LexwatchError
+from vocab.records import record_to_json
+from web import auth, board, digestpreview, render, sessions
 from web.auth import Admin
 from web.deps import Db
 from web.sourceform import SourceForm, field_error, test_run
@@ -135,7 +136,7 @@ def pause_source(request: Request, source_id: int, _admin: Admin, session: Db) -
 @router.post("/sources/{source_id}/check")
 def check_source(request: Request, source_id: int, _admin: Admin, session: Db) -> Response:
     """One live fetch of the source, nothing saved: its verdict and what to do, on the board."""
-    from monitor.check import check_now
+    from pipeline.check import check_now
 
     source = _source(session, source_id)
     verdict = check_now(request.app.state.settings, source)

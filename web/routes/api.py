@@ -8,12 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from db import repo, views
+from db import repo
 from db.models import Dossier
-from web import exports, schemas
+from vocab.links import change_url, file_url
+from web import exports, schemas, views
 from web.auth import FeedReader
 from web.deps import Db
-from web.links import change_url, file_url
 from web.params import search_query
 
 router = APIRouter(prefix="/api", tags=["api"])

@@ -8,9 +8,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from db import repo, views
+from db import repo
 from db.models import Dossier
-from web import diffview, exports, render
+from web import diffview, exports, render, views
 from web.auth import FeedReader, Reader
 from web.deps import Db
 from web.official import official_pages

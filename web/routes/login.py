@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from db import repo
 from db.models import User
-from errors import ConfigError
+from vocab.errors import ConfigError
 from web import auth, render, sessions
 from web.deps import Db
 

@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from db import repo
 from db.models import Subscriber, Watch
-from errors import ConfigError, LexwatchError
 from monitor.classify import SIGNIFICANCE
+from vocab.errors import ConfigError, LexwatchError
 from web import digestpreview, render, sessions
 from web.auth import Admin
 from web.deps import Db

@@ -19,7 +19,8 @@ from sqlmodel import Session
 from db import repo
 from db.models import Subscriber, Watch
 from digests import unsubscribe
-from web import csrf, links, render
+from vocab import links
+from web import csrf, render
 from web.deps import Db
 
 router = APIRouter(include_in_schema=False)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from redact import redact
+from vocab.redact import redact
 
 revision: str = "0008"
 down_revision: str | None = "0007"

@@ -17,12 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
-from config import Settings
-from crawlers.items import Outcome, Plan
-from crawlers.sites.base import Target
 from db.models import Source
-from errors import Blocked, Fault, MissingKey, ParseError
-from redact import redact
+from vocab.errors import Blocked, Fault, MissingKey, ParseError
+from vocab.fetch import Outcome, Plan, Target
+from vocab.redact import redact
+from vocab.settings import Settings
 
 ADVICE = {
     "ok": "nothing to do",
@@ -123,7 +122,7 @@ def plans_for(sources: Sequence[Source], secrets: dict[str, str]) -> list[Plan]:
 async def check(plans: Sequence[Plan], settings: Settings) -> list[Verdict]:
     """One live fetch of each plan, nothing stored, and its verdict (on the reactor's loop)."""
     from crawlers.crawl import crawl
-    from monitor.run import parse_responses, responses_of
+    from pipeline.run import parse_responses, responses_of
 
     outcomes = await crawl(plans, engine=None, settings=settings)
     return [

@@ -14,7 +14,7 @@ from db.models import Change, Dossier, Source
 from monitor.health import effective_health
 from monitor.schedule import next_run
 from monitor.timeline import Step, merge
-from redact import redact
+from vocab.redact import redact
 
 
 def _iso(moment: datetime | None) -> str | None:

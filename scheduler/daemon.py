@@ -1,6 +1,6 @@
 """What runs when: the job table, and the daemon that keeps every watched source fresh.
 
-`lexwatch run` (or `python scheduler.py`) starts it. The job table, in one place:
+`lexwatch run` (or `python -m scheduler.daemon`) starts it. The job table, in one place:
 
 | job | when | what |
 | --- | --- | --- |
@@ -17,7 +17,7 @@ host holds across sources, a slow or hung host delays only its own sources, and
 no crawl pays Scrapy's start-up. A source still being crawled when it comes due
 again is not crawled twice. With LEXWATCH_REDIS_URL the due sources are only
 queued, in small batches, as jobs for `lexwatch worker` processes
-(crawlers/queue.py): this process decides when, the workers crawl. Digests are sent at most once per
+(pipeline/queue.py): this process decides when, the workers crawl. Digests are sent at most once per
 subscriber and period (a unique DigestRun), so a restart after downtime sends
 a missed digest once and never twice.
 """
@@ -38,8 +38,6 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
-import logs
-from config import Settings, get_settings
 from crawlers.crawl import CrawlService
 from crawlers.reactor import in_daemon_thread
 from db import repo
@@ -48,6 +46,8 @@ from db.lock import scheduler_lock
 from db.models import Source
 from db.owner import remote_grace
 from monitor import schedule
+from vocab import logs
+from vocab.settings import Settings, get_settings
 
 log = logging.getLogger("lexwatch.scheduler")
 
@@ -165,7 +165,7 @@ class Daemon:
         task.add_done_callback(lambda _task: self.crawls.pop(source_id, None))
 
     async def _crawl_one(self, source_id: int) -> None:
-        from monitor.run import crawl_one
+        from pipeline.run import crawl_one
 
         with session_scope(self.engine) as session:
             source = session.get(Source, source_id)
@@ -190,7 +190,7 @@ class Daemon:
                 await self._hand_over(batch)
 
     async def _hand_over(self, source_ids: set[int]) -> None:
-        from monitor.run import crawl_pass
+        from pipeline.passes import crawl_pass
 
         with session_scope(self.engine) as session:
             sources = [s for s in repo.list_sources(session) if s.id in source_ids and s.enabled]
@@ -263,7 +263,7 @@ def run(settings: Settings | None = None) -> int:
     settings = settings or get_settings()
     logs.configure(settings.log_file, console=True)
     engine = get_engine(settings.db_url)
-    from db.seed import seed_once
+    from pipeline.startup import seed_once
 
     seed_once(engine, settings)
     with scheduler_lock(engine):

@@ -1,6 +1,6 @@
 """Crawls as jobs on a shared Redis queue (RQ), taken by `lexwatch worker` on any machine.
 
-With LEXWATCH_REDIS_URL set, `monitor.run.crawl_pass` hands its sources to this
+With LEXWATCH_REDIS_URL set, `pipeline.passes.crawl_pass` hands its sources to this
 module instead of crawling them itself: one RQ job per source. Any number of
 workers that reach the database and Redis take the jobs; each job is one
 ordinary crawl pass over one source, recorded exactly as in one process.
@@ -20,7 +20,7 @@ the resync of a new source, `lexwatch crawl` while its scheduled job waits) is
 crawled once. A worker killed mid-job stops renewing its lease on the job; the
 next worker to clean RQ's registries puts the job back (RQ's Retry), and the
 job marks the dead attempt's run as interrupted before crawling again. The
-workers themselves are in crawlers/worker.py.
+workers themselves are in pipeline/worker.py.
 """
 
 from __future__ import annotations
@@ -37,13 +37,13 @@ from rq import Queue, Retry, Worker
 from rq.exceptions import DuplicateJobError
 from rq.job import Job, JobStatus
 
-from config import Settings, get_settings
 from db import repo
 from db.engine import dispose_engines, get_engine, session_scope
 from db.models import Source
 from db.owner import remote_grace
-from errors import ConfigError
-from monitor.run import Report, crawl_here
+from pipeline.run import Report, crawl_here
+from vocab.errors import ConfigError
+from vocab.settings import Settings, get_settings
 
 QUEUE = "lexwatch-crawls"
 RETRIES = 3  # attempts after a failure or a dead worker

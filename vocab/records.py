@@ -1,87 +1,14 @@
-"""What every site module shares: the plain data a parser takes and returns.
+"""The records every layer speaks: what one source says about one legislative file.
 
-A site module is pure. It says which requests to make for a source (`requests`),
-which further requests a response leads to (`follow`, optional), and turns the
-responses of one source into one `Record` (`parse`). It never touches the
-network or the database; the spider and the pipeline do.
-
-Contract of a site module `crawlers/sites/<slug>.py`:
-
-- module docstring: its first line is the one-line description shown in the docs;
-- `URL_HELP: str`: which URL (or identifiers) to give a source of this kind;
-- `PARAMS: dict[str, str]`: the `--param` names it understands, each documented;
-- `HOSTS: tuple[str, ...]` (site-specific kinds): the hosts a source's URL may name;
-  a kind without it (page, feed, json) reads any site;
-- `EXPRESSIONS: dict[str, Callable[[str], None]]` (optional): the parameters that are
-  selectors or paths, each with the check (`crawlers.sites.expressions`) that compiles
-  it as the parser will, so a bad one is refused when the source is saved;
-- `requests(target: Target) -> list[Request]`;
-- `follow(response: Response, target: Target) -> list[Request]` (optional);
-- `parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record`,
-  raising `errors.ParseError` when a response lacks what it needs. A parser that
-  judges a body against the source's last good record (a feed cut short) takes
-  a keyword argument `previous: Record | None` as well, and is given it.
-- `official_page(record: Record) -> tuple[str, str] | None` (optional): the page a
-  person opens on the official site for what the record is about, as (site name, URL),
-  built from the record's identifiers; None when the record names no such page.
+A site module returns a `Record`; the pipeline stores it as JSON (`record_to_json`);
+the differ, the linker, the digest and the web app read it back (`record_from_json`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Any
-
-import charset_normalizer
-from w3lib.encoding import html_to_unicode
-
-
-@dataclass(frozen=True)
-class Target:
-    """A source as a site module sees it: where, with which parameters and keys."""
-
-    url: str
-    params: Mapping[str, str] = field(default_factory=dict)
-    secrets: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Request:
-    """One HTTP request a site module asks for."""
-
-    url: str
-    headers: tuple[tuple[str, str], ...] = ()
-    role: str = "main"
-
-
-@dataclass(frozen=True)
-class Response:
-    """One HTTP response as fetched (or read from a file): headers lower-cased."""
-
-    url: str
-    body: bytes
-    status: int = 200
-    headers: Mapping[str, str] = field(default_factory=dict)
-    role: str = "main"
-
-    def text(self) -> str:
-        """The body decoded, bad bytes replaced: the Content-Type header's charset, else the
-        body's own declaration (BOM, `<meta charset>`, `<meta http-equiv>`, `<?xml encoding>`),
-        else a detected one. Legacy pages (windows-1250, ISO-8859-2) declare theirs in a meta
-        tag only: reading them as UTF-8 stored replacement characters."""
-        content_type = self.headers.get("content-type", "")
-        return html_to_unicode(content_type, self.body, auto_detect_fun=detect_encoding)[1]
-
-
-def detect_encoding(body: bytes) -> str:
-    """The encoding of an undeclared body: UTF-8 when it decodes as such, else a detector's guess."""
-    try:
-        body.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = charset_normalizer.from_bytes(body[:65536]).best()
-    return best.encoding if best is not None else "cp1252"
 
 
 @dataclass(frozen=True)
@@ -132,7 +59,7 @@ class Record:
 
     `key` names the legislative file when the source knows it (`EU:2022/0155(COD)`,
     `NL:kst-32317-891`, `UK:bill-3137`, `US:118-s-1207`), else it is empty.
-    `identifiers` are (scheme, canonical value) pairs, see `monitor.identifiers`.
+    `identifiers` are (scheme, canonical value) pairs, see `vocab.identifiers`.
     `text` is readable text, one block per line, headings as lines starting with '#'.
     `fields` are other named facts (rapporteur, committee, a JSON API's leaves).
     """

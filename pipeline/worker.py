@@ -1,4 +1,4 @@
-"""`lexwatch worker`: takes crawl jobs from the shared queue (crawlers/queue.py) until stopped.
+"""`lexwatch worker`: takes crawl jobs from the shared queue (pipeline/queue.py) until stopped.
 
 It is RQ's forking worker: each job runs in a fresh process forked from this
 one, so a crawl that leaks or hangs cannot harm the next (a hung job is killed
@@ -19,10 +19,10 @@ from redis.exceptions import RedisError
 from rq import Worker
 from rq.job import Job
 
-from config import Settings
-from crawlers.queue import QUEUE, crawl_queue
 from db.engine import get_engine
-from errors import ConfigError
+from pipeline.queue import QUEUE, crawl_queue
+from vocab.errors import ConfigError
+from vocab.settings import Settings
 
 log = logging.getLogger("lexwatch.worker")
 HEARTBEAT = 5  # seconds between a busy worker's heartbeats
@@ -80,7 +80,7 @@ def work(settings: Settings, *, burst: bool) -> int:
     """Take crawl jobs until stopped (SIGTERM lets the current job finish), or, with `burst`, until none is left."""
     if not settings.redis_url:
         raise ConfigError("`lexwatch worker` takes jobs from Redis: set LEXWATCH_REDIS_URL")
-    import logs
+    from vocab import logs
 
     logs.configure(settings.log_file, console=True)  # one line per crawl, as `run` writes them
     queue = crawl_queue(settings)

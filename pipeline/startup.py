@@ -11,11 +11,11 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from config import Settings
 from crawlers.defaults import default_sources
 from db import repo
 from db.engine import session_scope
 from db.models import utcnow
+from vocab.settings import Settings
 
 SEEDED = "seeded_at"
 DECLINED = "seeding_declined_at"

@@ -26,17 +26,18 @@ from rich.table import Column, Table
 from rich.text import Text
 from sqlalchemy.exc import OperationalError
 
-import logs
-from config import get_settings
 from crawlers.sites import SITES, kinds_markdown, summary
-from crawlers.sites.base import Response, record_to_json
 from crawlers.sourcespec import SourceSpec, parse_params, to_source
 from crawlers.sourceyaml import read_entries, to_yaml
 from db import repo
-from db import views as status_view
 from db.engine import get_engine, session_scope
-from errors import ConfigError, EntriesRefused, LexwatchError, NotFound
 from monitor.normalise import normalise
+from vocab import logs
+from vocab.errors import ConfigError, EntriesRefused, LexwatchError, NotFound
+from vocab.fetch import Response
+from vocab.records import record_to_json
+from vocab.settings import get_settings
+from web import views as status_view
 
 
 def _help_when_bare(ctx: typer.Context) -> None:
@@ -73,7 +74,7 @@ ParamOpt = Annotated[list[str] | None, typer.Option("--param", help="key=value, 
 
 def _engine():
     """The database, upgraded and (on its first start) seeded with the default watch list."""
-    from db.seed import seed_once
+    from pipeline.startup import seed_once
 
     settings = get_settings()
     engine = get_engine(settings.db_url)
@@ -195,9 +196,8 @@ def sources_test(
 ) -> None:
     """Fetch and parse once, save nothing, print what would be recorded."""
     from crawlers import reactor
-    from crawlers.items import Plan
-    from crawlers.sites.base import Target
-    from monitor.run import try_source
+    from pipeline.run import try_source
+    from vocab.fetch import Plan, Target
 
     settings = get_settings()
     logs.configure(settings.log_file)
@@ -254,7 +254,8 @@ def crawl(
 ) -> None:
     """Crawl now: every enabled source, or the ones named."""
     from crawlers import reactor
-    from monitor.run import crawl_pass, outcome, summarise
+    from pipeline.passes import crawl_pass
+    from pipeline.run import outcome, summarise
 
     settings = get_settings()
     logs.configure(settings.log_file)  # a source's traceback goes to the log file, not here
@@ -324,7 +325,7 @@ def status(format: FormatOpt = Format.text) -> None:
 @app.command("run")
 def run() -> None:
     """Run the service: crawl every source on its schedule, send the weekly digests (Ctrl-C stops)."""
-    import scheduler
+    from scheduler import daemon as scheduler
 
     _engine()
     raise typer.Exit(scheduler.run(get_settings()))
@@ -335,7 +336,7 @@ def worker(
     burst: Annotated[bool, typer.Option("--burst", help="stop when the queue is empty")] = False,
 ) -> None:
     """Take crawl jobs from the shared queue (LEXWATCH_REDIS_URL); SIGTERM finishes the current one."""
-    from crawlers import worker as crawl_worker
+    from pipeline import worker as crawl_worker
 
     _engine()  # the schema is upgraded before the first job, not by every job
     raise typer.Exit(crawl_worker.work(get_settings(), burst=burst))
@@ -736,7 +737,7 @@ def sources_check(
 ) -> None:
     """Fetch each source once, live, save nothing, and say what to do about it."""
     from crawlers import reactor
-    from monitor.check import check, plans_for
+    from pipeline.check import check, plans_for
 
     settings = get_settings()
     logs.configure(settings.log_file)
@@ -765,8 +766,7 @@ def capture(
     """Save a live answer (body, headers, a MANIFEST.tsv row) for a test fixture or a bug report."""
     from crawlers import capture as captures
     from crawlers import reactor
-    from crawlers.items import Plan
-    from crawlers.sites.base import Target
+    from vocab.fetch import Plan, Target
 
     settings = get_settings()
     logs.configure(settings.log_file)

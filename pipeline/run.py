@@ -24,17 +24,20 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from config import Settings
 from crawlers.crawl import CrawlService, crawl
-from crawlers.items import Outcome, Plan
 from crawlers.reactor import in_daemon_thread
 from crawlers.sites import SITES
-from crawlers.sites.base import Record, Response, record_from_json, record_to_json
 from db import repo
 from db.engine import session_scope
 from db.models import Document, Dossier, Event, Source, Version, utcnow
 from db.retry import in_transaction
-from errors import (
+from monitor import link
+from monitor.classify import classify_all
+from monitor.diff import Seen, diff_records, document_key, event_key
+from monitor.fingerprint import fingerprint
+from monitor.health import SUCCEEDED  # any other status but skipped failed
+from monitor.normalise import normalise
+from vocab.errors import (
     Blocked,
     Fault,
     FetchError,
@@ -44,13 +47,10 @@ from errors import (
     SourceError,
     describe_bug,
 )
-from monitor import link
-from monitor.classify import classify_all
-from monitor.diff import Seen, diff_records, document_key, event_key
-from monitor.fingerprint import fingerprint
-from monitor.health import SUCCEEDED  # any other status but skipped failed
-from monitor.normalise import normalise
-from redact import redact
+from vocab.fetch import Outcome, Plan, Response
+from vocab.records import Record, record_from_json, record_to_json
+from vocab.redact import redact
+from vocab.settings import Settings
 
 log = logging.getLogger("lexwatch.run")
 
@@ -98,21 +98,6 @@ def summarise(reports: Sequence[Report]) -> str:
     parts.append(f"{counts['failed']} failed")
     line = f"{len(reports)} source{'' if len(reports) == 1 else 's'}: {', '.join(parts)}"
     return line + (" — see lexwatch status" if counts["failed"] or counts["skipped"] else "")
-
-
-async def crawl_pass(
-    engine: Engine, settings: Settings, sources: Sequence[Source], *, wait: bool = True
-) -> list[Report]:
-    """Crawl these sources once and record everything; one report per source.
-
-    Here, in this process; or, with LEXWATCH_REDIS_URL, as jobs for `lexwatch
-    worker` processes (crawlers/queue.py), whose reports come back when `wait`.
-    """
-    if settings.redis_url and sources:
-        from crawlers import queue  # Redis and RQ only matter to this path
-
-        return await queue.run_on_workers(settings, sources, wait=wait)
-    return await crawl_here(engine, settings, sources)
 
 
 async def crawl_here(engine: Engine, settings: Settings, sources: Sequence[Source]) -> list[Report]:

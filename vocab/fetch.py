@@ -1,12 +1,64 @@
-"""What a crawl hands to the store: untouched captures, and per-source bookkeeping."""
+"""What is fetched: a source as a site module sees it, requests and responses, and what a
+crawl hands to the store (untouched captures, per-source bookkeeping)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from crawlers.sites.base import Target
-from errors import Blocked
+import charset_normalizer
+from w3lib.encoding import html_to_unicode
+
+from vocab.errors import Blocked
+
+
+@dataclass(frozen=True)
+class Target:
+    """A source as a site module sees it: where, with which parameters and keys."""
+
+    url: str
+    params: Mapping[str, str] = field(default_factory=dict)
+    secrets: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request a site module asks for."""
+
+    url: str
+    headers: tuple[tuple[str, str], ...] = ()
+    role: str = "main"
+
+
+@dataclass(frozen=True)
+class Response:
+    """One HTTP response as fetched (or read from a file): headers lower-cased."""
+
+    url: str
+    body: bytes
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=dict)
+    role: str = "main"
+
+    def text(self) -> str:
+        """The body decoded, bad bytes replaced: the Content-Type header's charset, else the
+        body's own declaration (BOM, `<meta charset>`, `<meta http-equiv>`, `<?xml encoding>`),
+        else a detected one. Legacy pages (windows-1250, ISO-8859-2) declare theirs in a meta
+        tag only: reading them as UTF-8 stored replacement characters."""
+        content_type = self.headers.get("content-type", "")
+        return html_to_unicode(content_type, self.body, auto_detect_fun=detect_encoding)[1]
+
+
+def detect_encoding(body: bytes) -> str:
+    """The encoding of an undeclared body: UTF-8 when it decodes as such, else a detector's guess."""
+    try:
+        body.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(body[:65536]).best()
+    return best.encoding if best is not None else "cp1252"
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def _values(secrets: Iterable[str] | None) -> set[str]:
 def configured() -> list[str]:
     """The secret values of the settings in force; none when settings cannot be read."""
     try:
-        from config import get_settings
+        from vocab.settings import get_settings
 
         return get_settings().secret_values()
     except Exception:  # redaction must never be what fails: a log line still gets written

@@ -14,7 +14,7 @@ import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from redact import redact
+from vocab.redact import redact
 
 FORMAT = "%(asctime)s %(levelname)s %(message)s"
 QUIET = ("scrapy", "apscheduler", "twisted", "py.warnings", "filelock", "rq.worker")

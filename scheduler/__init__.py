@@ -1,0 +1,1 @@
+"""The service door: `lexwatch run` schedules crawls and digests (scheduler.daemon)."""

@@ -1,0 +1,1 @@
+"""The shared vocabulary every layer may use: records, fetch types, dates, identifiers, settings, errors."""
