@@ -18,13 +18,14 @@ sites sit behind an AWS WAF: a challenge instead of the page raises `Blocked`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
-from urllib.parse import unquote, urljoin
+from urllib.parse import unquote
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Tag
 
 from crawlers.sites.challenge import refuse_challenge
+from crawlers.sites.readers.html_text import absolute_url, canonical_url, inline_text, parse_html
 from vocab.dates import parse_date, parse_datetime
 from vocab.errors import ConfigError, ParseError
 from vocab.fetch import Request, Response, Target
@@ -56,7 +57,6 @@ _TYPELESS = re.compile(r"reference=(\d{4})/(\d{1,4})(?![\d(/])")
 _BLOCK_NAMES = ["p", "h2", "h3", "h4", "h5", "li", "blockquote"]
 _HEADINGS = {"h2", "h3", "h4", "h5"}
 _BLOCKS = {"br", "div", "p", "li", "ul", "ol", "h2", "h3", "h4", "h5", "blockquote"}
-_SKIPPED = {"button", "script", "style", "noscript"}
 
 
 def url_for(reference: str, lang: str = "en") -> str:
@@ -82,7 +82,7 @@ def parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record:
     if not responses:
         raise ParseError("no press release page to read", kind=SLUG)
     response = _press_page(responses)
-    soup = BeautifulSoup(response.text(), "lxml")
+    soup = parse_html(response.text())
     article = soup.find("article", id="website-body")
     if article is None:
         refuse_challenge(response)  # the WAF's answer is not a changed page
@@ -127,7 +127,7 @@ def _item(response: Response, soup: BeautifulSoup, article: Tag, title: str, sum
     return Item(
         id=_ipr(soup, response),
         title=title,
-        link=_canonical(soup, response),
+        link=canonical_url(soup, response.url),
         published=_published(article, response),
         summary=summary,
     )
@@ -146,7 +146,7 @@ def _ipr(soup: BeautifulSoup, response: Response) -> str:
     """The IPR reference: the page's 'Ref.:' line, else its canonical or fetched URL."""
     for text in (
         _inline(soup.select_one("div.ep_reference")),
-        _canonical(soup, response),
+        canonical_url(soup, response.url),
         response.url,
     ):
         match = _IPR.search(text)
@@ -155,11 +155,6 @@ def _ipr(soup: BeautifulSoup, response: Response) -> str:
     raise ParseError(
         "press release reference (Ref.: …IPR…) is missing", url=response.url, kind=SLUG
     )
-
-
-def _canonical(soup: BeautifulSoup, response: Response) -> str:
-    link = soup.find("link", rel="canonical", href=True)
-    return str(link["href"]).strip() if link else response.url
 
 
 def _published(article: Tag, response: Response) -> str:
@@ -214,7 +209,7 @@ def _bold_only(block: Tag, text: str) -> bool:
 def _anchors(article: Tag, base: str) -> list[tuple[str, str]]:
     """The 'further information' links beside the text (procedure files, reports, briefs)."""
     links = article.select("div.ep-a_links li a[href]")
-    pairs = [(_inline(link), urljoin(base, str(link["href"]).strip())) for link in links]
+    pairs = [(_inline(link), absolute_url(base, link["href"])) for link in links]
     return [(title, url) for title, url in pairs if title]
 
 
@@ -289,24 +284,12 @@ def _plenary_date(soup: BeautifulSoup) -> str:
     return (parse_date(match[1]) or "") if match else ""
 
 
-# --- text helpers -----------------------------------------------------------------------
+# --- text ------------------------------------------------------------------------------
 
 
 def _inline(tag: Tag | None) -> str:
     """The text of a tag on one line, whitespace collapsed, buttons and scripts left out."""
-    if tag is None:
-        return ""
-    return re.sub(r"\s+", " ", "".join(_pieces(tag))).strip()
-
-
-def _pieces(tag: Tag) -> Iterator[str]:
-    for child in tag.children:
-        if type(child) is NavigableString:  # not a comment
-            yield str(child)
-        elif isinstance(child, Tag) and child.name not in _SKIPPED:
-            yield " " if child.name in _BLOCKS else ""
-            yield from _pieces(child)
-            yield " " if child.name in _BLOCKS else ""
+    return inline_text(tag, _BLOCKS)
 
 
 def official_page(record: Record) -> tuple[str, str] | None:

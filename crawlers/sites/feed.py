@@ -23,8 +23,8 @@ from typing import Any
 from xml.parsers import expat
 
 import feedparser
-from bs4 import BeautifulSoup
 
+from crawlers.sites.readers.html_text import parse_html, text
 from vocab.dates import parse_datetime
 from vocab.errors import ParseError
 from vocab.fetch import Request, Response, Target
@@ -117,4 +117,4 @@ def _entry_id(entry: Any) -> str:
 
 
 def _plain(markup: str) -> str:
-    return " ".join(BeautifulSoup(markup, "lxml").get_text(" ").split()) if markup else ""
+    return text(parse_html(markup)) if markup else ""

@@ -19,6 +19,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from crawlers.sites import expressions
+from crawlers.sites.readers.html_text import parse_html, text
 from vocab.errors import ParseError
 from vocab.fetch import Request, Response, Target
 from vocab.identifiers import find_identifiers
@@ -76,15 +77,15 @@ def parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record:
     response = responses[0]
     markup = response.text()
     _check_complete(markup, response.url)
-    soup = BeautifulSoup(markup, "lxml")
+    soup = parse_html(markup)
     title = _title(soup)
     roots = _select(soup, markup, params, response.url)
-    text = "\n".join(line for root in roots for line in blocks(root))
-    if not text.strip():
+    body = "\n".join(line for root in roots for line in blocks(root))
+    if not body.strip():
         raise ParseError("the page has no readable text", url=response.url, kind="page")
-    idents = find_identifiers(f"{title}\n{text}")
+    idents = find_identifiers(f"{title}\n{body}")
     return Record(
-        kind="page", title=title, url=response.url, identifiers=tuple(sorted(idents)), text=text
+        kind="page", title=title, url=response.url, identifiers=tuple(sorted(idents)), text=body
     )
 
 
@@ -97,8 +98,7 @@ def _check_complete(markup: str, url: str) -> None:
 
 
 def _title(soup: BeautifulSoup) -> str:
-    node = soup.title or soup.find("h1")
-    return " ".join(node.get_text(" ").split()) if node else ""
+    return text(soup.title or soup.find("h1"))
 
 
 def _select(soup: BeautifulSoup, markup: str, params: Mapping[str, str], url: str) -> list[Tag]:
@@ -128,18 +128,18 @@ def _by_xpath(soup: BeautifulSoup, markup: str, xpath: str, url: str) -> list[Ta
     elements = [n for n in nodes if isinstance(n, etree._Element)]
     if not elements:
         raise ParseError(f"the XPath '{xpath}' matched nothing", url=url, kind="page")
-    return [BeautifulSoup(lxml_html.tostring(e, encoding="unicode"), "lxml") for e in elements]
+    return [parse_html(lxml_html.tostring(e, encoding="unicode")) for e in elements]
 
 
 def blocks(root: Tag) -> Iterator[str]:
     """The readable lines of an element: headings as '# …', one line per block."""
     for node in root.find_all(True) if root.name not in HEADINGS else [root]:
         if node.name in HEADINGS:
-            yield "#" * int(node.name[1]) + " " + _text(node)
+            yield "#" * int(node.name[1]) + " " + text(node)
         elif node.name == "tr":
-            yield " | ".join(_text(cell) for cell in node.find_all(["td", "th"]))
+            yield " | ".join(text(cell) for cell in node.find_all(["td", "th"]))
         elif node.name == "ul":
-            yield from sorted(_text(li) for li in node.find_all("li", recursive=False))
+            yield from sorted(text(li) for li in node.find_all("li", recursive=False))
         elif node.name in BLOCKS and not _inside_handled(node, root):
             yield from _own_text(node)
 
@@ -166,7 +166,3 @@ def _own_text(node: Tag) -> Iterator[str]:
     line = " ".join(" ".join(parts).split())
     if line:
         yield line
-
-
-def _text(node: Tag) -> str:
-    return " ".join(node.get_text(" ").split())
