@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 
 from crawlers.sites.eu_ep_api.documents import document_label, document_of
 from crawlers.sites.eu_ep_api.jsonld import SLUG, last_segment, preferred
-from crawlers.sites.readers.xml_data import Element, child_attribute, stripped
+from crawlers.sites.readers.xml_data import Element, stripped
 from vocab.dates import parse_date, parse_datetime
 from vocab.errors import ParseError
 from vocab.fetch import Response
@@ -117,7 +117,8 @@ def _value(node: Element, name: str) -> str:
 
 
 def _resource(node: Element, name: str) -> str:
-    return child_attribute(node, _ELI + name, RDF + "resource")
+    found = node.find(_ELI + name)
+    return found.get(RDF + "resource", "") if found is not None else ""
 
 
 def _label(node: Element) -> str:

@@ -7,8 +7,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from crawlers.sites.nl_tweedekamer.elements import child_text, text_of
 from crawlers.sites.nl_tweedekamer.odata import PUBLICATION, SLUG, SOURCE, nonempty
-from crawlers.sites.readers.xml_data import Element, child_text, read_xml, text_of
+from crawlers.sites.readers.xml_data import Element, read_xml
 from vocab.dates import parse_date
 from vocab.errors import ParseError
 from vocab.fetch import Response

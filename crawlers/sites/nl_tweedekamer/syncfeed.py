@@ -8,17 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from crawlers.sites.nl_tweedekamer.elements import atom_link, child_text, local_name, text_of
 from crawlers.sites.nl_tweedekamer.odata import SLUG, item_order
-from crawlers.sites.readers.xml_data import (
-    ATOM,
-    Element,
-    atom_link,
-    child_text,
-    local_name,
-    read_xml,
-    text_of,
-    xml_or_none,
-)
+from crawlers.sites.readers.xml_data import ATOM, Element, read_xml
 from vocab.dates import parse_datetime
 from vocab.errors import ParseError
 from vocab.fetch import Response
@@ -37,8 +29,11 @@ def syncfeed_record(responses: Sequence[Response]) -> Record:
 
 def next_page(response: Response) -> str:
     """The page after this one; '' for the last (an empty page repeats its own position)."""
-    root = xml_or_none(response.body)
-    if root is None or root.tag != f"{ATOM}feed" or root.find(f"{ATOM}entry") is None:
+    try:
+        root = read_xml(response, SLUG)
+    except ParseError:
+        return ""
+    if root.tag != f"{ATOM}feed" or root.find(f"{ATOM}entry") is None:
         return ""
     return atom_link(root, "next")
 
