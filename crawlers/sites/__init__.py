@@ -9,6 +9,12 @@ which further requests a response leads to (`follow`, optional), and turns the
 responses of one source into one `Record` (`parse`). It never touches the
 network or the database; the spider and the pipeline do.
 
+A site module is `crawlers/sites/<slug>.py`, or a package `crawlers/sites/<slug>/` whose
+`__init__.py` exposes the contract below (its docstring is the module docstring) and whose
+other files each read one shape of answer. What several site modules read alike (JSON walked
+safely, XML through lxml with a parser that resolves no entities, HTML as text) is in
+`crawlers/sites/readers/`; a site module keeps only what is specific to its source.
+
 Contract of a site module `crawlers/sites/<slug>.py` (or a package of that name):
 
 - module docstring: its first line is the one-line description shown in the docs;
