@@ -60,7 +60,6 @@ from vocab.records import Record, first_identifier
 
 __all__ = ["HOSTS", "PARAMS", "SECRET_HOSTS", "URL_HELP", "follow", "official_page", "parse"]
 __all__ += ["requests"]
-
 URL_HELP = (
     "Give a DIP Vorgang id (--param vorgang=289987), words of a title (--param query=Chatkontrolle) "
     "or a descriptor (--param deskriptor='Sexueller Missbrauch von Kindern'), optionally narrowed "
@@ -68,7 +67,6 @@ URL_HELP = (
     "(--param drucksache=20/1234), optionally with --param since=2024-10-01; "
     "or a URL of the DIP API (https://search.dip.bundestag.de/api/v1/…). Needs an API key."
 )
-
 HOSTS = ("search.dip.bundestag.de",)
 PARAMS = {
     "vorgang": "DIP Vorgang id: that file with all its steps (Vorgangspositionen) and papers.",

@@ -12,21 +12,16 @@ from vocab.fetch import Response, Target
 from vocab.identifiers import find_identifiers
 
 SLUG = "de_bundestag"
-
 API = "https://search.dip.bundestag.de/api/v1/"
-
 DIP_SITE = "https://dip.bundestag.de"  # the same documentation, as pages for people
-
 KEY_NAME = "dip_api_key"
 
 # The only host the key may be sent to; the crawler's guard refuses any other (crawlers/guard.py).
 SECRET_HOSTS = {KEY_NAME: "search.dip.bundestag.de"}
-
 MISSING_KEY = (
     "the Bundestag DIP API needs a key: set LEXWATCH_DIP_API_KEY "
     "(get one free at https://dip.bundestag.de/über-dip/hilfe/api)"
 )
-
 _ABBREVIATION = {"Drucksache": "Drs.", "Plenarprotokoll": "PlPr."}
 
 

@@ -24,13 +24,11 @@ from vocab.fetch import Request, Response, Target
 
 # Parameters that become /vorgang word filters, and the filter each one is.
 _WORDS = (("query", "titel"), ("deskriptor", "deskriptor"))
-
 KOM_NEEDS_WORDS = (
     f"{SLUG}: DIP cannot search by Commission document; give words of the title "
     "(--param query=…) or a descriptor (--param deskriptor=…) with kom, which then keeps the "
     "Vorgänge with that KOM-Nr."
 )
-
 _IDS_PER_REQUEST = 100  # the largest page a DIP list answers
 
 

@@ -57,9 +57,7 @@ from vocab.fetch import Request, Response, Target
 from vocab.records import Record, first_identifier, identifier_pairs
 
 RESOURCE = "http://publications.europa.eu/resource/celex/"
-
 HEADERS = (("Accept", "application/xml;notice=object"), ("Accept-Language", "eng"))
-
 URL_HELP = (
     "A CELEX number (32014R0001, 52022PC0209) or any URL naming one: "
     f"{RESOURCE}32014R0001, {EURLEX}32014R0001; or --param celex=…"
@@ -67,11 +65,9 @@ URL_HELP = (
 
 # The URL only names the CELEX number: a Cellar resource or a EUR-Lex page.
 HOSTS = ("publications.europa.eu", "eur-lex.europa.eu")
-
 PARAMS: dict[str, str] = {
     "celex": "CELEX number, e.g. 32014R0001; the source URL is then ignored.",
 }
-
 _CELEX = re.compile(
     r"(?<![0-9A-Z])([0-9CE]\d{4}[A-Z]{1,2}\d{4}(?:\(\d{1,2}\))?(?:-\d{8})?)(?![0-9A-Z])"
 )

@@ -13,9 +13,7 @@ from vocab.identifiers import find_identifiers, procedure_from_parts
 
 # CELEX document types of Commission papers -> the prefix of their number (COM(2022) 209).
 PAPER_TYPES: dict[str, str] = {"PC": "COM", "DC": "COM", "SC": "SWD", "JC": "JOIN"}
-
 _CELLAR_PROCEDURE = re.compile(r"\b(\d{4})/(\d{1,4})/([A-Z]{3})\b")
-
 _PAPER = re.compile(r"^5(\d{4})([A-Z]{2})(\d{4})$")
 
 

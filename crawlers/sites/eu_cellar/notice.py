@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping
 from crawlers.sites.readers.xml_data import Element, stripped
 
 SLUG = "eu_cellar"
-
 EURLEX = "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:"
 
 

@@ -80,7 +80,6 @@ from vocab.records import Record, first_identifier
 
 __all__ = ["API", "HOSTS", "PARAMS", "URL_HELP", "derive_stage", "official_page", "parse"]
 __all__ += ["requests", "url_for"]
-
 OEIL_FILE = "https://oeil.europarl.europa.eu/oeil/en/procedure-file"  # OEIL's current host
 URL_HELP = (
     "An EP Open Data API v2 URL: a procedure "
@@ -97,11 +96,9 @@ HOSTS = (
     "oeil.secure.europarl.europa.eu",
     "www.europarl.europa.eu",
 )
-
 PARAMS: dict[str, str] = {
     "reference": "Procedure reference, e.g. 2022/0155(COD); the source URL is then ignored.",
 }
-
 _DETAIL_PATH = re.compile(r"/procedures/(\d{4})-(\d{1,4})/?$")
 
 

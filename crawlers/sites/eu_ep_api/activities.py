@@ -17,13 +17,11 @@ _PLENARY = (
     "Awaiting Parliament's vote",
     "Awaiting Parliament's vote",
 )
-
 _VOTED = (
     "Awaiting Council's 1st reading position",
     "Awaiting final decision",
     "Procedure completed",
 )
-
 _SIGNED = ("Procedure completed, awaiting publication in Official Journal",) * 3
 _PUBLISHED = ("Procedure completed",) * 3
 

@@ -42,7 +42,6 @@ REFERENCE_LINKS = (
     "recorded_in_a_realization_of",
     "documented_by_a_realization_of",
 )
-
 _DOCUMENT_LINKS = REFERENCE_LINKS[:3]  # agendas (documented_by) cover the whole sitting
 _SERIES = re.compile(r"^(A|B|C|TA|RC)-(\d{1,2})-(\d{4})-(\d{4})$")
 _COMMITTEE_DOC = re.compile(r"^([A-Z]{2,6})-([A-Z]{2})-(\d{3})(\d{3})$")

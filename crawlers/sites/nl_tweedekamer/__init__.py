@@ -51,7 +51,6 @@ from vocab.records import Record, first_identifier
 
 __all__ = ["HOSTS", "ODATA_FIELDS", "PARAMS", "URL_HELP", "ZAAK_EXPAND"]
 __all__ += ["follow", "official_page", "parse", "requests"]
-
 URL_HELP = (
     "Give a Zaak number (--param zaak=2024Z15447), a Kamerstuk dossier (--param dossier=32317 "
     "or 21501-33) or a word (--param query=CSAM), optionally with --param since=2024-10-01; "
@@ -59,7 +58,6 @@ URL_HELP = (
     "(https://gegevensmagazijn.tweedekamer.nl/SyncFeed/2.0/Feed?category=Zaak) or a "
     "DocumentPublicatie(<Id>)/Resource URL of a motion's XML."
 )
-
 HOSTS = ("gegevensmagazijn.tweedekamer.nl",)
 PARAMS = {
     "zaak": "Zaak number such as 2024Z15447: that Zaak with its documents, decisions and votes.",

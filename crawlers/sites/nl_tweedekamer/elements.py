@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from lxml import etree
-
 from crawlers.sites.readers.xml_data import ATOM, Element
 
 
@@ -19,7 +17,7 @@ def child_text(element: Element | None, path: str) -> str:
 
 def local_name(element: Element) -> str:
     """The tag of an element without its namespace."""
-    return etree.QName(element).localname
+    return element.tag.rsplit("}", 1)[-1]
 
 
 def atom_link(element: Element, rel: str) -> str:

@@ -51,7 +51,6 @@ from vocab.records import Record, first_identifier
 
 __all__ = ["HOSTS", "PARAMS", "URL_HELP", "bill_id", "follow", "official_page", "parse"]
 __all__ += ["requests"]
-
 URL_HELP = (
     "A bill on bills.parliament.uk such as https://bills.parliament.uk/bills/3137, its "
     "Bills API URL (https://bills-api.parliament.uk/api/v1/Bills/3137), its id (3137), "
@@ -60,7 +59,6 @@ URL_HELP = (
 
 # The bill's page and its Bills API address.
 HOSTS = ("bills.parliament.uk", "bills-api.parliament.uk")
-
 PARAMS: dict[str, str] = {
     "bill": "the Bills API id of the bill, e.g. 3137 (Online Safety Act 2023); "
     "wins over the URL when both are given",

@@ -11,18 +11,13 @@ from vocab.errors import ConfigError
 from vocab.fetch import Target
 
 SLUG = "uk_bills"
-
 API = "https://bills-api.parliament.uk/api/v1"
-
 SITE = "https://bills.parliament.uk/bills"
-
 HEADERS = (("Accept", "application/json"),)
 
 # Paths of the Bills API, matched case-insensitively: the API itself writes /Bills and /Stages.
 BILL_PATH = re.compile(r"/api/v1/bills/(\d+)(?:/(stages|publications))?/?$", re.IGNORECASE)
-
 _LIST_PATH = re.compile(r"/api/v1/bills/?$", re.IGNORECASE)
-
 _REFERENCE_PATH = re.compile(r"/api/v1/stages/?$", re.IGNORECASE)
 
 # Any URL naming a bill: the public site (/bills/3137/stages) or the API (/Bills/3137).

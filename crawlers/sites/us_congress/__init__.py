@@ -73,7 +73,6 @@ from vocab.records import Record, first_identifier
 
 __all__ = ["HOSTS", "PARAMS", "SECRET_HOSTS", "URL_HELP", "bill_of", "follow", "official_page"]
 __all__ += ["page_url", "parse", "requests"]
-
 URL_HELP = (
     "A bill on congress.gov such as https://www.congress.gov/bill/118th-congress/senate-bill/1207, "
     "its API URL (https://api.congress.gov/v3/bill/118/s/1207), 118-s-1207, or --param "
@@ -82,7 +81,6 @@ URL_HELP = (
 
 # The bill's page and its API address.
 HOSTS = ("www.congress.gov", "congress.gov", "api.congress.gov")
-
 PARAMS: dict[str, str] = {
     "congress": "the Congress, e.g. 118 (2023-2024)",
     "type": "the bill type: hr, s, hjres, sjres, hconres, sconres, hres or sres",

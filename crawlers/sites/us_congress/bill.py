@@ -23,11 +23,8 @@ from vocab.fetch import Target
 from vocab.records import Document, Event, Record, identifier_pairs
 
 _INTRODUCED = (1, "Introduced")
-
 _REFERRED = (2, "Referred to committee")
-
 _BECAME_LAW = (7, "Became law")
-
 _CODE_MILESTONES: dict[str, tuple[int, str]] = {
     "1000": _INTRODUCED,
     "10000": _INTRODUCED,
@@ -49,9 +46,7 @@ _CODE_MILESTONES: dict[str, tuple[int, str]] = {
 
 # Text formats in the order a reader would want them.
 _FORMATS = ("Formatted Text", "PDF", "Generated HTML", "Formatted XML")
-
 _BLOCK_END = re.compile(r"</(?:p|li|h\d|div|ul|ol)\s*>|<br\s*/?>", re.IGNORECASE)
-
 _TAG = re.compile(r"<[^>]*>")
 
 

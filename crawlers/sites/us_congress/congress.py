@@ -12,18 +12,13 @@ from vocab.errors import ConfigError, MissingKey
 from vocab.fetch import Target
 
 SLUG = "us_congress"
-
 API = "https://api.congress.gov/v3"
-
 SITE = "https://www.congress.gov"
-
 KEY_NAME = "congress_api_key"
-
 HOST = "api.congress.gov"
 
 # The only host the key may be sent to; the crawler's guard refuses any other (crawlers/guard.py).
 SECRET_HOSTS = {KEY_NAME: HOST}
-
 MISSING_KEY = (
     "congress.gov needs an API key: set LEXWATCH_CONGRESS_API_KEY "
     "(free at https://api.congress.gov/sign-up/)"
@@ -40,7 +35,6 @@ TYPE_SLUGS = {
     "hres": "house-resolution",
     "sres": "senate-resolution",
 }
-
 _SLUG_TYPES = {slug: kind for kind, slug in TYPE_SLUGS.items()}
 
 # The parameters that name a bill (PARAMS of the site module), in the order of its API path.
@@ -48,12 +42,10 @@ _PARTS = ("congress", "type", "number")
 _API_BILL = re.compile(
     r"/v3/bill/(\d+)/([a-z]+)/(\d+)(?:/(actions|summaries|text))?/?$", re.IGNORECASE
 )
-
 _API_LIST = re.compile(r"/v3/bill(?:/\d+(?:/[a-z]+)?)?/?$", re.IGNORECASE)
 
 # The record key's own form, `118-s-1207` or `US:118-s-1207`, given as the source's URL.
 _KEY_FORM = re.compile(r"(?:US:)?(\d+)-([a-z]+)-(\d+)", re.IGNORECASE)
-
 _PAGE_BILL = re.compile(r"/bill/(\d+)(?:st|nd|rd|th)-congress/([a-z-]+)/(\d+)", re.IGNORECASE)
 
 # The list each kind of answer must carry.
