@@ -58,8 +58,17 @@ from vocab.errors import ParseError
 from vocab.fetch import Response
 from vocab.records import Record, first_identifier
 
-__all__ = ["HOSTS", "PARAMS", "SECRET_HOSTS", "URL_HELP", "follow", "official_page", "parse"]
-__all__ += ["requests"]
+__all__ = [
+    "HOSTS",
+    "PARAMS",
+    "SECRET_HOSTS",
+    "URL_HELP",
+    "follow",
+    "official_page",
+    "parse",
+    "requests",
+]
+
 URL_HELP = (
     "Give a DIP Vorgang id (--param vorgang=289987), words of a title (--param query=Chatkontrolle) "
     "or a descriptor (--param deskriptor='Sexueller Missbrauch von Kindern'), optionally narrowed "

@@ -78,8 +78,18 @@ from vocab.errors import ConfigError, ParseError
 from vocab.fetch import Request, Response, Target
 from vocab.records import Record, first_identifier
 
-__all__ = ["API", "HOSTS", "PARAMS", "URL_HELP", "derive_stage", "official_page", "parse"]
-__all__ += ["requests", "url_for"]
+__all__ = [
+    "API",
+    "HOSTS",
+    "PARAMS",
+    "URL_HELP",
+    "derive_stage",
+    "official_page",
+    "parse",
+    "requests",
+    "url_for",
+]
+
 OEIL_FILE = "https://oeil.europarl.europa.eu/oeil/en/procedure-file"  # OEIL's current host
 URL_HELP = (
     "An EP Open Data API v2 URL: a procedure "

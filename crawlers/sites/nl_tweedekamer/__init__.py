@@ -49,8 +49,18 @@ from vocab.errors import ParseError
 from vocab.fetch import Request, Response, Target
 from vocab.records import Record, first_identifier
 
-__all__ = ["HOSTS", "ODATA_FIELDS", "PARAMS", "URL_HELP", "ZAAK_EXPAND"]
-__all__ += ["follow", "official_page", "parse", "requests"]
+__all__ = [
+    "HOSTS",
+    "ODATA_FIELDS",
+    "PARAMS",
+    "URL_HELP",
+    "ZAAK_EXPAND",
+    "follow",
+    "official_page",
+    "parse",
+    "requests",
+]
+
 URL_HELP = (
     "Give a Zaak number (--param zaak=2024Z15447), a Kamerstuk dossier (--param dossier=32317 "
     "or 21501-33) or a word (--param query=CSAM), optionally with --param since=2024-10-01; "

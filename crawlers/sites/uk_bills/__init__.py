@@ -49,8 +49,8 @@ from vocab.errors import ParseError
 from vocab.fetch import Request, Response, Target
 from vocab.records import Record, first_identifier
 
-__all__ = ["HOSTS", "PARAMS", "URL_HELP", "bill_id", "follow", "official_page", "parse"]
-__all__ += ["requests"]
+__all__ = ["HOSTS", "PARAMS", "URL_HELP", "bill_id", "follow", "official_page", "parse", "requests"]
+
 URL_HELP = (
     "A bill on bills.parliament.uk such as https://bills.parliament.uk/bills/3137, its "
     "Bills API URL (https://bills-api.parliament.uk/api/v1/Bills/3137), its id (3137), "

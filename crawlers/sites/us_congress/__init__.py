@@ -71,8 +71,19 @@ from vocab.errors import ParseError
 from vocab.fetch import Request, Response, Target
 from vocab.records import Record, first_identifier
 
-__all__ = ["HOSTS", "PARAMS", "SECRET_HOSTS", "URL_HELP", "bill_of", "follow", "official_page"]
-__all__ += ["page_url", "parse", "requests"]
+__all__ = [
+    "HOSTS",
+    "PARAMS",
+    "SECRET_HOSTS",
+    "URL_HELP",
+    "bill_of",
+    "follow",
+    "official_page",
+    "page_url",
+    "parse",
+    "requests",
+]
+
 URL_HELP = (
     "A bill on congress.gov such as https://www.congress.gov/bill/118th-congress/senate-bill/1207, "
     "its API URL (https://api.congress.gov/v3/bill/118/s/1207), 118-s-1207, or --param "
