@@ -9,9 +9,11 @@ which further requests a response leads to (`follow`, optional), and turns the
 responses of one source into one `Record` (`parse`). It never touches the
 network or the database; the spider and the pipeline do.
 
-Contract of a site module `crawlers/sites/<slug>.py`, or of a package
-`crawlers/sites/<slug>/` whose `__init__.py` holds (or imports and lists in `__all__`)
-the names below, with one module a page layout or answer shape beside it:
+A site module is `crawlers/sites/<slug>.py`, or a package `crawlers/sites/<slug>/` whose
+`__init__.py` holds (or imports and lists in `__all__`) the contract below (its docstring is
+the module docstring) and whose other files each read one page layout or answer shape.
+
+Contract of a site module:
 
 - module docstring: its first line is the one-line description shown in the docs;
 - `URL_HELP: str`: which URL (or identifiers) to give a source of this kind;
@@ -32,8 +34,9 @@ the names below, with one module a page layout or answer shape beside it:
   built from the record's identifiers; None when the record names no such page.
 
 The types it speaks are `vocab.fetch` (Target, Request, Response) and `vocab.records`.
-It reads its answers through `crawlers.sites.readers` (HTML text, JSON, XML), so that it
-holds only what is specific to its source.
+What several site modules read alike (JSON walked safely, XML through lxml with a parser
+that resolves no entities, HTML as text on the lxml builder) is in `crawlers.sites.readers`;
+a site module keeps only what is specific to its source.
 """
 
 from __future__ import annotations
