@@ -29,11 +29,17 @@ def is_repository_path(span: str) -> bool:
     return span.endswith((".py", ".md", ".toml")) or ("/" in span and (ROOT / first).exists())
 
 
+def spans(text: str) -> list[str]:
+    return re.findall(r"(?<!`)`([^`\n]+)`(?!`)", text)
+
+
 def named_paths(text: str) -> Iterator[str]:
-    """The repository paths a Markdown text names in code spans and relative links."""
-    for span in re.findall(r"(?<!`)`([^`\n]+)`(?!`)", text):
-        if is_repository_path(span):
-            yield span
+    """The repository paths a text names in code spans."""
+    return (span for span in spans(text) if is_repository_path(span))
+
+
+def linked_paths(text: str) -> Iterator[str]:
+    """The targets of a Markdown text's relative links, `[KINDS](docs/KINDS.md)`."""
     for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
         if "://" not in target:
             yield target
@@ -53,23 +59,28 @@ def test_every_path_the_documents_name_exists() -> None:
     missing = [
         f"{document.relative_to(ROOT)}: {path}"
         for document in DOCUMENTS
-        for path in named_paths(document.read_text(encoding="utf-8"))
+        for text in [document.read_text(encoding="utf-8")]
+        for path in [*named_paths(text), *linked_paths(text)]
         if not exists(path)
     ]
     assert missing == [], "paths the documentation names that the repository lacks"
 
 
 def test_the_readme_names_paths_at_all() -> None:
-    paths = set(named_paths(DOCUMENTS[0].read_text(encoding="utf-8")))
+    text = DOCUMENTS[0].read_text(encoding="utf-8")
+    paths = {*named_paths(text), *linked_paths(text)}
     assert {"docs/KINDS.md", "crawlers/defaults.yaml", "pyproject.toml"} <= paths
+
+
+def code_files() -> Iterator[tuple[Path, str]]:
+    for package in CODE:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            yield path.relative_to(ROOT), path.read_text(encoding="utf-8")
 
 
 def test_every_document_the_code_cites_exists() -> None:
     cited = {
-        (path.relative_to(ROOT), name)
-        for package in CODE
-        for path in (ROOT / package).rglob("*.py")
-        for name in re.findall(r"[\w./-]+\.md\b", path.read_text(encoding="utf-8"))
+        (path, name) for path, text in code_files() for name in re.findall(r"[\w./-]+\.md\b", text)
     }
     assert ("crawlers/sites/eu_ep_api.py", "docs/DOMAIN.md") in {(str(p), n) for p, n in cited}
     assert [f"{path}: {name}" for path, name in sorted(cited) if not (ROOT / name).is_file()] == []
@@ -77,7 +88,7 @@ def test_every_document_the_code_cites_exists() -> None:
 
 def named_modules(text: str) -> Iterator[str]:
     """Dotted names of the project's modules and what they hold, in code spans but URLs."""
-    for span in re.findall(r"(?<!`)`([^`\n]+)`(?!`)", text):
+    for span in spans(text):
         if "://" not in span:
             yield from re.findall(rf"\b(?:{'|'.join(CODE)})(?:\.\w+)+", span)
 
@@ -100,3 +111,15 @@ def test_every_module_the_documents_name_exists() -> None:
     named = {name for doc in DOCUMENTS for name in named_modules(doc.read_text(encoding="utf-8"))}
     assert "scheduler.daemon" in named
     assert sorted(name for name in named if not resolves(name)) == []
+
+
+def test_every_path_and_module_the_code_names_in_backticks_exists() -> None:
+    wrong = [
+        f"{path}: {name}"
+        for path, text in code_files()
+        for name in [
+            *(p for p in named_paths(text) if not exists(p)),
+            *(m for m in named_modules(text) if not resolves(m)),
+        ]
+    ]
+    assert wrong == [], "docstrings and comments that name what the repository lacks"
