@@ -11,10 +11,10 @@ from typing import Annotated
 import typer
 
 from cli.database import engine
-from cli.options import ParamOpt, flags
+from cli.options import ParamOpt, one_off
 from cli.output import Format, FormatOpt, out, print_json, print_table, say, when
 from crawlers.sites import SITES, kinds_markdown, summary
-from crawlers.sourcespec import SourceSpec, parse_params, to_source
+from crawlers.sourcespec import parse_params
 from db import repo
 from db.engine import session_scope
 from monitor.normalise import normalise
@@ -150,14 +150,8 @@ def capture(
     """Save a live answer (body, headers, a MANIFEST.tsv row) for a test fixture or a bug report."""
     from crawlers import capture as captures
     from crawlers import reactor
-    from vocab.fetch import Plan, Target
 
-    settings = get_settings()
-    logs.configure(settings.log_file)
-    with flags():
-        spec = SourceSpec(kind, url, "capture", params=parse_params(param or []))
-        source = to_source(spec, default_every="1d")
-    plan = Plan(0, "capture", kind, Target(source.url, source.params, settings.secrets()), raw=True)
+    settings, plan = one_off(kind, url, "capture", param, raw=True)
     fetched = reactor.run_coroutine(captures.fetch(plan, settings))
     clean = [captures.cleaned(answer, settings.secret_values()) for answer in fetched.answers]
     if fetched.blocked:  # what was saved is the wall, not the page: say so

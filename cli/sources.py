@@ -12,7 +12,7 @@ import typer
 from cli.database import engine
 from cli.errors import fail_each
 from cli.groups import group
-from cli.options import ParamOpt, flags
+from cli.options import ParamOpt, flags, one_off
 from cli.output import Format, FormatOpt, out, print_json, print_table
 from crawlers.sourcespec import SourceSpec, parse_params, to_source
 from crawlers.sourceyaml import read_entries, to_yaml
@@ -112,14 +112,8 @@ def sources_test(
     """Fetch and parse once, save nothing, print what would be recorded."""
     from crawlers import reactor
     from pipeline.run import try_source
-    from vocab.fetch import Plan, Target
 
-    settings = get_settings()
-    logs.configure(settings.log_file)
-    with flags():
-        spec = SourceSpec(kind, url, "test", params=parse_params(param or []))
-        source = to_source(spec, default_every="1d")
-    plan = Plan(0, "test", source.kind, Target(source.url, source.params, settings.secrets()))
+    settings, plan = one_off(kind, url, "test", param)
     record = reactor.run_coroutine(try_source(plan, settings))
     print_json(record_to_json(record))
 
