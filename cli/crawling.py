@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +11,7 @@ import typer
 
 from cli.database import engine
 from cli.options import ParamOpt, one_off
-from cli.output import Format, FormatOpt, out, print_json, print_table, say, when
+from cli.output import Format, FormatOpt, busy, out, print_json, print_table, say, when
 from crawlers.sites import SITES, kinds_markdown, summary
 from crawlers.sourcespec import parse_params
 from db import repo
@@ -74,8 +73,7 @@ def crawl(source: SourceOpt = None, format: FormatOpt = Format.text) -> None:
     made = engine()
     with session_scope(made) as session:
         chosen = status_view.choose_sources(session, source or [])
-    busy = out.status(f"Crawling {len(chosen)} sources…", spinner="dots")
-    with busy if format == Format.text else nullcontext():
+    with busy(f"Crawling {len(chosen)} sources…", format):
         reports = reactor.run_coroutine(crawl_pass(made, settings, chosen))
     if format == Format.json:
         print_json([r.__dict__ for r in reports])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -31,6 +32,11 @@ FormatOpt = Annotated[
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def busy(text: str, format: Format) -> AbstractContextManager[object]:
+    """A spinner with `text` while a person waits on the terminal; nothing for scripts."""
+    return out.status(text, spinner="dots") if format == Format.text else nullcontext()
 
 
 def say(line: str) -> None:

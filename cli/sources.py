@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +12,7 @@ from cli.database import engine
 from cli.errors import fail_each
 from cli.groups import group
 from cli.options import ParamOpt, flags, one_off
-from cli.output import Format, FormatOpt, out, print_json, print_table
+from cli.output import Format, FormatOpt, busy, out, print_json, print_table
 from crawlers.sourcespec import SourceSpec, parse_params, to_source
 from crawlers.sourceyaml import read_entries, to_yaml
 from db import repo
@@ -133,8 +132,7 @@ def sources_check(
     logs.configure(settings.log_file)
     with session_scope(engine()) as session:
         plans = plans_for(status_view.choose_sources(session, names or []), settings.secrets())
-    busy = out.status(f"Checking {len(plans)} sources…", spinner="dots")
-    with busy if format == Format.text else nullcontext():
+    with busy(f"Checking {len(plans)} sources…", format):
         verdicts = reactor.run_coroutine(check(plans, settings))
     if format == Format.json:
         print_json([verdict.as_dict() for verdict in verdicts])
