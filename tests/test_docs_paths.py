@@ -5,7 +5,8 @@ spans and relative links, the modules they name (`monitor.textdiff.compare`), an
 A code span is a repository path when it names a `.py`, `.md` or `.toml` file, or starts with
 an entry of the repository's root (`crawlers/…`, `.ci/run`). `<name>` in a path stands
 for any name: `crawlers/sites/<kind>.py` needs one such file. A path made at run time,
-never committed, is one that `.gitignore` names (`bench/results/<name>.json`).
+never committed, is one that `.gitignore` names (`bench/results/<name>.json`). In the
+code, a bare file name may also name a file beside the module (`__init__.py`).
 """
 
 from __future__ import annotations
@@ -45,9 +46,11 @@ def linked_paths(text: str) -> Iterator[str]:
             yield target
 
 
-def exists(path: str) -> bool:
+def exists(path: str, near: Path = ROOT) -> bool:
+    """`path` from the repository's root, or (a bare name) from the folder `near`."""
     pattern = re.sub(r"<[^>]+>", "*", path).rstrip("/")
-    return any(ROOT.glob(pattern)) or ignored(pattern)
+    beside = "/" not in pattern and any(near.glob(pattern))
+    return beside or any(ROOT.glob(pattern)) or ignored(pattern)
 
 
 def ignored(pattern: str) -> bool:
@@ -118,7 +121,7 @@ def test_every_path_and_module_the_code_names_in_backticks_exists() -> None:
         f"{path}: {name}"
         for path, text in code_files()
         for name in [
-            *(p for p in named_paths(text) if not exists(p)),
+            *(p for p in named_paths(text) if not exists(p, (ROOT / path).parent)),
             *(m for m in named_modules(text) if not resolves(m)),
         ]
     ]
