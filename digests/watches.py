@@ -1,7 +1,7 @@
 """Watches: the seeded ones, and how a watch is checked, described and tried on a record.
 
 `SEEDS` are the watches Lexwatch starts with: the CSA regulation and the files
-around it (see DOMAIN.md). `seed(session)` adds those that are missing and never
+around it (see docs/DOMAIN.md). `seed(session)` adds those that are missing and never
 touches one an admin has edited or removed-and-recreated under the same name.
 """
 

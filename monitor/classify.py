@@ -2,7 +2,7 @@
 
 Each rule is (what differs, a pattern over its subject or None for any, the
 Change kind, the significance). The first rule that matches wins; `RULES` is
-the documentation of how Lexwatch ranks legislative steps (see DOMAIN.md):
+the documentation of how Lexwatch ranks legislative steps (see docs/DOMAIN.md):
 votes, adoptions, mandates, agreements and publications are major; documents,
 debates, trilogue rounds and amendments are notable; edits of wording are minor.
 """

@@ -59,7 +59,7 @@ ALIASES: dict[str, tuple[str, str]] = {
 
 
 # The files Lexwatch watches out of the box, by the title a file page shows before any of
-# their own sources has been read (DOMAIN.md; the seeded watches follow the same files).
+# their own sources has been read (docs/DOMAIN.md; the seeded watches follow the same files).
 KNOWN_TITLES: dict[str, str] = {
     "2022/0155(COD)": "Regulation laying down rules to prevent and combat child sexual abuse",
     "2020/0259(COD)": "Temporary derogation from the ePrivacy Directive to combat child sexual "

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.console import Console
 
-import cli
+from cli.output import wrapped_table
 
 NAME = "eu_ep_api:2022/0155(COD)-" + "x" * 34 + "z"  # 60 characters
 URL = (
@@ -71,7 +71,7 @@ def _render(width: int) -> list[str]:
     columns = ("source", "kind", "health", "last run", "next run", "reason")
     row = [NAME, "eu_ep_api", "failing", "2026-12-03 06:00", "2026-12-04 06:00", "HTTP 404"]
     text = io.StringIO()
-    Console(file=text, width=width).print(cli.wrapped_table(columns, [row], width))
+    Console(file=text, width=width).print(wrapped_table(columns, [row], width))
     return text.getvalue().splitlines()
 
 

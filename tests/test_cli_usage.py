@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import cli
+from cli import crawling
 
 LEXWATCH = Path(sys.executable).parent / "lexwatch"
 Run = Callable[..., subprocess.CompletedProcess]
@@ -104,7 +104,7 @@ def test_a_bug_is_one_line_and_its_traceback_goes_to_the_log_file(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise KeyError("x")
 
-    monkeypatch.setattr(cli.status_view, "status_rows", broken)
+    monkeypatch.setattr(crawling.status_view, "status_rows", broken)
     result = lexwatch("status")
     log = home / "data" / "lexwatch.log"
     assert result.code == 1

@@ -42,7 +42,7 @@ def _paper(celex: str) -> set[tuple[str, str]]:
 
 
 def eli_of(tags: Mapping[str, list[Element]]) -> str:
-    """`http://data.europa.eu/eli/reg_del/2014/1/oj` -> `eli/reg_del/2014/1/oj` (DOMAIN.md)."""
+    """`http://data.europa.eu/eli/reg_del/2014/1/oj` -> `eli/reg_del/2014/1/oj` (docs/DOMAIN.md)."""
     uri = first_value(tags, "RESOURCE_LEGAL_ELI", "ELI")
     return uri[uri.find("eli/") :] if "eli/" in uri else ""
 

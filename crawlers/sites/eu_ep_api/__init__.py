@@ -37,7 +37,7 @@ vote", also when no vote is to follow.
 Titles. Labels are taken in English, else in the first of `LANGUAGES` present, else in any
 (item 21 of the 2024-07-16 sitting is labelled in four languages, none of them English).
 The API gives activities of a procedure no label at all, so an event's title comes from
-`ACTIVITY_TITLES` (codes seen in the captures and named in DOMAIN.md), else from the code
+`ACTIVITY_TITLES` (codes seen in the captures and named in docs/DOMAIN.md), else from the code
 itself written out, else from the node type ("Decision"; a decision on a text adopted,
 TA-…, is "Decision by Parliament", as OEIL calls it).
 

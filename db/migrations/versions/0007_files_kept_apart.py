@@ -8,7 +8,7 @@ Before this revision a record that names no file of its own (a watched page, a
 feed) joined the file of any identifier it cited: a committee page citing
 2022/0155(COD) was filed under a press feed's file, and a keyed EU record could
 then be filed under that page's file. This revision puts every version back
-where monitor.run.place now puts it:
+where pipeline.run.place now puts it:
 
 - a version whose record has no key belongs to its source's own file
   (`SRC:<source name>`), linked ("cites") to the EU procedures its record names;
