@@ -28,14 +28,6 @@ def _entries(rows: Iterable[repo.AGENDA_ROW]) -> list[Entry]:
                    for _id, key, source, record, seen in rows)  # fmt: skip
 
 
-def with_links(session: Session, dossier: Dossier) -> list[int]:
-    """A file and the files linked to it (a national motion on an EU file): its agenda's files."""
-    return [
-        dossier.id,
-        *(other.id for _link, other in repo.links_of(session, dossier_id=dossier.id)),
-    ]
-
-
 def window(
     today: date, past_weeks: int = PAST_WEEKS, next_weeks: int = NEXT_WEEKS
 ) -> tuple[str, str]:
