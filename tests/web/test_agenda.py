@@ -14,6 +14,7 @@ from db.models import Watch
 from vocab.links import agenda_path, watch_agenda_path
 
 from . import agenda_world as world
+from .conftest import csrf_token
 from .test_tokens import token_of
 
 FEED_LINK = re.compile(r'class="calendar-feed" href="([^"]+)"')
@@ -104,3 +105,13 @@ def test_the_file_page_links_its_agenda(app, reader) -> None:
     page = reader.get("/files/" + world.REG_KEY).text
     assert f'href="{agenda_path(world.REG_KEY)}"' in page
     assert reader.get(agenda_path(world.REG_KEY), params={"around": "not a day"}).status_code == 400
+
+
+def test_rotating_the_feed_token_voids_the_calendar_link(app, reader, anonymous) -> None:
+    world.first_crawl(app)
+    old = _feed_link(reader, agenda_path(world.REG_KEY))
+    assert anonymous.get(old).status_code == 200
+    reader.post("/account/token", data={"csrf_token": csrf_token(reader, "/account")})
+    new = _feed_link(reader, agenda_path(world.REG_KEY))
+    assert new != old and anonymous.get(old).status_code == 403
+    assert anonymous.get(new).status_code == 200
