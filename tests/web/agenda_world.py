@@ -28,6 +28,7 @@ OEIL_URL = oeil_pages.URLS[oeil_pages.REG]
 EP_URL = (
     "https://data.europarl.europa.eu/api/v2/procedures/2024-2006?format=application%2Fld%2Bjson"
 )
+MEETING_URL = "https://data.europarl.europa.eu/api/v2/meetings/MTG-PL-2024-07-16?format=application%2Frdf%2Bxml"
 TK_URL = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/Zaak?$filter=Nummer%20eq%20%272024Z15447%27"
 
 
@@ -51,7 +52,13 @@ def tk_zaak() -> Record:
     )
 
 
+def ep_meeting() -> Record:
+    """The real EP plenary sitting of 16 July 2024 (its agenda points) from the EP API."""
+    return eu_ep_api.parse([capture("eu_ep_api", "meeting_MTG-PL-2024-07-16.xml", MEETING_URL)], {})
+
+
 SOURCES = {
+    "ep-plenary": ("eu_ep_api", MEETING_URL, "EU"),
     "oeil-reg": ("eu_oeil", OEIL_URL, "EU"),
     "ep-reg": ("eu_ep_api", EP_URL, "EU"),
     "tk-zaak": ("nl_tweedekamer", TK_URL, "NL"),

@@ -73,6 +73,16 @@ def test_tweede_kamer_steps_are_on_their_file_s_agenda(app, reader, anonymous) -
     assert any("Zaak gestart" in str(e["SUMMARY"]) for e in events.values())
 
 
+def test_an_ep_plenary_sitting_s_agenda_points_are_on_its_source_s_agenda(
+    app, reader, anonymous
+) -> None:
+    world.crawl(app, {"ep-plenary": world.ep_meeting()})
+    page = reader.get(agenda_path("SRC:ep-plenary"), params={"around": "2024-07-01"})
+    assert "Election of the President of Parliament (first ballot)" in page.text
+    events = _calendar(anonymous, _feed_link(reader, agenda_path("SRC:ep-plenary")))
+    assert len(events) == len(world.ep_meeting().events), "each agenda point has its own UID"
+
+
 def test_a_watch_has_an_agenda_and_a_feed(app, admin, anonymous) -> None:
     world.first_crawl(app)
     with session_scope(app.state.engine) as session:
