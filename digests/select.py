@@ -23,9 +23,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from db.models import Change, Dossier, Event, Source, Version, Watch
+from db.models import Change, Dossier, Source, Version, Watch
 from digests import relevance
 from digests.model import ChangeView, DigestInput, EventView, FileRef, Reader, Trouble
+from monitor.agenda import Entry
 from monitor.classify import at_least
 from monitor.health import STALE_AFTER, SUCCEEDED
 from monitor.link import fallback_key
@@ -306,7 +307,7 @@ def material(
     facts: Mapping[int, FileFacts],
     watches: Sequence[Watch],
     subscriptions: Mapping[int, Sequence[int]],
-    forecasts: Sequence[tuple[Event, Dossier, str]],
+    forecasts: Sequence[tuple[Entry, Dossier, str]],
     readings: Mapping[int, Readings],
     about: Mapping[int, relevance.Subject],
     until: datetime,
@@ -333,9 +334,9 @@ def material(
 
 
 def _forecast(
-    event: Event, dossier: Dossier, source_name: str, facts: Mapping[int, FileFacts]
+    event: Entry, dossier: Dossier, source_name: str, facts: Mapping[int, FileFacts]
 ) -> tuple[EventView, relevance.Subject]:
-    view = EventView(dossier_ref(dossier), event.date or "", event.title, source_name, event.url)
+    view = EventView(dossier_ref(dossier), event.date, event.title, source_name, event.url)
     about = facts.get(dossier.id) or FileFacts(dossier, frozenset())
     return view, file_subject(about)
 

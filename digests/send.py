@@ -40,9 +40,10 @@ from sqlmodel import Session
 from db import repo
 from db.engine import session_scope
 from db.models import Source, Subscriber
+from digests import agenda, relevance, select, unsubscribe
 from digests import compose as composer
 from digests import message as messages
-from digests import relevance, select, unsubscribe
+from digests.files import facts_of
 from digests.model import DigestEmail, DigestInput, Reader
 from digests.transport import Transport, classify, open_transport
 from monitor import schedule
@@ -288,7 +289,7 @@ def _gather(session: Session, run: _Run, sinces: set[datetime]) -> select.Materi
     sources, readings = _readings(session, since, run.until)
     return select.material(
         changes=changes,
-        facts=_facts(session, ids),
+        facts=facts_of(session, ids),
         watches=repo.list_watches(session),
         subscriptions=repo.subscriptions(session),
         forecasts=forecasts,
@@ -323,7 +324,7 @@ def _suspects(
 
 def _about(session: Session, sources: list[Source]) -> dict[int, relevance.Subject]:
     versions = repo.latest_versions(session, source_ids=[s.id for s in sources])
-    facts = _facts(session, {v.dossier_id for v in versions.values() if v.dossier_id})
+    facts = facts_of(session, {v.dossier_id for v in versions.values() if v.dossier_id})
     out = {}
     for source in sources:
         version = versions.get(source.id)
@@ -332,18 +333,10 @@ def _about(session: Session, sources: list[Source]) -> dict[int, relevance.Subje
     return out
 
 
-def _facts(session: Session, dossier_ids: set[int]) -> dict[int, select.FileFacts]:
-    cited = repo.cited_dossiers(session, dossier_ids=dossier_ids)
-    every = dossier_ids | {d.id for found in cited.values() for d in found}
-    identifiers = repo.dossier_identifiers(session, dossier_ids=every)
-    dossiers = repo.dossiers_by_id(session, dossier_ids=dossier_ids)
-    return select.file_facts(dossiers, identifiers, cited)
-
-
 def _forecasts(session: Session, now: datetime, tz: str) -> list:
     today = now.astimezone(ZoneInfo(tz)).date()
     last = today + timedelta(weeks=composer.UPCOMING_WEEKS)
-    return repo.forecast_events(session, first_day=today.isoformat(), last_day=last.isoformat())
+    return agenda.upcoming(session, today.isoformat(), last.isoformat())
 
 
 def preview(

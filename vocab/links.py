@@ -41,3 +41,13 @@ def board_url(base_url: str) -> str:
 def change_url(base_url: str, key: str, change_id: int) -> str:
     """A change on its file's page."""
     return f"{file_url(base_url, key)}#change-{change_id}"
+
+
+def agenda_path(key: str) -> str:
+    """A file's Agenda page; its calendar feed is this with `.ics` added."""
+    return file_path(key) + "/agenda"
+
+
+def watch_agenda_path(watch_id: int) -> str:
+    """A watch's Agenda page; its calendar feed is this with `.ics` added."""
+    return f"/watches/{watch_id}/agenda"

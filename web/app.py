@@ -23,10 +23,10 @@ from db.engine import get_engine
 from vocab.settings import VERSION, Settings
 from web import csrf, keys, render, sessions
 from web.auth import AddressLimiter, Forbidden, LoginRequired, TokenRefused
-from web.routes import admin, api, changes, files, login, people, search, unsubscribe
+from web.routes import admin, agenda, api, changes, files, login, people, search, unsubscribe
 
 STATIC = Path(__file__).parent / "static"
-ROUTE_MODULES = (login, search, files, changes, admin, people, api, unsubscribe)
+ROUTE_MODULES = (login, search, agenda, files, changes, admin, people, api, unsubscribe)
 SECURITY_HEADERS = {
     # No inline script or style anywhere, nothing from another origin, no framing.
     "Content-Security-Policy": (

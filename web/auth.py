@@ -24,6 +24,7 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
@@ -52,6 +53,11 @@ OUT_OF_SCOPE = (
     "A feed token opens feeds, exports and the read-only API only: sign in to open this page "
     "or do this."
 )
+CALENDAR_ONLY = (
+    "A feed token opens feeds, exports and the read-only API, and a calendar token opens "
+    "calendars only: subscribe with the calendar link of an Agenda page."
+)
+BAD_CALENDAR_TOKEN = "This calendar link is not valid (it may have been rotated): copy it again."
 BAD_TOKEN = (
     "This token is not valid (it may have been rotated): copy the current one from /account."
 )
@@ -198,10 +204,21 @@ def feed_token(key: str, user: User) -> str:
     return f"{user.id}.{signing.mac(key, 'token', f'{user.id}:{user.token_stamp}')[:40]}"
 
 
-def _from_token(session: Session, key: str, token: str) -> User | None:
+def calendar_token(key: str, user: User) -> str:
+    """A token that opens the user's calendar feeds only (web.routes.agenda).
+
+    Calendar addresses travel further than feed links (shared with colleagues, fetched
+    by Google's servers), so theirs opens nothing else; rotating the feed token voids it too.
+    """
+    return f"{user.id}.{signing.mac(key, 'calendar', f'{user.id}:{user.token_stamp}')[:40]}"
+
+
+def _from_token(
+    session: Session, key: str, token: str, made_by: Callable[[str, User], str] = feed_token
+) -> User | None:
     user_id, _, _mac = token.partition(".")
     user = repo.get_user(session, user_id=int(user_id)) if user_id.isdigit() else None
-    return user if user and signing.same(feed_token(key, user), token) else None
+    return user if user and signing.same(made_by(key, user), token) else None
 
 
 def sent_token(request: Request) -> str:
@@ -218,6 +235,7 @@ class Viewer:
     email: str
     role: str
     token: str
+    calendar: str = ""
 
 
 def current_user(request: Request, session: Annotated[Session, Depends(db)]) -> User | None:
@@ -229,7 +247,9 @@ def current_user(request: Request, session: Annotated[Session, Depends(db)]) -> 
             sessions.replace(request, None)  # signed out elsewhere, or the user is gone
         return None
     key = request.app.state.secret_key
-    request.state.viewer = Viewer(user.id, user.email, user.role, feed_token(key, user))
+    request.state.viewer = Viewer(
+        user.id, user.email, user.role, feed_token(key, user), calendar_token(key, user)
+    )
     return user
 
 
@@ -258,6 +278,23 @@ def feed_reader(request: Request, session: Annotated[Session, Depends(db)]) -> U
     return user
 
 
+def calendar_reader(request: Request, session: Annotated[Session, Depends(db)]) -> User:
+    """A signed-in user, or by GET the owner of a valid calendar token. Any other token gets a
+    403: a calendar client that meets a 401 asks for a password, and none opens a calendar."""
+    user = current_user(request, session)
+    if user is not None:
+        return user
+    token = sent_token(request)
+    if not token:
+        raise LoginRequired()
+    key = request.app.state.secret_key
+    user = _from_token(session, key, token, calendar_token)
+    if user is not None and request.method in FEED_METHODS:
+        return user
+    in_scope = _from_token(session, key, token) is None and user is None
+    raise TokenRefused(BAD_CALENDAR_TOKEN if in_scope else CALENDAR_ONLY, 403)
+
+
 def admin(user: Annotated[User, Depends(reader)]) -> User:
     """Only admins change things."""
     if user.role != "admin":
@@ -267,6 +304,7 @@ def admin(user: Annotated[User, Depends(reader)]) -> User:
 
 Reader = Annotated[User, Depends(reader)]  # pages and forms: a signed-in user
 FeedReader = Annotated[User, Depends(feed_reader)]  # feeds, exports, API: a user or a feed token
+CalendarReader = Annotated[User, Depends(calendar_reader)]  # a user or a calendar token
 Admin = Annotated[User, Depends(admin)]  # a route only admins may use
 
 

@@ -20,6 +20,7 @@ from db import repo
 from db.models import Watch
 from db.repo.changes import LEVELS, ChangeFilter, ChangeRow
 from digests import select
+from digests.files import facts_of
 from monitor.link import display_name, reference
 from vocab.links import file_url
 from web.params import clean_text
@@ -100,21 +101,12 @@ def _relevant(session: Session, rows: Sequence[ChangeRow], watch: Watch) -> froz
     changes = [row.change for row in rows]
     versions = repo.versions_by_id(session, ids=[c.version_id for c in changes])
     sources = {s.id: s for s in repo.list_sources(session)}
-    facts = _facts(session, {c.dossier_id for c in changes if c.dossier_id})
+    facts = facts_of(session, {c.dossier_id for c in changes if c.dossier_id})
     found = [
         select.candidate(c, sources[c.source_id], versions[c.version_id], facts.get(c.dossier_id))
         for c in changes
     ]
     return select.matched(found, watch, select.compiled(watch))
-
-
-def _facts(session: Session, dossier_ids: set[int]) -> dict[int, select.FileFacts]:
-    cited = repo.cited_dossiers(session, dossier_ids=dossier_ids)
-    every = dossier_ids | {d.id for found in cited.values() for d in found}
-    identifiers = repo.dossier_identifiers(session, dossier_ids=every)
-    return select.file_facts(
-        repo.dossiers_by_id(session, dossier_ids=dossier_ids), identifiers, cited
-    )
 
 
 def export(session: Session, wanted: ChangeFilter, limit: int) -> list[ChangeRow]:

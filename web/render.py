@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from monitor.link import display_name, reference
-from vocab.links import file_path
+from vocab.links import agenda_path, file_path, watch_agenda_path
 from vocab.redact import redact
 from web import csrf
 
@@ -79,7 +79,8 @@ def environment() -> Environment:
     )
     env.filters |= {"http_url": http_url, "when": when, "short_when": short_when,
                     "xml_text": xml_text, "redact": redact, "unkeyed": unkeyed}  # fmt: skip
-    env.globals |= {"file_path": file_path, "with_params": with_params,
+    env.globals |= {"file_path": file_path, "with_params": with_params, "agenda_path": agenda_path,
+                    "watch_agenda_path": watch_agenda_path,
                     "file_name": display_name, "file_ref": reference}  # fmt: skip
     return env
 
@@ -92,6 +93,7 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
         user=viewer,
         csrf_token=csrf.token(request),
         feed_token=viewer.token if viewer else "",
+        calendar_token=viewer.calendar if viewer else "",
         **context,
     )
     return HTMLResponse(html, status_code=status)

@@ -22,7 +22,6 @@ from db.models import (
     Dossier,
     DossierIdentifier,
     DossierLink,
-    Event,
     Source,
     Subscriber,
     Subscription,
@@ -49,7 +48,6 @@ __all__ = [
     "find_subscriber",
     "find_watch",
     "finish_digest",
-    "forecast_events",
     "last_crawls_before",
     "last_sent_ends",
     "latest_versions",
@@ -344,20 +342,6 @@ def dossiers_by_id(session: Session, *, dossier_ids: Iterable[int]) -> dict[int,
     """Dossier id -> dossier."""
     query = select(Dossier).where(col(Dossier.id).in_(sorted(set(dossier_ids))))
     return {dossier.id: dossier for dossier in session.exec(query)}
-
-
-def forecast_events(
-    session: Session, *, first_day: str, last_day: str
-) -> list[tuple[Event, Dossier, str]]:
-    """Forecast events dated first_day..last_day (ISO dates) with their dossier and source name."""
-    query = (
-        select(Event, Dossier, Source.name)
-        .join(Dossier, col(Dossier.id) == col(Event.dossier_id))
-        .join(Source, col(Source.id) == col(Event.source_id))
-        .where(Event.forecast == True, Event.date >= first_day, Event.date <= last_day)  # noqa: E712
-        .order_by(col(Event.date), col(Event.id))
-    )
-    return [(event, dossier, name) for event, dossier, name in session.exec(query)]
 
 
 def period_runs(session: Session, *, start: datetime) -> dict[int, str]:
