@@ -85,7 +85,9 @@ def test_every_document_the_code_cites_exists() -> None:
     cited = {
         (path, name) for path, text in code_files() for name in re.findall(r"[\w./-]+\.md\b", text)
     }
-    assert ("crawlers/sites/eu_ep_api/__init__.py", "docs/DOMAIN.md") in {(str(p), n) for p, n in cited}
+    assert ("crawlers/sites/eu_ep_api/__init__.py", "docs/DOMAIN.md") in {
+        (str(p), n) for p, n in cited
+    }
     assert [f"{path}: {name}" for path, name in sorted(cited) if not (ROOT / name).is_file()] == []
 
 
