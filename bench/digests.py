@@ -1,6 +1,6 @@
 """Digests: compose and deliver a week's digest to 1,000 subscribers, each told of 200 changes.
 
-The changes are made by the monitor itself (pipeline.run.store_record over two
+The changes are made by the monitor itself (pipeline.store.store_record over two
 versions of 40 files, five changes each: a stage, two events, a document, a
 text edit), all relevant to the seeded csa-regulation watch that every
 subscriber follows. The digests go through digests.send.send_due, the function
@@ -119,7 +119,7 @@ def _build(engine) -> int:
     from db.engine import session_scope
     from db.models import Source
     from digests import watches
-    from pipeline.run import store_record
+    from pipeline.store import store_record
 
     with session_scope(engine) as session:
         watches.seed(session)

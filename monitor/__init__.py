@@ -1,1 +1,1 @@
-"""Meaning: normalise, fingerprint, diff, classify, link; run.py drives it."""
+"""Meaning: normalise, fingerprint, diff, classify, link; pipeline/run.py drives it."""

@@ -71,7 +71,6 @@ RULES: tuple[Rule, ...] = (
     Rule("text", None, "text_amended", "notable"),
     Rule("fields", None, "fields_changed", "notable"),
     Rule("title", None, "title_changed", "minor"),
-    Rule("identifier_added", None, "identifier_added", "minor"),
 )
 
 

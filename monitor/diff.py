@@ -191,18 +191,6 @@ def _document_added(document: Document) -> Difference:
     )
 
 
-def _identifiers(old: Record, new: Record) -> list[Difference]:
-    added = [
-        f"{scheme} {value}"
-        for scheme, value in new.identifiers
-        if (scheme, value) not in set(old.identifiers)
-    ]
-    if not added:
-        return []
-    summary = "New identifier" + ("s" if len(added) > 1 else "") + ": " + ", ".join(added)
-    return [Difference("identifier_added", summary, "\n".join(f"+ {a}" for a in added))]
-
-
 def _items(old: Record, new: Record) -> list[Difference]:
     before = {i.id: i for i in old.items}
     out = []

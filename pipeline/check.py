@@ -122,7 +122,7 @@ def plans_for(sources: Sequence[Source], secrets: dict[str, str]) -> list[Plan]:
 async def check(plans: Sequence[Plan], settings: Settings) -> list[Verdict]:
     """One live fetch of each plan, nothing stored, and its verdict (on the reactor's loop)."""
     from crawlers.crawl import crawl
-    from pipeline.run import parse_responses, responses_of
+    from pipeline.parse import parse_responses, responses_of
 
     outcomes = await crawl(plans, engine=None, settings=settings)
     return [

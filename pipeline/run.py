@@ -7,18 +7,20 @@ without the other. That transaction holds the source's row lock and starts
 again after a collision with another process (db.retry), so two processes
 crawling one source never both diff against the same previous Version: the
 second finds the first's Version and, if equal, calls it unchanged.
+
+The steps live beside it: pipeline/parse.py turns a crawl's answers into a
+record, pipeline/store.py stores it as a Version with its Changes, and
+pipeline/steps.py is the fault boundary that keeps a bug in one step to its
+source.
 """
 
 from __future__ import annotations
 
-import inspect
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,29 +28,25 @@ from sqlmodel import Session
 
 from crawlers.crawl import CrawlService, crawl
 from crawlers.reactor import in_daemon_thread
-from crawlers.sites import SITES
 from db import repo
 from db.engine import session_scope
-from db.models import Document, Dossier, Event, Source, Version, utcnow
+from db.models import Source
 from db.retry import in_transaction
-from monitor import link
-from monitor.classify import classify_all
-from monitor.diff import Seen, diff_records, document_key, event_key
-from monitor.fingerprint import fingerprint
 from monitor.health import SUCCEEDED  # any other status but skipped failed
-from monitor.normalise import normalise
+from pipeline.parse import parse_responses, previous_record, responses_of, stored_responses
+from pipeline.steps import step
+from pipeline.store import store_record
 from vocab.errors import (
     Blocked,
     Fault,
     FetchError,
-    LexwatchError,
     MissingKey,
     ParseError,
     SourceError,
     describe_bug,
 )
-from vocab.fetch import Outcome, Plan, Response
-from vocab.records import Record, record_from_json, record_to_json
+from vocab.fetch import Outcome, Plan
+from vocab.records import Record
 from vocab.redact import redact
 from vocab.settings import Settings
 
@@ -241,54 +239,10 @@ def _parse_and_store(engine: Engine, outcome: Outcome) -> tuple[str, int]:
     if outcome.plan.has_version and not outcome.changed:
         return "not_modified", 0  # a 304 costs no parsing, and no database read either
     with session_scope(engine) as session:
-        responses = _responses(session, outcome)
-        previous = _previous_record(session, outcome.plan)
+        responses = stored_responses(session, outcome)
+        previous = previous_record(session, outcome.plan)
     record = parse_responses(outcome.plan, responses, previous)
     return in_transaction(engine, lambda session: _store(session, outcome, record))
-
-
-def _previous_record(session: Session, plan: Plan) -> Record | None:
-    """The last good record, for the kinds whose parser judges a body against it (feeds)."""
-    if not _wants_previous(SITES[plan.kind].parse) or not plan.has_version:
-        return None
-    version = repo.latest_version(session, source_id=plan.source_id)
-    return record_from_json(version.record) if version else None
-
-
-def parse_responses(
-    plan: Plan, responses: list[Response], previous: Record | None = None
-) -> Record:
-    """The site module's record of these responses, normalised; a bug in it is a Fault."""
-    parse = SITES[plan.kind].parse
-    extra = {"previous": previous} if _wants_previous(parse) else {}
-    with step(f"the {plan.kind} parser", plan):
-        return normalise(parse(responses, plan.target.params, **extra))
-
-
-def _wants_previous(parse: Any) -> bool:
-    """A parser that judges a body against the last good record says so by taking `previous`."""
-    return "previous" in inspect.signature(parse).parameters
-
-
-@contextmanager
-def step(what: str, plan: Plan) -> Iterator[None]:
-    """Turn an unexpected exception of one step into a Fault that names it; logged once.
-
-    Deliberate errors (a ParseError, a database error) pass through as they are.
-    """
-    try:
-        yield
-    except (LexwatchError, SQLAlchemyError):
-        raise
-    except Exception as exc:
-        log.error("%s: %s failed", plan.name, what, exc_info=exc)
-        raise Fault(describe_bug(what, exc, report=_reproduce(plan))) from exc
-
-
-def _reproduce(plan: Plan) -> str:
-    url = f" --url {plan.target.url}" if plan.target.url else ""
-    params = "".join(f" --param {k}={v}" for k, v in plan.target.params.items())
-    return f"lexwatch sources test --kind {plan.kind}{url}{params}"
 
 
 def _store(session: Session, outcome: Outcome, record: Record) -> tuple[str, int]:
@@ -297,34 +251,6 @@ def _store(session: Session, outcome: Outcome, record: Record) -> tuple[str, int
         result = store_record(session, source=source, record=record, plan=outcome.plan)
     repo.mark_parsed(session, source_id=source.id, urls=[f.url for f in outcome.fetched])
     return result
-
-
-def _responses(session: Session | None, outcome: Outcome) -> list[Response]:
-    order = [redact(url) for url in outcome.requested]  # as the fetched URLs are stored
-    fetched = sorted(
-        outcome.fetched, key=lambda f: order.index(f.url) if f.url in order else len(order)
-    )
-    return [
-        Response(
-            f.url,
-            _body(session, outcome, f.sha256),
-            f.status,
-            {"content-type": f.content_type},
-            f.role,
-        )
-        for f in fetched
-    ]
-
-
-def responses_of(outcome: Outcome) -> list[Response]:
-    """The responses of a crawl that stored nothing (a dry run), in the order they were asked."""
-    return _responses(None, outcome)
-
-
-def _body(session: Session | None, outcome: Outcome, sha256: str) -> bytes:
-    if sha256 in outcome.bodies:
-        return outcome.bodies[sha256]
-    return (repo.body(session, sha256=sha256) if session else None) or b""
 
 
 async def try_source(plan: Plan, settings: Settings) -> Record:
@@ -341,134 +267,3 @@ async def try_source(plan: Plan, settings: Settings) -> Record:
     if errors:
         raise FetchError(redact("; ".join(errors)))
     return parse_responses(plan, responses_of(outcome))
-
-
-def store_record(
-    session: Session, *, source: Source, record: Record, plan: Plan | None = None
-) -> tuple[str, int]:
-    """Store a parsed record as the source's next Version with its Changes, if it differs."""
-    previous = repo.latest_version(session, source_id=source.id)
-    mark = fingerprint(record)
-    if previous is not None and previous.fingerprint == mark:
-        return "unchanged", 0
-    seen = _stage_seen(session, source, previous, record)  # before the new version is stored
-    dossier = place(session, source=source, record=record)
-    version = repo.add_version(
-        session,
-        source_id=source.id,
-        dossier_id=dossier.id,
-        fingerprint=mark,
-        record=record_to_json(record),
-        text=record.text,
-    )
-    specs = _changes(previous, record, plan, seen) if previous else []
-    repo.add_changes(session, version=version, previous=previous, specs=specs)
-    _add_timeline(session, dossier=dossier, source=source, record=record)
-    return ("changed" if specs else "ok"), len(specs)
-
-
-def _stage_seen(session: Session, source: Source, previous: Version | None, record: Record) -> Seen:
-    """The source's stage history, read only when the stage changes (it damps flip-flops)."""
-    if previous is None or (previous.record or {}).get("stage", "") == record.stage:
-        return Seen()
-    return Seen(tuple(repo.stage_history(session, source_id=source.id)), utcnow())
-
-
-def _changes(previous: Version, record: Record, plan: Plan | None, seen: Seen) -> list:
-    """The classified differences from the previous version; a bug here is a Fault."""
-    if plan is None:
-        return classify_all(diff_records(record_from_json(previous.record), record, seen=seen))
-    with step("comparing with the last version", plan):
-        return classify_all(diff_records(record_from_json(previous.record), record, seen=seen))
-
-
-def place(session: Session, *, source: Source, record: Record) -> Dossier:
-    """The file a source's version belongs to; the files it cites are linked, never joined.
-
-    A record that names its file (a key) is that file, or the file it is already
-    known as under another key (a Zaak and its motion). A record that names none
-    (a watched page, a feed) is a file of its own: a press feed citing
-    2022/0155(COD) is linked to that procedure, not filed under it.
-    """
-    home = link.jurisdiction(record.key, source.jurisdiction or "EU")
-    if record.key:
-        dossier = _known_as(session, record, home)
-        key, own = (dossier.key if dossier else record.key), link.own_identifiers(record, home)
-    else:
-        key, own = link.fallback_key(source.name), []
-    dossier = repo.ensure_dossier(
-        session, key=key, title=record.title, jurisdiction=home, stage=record.stage
-    )
-    repo.add_identifiers(session, dossier=dossier, pairs=own)
-    _link_citations(session, dossier=dossier, record=record, home=home)
-    return dossier
-
-
-def _known_as(session: Session, record: Record, home: str) -> Dossier | None:
-    """The file a keyed record names: by its key, else by an identifier that names one file only."""
-    dossier = repo.dossier_by_key(session, key=record.key)
-    if dossier is None:
-        candidates = link.join_candidates(link.own_identifiers(record, home), strong_only=True)
-        dossier = repo.dossier_by_identifier(session, pairs=candidates)
-    return dossier
-
-
-def _link_citations(session: Session, *, dossier: Dossier, record: Record, home: str) -> None:
-    for scheme, value in link.citations(record, home):
-        cited = repo.dossier_by_identifier(session, pairs=[(scheme, value)])
-        if cited is None and scheme == "procedure":
-            cited = _stub(session, value)  # not crawled yet: the link must not wait for it
-        if cited is not None and cited.id != dossier.id:
-            repo.link_dossiers(
-                session, from_id=dossier.id, to_id=cited.id, relation="cites", via=value
-            )
-
-
-def _stub(session: Session, procedure: str) -> Dossier:
-    """The EU file a record cites, known so far only by its reference; its sources fill it in.
-
-    Its title is the shipped one for the files Lexwatch watches out of the box.
-    """
-    dossier = repo.ensure_dossier(
-        session,
-        key=f"EU:{procedure}",
-        title=link.KNOWN_TITLES.get(procedure, ""),
-        jurisdiction="EU",
-        stage="",
-    )
-    repo.add_identifiers(session, dossier=dossier, pairs=[("procedure", procedure)])
-    return dossier
-
-
-def _add_timeline(session: Session, *, dossier: Dossier, source: Source, record: Record) -> None:
-    events = [
-        Event(
-            dossier_id=dossier.id,
-            source_id=source.id,
-            dedupe_key=repr(event_key(e)),
-            date=e.date,
-            title=e.title,
-            kind=e.kind,
-            reference=e.reference,
-            url=e.url,
-            origin=e.source,
-            forecast=e.forecast,
-        )
-        for e in record.events
-    ]
-    documents = [
-        Document(
-            dossier_id=dossier.id,
-            source_id=source.id,
-            dedupe_key=repr(document_key(d)),
-            title=d.title,
-            reference=d.reference,
-            date=d.date,
-            url=d.url,
-            kind=d.kind,
-        )
-        for d in record.documents
-    ]
-    repo.add_timeline(
-        session, dossier_id=dossier.id, source_id=source.id, events=events, documents=documents
-    )

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-import pipeline.run
+import pipeline.store
 from crawlers.sites import SITES
 from db import repo
 from db.engine import get_engine, session_scope
@@ -157,8 +157,8 @@ def test_a_diff_or_store_step_that_raises_breaks_only_its_own_source(
     _crawl(lexwatch)
     _serve(site, 2)
     site.serve("/faulty.json", json.dumps({"data": {"who": "faulty", "n": 2}}))
-    real = getattr(pipeline.run, function)
-    monkeypatch.setattr(pipeline.run, function, _raise_for(function, real))
+    real = getattr(pipeline.store, function)
+    monkeypatch.setattr(pipeline.store, function, _raise_for(function, real))
 
     code, reports, err = _crawl(lexwatch)
 
@@ -168,7 +168,7 @@ def test_a_diff_or_store_step_that_raises_breaks_only_its_own_source(
     status = _status(lexwatch)
     assert status["faulty"]["health"] == "broken" and reason in status["faulty"]["health_reason"]
     assert _runs_left_running() == []
-    monkeypatch.setattr(pipeline.run, function, real)  # fixed: the next crawl catches up
+    monkeypatch.setattr(pipeline.store, function, real)  # fixed: the next crawl catches up
     code, reports, _ = _crawl(lexwatch)
     assert reports["faulty"]["status"] == "changed"
 

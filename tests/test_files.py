@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from db.engine import dispose_engines, get_engine, session_scope
 from db.models import Source
 from demo.states import oeil_before_plenary_decision, oeil_rows_reversed
-from pipeline.run import store_record
+from pipeline.store import store_record
 from tests.helpers import FIXTURES, crawl_exit_status
 from vocab.records import Event, Record
 from vocab.settings import get_settings

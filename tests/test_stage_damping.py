@@ -22,7 +22,7 @@ from db.engine import get_engine, session_scope
 from db.models import Change, Source, Version
 from monitor.classify import classify_all
 from monitor.diff import REVERT_WINDOW, Seen, diff_records
-from pipeline.run import store_record
+from pipeline.store import store_record
 from tests.helpers import FIXTURES
 from vocab.fetch import Response
 from vocab.records import Record

@@ -11,7 +11,7 @@ happens to contain `<rss`, a feed cut off after its first item) is a broken
 fetch, not a version: feedparser's lenient reading of it would give a nearly
 empty record, and when the real feed came back its entries would be reported
 as new. So is a feed that feedparser reads with a complaint ("bozo") and with
-fewer entries than the last good version (`previous`, passed by pipeline/run.py).
+fewer entries than the last good version (`previous`, passed by pipeline/parse.py).
 The source's health says why; its versions stay as they were.
 """
 

@@ -1,6 +1,6 @@
 """A week of real changes in a test database, made the way crawls make them.
 
-Each source gets two versions of a record through pipeline.run.store_record, so
+Each source gets two versions of a record through pipeline.store.store_record, so
 the Changes, their kinds, significances, summaries and diffs are the ones the
 monitor really produces. Records come from real captures where one exists (the
 Kathmann motion, the Eurodac procedure); the second version is the capture with
@@ -20,7 +20,7 @@ from db.engine import get_engine, session_scope
 from db.models import Source
 from digests import unsubscribe, watches
 from monitor.normalise import normalise
-from pipeline.run import store_record
+from pipeline.store import store_record
 from tests.helpers import capture
 from vocab.records import Document, Event, Record
 from vocab.settings import Settings

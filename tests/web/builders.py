@@ -1,4 +1,4 @@
-"""Histories for the web tests, stored as a crawl stores them (pipeline.run.store_record).
+"""Histories for the web tests, stored as a crawl stores them (pipeline.store.store_record).
 
 - a gazette's feed (a file of its own, `SRC:Magyar Közlöny (official gazette)`, in HU):
   each version publishes one more decree, each an `item_published` change;
@@ -17,7 +17,7 @@ from sqlmodel import select
 from db.engine import session_scope
 from db.models import Change, Source
 from digests.watches import SEEDS, seed
-from pipeline.run import store_record
+from pipeline.store import store_record
 from vocab.records import Item, Record
 
 GAZETTE = "Magyar Közlöny (official gazette)"

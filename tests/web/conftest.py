@@ -1,5 +1,5 @@
 """Fixtures for the web app: the app on a fresh data folder, users, a signed-in client, a file
-with a history built through the real pipeline (pipeline.run.store_record)."""
+with a history built through the real pipeline (pipeline.store.store_record)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from db import repo
 from db.engine import session_scope
 from db.models import Source
-from pipeline.run import store_record
+from pipeline.store import store_record
 from vocab.records import Document, Event, Record
 from vocab.settings import get_settings
 from web import auth

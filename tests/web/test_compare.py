@@ -11,7 +11,7 @@ from db import repo
 from db.engine import session_scope
 from db.models import Source
 from monitor.textdiff import COUNTED
-from pipeline.run import store_record
+from pipeline.store import store_record
 from vocab.links import file_path
 
 from .conftest import FILE_KEY, History, record

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from db.engine import session_scope
 from db.models import Source
-from pipeline.run import store_record
+from pipeline.store import store_record
 from tests.helpers import capture
 from vocab.links import file_path
 from web.render import unkeyed

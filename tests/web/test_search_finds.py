@@ -17,7 +17,7 @@ from crawlers.sites import page as page_site
 from db import repo, searchquery, searchsuggest
 from db.engine import session_scope
 from db.models import Source, Version
-from pipeline.run import store_record
+from pipeline.store import store_record
 from tests.helpers import capture
 from vocab.fetch import Response
 from vocab.records import Document, Event, Record
