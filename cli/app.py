@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
 from cli import crawling, files, service
+from cli.alerts import alerts_app
 from cli.errors import fail, internal_error, usage_error
 from cli.groups import group
 from cli.people import digest_app, subscribers_app, users_app, watches_app
@@ -28,7 +29,7 @@ COMMANDS = (crawling.kinds, crawling.parse, crawling.crawl, crawling.changes, cr
             service.run, service.worker, service.demo, files.files, files.file, service.serve,
             crawling.capture)  # fmt: skip
 GROUPS = {"sources": sources_app, "watches": watches_app, "subscribers": subscribers_app,
-          "digest": digest_app, "users": users_app}  # fmt: skip
+          "digest": digest_app, "alerts": alerts_app, "users": users_app}  # fmt: skip
 
 for command in COMMANDS:
     app.command(command.__name__)(command)

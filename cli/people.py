@@ -35,8 +35,20 @@ class Significance(StrEnum):
 ManyOpt = list[str] | None
 NowOpt = Annotated[str, typer.Option(help="pretend it is this time (ISO; local time if no offset)")]
 
+AlertOpt = Annotated[
+    ManyOpt,
+    typer.Option("--alert", help="apprise URL alerts go to (mailto://…, json://…); repeatable"),
+]
+AlertMinOpt = Annotated[
+    Significance, typer.Option("--alert-min", help="least significant change to alert at once")
+]
+QuietOpt = Annotated[
+    str, typer.Option("--quiet-hours", help="hours that hold alerts until they end, e.g. 22-07")
+]
+
 _WATCH_FLAGS = {"name": "NAME", "terms": "--term", "references": "--reference",
-                "jurisdictions": "--jurisdiction", "min_significance": "--min-significance"}  # fmt: skip
+                "jurisdictions": "--jurisdiction", "min_significance": "--min-significance",
+                "alerts": "--alert", "alert_min": "--alert-min", "quiet_hours": "--quiet-hours"}  # fmt: skip
 
 
 # -- watches ------------------------------------------------------------------------
@@ -53,19 +65,26 @@ def watches_add(
     min_significance: Annotated[
         Significance, typer.Option("--min-significance", help="least significant change to tell")
     ] = Significance.notable,
+    alert: AlertOpt = None,
+    alert_min: AlertMinOpt = Significance.major,
+    quiet_hours: QuietOpt = "",
     format: FormatOpt = Format.text,
 ) -> None:
-    """Add a watch: changes of files it names or that speak of its terms go into digests."""
+    """Add a watch: changes of files it names or that speak of its terms go into digests,
+    and those at or above --alert-min go at once to each --alert channel."""
     from digests import watches
 
     with flags(**_WATCH_FLAGS):
         watch = watches.new_watch(
             name, terms=term or [], references=reference or [], jurisdictions=jurisdiction or [],
-            min_significance=min_significance.value,
+            min_significance=min_significance.value, alert_min=alert_min.value,
+            quiet_hours=quiet_hours,
         )  # fmt: skip
+        channels = watches.alert_channels(alert or [])
     with session_scope(engine()) as session:
         repo.add_watch(session, watch=watch)
-        data = watches.describe(watch)
+        repo.set_alert_channels(session, watch=watch, urls=channels)
+        data = watches.describe(watch, channels=channels)
     print_json(data) if format == Format.json else out.print(f"Added watch '{name}'", markup=False)
 
 
@@ -75,18 +94,28 @@ def watches_list(format: FormatOpt = Format.text) -> None:
     from digests import watches
 
     with session_scope(engine()) as session:
-        counts = repo.subscriber_counts(session)
-        rows = [watches.describe(w, counts.get(w.id, 0)) for w in repo.list_watches(session)]
+        counts, channels = repo.subscriber_counts(session), _channels_by_watch(session)
+        rows = [watches.describe(w, counts.get(w.id, 0), channels.get(w.id, []))
+                for w in repo.list_watches(session)]  # fmt: skip
     if format == Format.json:
         return print_json(rows)
     table = []
     for r in rows:
         terms = "; ".join(r["terms"]) + (f" ({', '.join(r['topics'])})" if r["topics"] else "")
         table.append([r["name"], "; ".join(r["references"]), terms, ", ".join(r["jurisdictions"]) or "all",
-                      r["min_significance"], str(r["subscribers"])])  # fmt: skip
+                      r["min_significance"], str(r["subscribers"]), ", ".join(r.get("alerts", [])) or "—"])  # fmt: skip
     print_table(
-        ("name", "references", "terms (topics)", "jurisdictions", "min", "subscribers"), table
+        ("name", "references", "terms (topics)", "jurisdictions", "min", "subscribers", "alerts"),
+        table,
     )
+
+
+def _channels_by_watch(session) -> dict[int, list[str]]:
+    """Watch id -> its alert channel URLs (secrets: describe masks them)."""
+    found: dict[int, list[str]] = {}
+    for channel in repo.alert_channels(session):
+        found.setdefault(channel.watch_id, []).append(channel.url)
+    return found
 
 
 @watches_app.command("test")
@@ -183,7 +212,7 @@ def digest_preview(
     from digests.send import compose_for
 
     settings = get_settings()
-    email = compose_for(engine(), settings, subscriber, _moment(now, settings.timezone))
+    email = compose_for(engine(), settings, subscriber, moment(now, settings.timezone))
     sys.stdout.write(email.html if html else f"Subject: {email.subject}\n\n{email.text}")
 
 
@@ -193,7 +222,7 @@ def digest_send(now: NowOpt = "", format: FormatOpt = Format.text) -> None:
     from digests.send import send_due
 
     settings = get_settings()
-    results = send_due(engine(), settings, _moment(now, settings.timezone))
+    results = send_due(engine(), settings, moment(now, settings.timezone))
     if format == Format.json:
         print_json([r.__dict__ for r in results])
     else:
@@ -206,7 +235,7 @@ def digest_send(now: NowOpt = "", format: FormatOpt = Format.text) -> None:
         raise typer.Exit(1)  # a script or cron job learns that some must be tried again
 
 
-def _moment(text: str, timezone: str) -> datetime:
+def moment(text: str, timezone: str) -> datetime:
     from zoneinfo import ZoneInfo
 
     if not text:

@@ -3,7 +3,7 @@
 Source -> CrawlRun, Snapshot (-> Blob) -> Version -> Change; Version, Event and
 Document belong to a Dossier (one legislative file) which holds its identifiers
 (DossierIdentifier) and links to related files (DossierLink). Watch, Subscriber,
-Subscription and DigestRun drive the digests; User guards the web app, and
+Subscription and DigestRun drive the digests, AlertChannel and Alert the alerts; User guards the web app, and
 SignInFailure counts wrong passwords per account and address.
 """
 
@@ -208,6 +208,39 @@ class Watch(SQLModel, table=True):
     jurisdictions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     min_significance: str = "minor"
     created_at: datetime = Field(default_factory=utcnow)
+    # Alerts (digests.alertsend): the least significance alerted, and hours ("22-07") that hold them.
+    alert_min: str = "major"
+    quiet_hours: str = ""
+
+
+class AlertChannel(SQLModel, table=True):
+    """Where a watch's alerts go: an apprise URL (a secret: shown only masked) and its health."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    watch_id: int = Field(foreign_key="watch.id", index=True)
+    url: str
+    created_at: datetime = Field(default_factory=utcnow)
+    failures: int = 0
+    last_error: str = ""
+    failing_since: datetime | None = None
+    last_sent_at: datetime | None = None
+
+
+class Alert(SQLModel, table=True):
+    """One change told to one channel of a watch, ever: pending, sent, or given up (with why)."""
+
+    __table_args__ = (UniqueConstraint("watch_id", "change_id", "channel_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    watch_id: int = Field(foreign_key="watch.id", index=True)
+    change_id: int = Field(foreign_key="change.id", index=True)
+    channel_id: int = Field(foreign_key="alertchannel.id", index=True)
+    status: str = Field(default="pending", index=True)
+    attempts: int = 0
+    due_at: datetime = Field(default_factory=utcnow)
+    error: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
 
 
 class Subscriber(SQLModel, table=True):

@@ -14,10 +14,11 @@ from sqlmodel import Session
 
 from db import repo
 from db.models import Watch
-from digests import relevance, select
+from digests import alertrules, relevance, select
 from digests.topics import TOPICS
 from monitor.classify import SIGNIFICANCE
 from monitor.link import jurisdiction
+from vocab.channels import mask
 from vocab.errors import ConfigError
 from vocab.records import Record
 
@@ -73,18 +74,28 @@ def new_watch(
     references: Sequence[str],
     jurisdictions: Sequence[str],
     min_significance: str,
+    alert_min: str = "major",
+    quiet_hours: str = "",
 ) -> Watch:
-    """A checked Watch: a name, something to look for, a known significance."""
+    """A checked Watch: a name, something to look for, known significances, quiet hours."""
     terms = [t.strip() for t in terms if t.strip()]
     references = [r.strip() for r in references if r.strip()]
     _check(name, terms, references, min_significance)
+    alertrules.quiet_span(quiet_hours)
     return Watch(
         name=name.strip(),
         terms=terms,
         references=references,
         jurisdictions=sorted({j.strip().upper() for j in jurisdictions if j.strip()}),
         min_significance=min_significance,
+        alert_min=alertrules.check_min(alert_min),
+        quiet_hours=quiet_hours.strip(),
     )
+
+
+def alert_channels(urls: Sequence[str]) -> list[str]:
+    """Checked apprise URLs, each once; a ConfigError for one apprise cannot send to."""
+    return list(dict.fromkeys(alertrules.check_channel(u) for u in urls if u.strip()))
 
 
 def _check(name: str, terms: list[str], references: list[str], min_significance: str) -> None:
@@ -112,8 +123,9 @@ def matcher(watch: Watch) -> relevance.Matcher:
     return select.compiled(watch)
 
 
-def describe(watch: Watch, subscribers: int = 0) -> dict[str, Any]:
-    """A watch as the CLI and the API show it, with the topics its terms expand to."""
+def describe(watch: Watch, subscribers: int = 0, channels: Sequence[str] = ()) -> dict[str, Any]:
+    """A watch as the CLI and the API show it, with the topics its terms expand to;
+    its alert channels (apprise URLs, secrets) only masked."""
     topics = sorted({t for t in map(relevance.topic_of, watch.terms) if t})
     return {
         "name": watch.name,
@@ -124,6 +136,9 @@ def describe(watch: Watch, subscribers: int = 0) -> dict[str, Any]:
         "jurisdictions": list(watch.jurisdictions),
         "min_significance": watch.min_significance,
         "subscribers": subscribers,
+        "alerts": [mask(url) for url in channels],
+        "alert_min": watch.alert_min,
+        "quiet_hours": watch.quiet_hours,
     }
 
 

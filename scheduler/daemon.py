@@ -5,6 +5,7 @@
 | job | when | what |
 | --- | --- | --- |
 | `source:<id>` | each enabled source's `--every` (with jitter) or `--cron` | crawl the source now, on its own |
+| `alerts` | every minute, and after each source's crawl is recorded | send the alerts that are due (new changes, retries, quiet hours ended) |
 | `digest` | Mondays 07:00 in LEXWATCH_TIMEZONE, and once at start | send the digests of the last complete week not sent yet |
 | `health` | daily 06:00, and once at start | mark sources without a recent success as stale |
 | `cleanup` | daily 03:30 | remove raw bodies older than LEXWATCH_RETENTION_DAYS no version needs |
@@ -50,6 +51,7 @@ from vocab import logs
 from vocab.settings import Settings, get_settings
 
 log = logging.getLogger("lexwatch.scheduler")
+ALERTS_EVERY = 60  # seconds: retries and alerts held by quiet hours go out within a minute
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ def job_table(sources: list[Source], settings: Settings) -> list[JobSpec]:
     ]
     return [
         *jobs,
+        JobSpec("alerts", IntervalTrigger(seconds=ALERTS_EVERY, timezone=tz), "send_alerts"),
         JobSpec("digest", schedule.digest_trigger(tz), "send_digests"),
         JobSpec("health", CronTrigger(hour=6, timezone=tz), "check_health"),
         JobSpec("cleanup", CronTrigger(hour=3, minute=30, timezone=tz), "cleanup"),
@@ -90,6 +93,7 @@ class Daemon:
         self.crawls: dict[int, asyncio.Task] = {}  # source id -> its crawl in progress
         self.pending: set[int] = set()  # with workers: sources to hand over in the next batch
         self.wake = asyncio.Event()
+        self.alerting = asyncio.Lock()  # one send of alerts at a time: crawls end together
         self.stopped = asyncio.Event()
         self.signature: tuple = ()
         self.stopping = False
@@ -175,6 +179,17 @@ class Daemon:
             await crawl_one(self.service, self.engine, self.settings, source)
         except Exception:
             log.exception("%s: the crawl failed; the other sources go on", source.name)
+        await self.send_alerts()  # what the crawl found is told in the same cycle
+
+    async def send_alerts(self) -> None:
+        """Send the alerts that are due: new changes, retries whose time came, quiet hours ended."""
+        from pipeline.alerts import deliver
+
+        try:
+            async with self.alerting:
+                await in_daemon_thread(deliver, self.engine, self.settings, datetime.now(UTC))
+        except Exception:
+            log.exception("sending alerts failed; they are tried again in a minute")
 
     async def crawl_loop(self) -> None:
         """Until stopped: with workers, hand the due sources over in batches."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, delete, func, select
@@ -37,6 +38,7 @@ STAMP_MIN = 20  # characters; stamps are token_urlsafe(24), 32 characters
 
 __all__ = [
     "add_watch",
+    "changes_by_id",
     "cited_dossiers",
     "claim_digest",
     "crawl_log",
@@ -299,12 +301,25 @@ def digest_changes(
     session: Session, *, start: datetime, end: datetime
 ) -> list[tuple[Change, Source, Dossier | None, Version]]:
     """Changes detected in [start, end) with their source, dossier and version, oldest first."""
+    return _change_rows(session, Change.detected_at >= start, Change.detected_at < end)
+
+
+def changes_by_id(
+    session: Session, *, change_ids: Iterable[int]
+) -> list[tuple[Change, Source, Dossier | None, Version]]:
+    """These changes with their source, dossier and version (as digest_changes gives them)."""
+    return _change_rows(session, col(Change.id).in_(list(change_ids)))
+
+
+def _change_rows(
+    session: Session, *conditions: Any
+) -> list[tuple[Change, Source, Dossier | None, Version]]:
     query = (
         select(Change, Source, Dossier, Version)
         .join(Source, col(Source.id) == col(Change.source_id))
         .join(Version, col(Version.id) == col(Change.version_id))
         .join(Dossier, col(Dossier.id) == col(Change.dossier_id), isouter=True)
-        .where(Change.detected_at >= start, Change.detected_at < end)
+        .where(*conditions)
         .order_by(col(Change.detected_at), col(Change.id))
     )
     return [tuple(row) for row in session.exec(query)]

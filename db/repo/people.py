@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, delete, func, select
 
 from db.models import Subscriber, Subscription, Watch
+from db.repo.alerts import remove_watch_alerts
 
 __all__ = [
     "add_subscriber",
@@ -29,7 +30,8 @@ def watch_by_id(session: Session, *, watch_id: int) -> Watch | None:
 
 def update_watch(session: Session, *, watch: Watch, new: Watch) -> Watch:
     """Copy what an admin may edit from a checked `new` onto `watch`."""
-    for name in ("name", "description", "terms", "references", "jurisdictions", "min_significance"):
+    for name in ("name", "description", "terms", "references", "jurisdictions", "min_significance",
+                 "alert_min", "quiet_hours"):  # fmt: skip
         setattr(watch, name, getattr(new, name))
     session.add(watch)
     session.flush()
@@ -43,8 +45,9 @@ def watch_follower_count(session: Session, *, watch_id: int) -> int:
 
 
 def remove_watch(session: Session, *, watch: Watch) -> None:
-    """Delete a watch; its subscribers stop following it (they stay subscribers)."""
+    """Delete a watch and its alerts; its subscribers stop following it (they stay subscribers)."""
     session.exec(delete(Subscription).where(col(Subscription.watch_id) == watch.id))
+    remove_watch_alerts(session, watch_id=watch.id)
     session.delete(watch)
     session.flush()
 
