@@ -12,6 +12,7 @@ show on the health board and never hold back the other channels.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -150,8 +151,8 @@ def notify(url: str, message: AlertMessage) -> str:
     if not box.add(url):
         return "apprise does not understand this channel URL any more"
     try:
-        with apprise.LogCapture(level="WARNING", fmt="%(message)s") as captured:
-            sent = box.notify(body=message.body, title=message.title)
+        with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
+            sent = box.notify(body=message.body, title=message.title, body_format="text")
             said = captured.getvalue()
     except Exception as exc:  # a channel's own failure must not stop the other channels
         sent, said = False, f"{type(exc).__name__}: {exc}"
