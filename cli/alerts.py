@@ -47,7 +47,7 @@ def watches_edit(
         if alert or no_alerts:
             repo.set_alert_channels(session, watch=watch, urls=channels)
         kept = [c.url for c in repo.alert_channels(session, watch_id=watch.id)]
-        data = watches.describe(watch, channels=kept)
+        data = watches.describe(watch) | watches.alert_settings(watch, kept)
     print_json(data) if format == Format.json else out.print(f"Saved watch '{name}'", markup=False)
 
 

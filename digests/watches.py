@@ -124,8 +124,9 @@ def matcher(watch: Watch) -> relevance.Matcher:
 
 
 def describe(watch: Watch, subscribers: int = 0, channels: Sequence[str] = ()) -> dict[str, Any]:
-    """A watch as the CLI and the API show it, with the topics its terms expand to;
-    its alert channels (apprise URLs, secrets) only masked."""
+    """A watch as the CLI and the API show it, with the topics its terms expand to; a watch
+    with alert channels also with those (apprise URLs, secrets: only masked) and its alert
+    settings (a watch without keeps the shape it always had)."""
     topics = sorted({t for t in map(relevance.topic_of, watch.terms) if t})
     return {
         "name": watch.name,
@@ -136,6 +137,12 @@ def describe(watch: Watch, subscribers: int = 0, channels: Sequence[str] = ()) -
         "jurisdictions": list(watch.jurisdictions),
         "min_significance": watch.min_significance,
         "subscribers": subscribers,
+    } | (alert_settings(watch, channels) if channels else {})
+
+
+def alert_settings(watch: Watch, channels: Sequence[str]) -> dict[str, Any]:
+    """A watch's alerts as shown: its channels masked, the least significance, quiet hours."""
+    return {
         "alerts": [mask(url) for url in channels],
         "alert_min": watch.alert_min,
         "quiet_hours": watch.quiet_hours,

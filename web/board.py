@@ -4,6 +4,9 @@ Hundreds of sources stay readable: one compact line each, failing ones first,
 a filter by health, kind, jurisdiction and words that lives in the query string
 (a filtered board is a link), and pages of PER_PAGE sources.
 
+Below the sources, alert channels whose last send failed (the channel masked:
+its URL holds secrets), each on its own: one failing channel holds back no other.
+
 The sparkline is inline SVG drawn on the server (one bar per run, oldest on the
 left, coloured by how the run ended through CSS classes): no script, no image
 request, nothing for the CSP to allow.
@@ -12,7 +15,7 @@ request, nothing for the CSP to allow.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +24,7 @@ from sqlmodel import Session
 from db import repo
 from db.models import CrawlRun
 from digests.relevance import fold
+from vocab.channels import mask
 from web import views
 from web.params import clean_text
 
@@ -119,6 +123,7 @@ class Board:
     kinds: list[str]
     jurisdictions: list[str]
     more: bool
+    channels: list[dict[str, Any]] = field(default_factory=list)  # alert channels failing
 
 
 def board(session: Session, *, now: datetime, timezone: str, wanted: BoardFilter) -> Board:
@@ -133,7 +138,16 @@ def board(session: Session, *, now: datetime, timezone: str, wanted: BoardFilter
     return Board(page, len(kept), len(every), {h: n for h, n in counts.items() if n},
                  sorted({r["kind"] for r in every}),
                  sorted({r["jurisdiction"] for r in every if r["jurisdiction"]}),
-                 len(kept) > first + PER_PAGE)  # fmt: skip
+                 len(kept) > first + PER_PAGE, failing_channels(session))  # fmt: skip
+
+
+def failing_channels(session: Session) -> list[dict[str, Any]]:
+    """Alert channels whose last send failed: their watch, the channel masked, since when, why."""
+    return [
+        {"watch": watch, "channel": mask(c.url), "failures": c.failures,
+         "since": c.failing_since, "error": c.last_error}
+        for c, watch in repo.failing_channels(session)
+    ]  # fmt: skip
 
 
 def _order(row: Mapping[str, Any]) -> tuple[int, str]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from db.models import Subscriber, Watch
+from db.models import AlertChannel, Subscriber, Watch
 from digests import subscribers, watches
 from vocab.errors import ConfigError, LexwatchError
 
-WATCH_FIELDS = ("name", "description", "terms", "references", "jurisdictions", "min_significance")
+WATCH_FIELDS = ("name", "description", "terms", "references", "jurisdictions", "min_significance",
+                "alert_min", "quiet_hours", "alerts")  # fmt: skip
 SUBSCRIBER_FIELDS = ("email", "name", "language", "watches")
 
 
@@ -25,7 +26,9 @@ def lines(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class WatchForm:
-    """A watch as typed: terms and references one per line, jurisdictions separated by commas."""
+    """A watch as typed: terms and references one per line, jurisdictions separated by commas;
+    alert channels to add one per line, and the ids of those to remove. Stored channels are
+    never filled in (their URLs hold secrets): the page lists them masked."""
 
     name: str = ""
     description: str = ""
@@ -33,13 +36,22 @@ class WatchForm:
     references: str = ""
     jurisdictions: str = ""
     min_significance: str = "notable"
+    alert_min: str = "major"
+    quiet_hours: str = ""
+    alerts: str = ""
+    remove: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, watch: Watch) -> WatchForm:
         """The form filled in from a stored watch (for editing)."""
         return cls(watch.name, watch.description, "\n".join(watch.terms),
                    "\n".join(watch.references), ", ".join(watch.jurisdictions),
-                   watch.min_significance)  # fmt: skip
+                   watch.min_significance, watch.alert_min, watch.quiet_hours)  # fmt: skip
+
+    def channels(self, stored: list[AlertChannel]) -> list[str]:
+        """The channel URLs after this form: those kept, then those added (checked)."""
+        added = watches.alert_channels(lines(self.alerts))
+        return [c.url for c in stored if c.id not in self.remove] + added
 
     def watch(self) -> Watch:
         """A checked Watch; a ConfigError names the field that is wrong."""
@@ -49,6 +61,8 @@ class WatchForm:
             references=lines(self.references),
             jurisdictions=re.split(r"[\s,;]+", self.jurisdictions),
             min_significance=self.min_significance,
+            alert_min=self.alert_min,
+            quiet_hours=self.quiet_hours,
         )
         checked.description = self.description.strip()
         return checked

@@ -23,6 +23,7 @@ from pipeline.alerts import deliver
 from scheduler.daemon import Daemon
 from tests.digests.webhook import Webhook, closed_port
 from tests.helpers import FIXTURES
+from web import board
 
 OEIL_RSP = (FIXTURES / "eu_oeil" / "new-procedure-file_2022-2852-RSP.html").read_text("utf-8")
 OEIL_PATH = "/oeil/en/procedure-file?reference=2022/2852(RSP)"
@@ -136,6 +137,10 @@ def test_a_failing_channel_is_retried_shown_on_the_board_and_blocks_no_other(
         [(channel, watch)] = repo.failing_channels(session)
     assert watch == "rsp" and channel.failures == 2 and channel.last_error
     assert SECRET not in channel.last_error
+    with session_scope(engine) as session:
+        [shown] = board.failing_channels(session)  # what the admin's health board lists
+    assert shown["watch"] == "rsp" and shown["channel"].startswith("json://127.0.0.1:")
+    assert SECRET not in str(shown)
     later = now
     for _ in range(6):
         later += timedelta(hours=5)

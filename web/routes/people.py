@@ -13,6 +13,7 @@ from sqlmodel import Session
 from db import repo
 from db.models import Subscriber, Watch
 from monitor.classify import SIGNIFICANCE
+from vocab.channels import mask
 from vocab.errors import ConfigError, LexwatchError
 from web import digestpreview, render, sessions
 from web.auth import Admin
@@ -30,8 +31,11 @@ Text = Annotated[str, Form()]
 
 
 def _watch_form(name: Text = "", description: Text = "", terms: Text = "", references: Text = "",
-                jurisdictions: Text = "", min_significance: Text = "notable") -> WatchForm:  # fmt: skip
-    return WatchForm(name, description, terms, references, jurisdictions, min_significance)
+                jurisdictions: Text = "", min_significance: Text = "notable",
+                alert_min: Text = "major", quiet_hours: Text = "", alerts: Text = "",
+                remove_channel: Annotated[list[int], Form()] = ()) -> WatchForm:  # fmt: skip
+    return WatchForm(name, description, terms, references, jurisdictions, min_significance,
+                     alert_min, quiet_hours, alerts, tuple(remove_channel))  # fmt: skip
 
 
 def _subscriber_form(email: Text = "", name: Text = "", language: Text = "en",
@@ -65,9 +69,10 @@ def new_watch(request: Request, _admin: Admin) -> Response:
 @router.post("/watches/new")
 def add_watch(request: Request, _admin: Admin, session: Db, form: PostedWatch) -> Response:
     try:
-        watch = form.watch()
+        watch, channels = form.watch(), form.channels([])
         _name_free(session, watch.name, None)
         repo.add_watch(session, watch=watch)
+        repo.set_alert_channels(session, watch=watch, urls=channels)
     except LexwatchError as exc:
         return _watch_page(request, form, editing=None, refused=exc)
     session.commit()
@@ -77,7 +82,7 @@ def add_watch(request: Request, _admin: Admin, session: Db, form: PostedWatch) -
 @router.get("/watches/{watch_id}/edit")
 def edit_watch(request: Request, watch_id: int, _admin: Admin, session: Db) -> Response:
     watch = _watch(session, watch_id)
-    return _watch_page(request, WatchForm.of(watch), editing=watch)
+    return _watch_page(request, WatchForm.of(watch), editing=watch, session=session)
 
 
 @router.post("/watches/{watch_id}/edit")
@@ -87,10 +92,12 @@ def save_watch(
     watch = _watch(session, watch_id)
     try:
         new = form.watch()
+        channels = form.channels(repo.alert_channels(session, watch_id=watch.id))
         _name_free(session, new.name, watch)
     except LexwatchError as exc:
-        return _watch_page(request, form, editing=watch, refused=exc)
+        return _watch_page(request, form, editing=watch, refused=exc, session=session)
     repo.update_watch(session, watch=watch, new=new)
+    repo.set_alert_channels(session, watch=watch, urls=channels)
     session.commit()
     return _back(request, "/admin/watches", f"Saved the watch {new.name}.")
 
@@ -125,11 +132,20 @@ def _name_free(session: Session, name: str, editing: Watch | None) -> None:
 
 
 def _watch_page(request: Request, form: WatchForm, *, editing: Watch | None,
-                refused: LexwatchError | None = None) -> Response:  # fmt: skip
+                refused: LexwatchError | None = None,
+                session: Session | None = None) -> Response:  # fmt: skip
     field, error = refusal(refused, WATCH_FIELDS) if refused else ("", "")
     return render.page(request, "admin/watch_form.html", status=400 if refused else 200,
                        form=form, editing=editing, error=error, error_field=field,
-                       levels=SIGNIFICANCE)  # fmt: skip
+                       levels=SIGNIFICANCE, channels=_channels(session, editing))  # fmt: skip
+
+
+def _channels(session: Session | None, editing: Watch | None) -> list[tuple[int, str, int]]:
+    """(id, masked URL, failed sends) of the watch's alert channels: never a URL whole."""
+    if session is None or editing is None:
+        return []
+    stored = repo.alert_channels(session, watch_id=editing.id)
+    return [(c.id, mask(c.url), c.failures) for c in stored]
 
 
 # -- subscribers ---------------------------------------------------------------------------
