@@ -128,13 +128,21 @@ def _send(
     shown = mask(batch.channel.url)
     if not alerts:
         return AlertResult(batch.watch.name, shown, 0, "skipped", "sent or being sent elsewhere")
-    message = compose(batch.watch.name, [views[a.change_id] for a in alerts], settings.base_url)
-    error = notify(batch.channel.url, message)
+    error = _attempt(batch, [views.get(a.change_id) for a in alerts], settings.base_url)
     status, due = _after(error, max(a.attempts for a in alerts) + 1, now)
     with session_scope(engine) as session:
         repo.finish_alerts(session, alert_ids=taken, status=status, due_at=due, error=error)
         repo.note_channel(session, channel_id=batch.channel.id, now=now, error=error)
     return AlertResult(batch.watch.name, shown, len(alerts), status, error)
+
+
+def _attempt(batch: _Batch, views: list, base_url: str) -> str:
+    """Compose and send one batch: "" when it went out, else why not."""
+    try:
+        message = compose(batch.watch.name, views, base_url)
+    except Exception as exc:  # a bug here must not leave the alerts claimed and never sent
+        return f"could not compose the alert: {type(exc).__name__}"
+    return notify(batch.channel.url, message)
 
 
 def _after(error: str, attempts: int, now: datetime) -> tuple[str, datetime]:
