@@ -91,6 +91,8 @@ def alerts_list(
         rows = [_row(*found) for found in repo.list_alerts(session, limit=limit)]
     if format == Format.json:
         return print_json(rows)
+    if not rows:
+        return out.print("No alerts yet", markup=False)
     columns = ("watch", "channel", "change", "status", "tries", "error")
     print_table(columns, [[str(r[c]) for c in columns] for r in rows])
 

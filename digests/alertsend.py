@@ -32,6 +32,11 @@ from vocab.redact import redact
 from vocab.settings import Settings
 
 WINDOW = timedelta(days=1)  # older changes are the digest's news, not an alert's
+# apprise's log lines may hold a channel's token: they reach Lexwatch only through `notify`,
+# redacted, as a failed send's reason, never Lexwatch's log handlers directly.
+_APPRISE_LOG = logging.getLogger("apprise")
+_APPRISE_LOG.propagate = False
+_APPRISE_LOG.addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True)
