@@ -15,11 +15,11 @@ from sqlmodel import Session
 from db import repo
 from db.models import Watch
 from digests import relevance, select
-from digests.topics import TOPICS
 from monitor.classify import SIGNIFICANCE
 from monitor.link import jurisdiction
 from vocab.errors import ConfigError
 from vocab.records import Record
+from vocab.topics import TOPICS, topic_of
 
 SEEDS: tuple[Watch, ...] = (
     Watch(
@@ -96,7 +96,7 @@ def _check(name: str, terms: list[str], references: list[str], min_significance:
         raise ConfigError(
             "give at least one term or reference, or the watch matches nothing", field="terms"
         )
-    unknown = [t for t in terms if t.lower().startswith("topic:") and not relevance.topic_of(t)]
+    unknown = [t for t in terms if t.lower().startswith("topic:") and not topic_of(t)]
     if unknown:
         known = ", ".join(f"topic:{slug}" for slug in TOPICS)
         raise ConfigError(f"unknown topic '{unknown[0]}': choose one of {known}", field="terms")
@@ -114,7 +114,7 @@ def matcher(watch: Watch) -> relevance.Matcher:
 
 def describe(watch: Watch, subscribers: int = 0) -> dict[str, Any]:
     """A watch as the CLI and the API show it, with the topics its terms expand to."""
-    topics = sorted({t for t in map(relevance.topic_of, watch.terms) if t})
+    topics = sorted({t for t in map(topic_of, watch.terms) if t})
     return {
         "name": watch.name,
         "description": watch.description,

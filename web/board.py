@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from db import repo
 from db.models import CrawlRun
-from digests.relevance import fold
+from vocab.words import fold
 from web import views
 from web.params import clean_text
 
