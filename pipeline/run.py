@@ -37,6 +37,7 @@ from monitor.diff import Seen, diff_records, document_key, event_key
 from monitor.fingerprint import fingerprint
 from monitor.health import SUCCEEDED  # any other status but skipped failed
 from monitor.normalise import normalise
+from pipeline import health
 from vocab.errors import (
     Blocked,
     Fault,
@@ -166,7 +167,7 @@ def _finish(engine: Engine, outcomes: list[Outcome], results: list, failing_afte
 
     def work(session: Session) -> None:
         repo.touch_snapshots(session, seen=seen)
-        repo.finish_runs(session, results=results, failing_after=failing_after)
+        health.finish_runs(session, results=results, failing_after=failing_after)
 
     in_transaction(engine, work)
 

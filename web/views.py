@@ -13,7 +13,7 @@ from db import repo
 from db.models import Change, Dossier, Source
 from monitor.health import effective_health
 from monitor.schedule import next_run
-from monitor.timeline import Step, merge
+from monitor.timeline import Step, merge, reports
 from vocab.redact import redact
 
 
@@ -103,7 +103,9 @@ def dossier_dict(session: Session, dossier: Dossier) -> dict[str, Any]:
             {"scheme": s, "value": v}
             for s, v in repo.identifiers_of(session, dossier_id=dossier.id)
         ],
-        "timeline": [step_dict(s) for s in merge(repo.timeline(session, dossier_id=dossier.id))],
+        "timeline": [
+            step_dict(s) for s in merge(reports(repo.timeline(session, dossier_id=dossier.id)))
+        ],
         "links": [
             {
                 "key": other.key,

@@ -36,11 +36,11 @@ from db.models import (
     utcnow,
 )
 from db.owner import is_dead, this_process
-from monitor.timeline import Report as TimelineReport
 from vocab.errors import ConfigError, NotFound
 from vocab.fetch import Capture, Known, Plan, Target
 
 __all__ = [
+    "Health",
     "RunResult",
     "add_changes",
     "add_identifiers",
@@ -49,13 +49,12 @@ __all__ = [
     "add_version",
     "body",
     "changes",
+    "close_run",
     "count_changes",
     "dossier_by_identifier",
     "dossier_by_key",
     "ensure_dossier",
     "find_source",
-    "finish_run",
-    "finish_runs",
     "get_state",
     "identifiers_of",
     "interrupted_runs",
@@ -68,16 +67,17 @@ __all__ = [
     "list_sources",
     "lock_source",
     "mark_parsed",
-    "mark_stale",
     "plans",
     "remove_old_bodies",
     "remove_source",
+    "runs_locked",
     "save_import",
     "set_state",
     "stage_history",
     "start_runs",
     "store_blob",
     "store_capture",
+    "store_health",
     "timeline",
     "touch_snapshots",
 ]
@@ -319,28 +319,25 @@ class RunResult:
     bytes_received: int = 0
 
 
-def finish_run(session: Session, *, run_id: int, result: RunResult, failing_after: int) -> Source:
-    """Close a run and update its source's health and timestamps."""
-    run = session.get(CrawlRun, run_id)
-    source = lock_source(session, source_id=run.source_id)  # failures counted, never lost
-    _close(run, source, result, utcnow(), failing_after)
-    return source
+@dataclass(frozen=True)
+class Health:
+    """A source's health as monitor.health decided it, for store_health to record."""
+
+    health: str
+    reason: str
+    failures: int  # failed runs in a row
+    at: datetime
+    succeeded: bool = False  # a run read the source: its last success
+    changed: bool = False  # and found changes: its last change
 
 
-def finish_runs(
-    session: Session, *, results: Sequence[tuple[int, RunResult]], failing_after: int
-) -> None:
-    """Close many runs in one transaction, their sources locked in id order (no deadlock)."""
-    runs = {
-        r.id: r
-        for r in session.exec(select(CrawlRun).where(col(CrawlRun.id).in_([i for i, _ in results])))
-    }
+def runs_locked(session: Session, *, run_ids: Sequence[int]) -> dict[int, tuple[CrawlRun, Source]]:
+    """Runs with their sources, the sources locked in id order (two processes: no deadlock)."""
+    query = select(CrawlRun).where(col(CrawlRun.id).in_(list(run_ids)))
+    runs = {run.id: run for run in session.exec(query)}
     source_ids = sorted({run.source_id for run in runs.values()})
     sources = {s.id: s for s in _lock_sources(session, source_ids)}
-    now = utcnow()
-    for run_id, result in results:
-        run = runs[run_id]
-        _close(run, sources[run.source_id], result, now, failing_after)
+    return {run_id: (run, sources[run.source_id]) for run_id, run in runs.items()}
 
 
 def _lock_sources(session: Session, source_ids: list[int]) -> list[Source]:
@@ -355,58 +352,28 @@ def _lock_sources(session: Session, source_ids: list[int]) -> list[Source]:
     return list(session.exec(query.execution_options(populate_existing=True)))
 
 
-def _close(
-    run: CrawlRun, source: Source, result: RunResult, now: datetime, failing_after: int
+def close_run(
+    session: Session, *, run: CrawlRun, source: Source, result: RunResult, now: datetime
 ) -> None:
+    """Record how a run ended, and that its source ran."""
     for name in ("status", "fetched", "unchanged", "changes", "errors", "error", "bytes_received"):
         setattr(run, name, getattr(result, name))
     run.finished_at = now
     source.last_run_at = now
-    _update_health(source, result, now, failing_after)
+    session.add(run)
 
 
-HEALTH_OF_STATUS = {
-    "parse_error": "broken",
-    "broken": "broken",
-    "skipped": "skipped",
-    "blocked": "blocked",  # a bot challenge instead of the page (errors.Blocked)
-}
-
-
-def _update_health(source: Source, result: RunResult, now: datetime, failing_after: int) -> None:
-    if result.status in ("ok", "unchanged", "not_modified", "changed"):
-        source.consecutive_failures, source.last_success_at = 0, now
-        _set_health(source, "ok", "", now)
-        if result.changes:
-            source.last_change_at = now
-        return
-    if result.status in HEALTH_OF_STATUS:
-        _set_health(source, HEALTH_OF_STATUS[result.status], result.error, now)
-        return
-    source.consecutive_failures += 1
-    health = "failing" if source.consecutive_failures >= failing_after else source.health
-    _set_health(source, health if health != "new" else "failing", result.error, now)
-
-
-def _set_health(source: Source, health: str, reason: str, now: datetime) -> None:
-    if source.health != health:
-        source.health_since = now
-    source.health, source.health_reason = health, reason
-
-
-def mark_stale(session: Session, *, now: datetime) -> list[str]:
-    """Record 'stale' on sources without a success within three intervals; their names."""
-    from monitor.health import effective_health
-
-    marked = []
-    for candidate in list_sources(session, enabled_only=True):
-        if candidate.health == "stale" or effective_health(candidate, now) != "stale":
-            continue
-        source = lock_source(session, source_id=candidate.id)  # a crawl may just have succeeded
-        if effective_health(source, now) == "stale":
-            _set_health(source, "stale", "no successful fetch within three intervals", now)
-            marked.append(source.name)
-    return marked
+def store_health(session: Session, *, source: Source, health: Health) -> None:
+    """Record a source's health as decided: the state, why, since when, and what moved."""
+    if health.succeeded:
+        source.last_success_at = health.at
+    if health.changed:
+        source.last_change_at = health.at
+    if source.health != health.health:
+        source.health_since = health.at
+    source.consecutive_failures = health.failures
+    source.health, source.health_reason = health.health, health.reason
+    session.add(source)
 
 
 def remove_old_bodies(session: Session, *, days: int) -> int:
@@ -617,8 +584,13 @@ def add_timeline(
     session.flush()
 
 
-def timeline(session: Session, *, dossier_id: int, with_links: bool = True) -> list[TimelineReport]:
-    """Every source's reports of a file's steps (and, with_links, of the files linked to it)."""
+def timeline(
+    session: Session, *, dossier_id: int, with_links: bool = True
+) -> list[tuple[Event, str, str]]:
+    """Every source's reports of a file's steps (and, with_links, of the files linked to it).
+
+    (event, its source's name, the linked file's key or '' for the file's own), by date.
+    """
     ids = [dossier_id] + (
         [other.id for _l, other in links_of(session, dossier_id=dossier_id)] if with_links else []
     )
@@ -630,14 +602,9 @@ def timeline(session: Session, *, dossier_id: int, with_links: bool = True) -> l
         .order_by(col(Event.date).nulls_first(), col(Event.id))  # SQLite's order, everywhere
     )
     return [
-        _report(event, name, key if event.dossier_id != dossier_id else "")
+        (event, name, key if event.dossier_id != dossier_id else "")
         for event, name, key in session.exec(query)
     ]
-
-
-def _report(event: Event, source_name: str, file_key: str) -> TimelineReport:
-    return TimelineReport(event.date, event.title, event.kind, event.reference, event.url, source_name,
-                          event.forecast, event.first_seen_at, file_key)  # fmt: skip
 
 
 def changes(
