@@ -150,7 +150,7 @@ def sources_list(format: FormatOpt = Format.text) -> None:
 def sources_remove(name: Annotated[str, typer.Argument(help="source name or id")]) -> None:
     """Stop watching a source and delete its history."""
     with session_scope(_engine()) as session:
-        source = repo.find_source(session, name_or_id=name)
+        source = status_view.named_source(session, name)
         repo.remove_source(session, source=source)
     out.print(f"Removed source '{name}'")
 
@@ -289,7 +289,7 @@ def changes(
     """List recorded changes, oldest first."""
     when = _since(since)
     with session_scope(_engine()) as session:
-        ids = [repo.find_source(session, name_or_id=s).id for s in source or []]
+        ids = [status_view.named_source(session, s).id for s in source or []]
         rows = [
             status_view.change_dict(c, n, k)
             for c, n, k in repo.changes(session, since=when, source_ids=ids)
