@@ -4,7 +4,7 @@ Nothing else in Lexwatch writes SQL. The functions live in modules by concern
 and are all reached as `db.repo.<function>`: sources; captures (snapshots and
 their bodies, what a crawl starts from); runs (crawl runs, stored health);
 versions; changes; files (dossiers, identifiers, links, timelines, documents);
-search (searchmatch, searchhits, searchoffers; searchwords: the index's list of
+search (searchresults, searchmatch, searchhits, searchoffers; searchwords: the index's list of
 long words); digests (watches, subscribers, digest runs); people (the admin's
 watch and subscriber forms); users; state (facts about this installation).
 """
@@ -15,9 +15,9 @@ from db.repo.digests import *  # noqa: F403
 from db.repo.files import *  # noqa: F403
 from db.repo.people import *  # noqa: F403
 from db.repo.runs import *  # noqa: F403
-from db.repo.search import *  # noqa: F403
 from db.repo.searchhits import *  # noqa: F403
 from db.repo.searchoffers import *  # noqa: F403
+from db.repo.searchresults import *  # noqa: F403
 from db.repo.searchwords import *  # noqa: F403
 from db.repo.sources import *  # noqa: F403
 from db.repo.state import *  # noqa: F403
