@@ -32,7 +32,7 @@ def rebuild_search_index(session: Session) -> None:
     """Refill the search index from what the tables hold, list its long words, then resume."""
     dialect = session.get_bind().dialect.name
     statements = _POSTGRES_FILL if dialect == "postgresql" else _SQLITE_FILL
-    for statement in [*statements, *words_list_fill(dialect), _RESUME]:
+    for statement in [*statements, *_words_list_fill(dialect), _RESUME]:
         session.execute(text(statement))
 
 
@@ -52,7 +52,7 @@ _SQLITE_FILL = [
 _RESUME = "UPDATE search_fts_state SET paused = 0"
 
 
-def words_list_fill(dialect: str) -> list[str]:
+def _words_list_fill(dialect: str) -> list[str]:
     """SQL that lists every long word of the whole index anew (after a bulk load)."""
     if dialect == "postgresql":
         return ["TRUNCATE search_fts_pending",
