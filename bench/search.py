@@ -92,26 +92,26 @@ def history(texts: Texts, source_index: int, count: int) -> list[str]:
 
 def generate(engine, count: int) -> dict[str, float]:
     """Fill the database; how long each part took."""
-    from db import repo
+    from bench.searchload import bulk_insert, pause_search_index, rebuild_search_index
     from db.engine import session_scope
     from db.models import Change, Document, Dossier, Event, Source, Version
 
     texts, start, timings = Texts(), datetime(2022, 5, 11, tzinfo=UTC), {}
     moment = time.monotonic()
     with session_scope(engine) as session:
-        repo.pause_search_index(session)
-        repo.bulk_insert(session, model=Source, rows=_sources(start))
-        repo.bulk_insert(session, model=Dossier, rows=_files(texts, start))
-        repo.bulk_insert(session, model=Event, rows=_events(texts, start))
-        repo.bulk_insert(session, model=Document, rows=_documents(texts, start))
+        pause_search_index(session)
+        bulk_insert(session, model=Source, rows=_sources(start))
+        bulk_insert(session, model=Dossier, rows=_files(texts, start))
+        bulk_insert(session, model=Event, rows=_events(texts, start))
+        bulk_insert(session, model=Document, rows=_documents(texts, start))
     timings["files_events_documents_s"] = time.monotonic() - moment
     moment, per_source = time.monotonic(), max(count // SOURCES, 1)
     for first in range(0, SOURCES, BATCH // per_source or 1):
         chunk = range(first, min(first + (BATCH // per_source or 1), SOURCES))
         versions, changes = _versions(texts, chunk, per_source, start)
         with session_scope(engine) as session:
-            repo.bulk_insert(session, model=Version, rows=versions)
-            repo.bulk_insert(session, model=Change, rows=changes)
+            bulk_insert(session, model=Version, rows=versions)
+            bulk_insert(session, model=Change, rows=changes)
         print(
             f"  {chunk.stop * per_source:>9,} versions  {time.monotonic() - moment:6.1f}s",
             flush=True,
@@ -119,7 +119,7 @@ def generate(engine, count: int) -> dict[str, float]:
     timings["versions_changes_s"] = time.monotonic() - moment
     moment = time.monotonic()
     with session_scope(engine) as session:
-        repo.rebuild_search_index(session)
+        rebuild_search_index(session)
     timings["search_index_s"] = time.monotonic() - moment
     return timings
 

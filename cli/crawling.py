@@ -92,7 +92,7 @@ def changes(
     """List recorded changes, oldest first."""
     moment = _since(since)
     with session_scope(engine()) as session:
-        ids = [repo.find_source(session, name_or_id=s).id for s in source or []]
+        ids = [status_view.named_source(session, s).id for s in source or []]
         rows = [
             status_view.change_dict(c, n, k)
             for c, n, k in repo.changes(session, since=moment, source_ids=ids)

@@ -64,7 +64,7 @@ def sources_list(format: FormatOpt = Format.text) -> None:
 def sources_remove(name: Annotated[str, typer.Argument(help="source name or id")]) -> None:
     """Stop watching a source and delete its history."""
     with session_scope(engine()) as session:
-        source = repo.find_source(session, name_or_id=name)
+        source = status_view.named_source(session, name)
         repo.remove_source(session, source=source)
     out.print(f"Removed source '{name}'")
 

@@ -6,7 +6,7 @@ full-text engine as syntax (FTS5 raises on a syntax error). Every word or
 terms means either; everything else is required, as in a web search engine.
 
 Unless the search is exact, a query then searches what a watch would match
-(digests.relevance, the same folding): words that name a topic (digests.topics)
+(vocab.words, the same folding): words that name a topic (vocab.topics)
 stand for every name of that topic in every language, and a long word also
 searches the indexed words it hides in ("kindermisbruik" in
 "onlinekindermisbruik"). The full-text engines match whole words only, so the
@@ -21,7 +21,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from digests.relevance import COMPOUND_MIN, expand_topics, fold, topic_of, words
+from vocab.topics import expand_topics, topic_of
+from vocab.words import COMPOUND_MIN, fold, words
 
 MAX_TERMS = 32  # a pasted paragraph is searched by its first words, not rejected
 MAX_ALTERNATIVES = 120  # per group: a topic's names and their compounds stay one bounded OR
@@ -177,7 +178,7 @@ def _within(part: tuple[str, ...], run: tuple[str, ...]) -> bool:
 def index_words(text: str) -> set[str]:
     """The long words of a text as the indexes store them: lower case, diacritics removed.
 
-    Lower case rather than casefold (digests.relevance.fold): FTS5 keeps a 'ß', so a
+    Lower case rather than casefold (vocab.words.fold): FTS5 keeps a 'ß', so a
     word listed as the index holds it is found when searched.
     """
     decomposed = unicodedata.normalize("NFKD", text.lower())

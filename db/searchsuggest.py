@@ -1,12 +1,12 @@
 """What a search that found nothing offers instead. Pure: the caller gives the candidates.
 
 Three kinds of suggestion, each a search or a file the person can open:
-- names of topics (digests.topics) close to what was typed: a typo
+- names of topics (vocab.topics) close to what was typed: a typo
   ("chatkontrole"), a part of a name ("misbruik"), or, when the search was
   exact, the other names of the topic typed;
 - indexed words close to a typed word (the index's list of long words);
 - files whose titles (or keys) have words close to the typed ones.
-Words are folded as watches fold them (digests.relevance.words).
+Words are folded as watches fold them (vocab.words.words).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from difflib import SequenceMatcher, get_close_matches
 
-from digests.relevance import topic_of, words
-from digests.topics import TOPICS
+from vocab.topics import TOPICS, topic_of
+from vocab.words import words
 
 CLOSE = 0.8  # difflib ratio from which two words read as the same word mistyped
 PART = 5  # a typed word this long is also looked for inside longer words

@@ -6,7 +6,7 @@ both the same stem, so no language has to be detected and a Dutch motion
 matches a Dutch word form. A term of several words matches those words in a
 row. A one-word term of COMPOUND_MIN letters or more also matches inside a
 longer word, because Dutch and German write compounds as one word
-("onlinekindermisbruik"). A term that is an alias of a topic (digests.topics),
+("onlinekindermisbruik"). A term that is an alias of a topic (vocab.topics),
 or `topic:<slug>`, stands for every alias of that topic.
 
 References: anything vocab.identifiers recognises (procedure references, COM
@@ -19,36 +19,22 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
 
-from digests.topics import TOPICS
 from monitor.link import NOT_OWN
 from vocab.identifiers import find_identifiers
 from vocab.records import Record
+from vocab.topics import expand_topics
+from vocab.words import COMPOUND_MIN, words
 
 LANGUAGES = ("english", "dutch", "german", "french")
-COMPOUND_MIN = 8
 _STEMMERS = {language: snowballstemmer.stemmer(language) for language in LANGUAGES}
 _STEM_LOCK = threading.Lock()  # a snowball stemmer keeps state while it works
-_WORD = re.compile(r"[^\W_]+")
 _KEY = re.compile(r"^[A-Z]{2,3}:\S")
-_TOPIC_PREFIX = "topic:"
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics: 'Pédopornographie' -> 'pedopornographie'."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def words(text: str) -> list[str]:
-    """The folded words of a text; hyphens, slashes and apostrophes separate words."""
-    return _WORD.findall(fold(text))
 
 
 @lru_cache(maxsize=200_000)
@@ -116,35 +102,6 @@ def compile_watch(
         tuple(reference(r) for r in [*references, *as_references] if r.strip()),
         frozenset(j.strip().upper() for j in jurisdictions if j.strip()),
     )
-
-
-def expand_topics(labels: Sequence[str]) -> list[str]:
-    """The terms with every alias of each topic they name or belong to, each once."""
-    out: list[str] = []
-    for label in labels:
-        slug = topic_of(label)
-        named = label.strip().lower().startswith(_TOPIC_PREFIX)
-        expansion = list(TOPICS[slug].all_aliases()) if slug else []
-        for alias in ([] if named else [label]) + expansion:
-            if alias not in out:
-                out.append(alias)
-    return out
-
-
-def topic_of(label: str) -> str | None:
-    """The slug of the topic a term names (`topic:slug`) or is an alias of, else None."""
-    text = label.strip()
-    if text.lower().startswith(_TOPIC_PREFIX):
-        slug = text[len(_TOPIC_PREFIX) :].strip()
-        return slug if slug in TOPICS else None
-    return _alias_topics().get(tuple(words(text)))
-
-
-@lru_cache(maxsize=1)
-def _alias_topics() -> dict[tuple[str, ...], str]:
-    return {
-        tuple(words(alias)): slug for slug, topic in TOPICS.items() for alias in topic.all_aliases()
-    }
 
 
 @dataclass(frozen=True, eq=False)

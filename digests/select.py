@@ -32,6 +32,7 @@ from monitor.health import STALE_AFTER, SUCCEEDED
 from monitor.link import fallback_key
 from vocab.identifiers import find_identifiers
 from vocab.records import Item, Record, record_from_json
+from vocab.words import fold
 
 ITEM_KINDS = ("item_published", "item_updated")
 # How a failed reading failed, for a reader: a run status -> a Trouble's problem.
@@ -182,7 +183,7 @@ def upcoming_for(
     seen: set[tuple[str, str, str]] = set()
     out = []
     for event, found in events:
-        key = (event.file.key, event.date, relevance.fold(event.title))
+        key = (event.file.key, event.date, fold(event.title))
         if key not in seen and any(relevance.matches(c, found) for c in checks):
             seen.add(key)
             out.append(event)

@@ -15,12 +15,12 @@ from sqlmodel import Session
 from db import repo
 from db.models import Watch
 from digests import alertrules, relevance, select
-from digests.topics import TOPICS
 from monitor.classify import SIGNIFICANCE
 from monitor.link import jurisdiction
 from vocab.channels import mask
 from vocab.errors import ConfigError
 from vocab.records import Record
+from vocab.topics import TOPICS, topic_of
 
 SEEDS: tuple[Watch, ...] = (
     Watch(
@@ -107,7 +107,7 @@ def _check(name: str, terms: list[str], references: list[str], min_significance:
         raise ConfigError(
             "give at least one term or reference, or the watch matches nothing", field="terms"
         )
-    unknown = [t for t in terms if t.lower().startswith("topic:") and not relevance.topic_of(t)]
+    unknown = [t for t in terms if t.lower().startswith("topic:") and not topic_of(t)]
     if unknown:
         known = ", ".join(f"topic:{slug}" for slug in TOPICS)
         raise ConfigError(f"unknown topic '{unknown[0]}': choose one of {known}", field="terms")
@@ -127,7 +127,7 @@ def describe(watch: Watch, subscribers: int = 0, channels: Sequence[str] = ()) -
     """A watch as the CLI and the API show it, with the topics its terms expand to; a watch
     with alert channels also with those (apprise URLs, secrets: only masked) and its alert
     settings (a watch without keeps the shape it always had)."""
-    topics = sorted({t for t in map(relevance.topic_of, watch.terms) if t})
+    topics = sorted({t for t in map(topic_of, watch.terms) if t})
     return {
         "name": watch.name,
         "description": watch.description,

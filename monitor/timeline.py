@@ -10,8 +10,11 @@ announced has happened on that day.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+
+from db.models import Event
 
 # Canonical step -> pattern over "<code> <title>"; first match wins, so specific before general.
 STEPS: dict[str, str] = {
@@ -47,6 +50,12 @@ class Report:
     forecast: bool
     first_seen_at: datetime
     file: str = ""
+
+
+def reports(rows: Iterable[tuple[Event, str, str]]) -> list[Report]:
+    """Stored events, with their source's name and linked file's key (db.repo.timeline), as Reports."""
+    return [Report(e.date, e.title, e.kind, e.reference, e.url, source, e.forecast,
+                   e.first_seen_at, file) for e, source, file in rows]  # fmt: skip
 
 
 @dataclass(frozen=True)

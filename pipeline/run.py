@@ -33,6 +33,7 @@ from db.engine import session_scope
 from db.models import Source
 from db.retry import in_transaction
 from monitor.health import SUCCEEDED  # any other status but skipped failed
+from pipeline import health
 from pipeline.parse import parse_responses, previous_record, responses_of, stored_responses
 from pipeline.steps import step
 from pipeline.store import store_record
@@ -164,7 +165,7 @@ def _finish(engine: Engine, outcomes: list[Outcome], results: list, failing_afte
 
     def work(session: Session) -> None:
         repo.touch_snapshots(session, seen=seen)
-        repo.finish_runs(session, results=results, failing_after=failing_after)
+        health.finish_runs(session, results=results, failing_after=failing_after)
 
     in_transaction(engine, work)
 

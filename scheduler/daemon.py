@@ -47,6 +47,7 @@ from db.lock import scheduler_lock
 from db.models import Source
 from db.owner import remote_grace
 from monitor import schedule
+from pipeline import health
 from vocab import logs
 from vocab.settings import Settings, get_settings
 
@@ -232,7 +233,7 @@ class Daemon:
     async def check_health(self) -> None:
         """Mark sources without a recent success as stale."""
         with session_scope(self.engine) as session:
-            for name in repo.mark_stale(session, now=datetime.now(UTC)):
+            for name in health.mark_stale(session, now=datetime.now(UTC)):
                 log.warning("%s: stale, no successful fetch within three intervals", name)
 
     async def cleanup(self) -> None:

@@ -23,8 +23,8 @@ from sqlmodel import Session
 
 from db import repo
 from db.models import CrawlRun
-from digests.relevance import fold
 from vocab.channels import mask
+from vocab.words import fold
 from web import views
 from web.params import clean_text
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi.responses import Response
 
-from db.repo.web import Hit, SearchQuery
+from db.repo import Hit, SearchQuery
 from vocab.links import file_url
 
 HIT_COLUMNS = (

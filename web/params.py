@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from db.repo.web import ORDERS, SearchQuery
+from db.repo.searchresults import ORDERS, SearchQuery
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 

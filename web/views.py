@@ -13,7 +13,8 @@ from db import repo
 from db.models import Change, Dossier, Source
 from monitor.health import effective_health
 from monitor.schedule import next_run
-from monitor.timeline import Step, merge
+from monitor.timeline import Step, merge, reports
+from vocab.errors import NotFound
 from vocab.redact import redact
 
 
@@ -74,7 +75,17 @@ def choose_sources(session: Session, names: Sequence[str]) -> list[Source]:
     """The sources named (by name or id), or every enabled one when none is named."""
     if not names:
         return repo.list_sources(session, enabled_only=True)
-    return [repo.find_source(session, name_or_id=name) for name in names]
+    return [named_source(session, name) for name in names]
+
+
+def named_source(session: Session, name_or_id: str) -> Source:
+    """A source by name, or by id when none has that name; NotFound says how to list them."""
+    source = repo.source_by_name(session, name=name_or_id)
+    if source is None and name_or_id.isdigit():
+        source = repo.get_source(session, source_id=int(name_or_id))
+    if source is None:
+        raise NotFound(f"no source named '{name_or_id}': see `lexwatch sources list`")
+    return source
 
 
 def step_dict(step: Step) -> dict[str, Any]:
@@ -103,7 +114,9 @@ def dossier_dict(session: Session, dossier: Dossier) -> dict[str, Any]:
             {"scheme": s, "value": v}
             for s, v in repo.identifiers_of(session, dossier_id=dossier.id)
         ],
-        "timeline": [step_dict(s) for s in merge(repo.timeline(session, dossier_id=dossier.id))],
+        "timeline": [
+            step_dict(s) for s in merge(reports(repo.timeline(session, dossier_id=dossier.id)))
+        ],
         "links": [
             {
                 "key": other.key,

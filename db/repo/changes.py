@@ -1,4 +1,6 @@
-"""Data functions for the Changes page and the file page's official links.
+"""Changes: stored with each new version, and read for the Changes page, a file, a source.
+
+Also the newest records of a file's sources (the file page's official links).
 
 The Changes page lists every change newest first, filtered by file, source,
 jurisdiction, least significance and a date range in SQL; the watch filter is
@@ -7,7 +9,7 @@ applied by the caller (a watch's terms are matched in Python, as digests match t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,9 +21,15 @@ from db.models import Change, Dossier, Source, Version
 __all__ = [
     "ChangeFilter",
     "ChangeRow",
+    "add_changes",
     "change_jurisdictions",
+    "change_kinds",
     "change_rows",
     "changed_files",
+    "changes",
+    "changes_of_file",
+    "count_changes",
+    "latest_changes",
     "newest_records",
     "versions_by_id",
 ]
@@ -144,3 +152,104 @@ def changed_files(session: Session) -> list[tuple[str, str]]:
         .distinct()
     )
     return sorted(session.exec(query), key=lambda row: ((row[1] or row[0]).casefold(), row[0]))
+
+
+def add_changes(
+    session: Session, *, version: Version, previous: Version | None, specs: Iterable[Any]
+) -> list[Change]:
+    """Store the classified changes of a new version."""
+    changes = [
+        Change(
+            source_id=version.source_id,
+            dossier_id=version.dossier_id,
+            version_id=version.id,
+            previous_version_id=previous.id if previous else None,
+            ordinal=index,
+            kind=spec.kind,
+            significance=spec.significance,
+            summary=spec.summary,
+            diff=spec.diff,
+        )
+        for index, spec in enumerate(specs)
+    ]
+    session.add_all(changes)
+    session.flush()
+    return changes
+
+
+def changes(
+    session: Session,
+    *,
+    since: datetime | None = None,
+    source_ids: Sequence[int] = (),
+    limit: int | None = None,
+) -> list[tuple[Change, str, str | None]]:
+    """Changes oldest first, with their source's name and their dossier's key."""
+    query = (
+        select(Change, Source.name, Dossier.key)
+        .join(Source, col(Source.id) == col(Change.source_id))
+        .join(Dossier, col(Dossier.id) == col(Change.dossier_id), isouter=True)
+        .order_by(col(Change.detected_at), col(Change.id))
+    )
+    if since is not None:
+        query = query.where(Change.detected_at >= since)
+    if source_ids:
+        query = query.where(col(Change.source_id).in_(source_ids))
+    if limit:
+        query = query.limit(limit)
+    return [(c, name, key) for c, name, key in session.exec(query)]
+
+
+def count_changes(session: Session, *, source_id: int) -> int:
+    """How many changes a source has produced."""
+    return session.exec(
+        select(func.count()).select_from(Change).where(Change.source_id == source_id)
+    ).one()
+
+
+def changes_of_file(
+    session: Session, *, dossier_id: int, limit: int = 200
+) -> list[tuple[Change, str]]:
+    """A file's changes, newest first, with the source's name."""
+    query = (
+        select(Change, Source.name)
+        .join(Source, col(Source.id) == col(Change.source_id))
+        .where(Change.dossier_id == dossier_id)
+        .order_by(col(Change.detected_at).desc(), col(Change.id).desc())
+    )
+    return [(c, name) for c, name in session.exec(query.limit(limit))]
+
+
+def latest_changes(
+    session: Session,
+    *,
+    since: datetime | None = None,
+    sources: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    significance: Sequence[str] = (),
+    dossier_key: str = "",
+    limit: int = 100,
+) -> list[tuple[Change, str, str | None]]:
+    """Changes newest first, filtered, with the source's name and the file's key."""
+    query = (
+        select(Change, Source.name, Dossier.key)
+        .join(Source, col(Source.id) == col(Change.source_id))
+        .join(Dossier, col(Dossier.id) == col(Change.dossier_id), isouter=True)
+        .order_by(col(Change.detected_at).desc(), col(Change.id).desc())
+    )
+    if since is not None:
+        query = query.where(Change.detected_at >= since)
+    for column, wanted in (
+        (Source.name, sources),
+        (Change.kind, kinds),
+        (Change.significance, significance),
+    ):
+        query = query.where(col(column).in_(wanted)) if wanted else query
+    if dossier_key:
+        query = query.where(Dossier.key == dossier_key)
+    return [(c, name, key) for c, name, key in session.exec(query.limit(limit))]
+
+
+def change_kinds(session: Session) -> list[str]:
+    """Every kind of change recorded so far."""
+    return list(session.exec(select(Change.kind).distinct().order_by(Change.kind)))

@@ -30,7 +30,7 @@ from db.models import (
     Watch,
     utcnow,
 )
-from db.repo.core import get_state, set_state
+from db.repo.state import get_state, set_state
 from vocab.errors import ConfigError, NotFound
 
 UNSUBSCRIBE_KEY = "unsubscribe_key"  # the AppState row

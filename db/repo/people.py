@@ -1,5 +1,5 @@
 """Data functions for the admin's watch and subscriber forms: edit and remove, and which
-watches a subscriber follows. Checking what was typed is the caller's (digests.watches,
+watches a subscriber follows, and the admin's lists of them. Checking what was typed is the caller's (digests.watches,
 digests.subscribers); these only store it."""
 
 from __future__ import annotations
@@ -17,9 +17,12 @@ __all__ = [
     "follow_only",
     "remove_watch",
     "subscriber_by_email",
+    "subscriber_by_id",
+    "subscribers_with_watches",
     "update_watch",
     "watch_by_id",
     "watch_follower_count",
+    "watches_with_counts",
 ]
 
 
@@ -79,3 +82,31 @@ def follow_only(session: Session, *, subscriber: Subscriber, watch_ids: Iterable
     for watch_id in sorted(wanted):
         session.add(Subscription(subscriber_id=subscriber.id, watch_id=watch_id))
     session.flush()
+
+
+def watches_with_counts(session: Session) -> list[tuple[Watch, int]]:
+    """Every watch with how many subscribers follow it."""
+    counts = dict(
+        session.exec(
+            select(Subscription.watch_id, func.count()).group_by(col(Subscription.watch_id))
+        ).all()
+    )
+    watches = session.exec(select(Watch).order_by(Watch.name))
+    return [(watch, counts.get(watch.id, 0)) for watch in watches]
+
+
+def subscriber_by_id(session: Session, *, subscriber_id: int) -> Subscriber | None:
+    """A subscriber by id."""
+    return session.get(Subscriber, subscriber_id)
+
+
+def subscribers_with_watches(session: Session) -> list[tuple[Subscriber, list[str]]]:
+    """Every subscriber with the names of the watches they follow."""
+    follows: dict[int, list[str]] = {}
+    query = select(Subscription.subscriber_id, Watch.name).join(
+        Watch, col(Watch.id) == col(Subscription.watch_id)
+    )
+    for subscriber_id, name in session.exec(query.order_by(Watch.name)):
+        follows.setdefault(subscriber_id, []).append(name)
+    people = session.exec(select(Subscriber).order_by(Subscriber.email))
+    return [(person, follows.get(person.id, [])) for person in people]

@@ -22,7 +22,6 @@ __all__ = [
     "compound_words",
     "refresh_search_words",
     "words_containing",
-    "words_list_fill",
     "words_starting",
 ]
 
@@ -151,15 +150,3 @@ def _take_sqlite_rows(session: Session) -> set[str] | None:
     ids = ", ".join(str(int(row_id)) for row_id, _, _ in rows)
     session.execute(text(f"DELETE FROM search_fts_pending WHERE id IN ({ids})"))
     return found
-
-
-def words_list_fill(dialect: str) -> list[str]:
-    """SQL that lists every long word of the whole index anew (after a bulk load)."""
-    shortest = searchquery.COMPOUND_MIN
-    if dialect == "postgresql":
-        return ["TRUNCATE search_fts_pending",
-                "INSERT INTO search_fts_words(word) SELECT word FROM ts_stat('SELECT document "
-                f"FROM search_fts') WHERE length(word) >= {shortest} ON CONFLICT DO NOTHING"]  # fmt: skip
-    return ["DELETE FROM search_fts_pending",
-            "INSERT OR IGNORE INTO search_fts_words(word) SELECT term FROM search_fts_vocab "
-            f"WHERE length(term) >= {shortest}"]  # fmt: skip

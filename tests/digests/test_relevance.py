@@ -6,9 +6,10 @@ import pytest
 
 from crawlers.sites import eu_ep_api, nl_tweedekamer
 from db.models import Watch
-from digests import relevance, topics
+from digests import relevance
 from digests.watches import SEEDS, matcher, try_record
 from tests.helpers import FIXTURES, capture
+from vocab import topics
 from vocab.records import Record
 
 CSA = next(w for w in SEEDS if w.name == "csa-regulation")

@@ -235,7 +235,7 @@ def test_search_through_the_repo_is_what_the_bench_measures(app, history) -> Non
 def test_a_word_in_too_many_entries_is_served_newest_first_with_filters_inside(
     reader, history, monkeypatch
 ) -> None:
-    import db.repo.web as search_module
+    import db.repo.searchresults as search_module
 
     monkeypatch.setattr(search_module, "WINDOW", 1)
     data = reader.get("/api/search", params={"q": "child OR committee"}).json()

@@ -2,7 +2,7 @@
 
 A watch term that is an alias of a topic stands for every alias of that topic, so
 a watch on "chat control" also finds "Chatkontrolle", "kindermisbruik" and
-"abus sexuels sur enfants" (digests.relevance expands them). A watch term may
+"abus sexuels sur enfants" (`expand_topics`). A watch term may
 also name a topic outright: `topic:<slug>`.
 
 `TOPICS` is the registry (slug -> topic class). Each class's docstring is its
@@ -16,7 +16,13 @@ purpose: an alias must name this subject and nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import ClassVar
+
+from vocab.words import words
+
+_TOPIC_PREFIX = "topic:"
 
 
 class Topic:
@@ -132,3 +138,32 @@ TOPICS: dict[str, type[Topic]] = {
 def summary(topic: type[Topic]) -> str:
     """The one-line description of a topic: the first line of its docstring."""
     return (topic.__doc__ or "").strip().splitlines()[0]
+
+
+def expand_topics(labels: Sequence[str]) -> list[str]:
+    """The terms with every alias of each topic they name or belong to, each once."""
+    out: list[str] = []
+    for label in labels:
+        slug = topic_of(label)
+        named = label.strip().lower().startswith(_TOPIC_PREFIX)
+        expansion = list(TOPICS[slug].all_aliases()) if slug else []
+        for alias in ([] if named else [label]) + expansion:
+            if alias not in out:
+                out.append(alias)
+    return out
+
+
+def topic_of(label: str) -> str | None:
+    """The slug of the topic a term names (`topic:slug`) or is an alias of, else None."""
+    text = label.strip()
+    if text.lower().startswith(_TOPIC_PREFIX):
+        slug = text[len(_TOPIC_PREFIX) :].strip()
+        return slug if slug in TOPICS else None
+    return _alias_topics().get(tuple(words(text)))
+
+
+@lru_cache(maxsize=1)
+def _alias_topics() -> dict[tuple[str, ...], str]:
+    return {
+        tuple(words(alias)): slug for slug, topic in TOPICS.items() for alias in topic.all_aliases()
+    }

@@ -1,0 +1,153 @@
+"""What crawls fetched: snapshots of each URL and their bodies, kept once per SHA-256.
+
+Also what a crawl starts from (plans: the latest snapshot of every known URL)
+and the retention of old bodies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, delete, select
+
+from db.models import Blob, Snapshot, Source, Version, utcnow
+from db.repo.sources import lock_source
+from db.repo.unique import insert_once
+from vocab.fetch import Capture, Known, Plan, Target
+
+__all__ = [
+    "body",
+    "latest_snapshot",
+    "mark_parsed",
+    "plans",
+    "remove_old_bodies",
+    "store_blob",
+    "store_capture",
+    "touch_snapshots",
+]
+
+
+def plans(session: Session, *, sources: Sequence[Source], secrets: dict[str, str]) -> list[Plan]:
+    """What to crawl for each source, with what is known of its URLs (two queries for all)."""
+    ids = [s.id for s in sources]
+    known = _known(session, ids)
+    versioned = set(
+        session.exec(select(Version.source_id).where(col(Version.source_id).in_(ids)).distinct())
+    )
+    return [
+        Plan(
+            s.id,
+            s.name,
+            s.kind,
+            Target(s.url, dict(s.params), secrets),
+            known.get(s.id, {}),
+            s.id in versioned,
+        )
+        for s in sources
+    ]
+
+
+def _known(session: Session, source_ids: list[int]) -> dict[int, dict[str, Known]]:
+    """The latest snapshot of every URL of these sources."""
+    latest = select(func.max(Snapshot.id)).where(col(Snapshot.source_id).in_(source_ids))
+    query = select(Snapshot).where(
+        col(Snapshot.id).in_(latest.group_by(Snapshot.source_id, Snapshot.url))
+    )
+    known: dict[int, dict[str, Known]] = {}
+    for snap in session.exec(query):
+        entry = Known(
+            snap.id, snap.etag, snap.last_modified, snap.sha256, snap.content_type, snap.parsed
+        )
+        known.setdefault(snap.source_id, {})[snap.url] = entry
+    return known
+
+
+def touch_snapshots(session: Session, *, seen: Sequence[tuple[int, datetime, str, str]]) -> None:
+    """Record that these snapshots were seen again (304 or the same bytes): one statement for all."""
+    if seen:
+        rows = [
+            {"id": i, "last_seen_at": at, "etag": etag, "last_modified": mod}
+            for i, at, etag, mod in seen
+        ]
+        session.execute(update(Snapshot), rows)
+
+
+def store_capture(session: Session, *, capture: Capture) -> tuple[str, str, bool, bool] | None:
+    """Record a capture: (sha256, content type, new?, parsed?) or None for a 304 with nothing stored."""
+    lock_source(session, source_id=capture.source_id)  # two crawls of one URL: one new snapshot
+    last = latest_snapshot(session, source_id=capture.source_id, url=capture.url)
+    if capture.status == 304:
+        if last is None:
+            return None
+        last.last_seen_at = capture.fetched_at
+        return last.sha256, last.content_type, False, last.parsed
+    sha256 = hashlib.sha256(capture.body).hexdigest()
+    etag, modified = capture.headers.get("etag", ""), capture.headers.get("last-modified", "")
+    if last is not None and last.sha256 == sha256:
+        last.last_seen_at, last.etag, last.last_modified = capture.fetched_at, etag, modified
+        return sha256, last.content_type, False, last.parsed
+    store_blob(session, sha256=sha256, body=capture.body)
+    content_type = capture.headers.get("content-type", "")
+    session.add(
+        Snapshot(
+            source_id=capture.source_id,
+            url=capture.url,
+            role=capture.role,
+            status=capture.status,
+            sha256=sha256,
+            etag=etag,
+            last_modified=modified,
+            content_type=content_type,
+            fetched_at=capture.fetched_at,
+            last_seen_at=capture.fetched_at,
+        )
+    )
+    return sha256, content_type, True, False
+
+
+def mark_parsed(session: Session, *, source_id: int, urls: Iterable[str]) -> None:
+    """The latest snapshots of these URLs have been turned into the source's current version."""
+    for url in urls:
+        snapshot = latest_snapshot(session, source_id=source_id, url=url)
+        if snapshot is not None:
+            snapshot.parsed = True
+
+
+def latest_snapshot(session: Session, *, source_id: int, url: str) -> Snapshot | None:
+    """The newest snapshot of one URL of a source."""
+    query = (
+        select(Snapshot)
+        .where(Snapshot.source_id == source_id, Snapshot.url == url)
+        .order_by(col(Snapshot.fetched_at).desc(), col(Snapshot.id).desc())
+    )
+    return session.exec(query).first()
+
+
+def store_blob(session: Session, *, sha256: str, body: bytes) -> None:
+    """Keep a body once per SHA-256, compressed (another source may bring the same body)."""
+    if session.get(Blob, sha256) is None:
+        insert_once(session, Blob(sha256=sha256, size=len(body), data=zlib.compress(body, 6)))
+
+
+def body(session: Session, *, sha256: str) -> bytes | None:
+    """The uncompressed bytes of a stored body."""
+    blob = session.get(Blob, sha256)
+    return zlib.decompress(blob.data) if blob else None
+
+
+def remove_old_bodies(session: Session, *, days: int) -> int:
+    """Drop snapshots older than `days` that are not the latest of their URL, then unreferenced bodies."""
+    cutoff = utcnow() - timedelta(days=days)
+    latest = select(func.max(Snapshot.id)).group_by(Snapshot.source_id, Snapshot.url)
+    session.exec(
+        delete(Snapshot).where(Snapshot.fetched_at < cutoff, col(Snapshot.id).not_in(latest))
+    )
+    orphans = select(Blob.sha256).where(col(Blob.sha256).not_in(select(Snapshot.sha256)))
+    doomed = list(session.exec(orphans))
+    if doomed:
+        session.exec(delete(Blob).where(col(Blob.sha256).in_(doomed)))
+    return len(doomed)

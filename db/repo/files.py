@@ -1,0 +1,202 @@
+"""Files (dossiers): their keys, identifiers and links, and the steps and documents sources report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import Session, col, select
+
+from db.models import (
+    Document,
+    Dossier,
+    DossierIdentifier,
+    DossierLink,
+    Event,
+    Source,
+    Version,
+    utcnow,
+)
+from db.repo.unique import insert_once
+
+__all__ = [
+    "add_identifiers",
+    "add_timeline",
+    "documents_of",
+    "dossier_by_identifier",
+    "dossier_by_key",
+    "ensure_dossier",
+    "file_by_id",
+    "file_page_list",
+    "identifiers_of",
+    "link_dossiers",
+    "links_of",
+    "list_dossiers",
+    "timeline",
+]
+
+
+def dossier_by_identifier(session: Session, *, pairs: Iterable[tuple[str, str]]) -> Dossier | None:
+    """The dossier that already holds one of these identifiers, in the order given."""
+    for scheme, value in pairs:
+        query = (
+            select(Dossier)
+            .join(DossierIdentifier, col(DossierIdentifier.dossier_id) == col(Dossier.id))
+            .where(DossierIdentifier.scheme == scheme, DossierIdentifier.value == value)
+            .order_by(col(Dossier.id))
+        )
+        found = session.exec(query).first()
+        if found:
+            return found
+    return None
+
+
+def list_dossiers(session: Session) -> list[Dossier]:
+    """Every file, by key."""
+    return list(session.exec(select(Dossier).order_by(Dossier.key)))
+
+
+def file_page_list(
+    session: Session, *, jurisdiction: str = "", limit: int = 100, offset: int = 0
+) -> list[Dossier]:
+    """Files, most recently updated first."""
+    query = select(Dossier).order_by(col(Dossier.updated_at).desc(), col(Dossier.id))
+    if jurisdiction:
+        query = query.where(Dossier.jurisdiction == jurisdiction)
+    return list(session.exec(query.offset(offset).limit(limit)))
+
+
+def file_by_id(session: Session, *, dossier_id: int | None) -> Dossier | None:
+    """A file by id."""
+    return session.get(Dossier, dossier_id) if dossier_id else None
+
+
+def dossier_by_key(session: Session, *, key: str) -> Dossier | None:
+    """The dossier with this key."""
+    return session.exec(select(Dossier).where(Dossier.key == key)).first()
+
+
+def ensure_dossier(
+    session: Session, *, key: str, title: str, jurisdiction: str, stage: str
+) -> Dossier:
+    """The dossier with `key`, created when new; title and stage kept current.
+
+    The first title a version brings stays (sources of one file word it
+    differently); a stub's provisional title gives way to it.
+    """
+    dossier = dossier_by_key(session, key=key)
+    if dossier is None:  # another source of the same file may be creating it right now
+        insert_once(session, Dossier(key=key, title=title, jurisdiction=jurisdiction, stage=stage))
+        dossier = session.exec(select(Dossier).where(Dossier.key == key)).one()
+    elif title and is_stub(session, dossier_id=dossier.id):
+        dossier.title = title
+    dossier.title = dossier.title or title
+    if stage:
+        dossier.stage, dossier.updated_at = stage, utcnow()
+    return dossier
+
+
+def is_stub(session: Session, *, dossier_id: int) -> bool:
+    """True for a file known only because others cite it: no version of its own yet."""
+    found = session.exec(select(Version.id).where(Version.dossier_id == dossier_id).limit(1))
+    return found.first() is None
+
+
+def add_identifiers(
+    session: Session, *, dossier: Dossier, pairs: Iterable[tuple[str, str]]
+) -> None:
+    """Attach identifiers to a dossier (each once)."""
+    known = set(
+        session.exec(
+            select(DossierIdentifier.scheme, DossierIdentifier.value).where(
+                DossierIdentifier.dossier_id == dossier.id
+            )
+        )
+    )
+    for scheme, value in sorted(set(pairs) - {tuple(k) for k in known}):
+        insert_once(session, DossierIdentifier(dossier_id=dossier.id, scheme=scheme, value=value))
+
+
+def identifiers_of(session: Session, *, dossier_id: int) -> list[tuple[str, str]]:
+    """A dossier's identifiers, sorted."""
+    query = select(DossierIdentifier.scheme, DossierIdentifier.value).where(
+        DossierIdentifier.dossier_id == dossier_id
+    )
+    return sorted(tuple(row) for row in session.exec(query))
+
+
+def link_dossiers(session: Session, *, from_id: int, to_id: int, relation: str, via: str) -> None:
+    """Record that one file is related to another (once)."""
+    query = select(DossierLink).where(DossierLink.from_id == from_id, DossierLink.to_id == to_id)
+    if from_id != to_id and session.exec(query).first() is None:
+        insert_once(session, DossierLink(from_id=from_id, to_id=to_id, relation=relation, via=via))
+
+
+def links_of(session: Session, *, dossier_id: int) -> list[tuple[DossierLink, Dossier]]:
+    """Every file linked to a dossier, in either direction, with the other side."""
+    out = []
+    for link in session.exec(
+        select(DossierLink).where(
+            (DossierLink.from_id == dossier_id) | (DossierLink.to_id == dossier_id)
+        )
+    ):
+        other = link.to_id if link.from_id == dossier_id else link.from_id
+        out.append((link, session.get(Dossier, other)))
+    return out
+
+
+def add_timeline(
+    session: Session,
+    *,
+    dossier_id: int,
+    source_id: int,
+    events: Iterable[Event],
+    documents: Iterable[Document],
+) -> None:
+    """Add the events and documents a source reports for a file, each (source, key) once."""
+    for table, rows in ((Event, events), (Document, documents)):
+        known = set(
+            session.exec(
+                select(table.dedupe_key).where(
+                    table.dossier_id == dossier_id, table.source_id == source_id
+                )
+            )
+        )
+        for row in rows:
+            if row.dedupe_key not in known:
+                known.add(row.dedupe_key)
+                session.add(row)
+    session.flush()
+
+
+def timeline(
+    session: Session, *, dossier_id: int, with_links: bool = True
+) -> list[tuple[Event, str, str]]:
+    """Every source's reports of a file's steps (and, with_links, of the files linked to it).
+
+    (event, its source's name, the linked file's key or '' for the file's own), by date.
+    """
+    ids = [dossier_id] + (
+        [other.id for _l, other in links_of(session, dossier_id=dossier_id)] if with_links else []
+    )
+    query = (
+        select(Event, Source.name, Dossier.key)
+        .join(Source, col(Source.id) == col(Event.source_id))
+        .join(Dossier, col(Dossier.id) == col(Event.dossier_id))
+        .where(col(Event.dossier_id).in_(ids))
+        .order_by(col(Event.date).nulls_first(), col(Event.id))  # SQLite's order, everywhere
+    )
+    return [
+        (event, name, key if event.dossier_id != dossier_id else "")
+        for event, name, key in session.exec(query)
+    ]
+
+
+def documents_of(session: Session, *, dossier_id: int) -> list[tuple[Document, str]]:
+    """A file's documents from every source, by date, with the source's name."""
+    query = (
+        select(Document, Source.name)
+        .join(Source, col(Source.id) == col(Document.source_id))
+        .where(Document.dossier_id == dossier_id)
+        .order_by(col(Document.date), col(Document.id))
+    )
+    return [(doc, name) for doc, name in session.exec(query)]

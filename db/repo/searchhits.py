@@ -1,0 +1,197 @@
+"""What each search hit is: its title, date, source and file, and a snippet with the matches marked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from db import searchquery
+from db.models import Document, Dossier, Event, Source, Version
+from db.repo.searchmatch import Match, pg_tsquery
+from db.searchquery import Piece
+
+__all__ = [
+    "HIT_TYPES",
+    "Hit",
+]
+
+
+HIT_TYPES = ("file", "event", "document", "version")  # index row id = id * 4 + position
+SNIPPET_OPEN, SNIPPET_CLOSE = "\x02", "\x03"  # never in scraped text: control characters
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: a file, an event, a document, or the newest matching version of a source."""
+
+    type: str
+    id: int
+    score: float
+    matches: int
+    snippet: tuple[tuple[str, bool], ...] = ()
+    title: str = ""
+    date: str = ""
+    source: str = ""
+    file_key: str = ""
+    file_title: str = ""
+    url: str = ""
+    seq: int = 0
+    seen_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    """Matching index rows that make one hit: one row, or every matching version of a source."""
+
+    key: int
+    rid: int
+    score: float
+    rows: int
+    source_id: int | None
+    dossier_id: int | None
+    day: str = ""
+
+
+def describe(session: Session, match: Match, groups: list[RowGroup]) -> list[Hit]:
+    """Hits with titles, dates, files and snippets, in rank order."""
+    snippets = _snippets(session, match, [g.rid for g in groups])
+    hits = [Hit(HIT_TYPES[g.rid % 4], g.rid // 4, g.score, g.rows, snippets.get(g.rid, ()))
+            for g in groups]  # fmt: skip
+    return _with_details(session, hits)
+
+
+def _snippets(session: Session, match: Match, rids: list[int]) -> dict[int, tuple[Piece, ...]]:
+    if not rids:
+        return {}
+    ids = ", ".join(str(int(rid)) for rid in rids)
+    if match.dialect == "postgresql":
+        return _pg_snippets(session, match, ids)
+    sql = (
+        "SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', 24) FROM search_fts "
+        f"WHERE search_fts MATCH :match AND rowid IN ({ids})"
+    )
+    return {rid: _segments(raw or "") for rid, raw in session.execute(text(sql), match.params)}
+
+
+def _pg_snippets(session: Session, match: Match, ids: str) -> dict[int, tuple[Piece, ...]]:
+    """ts_headline picks the fragments (around the terms' key words); the marks are made here.
+
+    ts_headline marks every word of a phrase wherever it stands ("van", "de" of a Dutch
+    topic name); the terms themselves are marked instead, as FTS5 marks them.
+    """
+    centre, params = pg_tsquery(searchquery.key_words(match.terms), "h")
+    sql = (f"SELECT id, ts_headline('lexwatch', title || ' — ' || body, {centre}, :headline) "
+           f"FROM search_fts WHERE id IN ({ids})")  # fmt: skip
+    rows = session.execute(text(sql), params | {"headline": _HEADLINE})
+    return {rid: _remarked(raw or "", match.terms) for rid, raw in rows}
+
+
+def _remarked(raw: str, terms: list[searchquery.Group]) -> tuple[Piece, ...]:
+    plain = "".join(piece for piece, _ in _segments(raw))
+    return searchquery.marked(plain, terms)
+
+
+_HEADLINE = (
+    f"StartSel={SNIPPET_OPEN}, StopSel={SNIPPET_CLOSE}, MaxWords=30, MinWords=12, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+
+
+_HEADING = re.compile(r"(?m)^[ \t]*#+[ \t]*")  # version text writes a heading as '# Title'
+_SPACE = re.compile(r"\s+")
+
+
+def _segments(raw: str) -> tuple[Piece, ...]:
+    """A snippet as (text, matched) pieces, so a template escapes text and marks matches.
+
+    One line of plain text: heading marks and line breaks of the indexed text go.
+    """
+    raw = _SPACE.sub(" ", _HEADING.sub("", raw)).strip()
+    pieces: list[tuple[str, bool]] = []
+    for i, part in enumerate(raw.split(SNIPPET_OPEN)):
+        marked, _, rest = part.partition(SNIPPET_CLOSE) if i else ("", "", part)
+        pieces += [(marked, True)] if marked else []
+        pieces += [(rest.replace(SNIPPET_CLOSE, ""), False)] if rest else []
+    return tuple(pieces)
+
+
+def _with_details(session: Session, hits: list[Hit]) -> list[Hit]:
+    by_type: dict[str, list[int]] = {}
+    for hit in hits:
+        by_type.setdefault(hit.type, []).append(hit.id)
+    details: dict[tuple[str, int], dict[str, Any]] = {}
+    for type_, ids in by_type.items():
+        details |= {(type_, i): d for i, d in _DETAILS[type_](session, ids).items()}
+    return [replace(hit, **details.get((hit.type, hit.id), {})) for hit in hits]
+
+
+def _file_details(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+    query = select(Dossier).where(col(Dossier.id).in_(ids))
+    return {
+        d.id: {
+            "title": d.title or d.key,
+            "file_key": d.key,
+            "file_title": d.title,
+            "date": d.updated_at.date().isoformat(),
+            "seen_at": d.created_at,
+        }
+        for d in session.exec(query)
+    }
+
+
+def _step_details(table: type[Event] | type[Document]):
+    def details(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+        query = (
+            select(table, Source.name, Dossier.key, Dossier.title)
+            .join(Source, col(Source.id) == col(table.source_id))
+            .join(Dossier, col(Dossier.id) == col(table.dossier_id))
+            .where(col(table.id).in_(ids))
+        )
+        return {
+            row.id: {
+                "title": row.title,
+                "date": row.date or "",
+                "source": name,
+                "url": row.url,
+                "file_key": key,
+                "file_title": title,
+                "seen_at": row.first_seen_at,
+            }
+            for row, name, key, title in session.exec(query)
+        }
+
+    return details
+
+
+def _version_details(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+    query = (
+        select(Version.id, Version.seq, Version.created_at, Source.name, Dossier.key, Dossier.title)
+        .join(Source, col(Source.id) == col(Version.source_id))
+        .join(Dossier, col(Dossier.id) == col(Version.dossier_id), isouter=True)
+        .where(col(Version.id).in_(ids))
+    )
+    return {
+        vid: {
+            "title": f"{title or key or name} (version {seq} from {name})",
+            "date": seen.date().isoformat(),
+            "source": name,
+            "seq": seq,
+            "file_key": key or "",
+            "file_title": title or "",
+            "seen_at": seen,
+        }
+        for vid, seq, seen, name, key, title in session.exec(query)
+    }
+
+
+_DETAILS = {
+    "file": _file_details,
+    "event": _step_details(Event),
+    "document": _step_details(Document),
+    "version": _version_details,
+}

@@ -1,0 +1,111 @@
+"""The dialect's full-text part of a search: which index rows match, and their score.
+
+FTS5 on SQLite, a tsvector with a GIN index on PostgreSQL (migration 0002).
+A query is first expanded as a watch reads it, unless the search is exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from db import searchquery
+from db.repo.searchwords import compound_words
+
+__all__ = []
+
+
+@dataclass(frozen=True)
+class Match:
+    """The dialect's full-text part: which index rows match, their score, where metadata is."""
+
+    dialect: str
+    where: str  # a condition on search_fts
+    score: str  # lower is better
+    params: dict[str, Any]
+    terms: list[searchquery.Group]
+    tsquery: str = ""
+
+    @classmethod
+    def build(cls, session: Session, terms: list[searchquery.Group]) -> Match:
+        if dialect(session) == "postgresql":
+            expression, params = pg_tsquery(terms)
+            return cls("postgresql", f"document @@ {expression}",
+                       f"-ts_rank_cd(document, {expression})", params, terms, expression)  # fmt: skip
+        return cls("sqlite", "search_fts MATCH :match", "bm25(search_fts, 8.0, 1.0)",
+                   {"match": searchquery.fts5(terms)}, terms)  # fmt: skip
+
+    @property
+    def meta(self) -> str:
+        """The table with (id, dossier_id, source_id, day) per index row."""
+        return "search_fts" if self.dialect == "postgresql" else "search_fts_meta"
+
+    def rows(self, *, ranked: bool = True) -> str:
+        """SELECT rid, score of every matching row (score 0 when not ranked)."""
+        rowid = "id" if self.dialect == "postgresql" else "rowid"
+        score = self.score if ranked else "0.0"
+        return f"SELECT {rowid} AS rid, {score} AS score FROM search_fts WHERE {self.where}"
+
+    def window(self, conds: str, limit: int) -> str:
+        """The newest `limit` matching rows that pass `conds`, with their metadata, unranked.
+
+        Filters go inside the window: a filter applied after it would find nothing
+        when the newest rows are all of another kind.
+        """
+        if self.dialect == "postgresql":
+            rid, source = "s.id", "search_fts s"
+        else:  # ordered by the FTS rowid, so that FTS5 reads its matches newest first and stops
+            rid, source = (
+                "search_fts.rowid",
+                "search_fts JOIN search_fts_meta s ON s.id = search_fts.rowid",
+            )
+        return (f"SELECT {rid} AS rid, 0.0 AS score, s.source_id, s.dossier_id, s.day FROM {source} "
+                f"LEFT JOIN dossier d ON d.id = s.dossier_id WHERE {self.where} AND "
+                f"{conds.format(rid=rid)} ORDER BY {rid} DESC LIMIT {limit}")  # fmt: skip
+
+
+def dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def pg_tsquery(terms: list[searchquery.Group], name: str = "t") -> tuple[str, dict[str, Any]]:
+    """Each term as a tsquery (never raising on any input), combined with && and ||."""
+    params: dict[str, Any] = {}
+    ands = []
+    for g, group in enumerate(terms):
+        ors = []
+        for t, term in enumerate(group):
+            params[f"{name}{g}_{t}"] = _pg_term(term)
+            function = "to_tsquery" if term.prefix else "websearch_to_tsquery"
+            ors.append(f"{function}('lexwatch', :{name}{g}_{t})")
+        ands.append("(" + " || ".join(ors) + ")")
+    return "(" + " && ".join(ands) + ")", params
+
+
+def _pg_term(term: searchquery.Term) -> str:
+    """A phrase for websearch_to_tsquery, or a prefix as a quoted tsquery lexeme ('detect':*)."""
+    if term.prefix:
+        return "'" + term.text.replace("\\", "\\\\").replace("'", "''") + "':*"
+    return searchquery.websearch_terms([(term,)])[0][0]
+
+
+def count_matching(session: Session, match: Match) -> int:
+    """How many index rows match the words (cheap: no ranking, no metadata)."""
+    sql = f"SELECT count(*) FROM search_fts WHERE {match.where}"
+    return int(session.execute(text(sql), match.params).scalar_one())
+
+
+def any_match(session: Session, match: Match) -> bool:
+    """True when any index row matches (stops at the first)."""
+    sql = f"SELECT 1 FROM search_fts WHERE {match.where} LIMIT 1"
+    return session.execute(text(sql), match.params).first() is not None
+
+
+def expanded(session: Session, typed: list[searchquery.Group]) -> list[searchquery.Group]:
+    """The query as a watch reads it: topic names in every language, words inside compounds."""
+    groups = searchquery.with_topics(typed)
+    found = compound_words(session, long_words=searchquery.long_words(groups))
+    return searchquery.with_compounds(groups, found)

@@ -1,0 +1,253 @@
+"""Search: ranked hits for what a person typed, with filters and facet counts.
+
+Search reads the `search_fts` index that migration 0002 keeps in sync with
+triggers: FTS5 on SQLite, a tsvector with a GIN index on PostgreSQL. Both give
+the same shape: ranked hits (lower score is better), snippets with the matched
+words marked, and facet counts. Versions of one source are collapsed into one
+hit (its newest matching version) so that a page crawled a hundred times does
+not fill the first page of results with itself.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from db import searchquery, searchsuggest
+from db.models import Dossier, Source
+from db.repo.searchhits import HIT_TYPES, Hit, RowGroup, describe
+from db.repo.searchmatch import Match, count_matching, expanded
+from db.repo.searchoffers import Suggestions, suggest
+from db.repo.sources import source_by_name
+
+__all__ = [
+    "WINDOW",
+    "SearchQuery",
+    "SearchResult",
+    "search",
+    "search_feed",
+]
+
+
+WINDOW = 100_000  # index rows ranked exactly; a word matching more is served newest first
+ORDERS = ("relevance", "newest")
+FACETS = ("type", "source", "jurisdiction", "stage")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A search as the page, the API and the feeds take it; every field optional but `text`."""
+
+    text: str = ""
+    jurisdiction: str = ""
+    stage: str = ""
+    change: str = ""
+    source: str = ""
+    type: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    page: int = 1
+    per_page: int = 20
+    order: str = "relevance"  # or "newest"
+    exact: bool = False  # only the words typed: no topic names, no compounds
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of hits, how many there are, the facet counts, and whether they are exact.
+
+    `approximate`: the words matched more than WINDOW index rows (a word in nearly
+    every version); only the newest WINDOW rows were considered, newest first.
+    """
+
+    query: SearchQuery
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    matched: int = 0
+    approximate: bool = False
+    also: tuple[str, ...] = ()  # searched besides what was typed: topic names, compounds
+    suggestions: Suggestions | None = None  # when nothing was found
+
+
+def search(session: Session, *, query: SearchQuery, facets: bool = True) -> SearchResult:
+    """Ranked hits for a query with its filters; nothing (never an error) for an empty query."""
+    typed = searchquery.parse(query.text)
+    if not typed:
+        return SearchResult(query)
+    terms = typed if query.exact else expanded(session, typed)
+    match = Match.build(session, terms)
+    matched = count_matching(session, match)
+    approximate = matched > WINDOW
+    groups = _groups(session, match, query, approximate=approximate)
+    labels = _Labels.load(session, groups)
+    chosen = _chosen(query)
+    kept = _ordered([g for g in groups if _fits(labels.values(g), chosen, skip="")], query.order)
+    size = min(max(query.per_page, 1), 1000)
+    first = (max(query.page, 1) - 1) * size
+    hits = describe(session, match, kept[first : first + size])
+    counts = (
+        _facet_counts(session, match, query, groups, labels, approximate=approximate)
+        if facets
+        else {}
+    )
+    also = tuple(searchsuggest.closest_first(query.text, searchquery.added(typed, terms)))
+    suggestions = None if kept else suggest(session, text=query.text, exact=query.exact)
+    return SearchResult(query, hits, len(kept), counts, matched, approximate, also, suggestions)
+
+
+def _ordered(groups: list[RowGroup], order: str) -> list[RowGroup]:
+    """Best first (ties: newest), or newest first (by the day of the newest matching row)."""
+    if order == "newest":
+        return sorted(groups, key=lambda g: (g.day or "", g.rid), reverse=True)
+    return sorted(groups, key=lambda g: (g.score, -g.rid))
+
+
+def search_feed(session: Session, *, query: SearchQuery, limit: int = 50) -> list[Hit]:
+    """The newest hits of a saved search first, for its Atom feed."""
+    result = search(session, query=replace(query, page=1, per_page=500), facets=False)
+    dated = sorted(result.hits, key=lambda h: (h.seen_at is not None, h.seen_at), reverse=True)
+    return dated[:limit]
+
+
+# Versions of one source make one hit; anything else is a hit of its own.
+_KEY = "CASE WHEN m.rid % 4 = 3 THEN -m.source_id ELSE m.rid END"
+
+
+def _row_filters(query: SearchQuery, *, change: bool = True) -> tuple[str, dict[str, Any]]:
+    """Conditions on single index rows (metadata `s`, row id `{rid}`): day, change brought."""
+    conds, params = ["1 = 1"], {}
+    if query.date_from:
+        conds.append("s.day >= :date_from")
+        params["date_from"] = query.date_from[:10]
+    if query.date_to:
+        conds.append("s.day <= :date_to")  # '~' sorts after any time written after the day
+        params["date_to"] = query.date_to[:10] + "~"
+    if change and query.change:
+        conds.append("{rid} % 4 = 3 AND EXISTS (SELECT 1 FROM change c "
+                     "WHERE c.version_id = {rid} / 4 AND c.kind = :change)")  # fmt: skip
+        params["change"] = query.change
+    return " AND ".join(conds), params
+
+
+def _hit_filters(session: Session, query: SearchQuery) -> tuple[str, dict[str, Any]]:
+    """The type, source, jurisdiction and stage filters as SQL (for the window past WINDOW)."""
+    conds, params = ["1 = 1"], {}
+    if query.type:
+        conds.append("{rid} % 4 = :type")
+        params["type"] = HIT_TYPES.index(query.type) if query.type in HIT_TYPES else -1
+    if query.source:
+        source = source_by_name(session, name=query.source)
+        conds.append("s.source_id = :source")
+        params["source"] = source.id if source else -1
+    for name in ("jurisdiction", "stage"):
+        if getattr(query, name):
+            conds.append(f"d.{name} = :{name}")
+            params[name] = getattr(query, name)
+    return " AND ".join(conds), params
+
+
+def _groups(
+    session: Session, match: Match, query: SearchQuery, *, approximate: bool
+) -> list[RowGroup]:
+    """Every hit with its best score, newest row, number of rows, source and file."""
+    where, params = _row_filters(query)
+    if approximate:
+        pushed, more = _hit_filters(session, query)
+        matching = match.window(f"{where} AND {pushed}", WINDOW)
+        params |= more
+    else:
+        matching = (
+            f"SELECT r.rid, r.score, s.source_id, s.dossier_id, s.day FROM r JOIN {match.meta} s "
+            f"ON s.id = r.rid WHERE {where.format(rid='r.rid')}"
+        )
+    ranked = (
+        f"r AS MATERIALIZED ({match.rows(ranked=not approximate)}), " if not approximate else ""
+    )
+    sql = (
+        f"WITH {ranked}m AS MATERIALIZED ({matching}) "
+        f"SELECT {_KEY} AS k, max(m.rid), min(m.score), count(*), min(m.source_id), "
+        "min(m.dossier_id), max(m.day) FROM m GROUP BY k"
+    )
+    rows = session.execute(text(sql), match.params | params)
+    return [RowGroup(int(k), int(rid), float(score), int(n), source, dossier, day or "")
+            for k, rid, score, n, source, dossier, day in rows]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """Source names and file jurisdictions and stages: the values hits are filtered by."""
+
+    sources: dict[int, str]
+    files: dict[int, tuple[str, str]]
+
+    @classmethod
+    def load(cls, session: Session, groups: Iterable[RowGroup]) -> _Labels:
+        groups = list(groups)
+        sources = _by_id(session, Source, [g.source_id for g in groups], Source.name)
+        files = _by_id(session, Dossier, [g.dossier_id for g in groups],
+                       Dossier.jurisdiction, Dossier.stage)  # fmt: skip
+        return cls(sources, files)
+
+    def values(self, group: RowGroup) -> dict[str, str]:
+        jurisdiction, stage = self.files.get(group.dossier_id or 0, ("", ""))
+        return {"type": HIT_TYPES[group.rid % 4], "source": self.sources.get(group.source_id or 0, ""),
+                "jurisdiction": jurisdiction or "", "stage": stage or ""}  # fmt: skip
+
+
+def _by_id(session: Session, table: type, ids: Iterable[int | None], *columns: Any) -> dict:
+    """Columns of rows by id; past a few hundred ids, one pass over the (small) table is faster."""
+    wanted = {i for i in ids if i is not None}
+    query = select(table.id, *columns)
+    if len(wanted) <= 500:
+        query = query.where(col(table.id).in_(sorted(wanted)))
+    pick = (lambda row: row[1]) if len(columns) == 1 else (lambda row: tuple(row[1:]))
+    return {row[0]: pick(row) for row in session.exec(query) if row[0] in wanted}
+
+
+def _chosen(query: SearchQuery) -> dict[str, str]:
+    return {"type": query.type, "source": query.source,
+            "jurisdiction": query.jurisdiction, "stage": query.stage}  # fmt: skip
+
+
+def _fits(values: dict[str, str], chosen: dict[str, str], *, skip: str) -> bool:
+    return all(not want or values[name] == want for name, want in chosen.items() if name != skip)
+
+
+def _facet_counts(
+    session: Session, match: Match, query: SearchQuery, groups: list[RowGroup], labels: _Labels,
+    *, approximate: bool,
+) -> dict[str, list[tuple[str, int]]]:  # fmt: skip
+    """For each facet, the hits per value with every other filter applied."""
+    chosen = _chosen(query)
+    valued = [labels.values(g) for g in groups]
+    counts = {}
+    for name in FACETS:
+        counter = Counter(v[name] for v in valued if v[name] and _fits(v, chosen, skip=name))
+        counts[name] = counter.most_common()
+    # Looking up the change of every matching version is too slow past the window: no counts.
+    counts["change"] = [] if approximate else _change_counts(session, match, query)
+    return counts
+
+
+def _change_counts(session: Session, match: Match, query: SearchQuery) -> list[tuple[str, int]]:
+    """Matching sources by the kinds of change their matching versions brought."""
+    where, params = _row_filters(query, change=False)
+    sql = (
+        f"WITH r AS MATERIALIZED ({match.rows(ranked=False)}) "
+        "SELECT CASE WHEN r.rid % 4 = 3 THEN -s.source_id ELSE r.rid END AS k, c.kind, "
+        f"max(r.rid), min(s.source_id), min(s.dossier_id) FROM r "
+        f"JOIN {match.meta} s ON s.id = r.rid JOIN change c ON c.version_id = r.rid / 4 "
+        f"WHERE r.rid % 4 = 3 AND {where.format(rid='r.rid')} GROUP BY k, c.kind"
+    )
+    rows = list(session.execute(text(sql), match.params | params))
+    groups = [RowGroup(k, rid, 0.0, 1, source, dossier) for k, _kind, rid, source, dossier in rows]
+    labels, chosen = _Labels.load(session, groups), _chosen(query)
+    kinds = [row[1] for row, g in zip(rows, groups, strict=True)
+             if _fits(labels.values(g), chosen, skip="")]  # fmt: skip
+    return Counter(kinds).most_common()

@@ -1,0 +1,118 @@
+"""Sources: add, list, find by name or by id, edit, pause, import, remove, lock.
+
+Read-modify-writes of a source hold its row lock (lock_source, lock_sources),
+so two processes take turns on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import update
+from sqlmodel import Session, col, delete, select
+
+from db.models import Change, CrawlRun, Document, Event, Snapshot, Source, Version, utcnow
+from vocab.errors import ConfigError
+
+__all__ = [
+    "add_source",
+    "get_source",
+    "list_sources",
+    "lock_source",
+    "remove_source",
+    "save_import",
+    "set_enabled",
+    "source_by_name",
+    "update_source",
+]
+
+
+def add_source(session: Session, *, source: Source) -> Source:
+    """Store a new source; a name already taken is a ConfigError."""
+    if source_by_name(session, name=source.name):
+        raise ConfigError(
+            f"a source named '{source.name}' exists already: pick another name", field="name"
+        )
+    session.add(source)
+    session.flush()
+    return source
+
+
+def list_sources(session: Session, *, enabled_only: bool = False) -> list[Source]:
+    """Every source, by name."""
+    query = select(Source).order_by(Source.name)
+    if enabled_only:
+        query = query.where(Source.enabled == True)  # noqa: E712
+    return list(session.exec(query))
+
+
+def source_by_name(session: Session, *, name: str) -> Source | None:
+    """A source by its exact name."""
+    return session.exec(select(Source).where(Source.name == name)).first()
+
+
+def get_source(session: Session, *, source_id: int) -> Source | None:
+    """A source by id."""
+    return session.get(Source, source_id)
+
+
+def save_import(
+    session: Session, *, added: Sequence[Source], updated: Sequence[tuple[Source, Source]]
+) -> None:
+    """Store the new sources of an import and copy its changes onto the stored ones (old, new)."""
+    session.add_all(added)
+    for old, new in updated:
+        for name in ("kind", "url", "params", "jurisdiction", "every_seconds", "cron", "enabled"):
+            setattr(old, name, getattr(new, name))
+        old.updated_at = utcnow()
+    session.flush()
+
+
+def update_source(session: Session, *, source: Source, new: Source) -> Source:
+    """Copy what an admin may edit from `new` onto `source`."""
+    for name in ("name", "kind", "url", "params", "jurisdiction", "every_seconds", "cron"):
+        setattr(source, name, getattr(new, name))
+    source.enabled, source.updated_at = new.enabled, utcnow()
+    session.add(source)
+    session.flush()
+    return source
+
+
+def set_enabled(session: Session, *, source: Source, enabled: bool) -> None:
+    """Pause or resume a source."""
+    source.enabled, source.updated_at = enabled, utcnow()
+    session.add(source)
+
+
+def remove_source(session: Session, *, source: Source) -> None:
+    """Delete a source and what only it owns (runs, snapshots, versions, changes, its events)."""
+    for table in (Change, Event, Document, Version, Snapshot, CrawlRun):
+        session.exec(delete(table).where(table.source_id == source.id))
+    session.delete(source)
+
+
+def lock_source(session: Session, *, source_id: int) -> Source:
+    """The source, locked until the transaction ends, so two processes take turns on it.
+
+    PostgreSQL: SELECT … FOR UPDATE. SQLite has no row locks, and its driver
+    begins a transaction only at the first write: a write that changes nothing
+    begins it here and takes the database's one write lock, which is the same.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        same = {"health": Source.health}  # not the key: no foreign key checks
+        touch = update(Source).where(col(Source.id) == source_id).values(same)
+        session.exec(touch.execution_options(synchronize_session=False))
+    query = select(Source).where(Source.id == source_id).with_for_update()
+    return session.exec(query.execution_options(populate_existing=True)).one()
+
+
+def lock_sources(session: Session, source_ids: list[int]) -> list[Source]:
+    if session.get_bind().dialect.name == "sqlite" and source_ids:
+        lock_source(session, source_id=source_ids[0])  # SQLite: one write lock covers them all
+    query = (
+        select(Source)
+        .where(col(Source.id).in_(source_ids))
+        .order_by(col(Source.id))
+        .with_for_update()
+    )
+    return list(session.exec(query.execution_options(populate_existing=True)))

@@ -1,0 +1,108 @@
+"""Versions: each source's parsed record, numbered, and what lists and compares them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from db.models import Source, Version
+
+__all__ = [
+    "VersionInfo",
+    "add_version",
+    "latest_version",
+    "previous_version_id",
+    "stage_history",
+    "version_with_source",
+    "versions_of",
+]
+
+
+def latest_version(session: Session, *, source_id: int) -> Version | None:
+    """The newest version of a source's record."""
+    query = select(Version).where(Version.source_id == source_id).order_by(col(Version.seq).desc())
+    return session.exec(query).first()
+
+
+def stage_history(
+    session: Session, *, source_id: int, limit: int = 12
+) -> list[tuple[str, datetime]]:
+    """(stage, stored at) of the source's latest versions, oldest first: how its stage moved."""
+    query = (
+        select(Version.record, Version.created_at)
+        .where(Version.source_id == source_id)
+        .order_by(col(Version.seq).desc())
+        .limit(limit)
+    )
+    rows = session.exec(query).all()
+    return [(str((record or {}).get("stage") or ""), stored) for record, stored in reversed(rows)]
+
+
+def add_version(
+    session: Session,
+    *,
+    source_id: int,
+    dossier_id: int | None,
+    fingerprint: str,
+    record: dict[str, Any],
+    text: str,
+) -> Version:
+    """Store the next version of a source's record."""
+    last = latest_version(session, source_id=source_id)
+    version = Version(
+        source_id=source_id,
+        dossier_id=dossier_id,
+        seq=(last.seq + 1) if last else 1,
+        fingerprint=fingerprint,
+        record=record,
+        text=text,
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """A version without its record: what a list of versions shows."""
+
+    id: int
+    source: str
+    seq: int
+    created_at: datetime
+
+
+def versions_of(session: Session, *, dossier_id: int) -> list[VersionInfo]:
+    """A file's versions from every source, newest first."""
+    query = (
+        select(Version.id, Source.name, Version.seq, Version.created_at)
+        .join(Source, col(Source.id) == col(Version.source_id))
+        .where(Version.dossier_id == dossier_id)
+        .order_by(col(Version.created_at).desc(), col(Version.id).desc())
+    )
+    return [VersionInfo(*row) for row in session.exec(query)]
+
+
+def version_with_source(session: Session, *, version_id: int) -> tuple[Version, str] | None:
+    """A version with its source's name."""
+    query = (
+        select(Version, Source.name)
+        .join(Source, col(Source.id) == col(Version.source_id))
+        .where(Version.id == version_id)
+    )
+    row = session.exec(query).first()
+    return (row[0], row[1]) if row else None
+
+
+def previous_version_id(session: Session, *, version_id: int) -> int | None:
+    """The version of the same source just before this one."""
+    version = session.get(Version, version_id)
+    if version is None:
+        return None
+    query = select(Version.id).where(
+        Version.source_id == version.source_id, Version.seq < version.seq
+    )
+    return session.exec(query.order_by(col(Version.seq).desc())).first()
