@@ -64,8 +64,12 @@ def serve(stats: str) -> None:
 def _start_server(folder: Path) -> tuple[subprocess.Popen, int, Path]:
     stats = folder / "smtp-stats.json"
     code = f"import signal; signal.pthread_sigmask(signal.SIG_BLOCK, {{signal.SIGTERM}}); from bench.digests import serve; serve({str(stats)!r})"
-    server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                              cwd=Path(__file__).resolve().parent.parent)  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     port = int(server.stdout.readline())
     return server, port, stats
 
@@ -105,12 +109,21 @@ def _records(n: int):
     second = replace(
         first,
         stage="Awaiting Parliament's position in 1st reading",
-        events=(*first.events, Event("2025-10-06", "Vote in committee"),
-                Event("2025-10-07", "Committee report tabled for plenary")),
-        documents=(Document(f"Report on file {n}", f"A10-{n:04d}/2025", "2025-10-07",
-                            f"https://www.europarl.europa.eu/doceo/A10-{n:04d}_EN.html"),),
+        events=(
+            *first.events,
+            Event("2025-10-06", "Vote in committee"),
+            Event("2025-10-07", "Committee report tabled for plenary"),
+        ),
+        documents=(
+            Document(
+                f"Report on file {n}",
+                f"A10-{n:04d}/2025",
+                "2025-10-07",
+                f"https://www.europarl.europa.eu/doceo/A10-{n:04d}_EN.html",
+            ),
+        ),
         text=first.text.replace("use 7.", "use 7, and report it to the EU Centre."),
-    )  # fmt: skip
+    )
     return first, second
 
 
@@ -124,8 +137,15 @@ def _build(engine) -> int:
     with session_scope(engine) as session:
         watches.seed(session)
         for n in range(FILES):
-            source = repo.add_source(session, source=Source(name=f"oeil-{n}", kind="eu_oeil",
-                                     url=f"https://oeil.example.org/file-{n}", jurisdiction="EU"))  # fmt: skip
+            source = repo.add_source(
+                session,
+                source=Source(
+                    name=f"oeil-{n}",
+                    kind="eu_oeil",
+                    url=f"https://oeil.example.org/file-{n}",
+                    jurisdiction="EU",
+                ),
+            )
             for record in _records(n):
                 store_record(session, source=source, record=record)
         found = repo.changes(session)
@@ -137,7 +157,7 @@ def _build(engine) -> int:
                 session, email=f"reader{i:04d}@example.org", name=f"Reader {i}"
             )
             person.subscribed_at = SUBSCRIBED  # before the week, or that week is not theirs
-            repo.subscribe(session, subscriber=person, watches=csa)  # fmt: skip
+            repo.subscribe(session, subscriber=person, watches=csa)
     return len(found)
 
 
@@ -176,8 +196,10 @@ def main() -> dict:
             row = _measure(folder, port)
         finally:
             counts = _stop_server(server, stats)
-    row |= {"smtp_messages_received": counts["messages"],
-            "message_kb": round(counts["bytes"] / max(1, counts["messages"]) / 1024, 1)}  # fmt: skip
+    row |= {
+        "smtp_messages_received": counts["messages"],
+        "message_kb": round(counts["bytes"] / max(1, counts["messages"]) / 1024, 1),
+    }
     write_result("digests", [row])
     sys.stderr.write(json.dumps(row, indent=2) + "\n")
     return row
@@ -199,10 +221,17 @@ def _measure(folder: Path, port: int) -> dict:
     seconds = time.perf_counter() - started
     again = send_due(engine, settings, NOW + timedelta(hours=1))
     sent = sum(r.status == "sent" for r in results)
-    return {"subscribers": SUBSCRIBERS, "changes": changes, "changes_per_digest": per_digest,
-            "sent": sent, "seconds": round(seconds, 2), "messages_per_s": round(sent / seconds, 1),
-            "compose_ms_first_reader": round(cold_ms, 1), "compose_ms_next_readers": round(warm_ms, 2),
-            "second_run_sent": len(again)}  # fmt: skip
+    return {
+        "subscribers": SUBSCRIBERS,
+        "changes": changes,
+        "changes_per_digest": per_digest,
+        "sent": sent,
+        "seconds": round(seconds, 2),
+        "messages_per_s": round(sent / seconds, 1),
+        "compose_ms_first_reader": round(cold_ms, 1),
+        "compose_ms_next_readers": round(warm_ms, 2),
+        "second_run_sent": len(again),
+    }
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ median and 95th percentile are written to bench/results/search.json.
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import statistics
 import sys
@@ -24,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.common import write_result
+from bench.searchtexts import MEDIUM, RARE, Texts, history
 
 VERSIONS = int(os.environ.get("BENCH_VERSIONS", "1000000"))
 SOURCES = 2000
@@ -31,63 +31,91 @@ FILES = 1000
 BATCH = 50_000
 FOLDER = Path(os.environ.get("BENCH_DIR", "/tmp/lexwatch-bench-search"))
 JURISDICTIONS = ("EU", "NL", "DE", "UK", "US", "FR")
-STAGES = ("Awaiting committee decision", "Awaiting Parliament's position in 1st reading",
-          "Awaiting Council's 1st reading position", "Procedure completed", "aangenomen",
-          "Beratung im Ausschuss", "Committee stage", "Introduced")  # fmt: skip
+STAGES = (
+    "Awaiting committee decision",
+    "Awaiting Parliament's position in 1st reading",
+    "Awaiting Council's 1st reading position",
+    "Procedure completed",
+    "aangenomen",
+    "Beratung im Ausschuss",
+    "Committee stage",
+    "Introduced",
+)
 CHANGE_KINDS = ("text_amended",) * 6 + ("event_added", "stage_changed", "document_added")
-COMMON = ["regulation", "council", "parliament", "commission", "member", "states", "proposal", "article", "shall", "the", "of", "and", "to", "in", "for", "on", "by", "with", "data", "services", "providers", "authorities"]  # fmt: skip
-MEDIUM = ["detection", "orders", "encryption", "hosting", "messaging", "risk", "assessment", "mitigation", "abuse", "material", "child", "sexual", "online", "centre", "coordinating", "authority", "removal", "blocking", "reporting", "safeguards", "proportionality", "fundamental", "rights", "privacy", "scanning", "kindermisbruik", "chatcontrole", "verordening", "Chatkontrolle", "Verordnung", "surveillance", "trilogue", "mandate", "rapporteur", "amendment", "plenary", "vote", "committee", "report", "opinion"]  # fmt: skip
-RARE = ["Aufdeckungsanordnung", "pédocriminalité", "detectiebevel", "grooming", "hashdatabase", "clientside", "Kinderschutz", "derogation", "ePrivacy", "interoperability"]  # fmt: skip
 QUERIES: list[tuple[str, dict[str, str]]] = [
-    *[(word, {}) for word in ("Aufdeckungsanordnung", "pédocriminalité", "detectiebevel",
-                              "grooming", "hashdatabase", "clientside", "Kinderschutz",
-                              "derogation", "ePrivacy", "interoperability")],
-    *[(word, {}) for word in ("encryption", "scanning", "safeguards", "rapporteur",
-                              "trilogue", "chatcontrole", "Chatkontrolle", "privacy")],
-    *[(word, {}) for word in ("regulation", "council", "the", "member states", "data",
-                              "providers", "article")],
-    *[(f'"{phrase}"', {}) for phrase in ("detection orders", "risk assessment",
-                                         "child sexual abuse", "fundamental rights",
-                                         "coordinating authority", "member states shall",
-                                         "plenary vote", "encryption scanning")],
-    ("detect*", {}), ("encrypt*", {}), ("kinder*", {}), ("Aufdeckung*", {}),
-    ("encryption OR scanning", {}), ("grooming detection", {}), ("privacy safeguards", {}),
-    ("encryption", {"jurisdiction": "EU"}), ("encryption", {"jurisdiction": "NL"}),
-    ("regulation", {"jurisdiction": "DE"}), ("scanning", {"stage": STAGES[3]}),
-    ("detection orders", {"change": "stage_changed"}), ("safeguards", {"type": "event"}),
+    *[
+        (word, {})
+        for word in (
+            "Aufdeckungsanordnung",
+            "pédocriminalité",
+            "detectiebevel",
+            "grooming",
+            "hashdatabase",
+            "clientside",
+            "Kinderschutz",
+            "derogation",
+            "ePrivacy",
+            "interoperability",
+        )
+    ],
+    *[
+        (word, {})
+        for word in (
+            "encryption",
+            "scanning",
+            "safeguards",
+            "rapporteur",
+            "trilogue",
+            "chatcontrole",
+            "Chatkontrolle",
+            "privacy",
+        )
+    ],
+    *[
+        (word, {})
+        for word in (
+            "regulation",
+            "council",
+            "the",
+            "member states",
+            "data",
+            "providers",
+            "article",
+        )
+    ],
+    *[
+        (f'"{phrase}"', {})
+        for phrase in (
+            "detection orders",
+            "risk assessment",
+            "child sexual abuse",
+            "fundamental rights",
+            "coordinating authority",
+            "member states shall",
+            "plenary vote",
+            "encryption scanning",
+        )
+    ],
+    ("detect*", {}),
+    ("encrypt*", {}),
+    ("kinder*", {}),
+    ("Aufdeckung*", {}),
+    ("encryption OR scanning", {}),
+    ("grooming detection", {}),
+    ("privacy safeguards", {}),
+    ("encryption", {"jurisdiction": "EU"}),
+    ("encryption", {"jurisdiction": "NL"}),
+    ("regulation", {"jurisdiction": "DE"}),
+    ("scanning", {"stage": STAGES[3]}),
+    ("detection orders", {"change": "stage_changed"}),
+    ("safeguards", {"type": "event"}),
     ("encryption", {"date_from": "2024-01-01", "date_to": "2024-06-30"}),
     ("grooming", {"jurisdiction": "EU", "change": "text_amended"}),
     ("council", {"type": "version", "jurisdiction": "UK"}),
-    ("privacy", {"source": "source-0042"}), ("rapporteur", {"date_from": "2025-01-01"}),
+    ("privacy", {"source": "source-0042"}),
+    ("rapporteur", {"date_from": "2025-01-01"}),
     ("child sexual abuse", {"jurisdiction": "EU", "stage": STAGES[0]}),
-]  # fmt: skip
-
-
-class Texts:
-    """Short legislative-style sentences from a seeded generator: a few rare, many common words."""
-
-    def __init__(self, seed: int = 20221155) -> None:
-        self.random = random.Random(seed)
-        self.words = COMMON + MEDIUM + RARE
-        weights = [400.0] * len(COMMON) + [25.0] * len(MEDIUM) + [0.05] * len(RARE)
-        self.cumulative = [sum(weights[: i + 1]) for i in range(len(weights))]
-
-    def sentence(self) -> str:
-        """About twelve words with a capital and a full stop."""
-        words = self.random.choices(
-            self.words, cum_weights=self.cumulative, k=self.random.randint(8, 16)
-        )
-        return " ".join(words).capitalize() + "."
-
-
-def history(texts: Texts, source_index: int, count: int) -> list[str]:
-    """The text of each version of one source: five sentences, one rewritten per version."""
-    sentences = [texts.sentence() for _ in range(5)]
-    out = []
-    for _ in range(count):
-        sentences[texts.random.randrange(5)] = texts.sentence()
-        out.append("\n".join(sentences))
-    return out
+]
 
 
 def generate(engine, count: int) -> dict[str, float]:
@@ -125,32 +153,64 @@ def generate(engine, count: int) -> dict[str, float]:
 
 
 def _sources(start: datetime) -> list[dict]:
-    return [{"id": i + 1, "name": f"source-{i:04d}", "kind": "page", "url": f"https://example.org/{i}",
-             "params": {}, "jurisdiction": JURISDICTIONS[(i // 2) % len(JURISDICTIONS)],
-             "every_seconds": 21600, "created_at": start, "updated_at": start}
-            for i in range(SOURCES)]  # fmt: skip
+    return [
+        {
+            "id": i + 1,
+            "name": f"source-{i:04d}",
+            "kind": "page",
+            "url": f"https://example.org/{i}",
+            "params": {},
+            "jurisdiction": JURISDICTIONS[(i // 2) % len(JURISDICTIONS)],
+            "every_seconds": 21600,
+            "created_at": start,
+            "updated_at": start,
+        }
+        for i in range(SOURCES)
+    ]
 
 
 def _files(texts: Texts, start: datetime) -> list[dict]:
-    return [{"id": i + 1, "key": f"{JURISDICTIONS[i % 6]}:{2000 + i % 25}/{i:04d}(COD)",
-             "title": texts.sentence(), "jurisdiction": JURISDICTIONS[i % len(JURISDICTIONS)],
-             "stage": STAGES[i % len(STAGES)], "created_at": start, "updated_at": start}
-            for i in range(FILES)]  # fmt: skip
+    return [
+        {
+            "id": i + 1,
+            "key": f"{JURISDICTIONS[i % 6]}:{2000 + i % 25}/{i:04d}(COD)",
+            "title": texts.sentence(),
+            "jurisdiction": JURISDICTIONS[i % len(JURISDICTIONS)],
+            "stage": STAGES[i % len(STAGES)],
+            "created_at": start,
+            "updated_at": start,
+        }
+        for i in range(FILES)
+    ]
 
 
 def _events(texts: Texts, start: datetime) -> list[dict]:
-    return [{"dossier_id": i % FILES + 1, "source_id": i % SOURCES + 1, "dedupe_key": str(i),
-             "date": (start + timedelta(days=i % 1200)).date().isoformat(), "title": texts.sentence(),
-             "first_seen_at": start + timedelta(days=i % 1200)}
-            for i in range(FILES * 20)]  # fmt: skip
+    return [
+        {
+            "dossier_id": i % FILES + 1,
+            "source_id": i % SOURCES + 1,
+            "dedupe_key": str(i),
+            "date": (start + timedelta(days=i % 1200)).date().isoformat(),
+            "title": texts.sentence(),
+            "first_seen_at": start + timedelta(days=i % 1200),
+        }
+        for i in range(FILES * 20)
+    ]
 
 
 def _documents(texts: Texts, start: datetime) -> list[dict]:
-    return [{"dossier_id": i % FILES + 1, "source_id": i % SOURCES + 1, "dedupe_key": str(i),
-             "title": texts.sentence(), "reference": f"ST {10000 + i}/23",
-             "date": (start + timedelta(days=i % 1200)).date().isoformat(),
-             "first_seen_at": start + timedelta(days=i % 1200)}
-            for i in range(FILES * 10)]  # fmt: skip
+    return [
+        {
+            "dossier_id": i % FILES + 1,
+            "source_id": i % SOURCES + 1,
+            "dedupe_key": str(i),
+            "title": texts.sentence(),
+            "reference": f"ST {10000 + i}/23",
+            "date": (start + timedelta(days=i % 1200)).date().isoformat(),
+            "first_seen_at": start + timedelta(days=i % 1200),
+        }
+        for i in range(FILES * 10)
+    ]
 
 
 def _versions(texts: Texts, chunk: range, per_source: int, start: datetime) -> tuple[list, list]:
@@ -159,14 +219,31 @@ def _versions(texts: Texts, chunk: range, per_source: int, start: datetime) -> t
         for seq, text in enumerate(history(texts, s, per_source), 1):
             vid = s * per_source + seq
             seen = start + timedelta(hours=6 * seq + s % 6)
-            versions.append({"id": vid, "source_id": s + 1, "dossier_id": s // 2 + 1, "seq": seq,
-                             "fingerprint": f"{vid:064x}", "record": {"kind": "page", "title": ""},
-                             "text": text, "created_at": seen})  # fmt: skip
+            versions.append(
+                {
+                    "id": vid,
+                    "source_id": s + 1,
+                    "dossier_id": s // 2 + 1,
+                    "seq": seq,
+                    "fingerprint": f"{vid:064x}",
+                    "record": {"kind": "page", "title": ""},
+                    "text": text,
+                    "created_at": seen,
+                }
+            )
             if seq > 1:
-                changes.append({"source_id": s + 1, "dossier_id": s // 2 + 1, "version_id": vid,
-                                "previous_version_id": vid - 1, "kind": texts.random.choice(CHANGE_KINDS),
-                                "significance": "minor", "summary": "1 paragraph changed",
-                                "detected_at": seen})  # fmt: skip
+                changes.append(
+                    {
+                        "source_id": s + 1,
+                        "dossier_id": s // 2 + 1,
+                        "version_id": vid,
+                        "previous_version_id": vid - 1,
+                        "kind": texts.random.choice(CHANGE_KINDS),
+                        "significance": "minor",
+                        "summary": "1 paragraph changed",
+                        "detected_at": seen,
+                    }
+                )
     return versions, changes
 
 
@@ -179,8 +256,10 @@ def category(text: str, filters: dict[str, str]) -> str:
     if text.endswith("*"):
         return "prefixes"
     word = text.lower()
-    return {**dict.fromkeys(map(str.lower, RARE), "rare words"),
-            **dict.fromkeys(map(str.lower, MEDIUM), "medium words")}.get(word, "common words")  # fmt: skip
+    return {
+        **dict.fromkeys(map(str.lower, RARE), "rare words"),
+        **dict.fromkeys(map(str.lower, MEDIUM), "medium words"),
+    }.get(word, "common words")
 
 
 def measure(engine) -> list[dict]:
@@ -196,9 +275,17 @@ def measure(engine) -> list[dict]:
                 result = repo.search(session, query=repo.SearchQuery(text=text, **filters))
                 took = (time.perf_counter() - began) * 1000
             if rounds == "timed":
-                rows.append({"query": text, "filters": filters, "category": category(text, filters),
-                             "ms": round(took, 1), "hits": result.total, "rows_matched": result.matched,
-                             "exact": not result.approximate})  # fmt: skip
+                rows.append(
+                    {
+                        "query": text,
+                        "filters": filters,
+                        "category": category(text, filters),
+                        "ms": round(took, 1),
+                        "hits": result.total,
+                        "rows_matched": result.matched,
+                        "exact": not result.approximate,
+                    }
+                )
     return rows
 
 
@@ -206,8 +293,13 @@ def summary(rows: list[dict], name: str) -> dict[str, object]:
     """Median and 95th percentile in milliseconds over some queries."""
     times = sorted(r["ms"] for r in rows)
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return {"queries": name, "count": len(rows), "median_ms": round(statistics.median(times), 1),
-            "p95_ms": p95, "max_ms": times[-1]}  # fmt: skip
+    return {
+        "queries": name,
+        "count": len(rows),
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": p95,
+        "max_ms": times[-1],
+    }
 
 
 def main() -> None:

@@ -55,9 +55,13 @@ _RESUME = "UPDATE search_fts_state SET paused = 0"
 def _words_list_fill(dialect: str) -> list[str]:
     """SQL that lists every long word of the whole index anew (after a bulk load)."""
     if dialect == "postgresql":
-        return ["TRUNCATE search_fts_pending",
-                "INSERT INTO search_fts_words(word) SELECT word FROM ts_stat('SELECT document "
-                f"FROM search_fts') WHERE length(word) >= {COMPOUND_MIN} ON CONFLICT DO NOTHING"]  # fmt: skip
-    return ["DELETE FROM search_fts_pending",
-            "INSERT OR IGNORE INTO search_fts_words(word) SELECT term FROM search_fts_vocab "
-            f"WHERE length(term) >= {COMPOUND_MIN}"]  # fmt: skip
+        return [
+            "TRUNCATE search_fts_pending",
+            "INSERT INTO search_fts_words(word) SELECT word FROM ts_stat('SELECT document "
+            f"FROM search_fts') WHERE length(word) >= {COMPOUND_MIN} ON CONFLICT DO NOTHING",
+        ]
+    return [
+        "DELETE FROM search_fts_pending",
+        "INSERT OR IGNORE INTO search_fts_words(word) SELECT term FROM search_fts_vocab "
+        f"WHERE length(term) >= {COMPOUND_MIN}",
+    ]

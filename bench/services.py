@@ -38,12 +38,38 @@ def postgres() -> Iterator[str]:
     folder.chmod(0o755)
     data, port = folder / "data", free_port()
     try:
-        _as_postgres(folder, [f"{bins[-1]}/initdb", "-D", str(data), "-U", "postgres",
-                              "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])  # fmt: skip
-        options = (f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={data} "
-                   "-c fsync=off -c synchronous_commit=off -c max_connections=300")  # fmt: skip
-        _as_postgres(folder, [f"{bins[-1]}/pg_ctl", "-D", str(data), "-w", "-l",
-                              str(folder / "server.log"), "-o", options, "start"])  # fmt: skip
+        _as_postgres(
+            folder,
+            [
+                f"{bins[-1]}/initdb",
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={data} "
+            "-c fsync=off -c synchronous_commit=off -c max_connections=300"
+        )
+        _as_postgres(
+            folder,
+            [
+                f"{bins[-1]}/pg_ctl",
+                "-D",
+                str(data),
+                "-w",
+                "-l",
+                str(folder / "server.log"),
+                "-o",
+                options,
+                "start",
+            ],
+        )
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
         with contextlib.suppress(subprocess.CalledProcessError):
@@ -66,9 +92,19 @@ def redis() -> Iterator[str]:
         raise SystemExit(f"this benchmark needs Redis: {HOW}")
     port = free_port()
     server = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-         "--appendonly", "no"], stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     try:
         _wait_until_listening(port)
         yield f"redis://127.0.0.1:{port}/0"

@@ -82,8 +82,15 @@ def _soak(site) -> dict:
         )
         first = first or rss_mb()
         _progress(cycle, changes)
-    row = {"cycles": CYCLES, "sources": SOURCES, "rss_start_mb": round(start, 1), "rss_after_first_mb": round(first, 1),
-           "rss_end_mb": round(rss_mb(), 1), "changes": changes, "seconds": round(time.monotonic() - started, 1)}  # fmt: skip
+    row = {
+        "cycles": CYCLES,
+        "sources": SOURCES,
+        "rss_start_mb": round(start, 1),
+        "rss_after_first_mb": round(first, 1),
+        "rss_end_mb": round(rss_mb(), 1),
+        "changes": changes,
+        "seconds": round(time.monotonic() - started, 1),
+    }
     site.close()
     write_result("soak", [row])
     return row

@@ -168,8 +168,13 @@ def _row(mode: str, workers: int, name: str, seconds: float, **extra: float) -> 
 
 def _start_worker(env: dict[str, str]) -> subprocess.Popen:
     log = open(Path(env["LEXWATCH_DATA_DIR"]) / f"worker-{uuid.uuid4().hex[:6]}.log", "w")  # noqa: SIM115
-    return subprocess.Popen([sys.executable, "-m", "cli", "worker"], env=env, cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "cli", "worker"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def _wait_for_workers(env: dict[str, str], count: int) -> None:

@@ -55,11 +55,14 @@ def _edited(watch, alert_min: Significance | None, quiet_hours: str | None):
     from digests import watches
 
     new = watches.new_watch(
-        watch.name, terms=watch.terms, references=watch.references,
-        jurisdictions=watch.jurisdictions, min_significance=watch.min_significance,
+        watch.name,
+        terms=watch.terms,
+        references=watch.references,
+        jurisdictions=watch.jurisdictions,
+        min_significance=watch.min_significance,
         alert_min=alert_min.value if alert_min else watch.alert_min,
         quiet_hours=watch.quiet_hours if quiet_hours is None else quiet_hours,
-    )  # fmt: skip
+    )
     new.description = watch.description
     return new
 

@@ -25,11 +25,28 @@ from vocab.errors import LexwatchError
 app = group("Lexwatch: follow legislative files across EU and national sources.")
 
 # In the order `lexwatch --help` lists them: the commands, then the groups.
-COMMANDS = (crawling.kinds, crawling.parse, crawling.crawl, crawling.changes, crawling.status,
-            service.run, service.worker, service.demo, files.files, files.file, service.serve,
-            crawling.capture)  # fmt: skip
-GROUPS = {"sources": sources_app, "watches": watches_app, "subscribers": subscribers_app,
-          "digest": digest_app, "alerts": alerts_app, "users": users_app}  # fmt: skip
+COMMANDS = (
+    crawling.kinds,
+    crawling.parse,
+    crawling.crawl,
+    crawling.changes,
+    crawling.status,
+    service.run,
+    service.worker,
+    service.demo,
+    files.files,
+    files.file,
+    service.serve,
+    crawling.capture,
+)
+GROUPS = {
+    "sources": sources_app,
+    "watches": watches_app,
+    "subscribers": subscribers_app,
+    "digest": digest_app,
+    "alerts": alerts_app,
+    "users": users_app,
+}
 
 for command in COMMANDS:
     app.command(command.__name__)(command)

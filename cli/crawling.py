@@ -131,12 +131,29 @@ def status(format: FormatOpt = Format.text) -> None:
         rows = status_view.status_rows(session, now=datetime.now(UTC), timezone=tz)
     if format == Format.json:
         return print_json(rows)
-    columns = ("source", "kind", "health", "last run", "last success", "last change", "next run",
-               "reason")  # fmt: skip
-    print_table(columns, [
-        [r["name"], r["kind"], r["health"], *(when(r[k], tz) for k in TIMES), r["health_reason"]]
-        for r in rows
-    ])  # fmt: skip
+    columns = (
+        "source",
+        "kind",
+        "health",
+        "last run",
+        "last success",
+        "last change",
+        "next run",
+        "reason",
+    )
+    print_table(
+        columns,
+        [
+            [
+                r["name"],
+                r["kind"],
+                r["health"],
+                *(when(r[k], tz) for k in TIMES),
+                r["health_reason"],
+            ]
+            for r in rows
+        ],
+    )
 
 
 def capture(
@@ -155,5 +172,7 @@ def capture(
     if fetched.blocked:  # what was saved is the wall, not the page: say so
         say(f"Note: {fetched.blocked}")
     for saved in captures.save(clean, out_dir, kind):
-        say(f"Saved {saved.path} (HTTP {saved.status}, sha256 {saved.row[3][:12]}…), its "
-            f".headers and a row of {saved.path.parent / 'MANIFEST.tsv'}")  # fmt: skip
+        say(
+            f"Saved {saved.path} (HTTP {saved.status}, sha256 {saved.row[3][:12]}…), its "
+            f".headers and a row of {saved.path.parent / 'MANIFEST.tsv'}"
+        )

@@ -86,11 +86,18 @@ def wrapped_table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: 
     Short words (dates, kinds) stay whole when every column's fits in `width`;
     otherwise rich would crop the table's right edge, so then everything may fold.
     """
-    least = [min(WHOLE, max(len(word) for cell in cells for word in [*cell.split(), ""]))
-             for cells in zip(columns, *rows, strict=True)]  # fmt: skip
+    least = [
+        min(WHOLE, max(len(word) for cell in cells for word in [*cell.split(), ""]))
+        for cells in zip(columns, *rows, strict=True)
+    ]
     fits = sum(least) + 3 * len(columns) + 1 <= width  # a space each side of a cell, a rule
-    table = Table(*(Column(name, overflow="fold", min_width=n if fits else None)
-                    for name, n in zip(columns, least, strict=True)), box=box.SIMPLE_HEAD)  # fmt: skip
+    table = Table(
+        *(
+            Column(name, overflow="fold", min_width=n if fits else None)
+            for name, n in zip(columns, least, strict=True)
+        ),
+        box=box.SIMPLE_HEAD,
+    )
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))  # Text: a '[' in a name is not markup
     return table

@@ -46,9 +46,16 @@ QuietOpt = Annotated[
     str, typer.Option("--quiet-hours", help="hours that hold alerts until they end, e.g. 22-07")
 ]
 
-_WATCH_FLAGS = {"name": "NAME", "terms": "--term", "references": "--reference",
-                "jurisdictions": "--jurisdiction", "min_significance": "--min-significance",
-                "alerts": "--alert", "alert_min": "--alert-min", "quiet_hours": "--quiet-hours"}  # fmt: skip
+_WATCH_FLAGS = {
+    "name": "NAME",
+    "terms": "--term",
+    "references": "--reference",
+    "jurisdictions": "--jurisdiction",
+    "min_significance": "--min-significance",
+    "alerts": "--alert",
+    "alert_min": "--alert-min",
+    "quiet_hours": "--quiet-hours",
+}
 
 
 # -- watches ------------------------------------------------------------------------
@@ -76,10 +83,14 @@ def watches_add(
 
     with flags(**_WATCH_FLAGS):
         watch = watches.new_watch(
-            name, terms=term or [], references=reference or [], jurisdictions=jurisdiction or [],
-            min_significance=min_significance.value, alert_min=alert_min.value,
+            name,
+            terms=term or [],
+            references=reference or [],
+            jurisdictions=jurisdiction or [],
+            min_significance=min_significance.value,
+            alert_min=alert_min.value,
             quiet_hours=quiet_hours,
-        )  # fmt: skip
+        )
         channels = watches.alert_channels(alert or [])
     with session_scope(engine()) as session:
         repo.add_watch(session, watch=watch)
@@ -95,15 +106,26 @@ def watches_list(format: FormatOpt = Format.text) -> None:
 
     with session_scope(engine()) as session:
         counts, channels = repo.subscriber_counts(session), _channels_by_watch(session)
-        rows = [watches.describe(w, counts.get(w.id, 0), channels.get(w.id, []))
-                for w in repo.list_watches(session)]  # fmt: skip
+        rows = [
+            watches.describe(w, counts.get(w.id, 0), channels.get(w.id, []))
+            for w in repo.list_watches(session)
+        ]
     if format == Format.json:
         return print_json(rows)
     table = []
     for r in rows:
         terms = "; ".join(r["terms"]) + (f" ({', '.join(r['topics'])})" if r["topics"] else "")
-        table.append([r["name"], "; ".join(r["references"]), terms, ", ".join(r["jurisdictions"]) or "all",
-                      r["min_significance"], str(r["subscribers"]), ", ".join(r.get("alerts", [])) or "—"])  # fmt: skip
+        table.append(
+            [
+                r["name"],
+                "; ".join(r["references"]),
+                terms,
+                ", ".join(r["jurisdictions"]) or "all",
+                r["min_significance"],
+                str(r["subscribers"]),
+                ", ".join(r.get("alerts", [])) or "—",
+            ]
+        )
     print_table(
         ("name", "references", "terms (topics)", "jurisdictions", "min", "subscribers", "alerts"),
         table,
@@ -178,8 +200,10 @@ def subscribers_list(format: FormatOpt = Format.text) -> None:
     from digests import subscribers
 
     with session_scope(engine()) as session:
-        rows = [subscribers.describe(s, repo.subscriber_watches(session, subscriber_id=s.id))
-                for s in repo.list_subscribers(session)]  # fmt: skip
+        rows = [
+            subscribers.describe(s, repo.subscriber_watches(session, subscriber_id=s.id))
+            for s in repo.list_subscribers(session)
+        ]
     if format == Format.json:
         return print_json(rows)
     print_table(
@@ -277,8 +301,10 @@ def users_list(format: FormatOpt = Format.text) -> None:
     if format == Format.json:
         return print_json(rows)
     tz = get_settings().timezone
-    print_table(("email", "role", "since"),
-                [[r["email"], r["role"], when(r["created_at"], tz)] for r in rows])  # fmt: skip
+    print_table(
+        ("email", "role", "since"),
+        [[r["email"], r["role"], when(r["created_at"], tz)] for r in rows],
+    )
 
 
 @users_app.command("password")

@@ -55,8 +55,15 @@ log = logging.getLogger("lexwatch.browser")
 CHROMIUM = "/usr/bin/chromium"  # Debian's; never a browser Playwright downloads
 # What a headless Chromium started by a service needs: no GPU, no calls home, no QUIC
 # (which would bypass nothing here, but cannot be routed through Playwright's handler).
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 PAGES = 2  # browser pages open at once, over all hosts
 CHALLENGE_WAIT = 15.0  # seconds a challenge may take to let the page through (at most)
 
@@ -81,8 +88,9 @@ def check_render(value: str) -> str:
     """A `render` parameter's value, or a ConfigError saying which values there are."""
     if value not in RENDERS:
         choices = ", ".join(f"{name} ({what})" for name, what in RENDERS.items())
-        raise ConfigError(f"render '{value}' is not a way to fetch: choose {choices}",
-                          field=f"params.{RENDER}")  # fmt: skip
+        raise ConfigError(
+            f"render '{value}' is not a way to fetch: choose {choices}", field=f"params.{RENDER}"
+        )
     return value
 
 

@@ -64,11 +64,13 @@ class Watch:
             "playwright": True,
             "playwright_context": host,  # cookies of one site never reach another
             # Every connection of the context goes through the judging proxy (crawlers/egress.py).
-            "playwright_context_kwargs": {"service_workers": "block",
-                                          "proxy": {"server": self.egress.url}},
+            "playwright_context_kwargs": {
+                "service_workers": "block",
+                "proxy": {"server": self.egress.url},
+            },
             "playwright_page_init_callback": self.attach,
             "playwright_page_methods": [PageMethod(self.settle)],
-        }  # fmt: skip
+        }
 
     async def attach(self, page: Any, _request: Request) -> None:
         """Before the page loads anything: watch its documents and how its navigations end."""
@@ -144,8 +146,10 @@ class Watch:
         while first.redirected_from is not None:
             first = first.redirected_from
         if first is not self.failed:
-            return (f"redirected to a private address {judged.private}: {redact(first.url)} "
-                    f"led to {redact(self.failed.url)}")  # fmt: skip
+            return (
+                f"redirected to a private address {judged.private}: {redact(first.url)} "
+                f"led to {redact(self.failed.url)}"
+            )
         return judged.refused
 
     def response(self, request: Request) -> Response:
@@ -157,8 +161,14 @@ class Watch:
             request.meta["redirect_urls"] = [url for url, _ in self.redirects]
             request.meta["redirect_reasons"] = [status for _, status in self.redirects]
         cls = responsetypes.from_args(headers=answer.headers, url=answer.url, body=answer.body)
-        return cls(url=answer.url, status=answer.status, headers=answer.headers, body=answer.body,
-                   request=request, flags=["browser"])  # fmt: skip
+        return cls(
+            url=answer.url,
+            status=answer.status,
+            headers=answer.headers,
+            body=answer.body,
+            request=request,
+            flags=["browser"],
+        )
 
     async def close(self) -> None:
         """Close the page whatever happened (scrapy-playwright does not on a cancellation)."""

@@ -30,8 +30,13 @@ from vocab.redact import MARK, redact
 from vocab.settings import Settings
 
 COLUMNS = ("file", "url", "fetched_at", "sha256", "content_type", "status")
-_EXTENSIONS = (("json", ".json"), ("xml", ".xml"), ("html", ".html"), ("pdf", ".pdf"),
-               ("text/plain", ".txt"))  # fmt: skip
+_EXTENSIONS = (
+    ("json", ".json"),
+    ("xml", ".xml"),
+    ("html", ".html"),
+    ("pdf", ".pdf"),
+    ("text/plain", ".txt"),
+)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._()-]+")
 
 
@@ -66,8 +71,15 @@ def cleaned(capture: Capture, secrets: Iterable[str]) -> Capture:
     for value in sorted(filter(None, secrets), key=len, reverse=True):
         body = body.replace(value.encode(), MARK.encode())
     headers = {name: redact(value) for name, value in capture.headers.items()}
-    return Capture(capture.source_id, redact(capture.url), capture.role, capture.status, headers,
-                   body, capture.fetched_at)  # fmt: skip
+    return Capture(
+        capture.source_id,
+        redact(capture.url),
+        capture.role,
+        capture.status,
+        headers,
+        body,
+        capture.fetched_at,
+    )
 
 
 def file_name(url: str, content_type: str) -> str:
@@ -90,9 +102,14 @@ def _save_one(capture: Capture, folder: Path, kind: str) -> Saved:
     path = _free(folder / file_name(capture.url, capture.headers.get("content-type", "")))
     path.write_bytes(capture.body)
     path.with_name(path.name + ".headers").write_text(_header_text(capture), encoding="utf-8")
-    row = (f"{kind}/{path.name}", capture.url, capture.fetched_at.isoformat(timespec="seconds"),
-           hashlib.sha256(capture.body).hexdigest(), capture.headers.get("content-type", ""),
-           str(capture.status))  # fmt: skip
+    row = (
+        f"{kind}/{path.name}",
+        capture.url,
+        capture.fetched_at.isoformat(timespec="seconds"),
+        hashlib.sha256(capture.body).hexdigest(),
+        capture.headers.get("content-type", ""),
+        str(capture.status),
+    )
     _append(folder / "MANIFEST.tsv", row)
     return Saved(path, row, capture.status)
 

@@ -165,8 +165,11 @@ def check_params(kind: str, params: Mapping[str, str]) -> dict[str, str]:
         browser.check_render(params[browser.RENDER])
     if browser.renders(params) and getattr(module, "SECRET_HOSTS", None):
         # The browser sends none of Lexwatch's headers, so never a key either.
-        raise ConfigError(f"{kind} reads an API with a key: it is fetched without a browser, "
-                          "remove render=browser", field=f"params.{browser.RENDER}")  # fmt: skip
+        raise ConfigError(
+            f"{kind} reads an API with a key: it is fetched without a browser, "
+            "remove render=browser",
+            field=f"params.{browser.RENDER}",
+        )
     for name, check in getattr(module, "EXPRESSIONS", {}).items():
         if params.get(name):
             with on_field(f"params.{name}"):

@@ -32,8 +32,13 @@ class Planned:
     changes: tuple[tuple[str, str, str], ...] = ()  # (field, before, after), as people read them
 
 
-def plan_import(entries: Sequence[Entry], stored: Mapping[str, Source], *, default_every: str,
-                allow_private: bool | None = None) -> list[Planned]:  # fmt: skip
+def plan_import(
+    entries: Sequence[Entry],
+    stored: Mapping[str, Source],
+    *,
+    default_every: str,
+    allow_private: bool | None = None,
+) -> list[Planned]:
     """Each entry's plan; EntriesRefused (one line per bad entry) when any is refused."""
     planned, problems, seen = [], [], {}
     for entry in entries:
@@ -47,8 +52,13 @@ def plan_import(entries: Sequence[Entry], stored: Mapping[str, Source], *, defau
     return planned
 
 
-def _plan(entry: Entry, stored: Mapping[str, Source], seen: dict[str, str], default_every: str,
-          allow_private: bool | None) -> Planned:  # fmt: skip
+def _plan(
+    entry: Entry,
+    stored: Mapping[str, Source],
+    seen: dict[str, str],
+    default_every: str,
+    allow_private: bool | None,
+) -> Planned:
     if entry.problem:
         raise ConfigError(entry.problem)
     old = stored.get(str(entry.given.get("name", "")))
@@ -67,16 +77,24 @@ def merged_spec(given: Mapping[str, Any], old: Source | None) -> SourceSpec:
         base = {k: v for k, v in base.items() if k not in ("every", "cron")}
     fields = {**base, **given}
     if "kind" not in fields:
-        raise ConfigError("a new source needs a kind: page, feed, json or a site's kind",
-                          field="kind")  # fmt: skip
+        raise ConfigError(
+            "a new source needs a kind: page, feed, json or a site's kind", field="kind"
+        )
     return SourceSpec(**fields)
 
 
 def spec_fields(source: Source) -> dict[str, Any]:
     """A stored source as the fields of a spec."""
-    return {"name": source.name, "kind": source.kind, "url": source.url,
-            "jurisdiction": source.jurisdiction, "every": describe_every(source.every_seconds),
-            "cron": source.cron or "", "params": dict(source.params), "enabled": source.enabled}  # fmt: skip
+    return {
+        "name": source.name,
+        "kind": source.kind,
+        "url": source.url,
+        "jurisdiction": source.jurisdiction,
+        "every": describe_every(source.every_seconds),
+        "cron": source.cron or "",
+        "params": dict(source.params),
+        "enabled": source.enabled,
+    }
 
 
 def _check_unique(
@@ -108,9 +126,14 @@ def shown(source: Source) -> dict[str, str]:
     schedule = (
         f"cron {source.cron}" if source.cron else f"every {describe_every(source.every_seconds)}"
     )
-    return {"kind": source.kind, "url": source.url or "(built from params)",
-            "params": params or "none", "jurisdiction": source.jurisdiction or "none",
-            "schedule": schedule, "enabled": "yes" if source.enabled else "no"}  # fmt: skip
+    return {
+        "kind": source.kind,
+        "url": source.url or "(built from params)",
+        "params": params or "none",
+        "jurisdiction": source.jurisdiction or "none",
+        "schedule": schedule,
+        "enabled": "yes" if source.enabled else "no",
+    }
 
 
 def _field_label(field: str) -> str:

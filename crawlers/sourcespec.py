@@ -69,8 +69,16 @@ def to_source(
     jurisdiction = check_jurisdiction(spec.jurisdiction)
     with on_field("url"):  # last: it resolves the host name
         url = check_target(url, allow_private=allow, resolve_names=not _replaying(replaying))
-    return Source(name=name or default_name(kind, url, params), kind=kind, url=url, params=params,
-                  jurisdiction=jurisdiction, every_seconds=every, cron=cron, enabled=spec.enabled)  # fmt: skip
+    return Source(
+        name=name or default_name(kind, url, params),
+        kind=kind,
+        url=url,
+        params=params,
+        jurisdiction=jurisdiction,
+        every_seconds=every,
+        cron=cron,
+        enabled=spec.enabled,
+    )
 
 
 def _replaying(replaying: bool | None) -> bool:
@@ -146,8 +154,9 @@ def resolve_url(kind: str, url: str, params: Mapping[str, str]) -> str:
             return module.url_for(params[key])
     if not params:
         takes = f", or parameters to build one from ({', '.join(module.PARAMS)})"
-        raise ConfigError(f"{kind} needs a URL{takes if hasattr(module, 'HOSTS') else ''}",
-                          field="url")  # fmt: skip
+        raise ConfigError(
+            f"{kind} needs a URL{takes if hasattr(module, 'HOSTS') else ''}", field="url"
+        )
     return ""
 
 

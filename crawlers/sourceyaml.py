@@ -127,8 +127,13 @@ def _procedure_entries(number: int, reference: Any) -> list[Entry]:
 
 def _given(spec: SourceSpec) -> dict[str, Any]:
     """A procedure's source gives its identity; its schedule and state stay as stored."""
-    return {"name": spec.name, "kind": spec.kind, "url": spec.url,
-            "jurisdiction": spec.jurisdiction, "params": dict(spec.params)}  # fmt: skip
+    return {
+        "name": spec.name,
+        "kind": spec.kind,
+        "url": spec.url,
+        "jurisdiction": spec.jurisdiction,
+        "params": dict(spec.params),
+    }
 
 
 def to_yaml(sources: Iterable[Source]) -> str:
@@ -142,6 +147,12 @@ def export_entry(source: Source) -> dict[str, Any]:
     schedule = (
         {"cron": source.cron} if source.cron else {"every": describe_every(source.every_seconds)}
     )
-    return {"name": source.name, "kind": source.kind, "url": source.url,
-            "jurisdiction": source.jurisdiction, **schedule,
-            "params": dict(source.params), "enabled": source.enabled}  # fmt: skip
+    return {
+        "name": source.name,
+        "kind": source.kind,
+        "url": source.url,
+        "jurisdiction": source.jurisdiction,
+        **schedule,
+        "params": dict(source.params),
+        "enabled": source.enabled,
+    }

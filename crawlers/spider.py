@@ -177,8 +177,12 @@ class WatchSpider(scrapy.Spider):
         """Which answers reach `parse`: a challenge comes with a 202, 403, 405, 429 or 503."""
         if job.browser:
             # The browser follows redirects and retries nothing; its status is judged in `parse`.
-            return {"browser": True, "handle_httpstatus_all": True, "dont_retry": True,
-                    "dont_redirect": True}  # fmt: skip
+            return {
+                "browser": True,
+                "handle_httpstatus_all": True,
+                "dont_retry": True,
+                "dont_redirect": True,
+            }
         if job.outcome.plan.raw:
             return {"handle_httpstatus_all": True}
         return {"handle_httpstatus_list": [304, *CHALLENGE_STATUSES]}
@@ -237,8 +241,12 @@ class WatchSpider(scrapy.Spider):
             return [self._to_scrapy(job, response.meta["asked"])]
         if plan.raw:
             job.outcome.answers.append(self._capture(job, response, headers))
-        error = blocked(redact(response.meta["wanted"]), what, tried_browser=tried,
-                        hint="" if tried else _untried(plan))  # fmt: skip
+        error = blocked(
+            redact(response.meta["wanted"]),
+            what,
+            tried_browser=tried,
+            hint="" if tried else _untried(plan),
+        )
         job.outcome.blocked = job.outcome.blocked or error
         return []
 
@@ -359,17 +367,29 @@ def _unresolved(url: str, settings: Any, failure: Failure) -> str:
 
 # Scrapy reports several causes as IgnoreRequest: its message tells them apart.
 _REASONS: tuple[tuple[Callable[[Failure, str], bool], Callable[..., str]], ...] = (
-    (_timed_out,
-     lambda url, s, _f: f"no answer within {s.getfloat('DOWNLOAD_TIMEOUT'):g} s from {url}"),
-    (_is(DownloadCancelledError),
-     lambda url, s, _f: f"the answer from {url} is larger than {_megabytes(s)}"),
-    (_says("DOWNLOAD_MAXSIZE"),
-     lambda url, s, _f: f"the answer from {url} is larger than {_megabytes(s)} once decompressed"),
-    (_says("max redirections"),
-     lambda url, s, _f: f"too many redirects from {url} (more than {s.getint('REDIRECT_MAX_TIMES')})"),
+    (
+        _timed_out,
+        lambda url, s, _f: f"no answer within {s.getfloat('DOWNLOAD_TIMEOUT'):g} s from {url}",
+    ),
+    (
+        _is(DownloadCancelledError),
+        lambda url, s, _f: f"the answer from {url} is larger than {_megabytes(s)}",
+    ),
+    (
+        _says("DOWNLOAD_MAXSIZE"),
+        lambda url, s, _f: (
+            f"the answer from {url} is larger than {_megabytes(s)} once decompressed"
+        ),
+    ),
+    (
+        _says("max redirections"),
+        lambda url, s, _f: (
+            f"too many redirects from {url} (more than {s.getint('REDIRECT_MAX_TIMES')})"
+        ),
+    ),
     (_says("robots.txt"), lambda url, _s, _f: f"{url} is disallowed by the site's robots.txt"),
     (_is(CannotResolveHostError), _unresolved),
-)  # fmt: skip
+)
 
 
 def _headers(response: ScrapyResponse) -> dict[str, str]:

@@ -120,8 +120,10 @@ def private_file(path: Path) -> None:
         if not path.exists():
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # empty: an empty database
     except OSError as exc:
-        raise ConfigError(f"cannot create the database {path}: {exc.strerror}; "
-                          "set LEXWATCH_DATA_DIR to a folder Lexwatch may write") from exc  # fmt: skip
+        raise ConfigError(
+            f"cannot create the database {path}: {exc.strerror}; "
+            "set LEXWATCH_DATA_DIR to a folder Lexwatch may write"
+        ) from exc
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

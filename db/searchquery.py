@@ -164,8 +164,12 @@ def added(before: list[Group], after: list[Group]) -> list[str]:
     """What the expanded query searches besides what was typed, in order, each once."""
     typed = [tuple(words(t.text)) for group in before for t in group]
     run = tuple(word for term in typed for word in term)
-    extra = (t.text for group in after for t in group
-             if tuple(words(t.text)) not in typed and not _within(tuple(words(t.text)), run))  # fmt: skip
+    extra = (
+        t.text
+        for group in after
+        for t in group
+        if tuple(words(t.text)) not in typed and not _within(tuple(words(t.text)), run)
+    )
     return list(dict.fromkeys(extra))
 
 
@@ -200,8 +204,13 @@ def key_words(groups: list[Group]) -> list[Group]:
     PostgreSQL's ts_headline picks fragments by any word of a phrase; "van" or "de"
     of a Dutch topic name would make the fragment, not the name.
     """
-    return [_alternatives(Term(max(words(t.text) or [t.text], key=len), t.prefix)
-                          for group in groups for t in group)]  # fmt: skip
+    return [
+        _alternatives(
+            Term(max(words(t.text) or [t.text], key=len), t.prefix)
+            for group in groups
+            for t in group
+        )
+    ]
 
 
 def marked(text: str, groups: list[Group]) -> tuple[Piece, ...]:

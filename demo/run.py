@@ -139,8 +139,13 @@ def demo_watch() -> Any:
     from digests.watches import new_watch
 
     references = ["2022/2852(RSP)", "2024/2006(REG)", "2021/0106(COD)"]
-    return new_watch("demo-files", terms=["Magyar Közlöny"], references=references, jurisdictions=[],
-                     min_significance="minor")  # fmt: skip
+    return new_watch(
+        "demo-files",
+        terms=["Magyar Közlöny"],
+        references=references,
+        jurisdictions=[],
+        min_significance="minor",
+    )
 
 
 def add_people(engine: Engine) -> str:
@@ -197,8 +202,17 @@ def run_demo(base: Settings, say: Say, *, keep_replay: bool = False) -> DemoResu
         raise
     if not keep_replay:
         replay.close()
-    return DemoResult(settings, settings.data_dir, settings.db_url, settings.outbox, first,
-                      second, digests, password, replay if keep_replay else None)  # fmt: skip
+    return DemoResult(
+        settings,
+        settings.data_dir,
+        settings.db_url,
+        settings.outbox,
+        first,
+        second,
+        digests,
+        password,
+        replay if keep_replay else None,
+    )
 
 
 def serve_demo(result: DemoResult, port: int, say: Say) -> None:

@@ -24,8 +24,10 @@ def agenda_of(
 
 
 def _entries(rows: Iterable[repo.AGENDA_ROW]) -> list[Entry]:
-    return entries(Sighting(key, source, record_from_json(record), seen)
-                   for _id, key, source, record, seen in rows)  # fmt: skip
+    return entries(
+        Sighting(key, source, record_from_json(record), seen)
+        for _id, key, source, record, seen in rows
+    )
 
 
 def window(

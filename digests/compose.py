@@ -257,10 +257,11 @@ def _day_list(days: Sequence[date]) -> str:
     # The month once per run of days in it: "30 November and 1 and 2 December" reads badly,
     # "30 November, 1 and 2 December" well.
     labels = [
-        f"{d.day}" if i + 1 < len(days) and (days[i + 1].month, days[i + 1].year) == (d.month, d.year)
+        f"{d.day}"
+        if i + 1 < len(days) and (days[i + 1].month, days[i + 1].year) == (d.month, d.year)
         else f"{d.day} {d:%B}"
         for i, d in enumerate(days)
-    ]  # fmt: skip
+    ]
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 

@@ -36,8 +36,12 @@ from vocab.words import fold
 
 ITEM_KINDS = ("item_published", "item_updated")
 # How a failed reading failed, for a reader: a run status -> a Trouble's problem.
-PROBLEMS = {"error": "unreachable", "parse_error": "unreadable", "broken": "unreadable",
-            "blocked": "unreadable"}  # fmt: skip
+PROBLEMS = {
+    "error": "unreachable",
+    "parse_error": "unreadable",
+    "broken": "unreadable",
+    "blocked": "unreadable",
+}
 
 
 @dataclass(frozen=True)
@@ -250,8 +254,10 @@ def fed_watches(
 ) -> dict[int, frozenset[int]]:
     """Source id -> the watches it feeds: those that match what it is about, and those that
     took one of its changes."""
-    fed = {sid: {w for w, check in checks.items() if relevance.matches(check, found)}
-           for sid, found in about.items()}  # fmt: skip
+    fed = {
+        sid: {w for w, check in checks.items() if relevance.matches(check, found)}
+        for sid, found in about.items()
+    }
     for c in candidates:
         fed.setdefault(c.source_id, set()).update(
             w for w, ids in by_watch.items() if c.view.id in ids

@@ -309,10 +309,11 @@ def _readings(
         runs.setdefault(source_id, []).append((started, status))
     before = repo.last_crawls_before(session, start=since)
     return sources, {
-        s.id: select.Readings(s.id, s.name, interval(s), s.created_at,
-                              tuple(runs.get(s.id, ())), before.get(s.id))
+        s.id: select.Readings(
+            s.id, s.name, interval(s), s.created_at, tuple(runs.get(s.id, ())), before.get(s.id)
+        )
         for s in sources.values()
-    }  # fmt: skip
+    }
 
 
 def _suspects(

@@ -79,8 +79,10 @@ def _current(history: Sequence[Sighting]) -> list[Entry]:
             elif known[0] != event.date:
                 moves[uid] = (event.date or "", known[1] + 1, sighting.seen_at)
     newest = history[-1]
-    return [_entry(uid, newest, event, moves[uid]) for uid, event in
-            _identified(newest.file, newest.record.events)]  # fmt: skip
+    return [
+        _entry(uid, newest, event, moves[uid])
+        for uid, event in _identified(newest.file, newest.record.events)
+    ]
 
 
 def _identified(file: str, events: Iterable[Event]) -> list[tuple[str, Event]]:
@@ -114,9 +116,19 @@ def uid_of(*parts: object) -> str:
 
 
 def _entry(uid: str, sighting: Sighting, event: Event, moved: tuple[str, int, datetime]) -> Entry:
-    return Entry(uid=uid, file=sighting.file, date=event.date or "", title=event.title,
-                 step=canonical(event.kind, event.title), forecast=event.forecast, sources=(sighting.source,), url=event.url,
-                 details=event.details, sequence=moved[1], changed_at=moved[2])  # fmt: skip
+    return Entry(
+        uid=uid,
+        file=sighting.file,
+        date=event.date or "",
+        title=event.title,
+        step=canonical(event.kind, event.title),
+        forecast=event.forecast,
+        sources=(sighting.source,),
+        url=event.url,
+        details=event.details,
+        sequence=moved[1],
+        changed_at=moved[2],
+    )
 
 
 def _merge(known: Entry | None, new: Entry) -> Entry:
@@ -124,8 +136,12 @@ def _merge(known: Entry | None, new: Entry) -> Entry:
     if known is None:
         return new
     newer, older = (new, known) if new.changed_at >= known.changed_at else (known, new)
-    return replace(newer, sources=tuple(dict.fromkeys(older.sources + newer.sources)),
-                   sequence=max(new.sequence, known.sequence), url=newer.url or older.url)  # fmt: skip
+    return replace(
+        newer,
+        sources=tuple(dict.fromkeys(older.sources + newer.sources)),
+        sequence=max(new.sequence, known.sequence),
+        url=newer.url or older.url,
+    )
 
 
 def _without_fulfilled(agenda: list[Entry]) -> list[Entry]:

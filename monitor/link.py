@@ -134,8 +134,16 @@ def fallback_key(source_name: str) -> str:
 
 
 # How a person writes a US bill's type (congress.gov's citations).
-_US_TYPES = {"hr": "H.R.", "s": "S.", "hres": "H.Res.", "sres": "S.Res.", "hjres": "H.J.Res.",
-             "sjres": "S.J.Res.", "hconres": "H.Con.Res.", "sconres": "S.Con.Res."}  # fmt: skip
+_US_TYPES = {
+    "hr": "H.R.",
+    "s": "S.",
+    "hres": "H.Res.",
+    "sres": "S.Res.",
+    "hjres": "H.J.Res.",
+    "sjres": "S.J.Res.",
+    "hconres": "H.Con.Res.",
+    "sconres": "S.Con.Res.",
+}
 _REFERENCES: tuple[tuple[str, str, Callable[[re.Match[str]], str]], ...] = (
     ("SRC:", r".*", lambda m: ""),  # a source's own file names no legislative file
     ("EU:CELEX:", r"(\w+)", lambda m: f"CELEX {m[1]}"),
@@ -143,9 +151,12 @@ _REFERENCES: tuple[tuple[str, str, Callable[[re.Match[str]], str]], ...] = (
     ("NL:", r"(\d{4}Z\d+)", lambda m: f"Zaak {m[1]}"),
     ("DE:vorgang-", r"(\d+)", lambda m: f"DIP Vorgang {m[1]}"),
     ("UK:bill-", r"(\d+)", lambda m: f"Bill {m[1]}"),
-    ("US:", r"(\d+)-([a-z]+)-(\d+)",
-     lambda m: f"{_US_TYPES.get(m[2], m[2].upper())} {m[3]} ({_ordinal(int(m[1]))} Congress)"),
-)  # fmt: skip
+    (
+        "US:",
+        r"(\d+)-([a-z]+)-(\d+)",
+        lambda m: f"{_US_TYPES.get(m[2], m[2].upper())} {m[3]} ({_ordinal(int(m[1]))} Congress)",
+    ),
+)
 
 
 def _ordinal(number: int) -> str:

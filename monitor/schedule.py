@@ -68,8 +68,9 @@ def next_run(source: Source, now: datetime, timezone: Zone) -> datetime | None:
 
 def digest_trigger(timezone: Zone) -> CronTrigger:
     """The weekly digest's trigger: Mondays 07:00 in `timezone`."""
-    return CronTrigger(day_of_week=DIGEST_WEEKDAY, hour=DIGEST_AT.hour, minute=DIGEST_AT.minute,
-                       timezone=timezone)  # fmt: skip
+    return CronTrigger(
+        day_of_week=DIGEST_WEEKDAY, hour=DIGEST_AT.hour, minute=DIGEST_AT.minute, timezone=timezone
+    )
 
 
 def last_digest_time(now: datetime, timezone: Zone) -> datetime:

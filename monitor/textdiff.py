@@ -83,8 +83,10 @@ def _aligned(a: list[str], b: list[str]) -> list[Row]:
         if tag == "equal":
             rows += [_one("same", a[i], heads_b[j1 + i - i1]) for i in range(i1, i2)]
         else:
-            rows += _hunk([(a[i], heads_a[i]) for i in range(i1, i2)],
-                          [(b[j], heads_b[j]) for j in range(j1, j2)])  # fmt: skip
+            rows += _hunk(
+                [(a[i], heads_a[i]) for i in range(i1, i2)],
+                [(b[j], heads_b[j]) for j in range(j1, j2)],
+            )
     return rows
 
 

@@ -54,8 +54,12 @@ class Report:
 
 def reports(rows: Iterable[tuple[Event, str, str]]) -> list[Report]:
     """Stored events, with their source's name and linked file's key (db.repo.timeline), as Reports."""
-    return [Report(e.date, e.title, e.kind, e.reference, e.url, source, e.forecast,
-                   e.first_seen_at, file) for e, source, file in rows]  # fmt: skip
+    return [
+        Report(
+            e.date, e.title, e.kind, e.reference, e.url, source, e.forecast, e.first_seen_at, file
+        )
+        for e, source, file in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -38,10 +38,16 @@ ADVICE = {
     "shape_changed": "the site changed its pages: save one with `lexwatch capture URL --kind KIND` "
     "and report it, so that the parser can be fixed",
 }
-LABELS = {"ok": "ok", "needs_key": "needs an API key", "blocked": "blocked (challenge)",
-          "not_found": "not found", "unreachable": "unreachable ({detail})",
-          "broken": "broken ({detail})", "moved": "moved (now at {detail})",
-          "shape_changed": "shape changed ({detail})"}  # fmt: skip
+LABELS = {
+    "ok": "ok",
+    "needs_key": "needs an API key",
+    "blocked": "blocked (challenge)",
+    "not_found": "not found",
+    "unreachable": "unreachable ({detail})",
+    "broken": "broken ({detail})",
+    "moved": "moved (now at {detail})",
+    "shape_changed": "shape changed ({detail})",
+}
 GONE = (404, 410)
 
 

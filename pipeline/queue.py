@@ -78,10 +78,15 @@ def _enqueue_once(queue: Queue, source: Source) -> None:
     for _attempt in range(2):
         try:
             queue.enqueue_call(
-                crawl_source, args=(source.id,), job_id=ident, unique=True,
-                retry=Retry(max=RETRIES), result_ttl=3600, failure_ttl=7 * 86400,
+                crawl_source,
+                args=(source.id,),
+                job_id=ident,
+                unique=True,
+                retry=Retry(max=RETRIES),
+                result_ttl=3600,
+                failure_ttl=7 * 86400,
                 description=f"crawl {source.name}",
-            )  # fmt: skip
+            )
             return
         except DuplicateJobError:
             if not _drop_failed(queue, ident):

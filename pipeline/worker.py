@@ -58,9 +58,18 @@ def _component_paths(scrapy: Any) -> list[str]:
     )
     paths = [path for key in keys for path in scrapy.getwithbase(key)]  # disabled ones too
     paths += list(scrapy.getwithbase("DOWNLOAD_HANDLERS").values())
-    singles = ("SCHEDULER", "DUPEFILTER_CLASS", "STATS_CLASS", "DOWNLOADER", "LOG_FORMATTER",
-               "REQUEST_FINGERPRINTER_CLASS", "SCHEDULER_PRIORITY_QUEUE", "SCHEDULER_MEMORY_QUEUE",
-               "TWISTED_DNS_RESOLVER", "ROBOTSTXT_PARSER")  # fmt: skip
+    singles = (
+        "SCHEDULER",
+        "DUPEFILTER_CLASS",
+        "STATS_CLASS",
+        "DOWNLOADER",
+        "LOG_FORMATTER",
+        "REQUEST_FINGERPRINTER_CLASS",
+        "SCHEDULER_PRIORITY_QUEUE",
+        "SCHEDULER_MEMORY_QUEUE",
+        "TWISTED_DNS_RESOLVER",
+        "ROBOTSTXT_PARSER",
+    )
     return [path for path in paths + [scrapy.get(key) for key in singles] if isinstance(path, str)]
 
 
@@ -89,9 +98,12 @@ def work(settings: Settings, *, burst: bool) -> int:
     except RedisError as exc:  # once running, RQ itself waits for Redis to come back
         raise ConfigError(f"cannot reach Redis at LEXWATCH_REDIS_URL: {exc}") from exc
     worker = CrawlWorker(
-        [queue], connection=queue.connection, name=f"{socket.gethostname()}.{os.getpid()}",
-        job_monitoring_interval=HEARTBEAT, maintenance_interval=MAINTENANCE,
-    )  # fmt: skip
+        [queue],
+        connection=queue.connection,
+        name=f"{socket.gethostname()}.{os.getpid()}",
+        job_monitoring_interval=HEARTBEAT,
+        maintenance_interval=MAINTENANCE,
+    )
     preload(settings)
     engine = get_engine(settings.db_url)  # upgraded once here, not by every job
     engine.dispose()  # each job is a forked process and opens connections of its own

@@ -30,8 +30,15 @@ from web.params import clean_text
 
 RUNS = 20
 BAR, GAP, HEIGHT = 5, 2, 18
-_CLASS = {"ok": "ok", "unchanged": "ok", "not_modified": "ok", "changed": "changed",
-          "skipped": "skipped", "running": "running", "interrupted": "error"}  # fmt: skip
+_CLASS = {
+    "ok": "ok",
+    "unchanged": "ok",
+    "not_modified": "ok",
+    "changed": "changed",
+    "skipped": "skipped",
+    "running": "running",
+    "interrupted": "error",
+}
 
 
 @dataclass(frozen=True)
@@ -135,19 +142,30 @@ def board(session: Session, *, now: datetime, timezone: str, wanted: BoardFilter
     counts = {h: sum(r["health"] == h for r in every) for h in ORDER} | {
         "paused": sum(not r["enabled"] for r in every)
     }
-    return Board(page, len(kept), len(every), {h: n for h, n in counts.items() if n},
-                 sorted({r["kind"] for r in every}),
-                 sorted({r["jurisdiction"] for r in every if r["jurisdiction"]}),
-                 len(kept) > first + PER_PAGE, failing_channels(session))  # fmt: skip
+    return Board(
+        page,
+        len(kept),
+        len(every),
+        {h: n for h, n in counts.items() if n},
+        sorted({r["kind"] for r in every}),
+        sorted({r["jurisdiction"] for r in every if r["jurisdiction"]}),
+        len(kept) > first + PER_PAGE,
+        failing_channels(session),
+    )
 
 
 def failing_channels(session: Session) -> list[dict[str, Any]]:
     """Alert channels whose last send failed: their watch, the channel masked, since when, why."""
     return [
-        {"watch": watch, "channel": mask(c.url), "failures": c.failures,
-         "since": c.failing_since, "error": c.last_error}
+        {
+            "watch": watch,
+            "channel": mask(c.url),
+            "failures": c.failures,
+            "since": c.failing_since,
+            "error": c.last_error,
+        }
         for c, watch in repo.failing_channels(session)
-    ]  # fmt: skip
+    ]
 
 
 def _order(row: Mapping[str, Any]) -> tuple[int, str]:

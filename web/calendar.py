@@ -67,6 +67,10 @@ def _summary(entry: Entry, file_name: str) -> str:
 
 
 def _description(entry: Entry, base_url: str) -> str:
-    lines = [entry.details, f"Reported by: {', '.join(entry.sources)}",
-             entry.url, file_url(base_url, entry.file)]  # fmt: skip
+    lines = [
+        entry.details,
+        f"Reported by: {', '.join(entry.sources)}",
+        entry.url,
+        file_url(base_url, entry.file),
+    ]
     return "\n".join(line for line in lines if line)

@@ -28,8 +28,18 @@ from web.params import clean_text
 PER_PAGE = 50
 BATCH = 500  # rows read at a time while a watch's terms are matched
 SCAN_LIMIT = 20_000  # newest rows a watch filter reads before it stops looking
-CSV_COLUMNS = ("detected_at", "significance", "kind", "summary", "file", "reference", "source",
-               "jurisdiction", "url", "diff")  # fmt: skip
+CSV_COLUMNS = (
+    "detected_at",
+    "significance",
+    "kind",
+    "summary",
+    "file",
+    "reference",
+    "source",
+    "jurisdiction",
+    "url",
+    "diff",
+)
 
 
 def change_filter(params: Mapping[str, str], *, per_page: int = PER_PAGE) -> ChangeFilter:

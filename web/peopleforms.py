@@ -14,8 +14,17 @@ from db.models import AlertChannel, Subscriber, Watch
 from digests import subscribers, watches
 from vocab.errors import ConfigError, LexwatchError
 
-WATCH_FIELDS = ("name", "description", "terms", "references", "jurisdictions", "min_significance",
-                "alert_min", "quiet_hours", "alerts")  # fmt: skip
+WATCH_FIELDS = (
+    "name",
+    "description",
+    "terms",
+    "references",
+    "jurisdictions",
+    "min_significance",
+    "alert_min",
+    "quiet_hours",
+    "alerts",
+)
 SUBSCRIBER_FIELDS = ("email", "name", "language", "watches")
 
 
@@ -44,9 +53,16 @@ class WatchForm:
     @classmethod
     def of(cls, watch: Watch) -> WatchForm:
         """The form filled in from a stored watch (for editing)."""
-        return cls(watch.name, watch.description, "\n".join(watch.terms),
-                   "\n".join(watch.references), ", ".join(watch.jurisdictions),
-                   watch.min_significance, watch.alert_min, watch.quiet_hours)  # fmt: skip
+        return cls(
+            watch.name,
+            watch.description,
+            "\n".join(watch.terms),
+            "\n".join(watch.references),
+            ", ".join(watch.jurisdictions),
+            watch.min_significance,
+            watch.alert_min,
+            watch.quiet_hours,
+        )
 
     def channels(self, stored: list[AlertChannel]) -> list[str]:
         """The channel URLs after this form: those kept, then those added (checked)."""

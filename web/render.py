@@ -77,11 +77,22 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters |= {"http_url": http_url, "when": when, "short_when": short_when,
-                    "xml_text": xml_text, "redact": redact, "unkeyed": unkeyed}  # fmt: skip
-    env.globals |= {"file_path": file_path, "with_params": with_params, "agenda_path": agenda_path,
-                    "watch_agenda_path": watch_agenda_path,
-                    "file_name": display_name, "file_ref": reference}  # fmt: skip
+    env.filters |= {
+        "http_url": http_url,
+        "when": when,
+        "short_when": short_when,
+        "xml_text": xml_text,
+        "redact": redact,
+        "unkeyed": unkeyed,
+    }
+    env.globals |= {
+        "file_path": file_path,
+        "with_params": with_params,
+        "agenda_path": agenda_path,
+        "watch_agenda_path": watch_agenda_path,
+        "file_name": display_name,
+        "file_ref": reference,
+    }
     return env
 
 

@@ -60,8 +60,12 @@ def uvicorn_options() -> dict[str, Any]:
     """How `serve` runs uvicorn (tests start a server with the same options)."""
     # proxy_headers off: the app itself believes X-Forwarded-* from LEXWATCH_TRUSTED_PROXIES
     # only; uvicorn's own default would believe any client connecting from 127.0.0.1.
-    return {"proxy_headers": False, "server_header": False, "log_level": "info",
-            "log_config": log_config()}  # fmt: skip
+    return {
+        "proxy_headers": False,
+        "server_header": False,
+        "log_level": "info",
+        "log_config": log_config(),
+    }
 
 
 def serve(settings: Settings, host: str, port: int, *, prepare: Callable[[], Any]) -> None:
@@ -93,5 +97,6 @@ def check_port(host: str, port: int) -> None:
             probe.bind((host.strip("[]"), port))
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            raise ConfigError(f"cannot listen on {host} port {port}: {reason}; "
-                              "choose another --port or --host") from exc  # fmt: skip
+            raise ConfigError(
+                f"cannot listen on {host} port {port}: {reason}; choose another --port or --host"
+            ) from exc

@@ -26,8 +26,12 @@ PURPOSE = "session"
 
 def fresh(uid: int | None = None, stamp: str = "") -> dict[str, Any]:
     """A new session (a new id), signed in as `uid` (with its session stamp) or anonymous."""
-    return {"sid": secrets.token_urlsafe(18), "uid": uid, "stamp": stamp,
-            "exp": int(time.time()) + LIFETIME}  # fmt: skip
+    return {
+        "sid": secrets.token_urlsafe(18),
+        "uid": uid,
+        "stamp": stamp,
+        "exp": int(time.time()) + LIFETIME,
+    }
 
 
 def load(request: Request, key: str) -> None:

@@ -37,18 +37,36 @@ class SourceForm:
     def of(cls, source: Source) -> SourceForm:
         """The form filled in from a stored source (for editing)."""
         params = "\n".join(f"{k}={v}" for k, v in source.params.items())
-        return cls(source.kind, source.url, source.name, source.jurisdiction,
-                   describe_every(source.every_seconds) if not source.cron else "",
-                   source.cron or "", params, source.enabled)  # fmt: skip
+        return cls(
+            source.kind,
+            source.url,
+            source.name,
+            source.jurisdiction,
+            describe_every(source.every_seconds) if not source.cron else "",
+            source.cron or "",
+            params,
+            source.enabled,
+        )
 
     def source(self, settings: Settings) -> Source:
         """A checked Source; ConfigError says what is wrong."""
         lines = [line.strip() for line in self.params.splitlines() if line.strip()]
-        spec = SourceSpec(self.kind, self.url.strip(), self.name.strip(), self.jurisdiction.strip(),
-                          self.every.strip(), self.cron.strip(), parse_params(lines), self.enabled)  # fmt: skip
-        return to_source(spec, default_every=settings.default_every,
-                         allow_private=settings.allow_private_targets,
-                         replaying=bool(settings.replay_url))  # fmt: skip
+        spec = SourceSpec(
+            self.kind,
+            self.url.strip(),
+            self.name.strip(),
+            self.jurisdiction.strip(),
+            self.every.strip(),
+            self.cron.strip(),
+            parse_params(lines),
+            self.enabled,
+        )
+        return to_source(
+            spec,
+            default_every=settings.default_every,
+            allow_private=settings.allow_private_targets,
+            replaying=bool(settings.replay_url),
+        )
 
 
 def field_error(exc: LexwatchError) -> tuple[str, str]:

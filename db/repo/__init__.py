@@ -5,7 +5,7 @@ and are all reached as `db.repo.<function>`: sources; captures (snapshots and
 their bodies, what a crawl starts from); runs (crawl runs, stored health);
 versions; changes; files (dossiers, identifiers, links, timelines, documents);
 search (searchresults, searchmatch, searchhits, searchoffers; searchwords: the index's list of
-long words); digests (watches, subscribers, digest runs); people (the admin's
+long words); digests (watches, subscribers, digest runs); digestreads (what a digest reads); people (the admin's
 watch and subscriber forms); users; state (facts about this installation); agenda
 (the versions the agenda reads); alerts (alert channels and every alert told).
 """
@@ -14,6 +14,7 @@ from db.repo.agenda import *  # noqa: F403
 from db.repo.alerts import *  # noqa: F403
 from db.repo.captures import *  # noqa: F403
 from db.repo.changes import *  # noqa: F403
+from db.repo.digestreads import *  # noqa: F403
 from db.repo.digests import *  # noqa: F403
 from db.repo.files import *  # noqa: F403
 from db.repo.people import *  # noqa: F403

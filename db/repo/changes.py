@@ -67,8 +67,14 @@ def change_rows(
     session: Session, *, wanted: ChangeFilter, offset: int = 0, limit: int = 50
 ) -> list[ChangeRow]:
     """Changes newest first that pass every filter but the watch."""
-    columns = (Change, Source.name, Dossier.key, Dossier.title, Dossier.jurisdiction,
-               Source.jurisdiction)  # fmt: skip
+    columns = (
+        Change,
+        Source.name,
+        Dossier.key,
+        Dossier.title,
+        Dossier.jurisdiction,
+        Source.jurisdiction,
+    )
     query = (
         select(*columns)
         .join(Source, col(Source.id) == col(Change.source_id))
@@ -78,8 +84,10 @@ def change_rows(
     for condition in _conditions(wanted):
         query = query.where(condition)
     rows = session.exec(query.offset(offset).limit(limit))
-    return [ChangeRow(c, name, key or "", title or "", home or own or "")
-            for c, name, key, title, home, own in rows]  # fmt: skip
+    return [
+        ChangeRow(c, name, key or "", title or "", home or own or "")
+        for c, name, key, title, home, own in rows
+    ]
 
 
 def _conditions(wanted: ChangeFilter) -> list[Any]:

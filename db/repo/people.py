@@ -33,8 +33,16 @@ def watch_by_id(session: Session, *, watch_id: int) -> Watch | None:
 
 def update_watch(session: Session, *, watch: Watch, new: Watch) -> Watch:
     """Copy what an admin may edit from a checked `new` onto `watch`."""
-    for name in ("name", "description", "terms", "references", "jurisdictions", "min_significance",
-                 "alert_min", "quiet_hours"):  # fmt: skip
+    for name in (
+        "name",
+        "description",
+        "terms",
+        "references",
+        "jurisdictions",
+        "min_significance",
+        "alert_min",
+        "quiet_hours",
+    ):
         setattr(watch, name, getattr(new, name))
     session.add(watch)
     session.flush()
@@ -63,8 +71,12 @@ def subscriber_by_email(session: Session, *, email: str) -> Subscriber | None:
 
 def add_subscriber(session: Session, *, email: str, name: str, language: str) -> Subscriber:
     """A new active subscriber with an unsubscribe token; the caller checked the address is free."""
-    subscriber = Subscriber(email=email, name=name, language=language or "en",
-                            unsubscribe_token=secrets.token_urlsafe(24))  # fmt: skip
+    subscriber = Subscriber(
+        email=email,
+        name=name,
+        language=language or "en",
+        unsubscribe_token=secrets.token_urlsafe(24),
+    )
     session.add(subscriber)
     session.flush()
     return subscriber

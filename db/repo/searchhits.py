@@ -60,8 +60,10 @@ class RowGroup:
 def describe(session: Session, match: Match, groups: list[RowGroup]) -> list[Hit]:
     """Hits with titles, dates, files and snippets, in rank order."""
     snippets = _snippets(session, match, [g.rid for g in groups])
-    hits = [Hit(HIT_TYPES[g.rid % 4], g.rid // 4, g.score, g.rows, snippets.get(g.rid, ()))
-            for g in groups]  # fmt: skip
+    hits = [
+        Hit(HIT_TYPES[g.rid % 4], g.rid // 4, g.score, g.rows, snippets.get(g.rid, ()))
+        for g in groups
+    ]
     return _with_details(session, hits)
 
 
@@ -85,8 +87,10 @@ def _pg_snippets(session: Session, match: Match, ids: str) -> dict[int, tuple[Pi
     topic name); the terms themselves are marked instead, as FTS5 marks them.
     """
     centre, params = pg_tsquery(searchquery.key_words(match.terms), "h")
-    sql = (f"SELECT id, ts_headline('lexwatch', title || ' — ' || body, {centre}, :headline) "
-           f"FROM search_fts WHERE id IN ({ids})")  # fmt: skip
+    sql = (
+        f"SELECT id, ts_headline('lexwatch', title || ' — ' || body, {centre}, :headline) "
+        f"FROM search_fts WHERE id IN ({ids})"
+    )
     rows = session.execute(text(sql), params | {"headline": _HEADLINE})
     return {rid: _remarked(raw or "", match.terms) for rid, raw in rows}
 

@@ -33,10 +33,21 @@ class Match:
     def build(cls, session: Session, terms: list[searchquery.Group]) -> Match:
         if dialect(session) == "postgresql":
             expression, params = pg_tsquery(terms)
-            return cls("postgresql", f"document @@ {expression}",
-                       f"-ts_rank_cd(document, {expression})", params, terms, expression)  # fmt: skip
-        return cls("sqlite", "search_fts MATCH :match", "bm25(search_fts, 8.0, 1.0)",
-                   {"match": searchquery.fts5(terms)}, terms)  # fmt: skip
+            return cls(
+                "postgresql",
+                f"document @@ {expression}",
+                f"-ts_rank_cd(document, {expression})",
+                params,
+                terms,
+                expression,
+            )
+        return cls(
+            "sqlite",
+            "search_fts MATCH :match",
+            "bm25(search_fts, 8.0, 1.0)",
+            {"match": searchquery.fts5(terms)},
+            terms,
+        )
 
     @property
     def meta(self) -> str:
@@ -62,9 +73,11 @@ class Match:
                 "search_fts.rowid",
                 "search_fts JOIN search_fts_meta s ON s.id = search_fts.rowid",
             )
-        return (f"SELECT {rid} AS rid, 0.0 AS score, s.source_id, s.dossier_id, s.day FROM {source} "
-                f"LEFT JOIN dossier d ON d.id = s.dossier_id WHERE {self.where} AND "
-                f"{conds.format(rid=rid)} ORDER BY {rid} DESC LIMIT {limit}")  # fmt: skip
+        return (
+            f"SELECT {rid} AS rid, 0.0 AS score, s.source_id, s.dossier_id, s.day FROM {source} "
+            f"LEFT JOIN dossier d ON d.id = s.dossier_id WHERE {self.where} AND "
+            f"{conds.format(rid=rid)} ORDER BY {rid} DESC LIMIT {limit}"
+        )
 
 
 def dialect(session: Session) -> str:

@@ -129,8 +129,10 @@ def _row_filters(query: SearchQuery, *, change: bool = True) -> tuple[str, dict[
         conds.append("s.day <= :date_to")  # '~' sorts after any time written after the day
         params["date_to"] = query.date_to[:10] + "~"
     if change and query.change:
-        conds.append("{rid} % 4 = 3 AND EXISTS (SELECT 1 FROM change c "
-                     "WHERE c.version_id = {rid} / 4 AND c.kind = :change)")  # fmt: skip
+        conds.append(
+            "{rid} % 4 = 3 AND EXISTS (SELECT 1 FROM change c "
+            "WHERE c.version_id = {rid} / 4 AND c.kind = :change)"
+        )
         params["change"] = query.change
     return " AND ".join(conds), params
 
@@ -175,8 +177,10 @@ def _groups(
         "min(m.dossier_id), max(m.day) FROM m GROUP BY k"
     )
     rows = session.execute(text(sql), match.params | params)
-    return [RowGroup(int(k), int(rid), float(score), int(n), source, dossier, day or "")
-            for k, rid, score, n, source, dossier, day in rows]  # fmt: skip
+    return [
+        RowGroup(int(k), int(rid), float(score), int(n), source, dossier, day or "")
+        for k, rid, score, n, source, dossier, day in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -190,14 +194,19 @@ class _Labels:
     def load(cls, session: Session, groups: Iterable[RowGroup]) -> _Labels:
         groups = list(groups)
         sources = _by_id(session, Source, [g.source_id for g in groups], Source.name)
-        files = _by_id(session, Dossier, [g.dossier_id for g in groups],
-                       Dossier.jurisdiction, Dossier.stage)  # fmt: skip
+        files = _by_id(
+            session, Dossier, [g.dossier_id for g in groups], Dossier.jurisdiction, Dossier.stage
+        )
         return cls(sources, files)
 
     def values(self, group: RowGroup) -> dict[str, str]:
         jurisdiction, stage = self.files.get(group.dossier_id or 0, ("", ""))
-        return {"type": HIT_TYPES[group.rid % 4], "source": self.sources.get(group.source_id or 0, ""),
-                "jurisdiction": jurisdiction or "", "stage": stage or ""}  # fmt: skip
+        return {
+            "type": HIT_TYPES[group.rid % 4],
+            "source": self.sources.get(group.source_id or 0, ""),
+            "jurisdiction": jurisdiction or "",
+            "stage": stage or "",
+        }
 
 
 def _by_id(session: Session, table: type, ids: Iterable[int | None], *columns: Any) -> dict:
@@ -211,8 +220,12 @@ def _by_id(session: Session, table: type, ids: Iterable[int | None], *columns: A
 
 
 def _chosen(query: SearchQuery) -> dict[str, str]:
-    return {"type": query.type, "source": query.source,
-            "jurisdiction": query.jurisdiction, "stage": query.stage}  # fmt: skip
+    return {
+        "type": query.type,
+        "source": query.source,
+        "jurisdiction": query.jurisdiction,
+        "stage": query.stage,
+    }
 
 
 def _fits(values: dict[str, str], chosen: dict[str, str], *, skip: str) -> bool:
@@ -220,9 +233,14 @@ def _fits(values: dict[str, str], chosen: dict[str, str], *, skip: str) -> bool:
 
 
 def _facet_counts(
-    session: Session, match: Match, query: SearchQuery, groups: list[RowGroup], labels: _Labels,
-    *, approximate: bool,
-) -> dict[str, list[tuple[str, int]]]:  # fmt: skip
+    session: Session,
+    match: Match,
+    query: SearchQuery,
+    groups: list[RowGroup],
+    labels: _Labels,
+    *,
+    approximate: bool,
+) -> dict[str, list[tuple[str, int]]]:
     """For each facet, the hits per value with every other filter applied."""
     chosen = _chosen(query)
     valued = [labels.values(g) for g in groups]
@@ -248,6 +266,9 @@ def _change_counts(session: Session, match: Match, query: SearchQuery) -> list[t
     rows = list(session.execute(text(sql), match.params | params))
     groups = [RowGroup(k, rid, 0.0, 1, source, dossier) for k, _kind, rid, source, dossier in rows]
     labels, chosen = _Labels.load(session, groups), _chosen(query)
-    kinds = [row[1] for row, g in zip(rows, groups, strict=True)
-             if _fits(labels.values(g), chosen, skip="")]  # fmt: skip
+    kinds = [
+        row[1]
+        for row, g in zip(rows, groups, strict=True)
+        if _fits(labels.values(g), chosen, skip="")
+    ]
     return Counter(kinds).most_common()

@@ -136,9 +136,11 @@ def _take_sqlite(session: Session) -> set[str] | None:
 
 def _take_sqlite_rows(session: Session) -> set[str] | None:
     rows = session.execute(
-        text("SELECT p.id, f.title, f.body FROM search_fts_pending p "
-             f"LEFT JOIN search_fts f ON f.rowid = p.id ORDER BY p.id LIMIT {BATCH}")
-    ).all()  # fmt: skip
+        text(
+            "SELECT p.id, f.title, f.body FROM search_fts_pending p "
+            f"LEFT JOIN search_fts f ON f.rowid = p.id ORDER BY p.id LIMIT {BATCH}"
+        )
+    ).all()
     if not rows:
         return None
     found = set().union(*(searchquery.index_words(f"{t or ''} {b or ''}") for _, t, b in rows))

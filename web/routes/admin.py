@@ -61,8 +61,14 @@ def _back(request: Request, path: str, message: str = "") -> RedirectResponse:
 def health_board(request: Request, _admin: Admin, session: Db) -> Response:
     tz, wanted = request.app.state.settings.timezone, board.board_filter(request.query_params)
     found = board.board(session, now=datetime.now(UTC), timezone=tz, wanted=wanted)
-    return render.page(request, "admin/board.html", found=found, wanted=wanted,
-                       healths=board.HEALTHS, done=sessions.take_flash(request))  # fmt: skip
+    return render.page(
+        request,
+        "admin/board.html",
+        found=found,
+        wanted=wanted,
+        healths=board.HEALTHS,
+        done=sessions.take_flash(request),
+    )
 
 
 # -- sources ----------------------------------------------------------------------------
@@ -93,8 +99,13 @@ def add_source(
 def source_page(request: Request, source_id: int, _admin: Admin, session: Db) -> Response:
     source = _source(session, source_id)
     runs = repo.last_runs(session, source_id=source_id, limit=50)
-    return render.page(request, "admin/source.html", source=source, runs=runs,
-                       bars=board.sparkline(runs[:board.RUNS]))  # fmt: skip
+    return render.page(
+        request,
+        "admin/source.html",
+        source=source,
+        runs=runs,
+        bars=board.sparkline(runs[: board.RUNS]),
+    )
 
 
 @router.get("/sources/{source_id}/edit")
@@ -175,17 +186,36 @@ def _refused(
     return _form_page(request, form, editing=editing, error=message, error_field=field, status=400)
 
 
-def _form_page(request: Request, form: SourceForm, *, editing: Source | None, error: str = "",
-               error_field: str = "", status: int = 200, record: dict | None = None,
-               test_error: str = "") -> Response:  # fmt: skip
+def _form_page(
+    request: Request,
+    form: SourceForm,
+    *,
+    editing: Source | None,
+    error: str = "",
+    error_field: str = "",
+    status: int = 200,
+    record: dict | None = None,
+    test_error: str = "",
+) -> Response:
     kinds = [
         (slug, (module.__doc__ or "").strip().splitlines()[0]) for slug, module in SITES.items()
     ]
     params_help = {slug: getattr(module, "PARAMS", {}) for slug, module in SITES.items()}
-    return render.page(request, "admin/source_form.html", status=status, form=form, editing=editing,
-                       error=error, error_field=error_field, kinds=kinds, params_help=params_help, record=record,
-                       test_error=test_error, url_help={s: m.URL_HELP for s, m in SITES.items()},
-                       replay=request.app.state.settings.replay_url)  # fmt: skip
+    return render.page(
+        request,
+        "admin/source_form.html",
+        status=status,
+        form=form,
+        editing=editing,
+        error=error,
+        error_field=error_field,
+        kinds=kinds,
+        params_help=params_help,
+        record=record,
+        test_error=test_error,
+        url_help={s: m.URL_HELP for s, m in SITES.items()},
+        replay=request.app.state.settings.replay_url,
+    )
 
 
 def _tested(
@@ -271,5 +301,12 @@ def delete_user(request: Request, user_id: int, admin: Admin, session: Db) -> Re
 
 
 def _users_page(request: Request, session: Session, error: str = "", status: int = 200) -> Response:
-    return render.page(request, "admin/users.html", status=status, users=repo.list_users(session),
-                       error=error, roles=auth.ROLES, done=sessions.take_flash(request))  # fmt: skip
+    return render.page(
+        request,
+        "admin/users.html",
+        status=status,
+        users=repo.list_users(session),
+        error=error,
+        roles=auth.ROLES,
+        done=sessions.take_flash(request),
+    )

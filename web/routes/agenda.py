@@ -44,8 +44,15 @@ def file_agenda(
 ) -> Response:
     dossier = find_file(session, key)
     name = display_name(dossier.key, dossier.title)
-    return _page(request, session, _linked(session, dossier), around, title=name, dossier=dossier,
-                 feed=agenda_path(dossier.key) + ".ics")  # fmt: skip
+    return _page(
+        request,
+        session,
+        _linked(session, dossier),
+        around,
+        title=name,
+        dossier=dossier,
+        feed=agenda_path(dossier.key) + ".ics",
+    )
 
 
 @router.get("/watches/{watch_id}/agenda.ics")
@@ -59,8 +66,15 @@ def watch_agenda(
     request: Request, watch_id: int, _user: Reader, session: Db, around: str = ""
 ) -> Response:
     watch = _watch(session, watch_id)
-    return _page(request, session, _watched(session, watch), around, title=watch.name, watch=watch,
-                 feed=watch_agenda_path(watch.id) + ".ics")  # fmt: skip
+    return _page(
+        request,
+        session,
+        _watched(session, watch),
+        around,
+        title=watch.name,
+        watch=watch,
+        feed=watch_agenda_path(watch.id) + ".ics",
+    )
 
 
 def _linked(session: Session, dossier: Dossier) -> list[Dossier]:
@@ -114,6 +128,15 @@ def _page(
     first_day, last_day = agenda.window(day)
     steps = _steps(session, files, first_day, last_day)
     shift = timedelta(weeks=agenda.NEXT_WEEKS)
-    return render.page(request, "agenda.html", steps=steps, names=_names(files), today=day.isoformat(),
-                       first_day=first_day, last_day=last_day, earlier=(day - shift).isoformat(),
-                       later=(day + shift).isoformat(), **context)  # fmt: skip
+    return render.page(
+        request,
+        "agenda.html",
+        steps=steps,
+        names=_names(files),
+        today=day.isoformat(),
+        first_day=first_day,
+        last_day=last_day,
+        earlier=(day - shift).isoformat(),
+        later=(day + shift).isoformat(),
+        **context,
+    )

@@ -42,9 +42,14 @@ def list_files(
 
 
 def _summary(dossier: Dossier, base: str) -> dict[str, Any]:
-    return {"key": dossier.key, "title": dossier.title, "jurisdiction": dossier.jurisdiction,
-            "stage": dossier.stage, "updated_at": _iso(dossier.updated_at),
-            "url": file_url(base, dossier.key)}  # fmt: skip
+    return {
+        "key": dossier.key,
+        "title": dossier.title,
+        "jurisdiction": dossier.jurisdiction,
+        "stage": dossier.stage,
+        "updated_at": _iso(dossier.updated_at),
+        "url": file_url(base, dossier.key),
+    }
 
 
 @router.get("/dossiers/{key:path}", response_model=schemas.FileDetail, summary="One file")
@@ -56,17 +61,30 @@ def one_file(request: Request, key: str, _user: FeedReader, session: Db) -> dict
     base = _base(request)
     return views.dossier_dict(session, dossier) | {
         "url": file_url(base, dossier.key),
-        "documents": [_document(d, name) for d, name in repo.documents_of(session, dossier_id=dossier.id)],
-        "versions": [{"id": v.id, "source": v.source, "seq": v.seq, "created_at": _iso(v.created_at)}
-                     for v in repo.versions_of(session, dossier_id=dossier.id)],
-        "changes": [_change(c, name, dossier.key, base)
-                    for c, name in repo.changes_of_file(session, dossier_id=dossier.id)],
-    }  # fmt: skip
+        "documents": [
+            _document(d, name) for d, name in repo.documents_of(session, dossier_id=dossier.id)
+        ],
+        "versions": [
+            {"id": v.id, "source": v.source, "seq": v.seq, "created_at": _iso(v.created_at)}
+            for v in repo.versions_of(session, dossier_id=dossier.id)
+        ],
+        "changes": [
+            _change(c, name, dossier.key, base)
+            for c, name in repo.changes_of_file(session, dossier_id=dossier.id)
+        ],
+    }
 
 
 def _document(doc: Any, source: str) -> dict[str, Any]:
-    return {"title": doc.title, "reference": doc.reference, "date": doc.date, "url": doc.url,
-            "kind": doc.kind, "source": source, "first_seen_at": _iso(doc.first_seen_at)}  # fmt: skip
+    return {
+        "title": doc.title,
+        "reference": doc.reference,
+        "date": doc.date,
+        "url": doc.url,
+        "kind": doc.kind,
+        "source": source,
+        "first_seen_at": _iso(doc.first_seen_at),
+    }
 
 
 def _change(change: Any, source: str, key: str | None, base: str) -> dict[str, Any]:
@@ -88,8 +106,15 @@ def recent_changes(
 ) -> list[dict[str, Any]]:
     """Changes, newest first, filtered by time, source, kind, significance or file."""
     when = since.replace(tzinfo=since.tzinfo or UTC) if since else None
-    rows = repo.latest_changes(session, since=when, sources=source or [], kinds=kind or [],
-                               significance=significance or [], dossier_key=dossier, limit=limit)  # fmt: skip
+    rows = repo.latest_changes(
+        session,
+        since=when,
+        sources=source or [],
+        kinds=kind or [],
+        significance=significance or [],
+        dossier_key=dossier,
+        limit=limit,
+    )
     return [_change(c, name, key, _base(request)) for c, name, key in rows]
 
 
@@ -119,14 +144,22 @@ def search(
     result = repo.search(session, query=query)
     first = (query.page - 1) * query.per_page
     return {
-        "query": exports.query_dict(query), "total": result.total, "page": query.page,
-        "matched": result.matched, "approximate": result.approximate,
-        "per_page": query.per_page, "order": query.order, "exact": query.exact,
-        "also": list(result.also), "suggestions": _suggestions(result.suggestions, _base(request)),
+        "query": exports.query_dict(query),
+        "total": result.total,
+        "page": query.page,
+        "matched": result.matched,
+        "approximate": result.approximate,
+        "per_page": query.per_page,
+        "order": query.order,
+        "exact": query.exact,
+        "also": list(result.also),
+        "suggestions": _suggestions(result.suggestions, _base(request)),
         "results": [_hit(first + i, hit, _base(request)) for i, hit in enumerate(result.hits, 1)],
-        "facets": {name: [{"value": v, "count": n} for v, n in values]
-                   for name, values in result.facets.items()},
-    }  # fmt: skip
+        "facets": {
+            name: [{"value": v, "count": n} for v, n in values]
+            for name, values in result.facets.items()
+        },
+    }
 
 
 def _suggestions(offer: repo.Suggestions | None, base: str) -> dict[str, Any] | None:

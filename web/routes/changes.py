@@ -23,8 +23,9 @@ FEED_LIMIT = 50
 def changes_page(request: Request, _user: Reader, session: Db) -> Response:
     wanted = changelist.change_filter(request.query_params)
     found = changelist.find(session, wanted)
-    return render.page(request, "changes.html", wanted=wanted, found=found,
-                       choices=changelist.choices(session))  # fmt: skip
+    return render.page(
+        request, "changes.html", wanted=wanted, found=found, choices=changelist.choices(session)
+    )
 
 
 @router.get("/changes.csv")
@@ -40,6 +41,12 @@ def changes_feed(request: Request, _user: FeedReader, session: Db) -> Response:
     wanted = changelist.change_filter(request.query_params)
     rows = changelist.export(session, wanted, FEED_LIMIT)
     updated = rows[0].change.detected_at if rows else datetime.now(UTC)
-    body = render.text(request, "changes.atom.xml", rows=rows, wanted=wanted, updated=updated,
-                       base=request.app.state.settings.base_url)  # fmt: skip
+    body = render.text(
+        request,
+        "changes.atom.xml",
+        rows=rows,
+        wanted=wanted,
+        updated=updated,
+        base=request.app.state.settings.base_url,
+    )
     return Response(body, media_type="application/atom+xml; charset=utf-8")

@@ -55,8 +55,14 @@ def file_feed(request: Request, key: str, _user: FeedReader, session: Db) -> Res
     dossier = find_file(session, key)
     changes = repo.changes_of_file(session, dossier_id=dossier.id, limit=50)
     updated = changes[0][0].detected_at if changes else dossier.updated_at
-    body = render.text(request, "file.atom.xml", dossier=dossier, changes=changes,
-                       base=request.app.state.settings.base_url, updated=updated)  # fmt: skip
+    body = render.text(
+        request,
+        "file.atom.xml",
+        dossier=dossier,
+        changes=changes,
+        base=request.app.state.settings.base_url,
+        updated=updated,
+    )
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
@@ -102,6 +108,13 @@ def compare(
     if old and old[0].source_id != new[0].source_id:
         raise HTTPException(400, _ACROSS.format(old=old, new=new))
     shown = diffview.comparison(old[0].record if old else {}, new[0].record, full=context == "all")
-    return render.page(request, "compare.html", old=old, new=new, shown=shown,
-                       view="inline" if view == "inline" else "side", context=context,
-                       file=repo.file_by_id(session, dossier_id=new[0].dossier_id))  # fmt: skip
+    return render.page(
+        request,
+        "compare.html",
+        old=old,
+        new=new,
+        shown=shown,
+        view="inline" if view == "inline" else "side",
+        context=context,
+        file=repo.file_by_id(session, dossier_id=new[0].dossier_id),
+    )

@@ -40,8 +40,13 @@ def login(
 ) -> Response:
     address = auth.client_address(request)
     try:
-        user = auth.authenticate(session, email=email, password=password, address=address,
-                                 limiter=request.app.state.limiter)  # fmt: skip
+        user = auth.authenticate(
+            session,
+            email=email,
+            password=password,
+            address=address,
+            limiter=request.app.state.limiter,
+        )
     except auth.LoginFailed as failed:
         session.commit()  # keep the failure count even though the sign-in failed
         context = {"next": safe_next(next), "error": str(failed), "first": False, "email": email}
@@ -76,9 +81,13 @@ def rotate_token(request: Request, user: auth.Reader, session: Db) -> Response:
 
 @router.post("/account/password")
 def change_password(
-    request: Request, user: auth.Reader, session: Db, current: Field = "", new: Field = "",
+    request: Request,
+    user: auth.Reader,
+    session: Db,
+    current: Field = "",
+    new: Field = "",
     again: Field = "",
-) -> Response:  # fmt: skip
+) -> Response:
     try:
         _check_current(request, session, user, current)
         if new != again:
@@ -96,13 +105,25 @@ def change_password(
 def _check_current(request: Request, session: Session, user: User, password: str) -> None:
     # The sign-in form's limits apply: a borrowed session cannot guess the password either.
     try:
-        auth.authenticate(session, email=user.email, password=password,
-                          address=auth.client_address(request), limiter=request.app.state.limiter)  # fmt: skip
+        auth.authenticate(
+            session,
+            email=user.email,
+            password=password,
+            address=auth.client_address(request),
+            limiter=request.app.state.limiter,
+        )
     except auth.LoginFailed as failed:
         raise ConfigError(WRONG_CURRENT) from failed
 
 
 def _account_page(request: Request, user: User, error: str = "", status: int = 200) -> Response:
     token = auth.feed_token(request.app.state.secret_key, user)
-    return render.page(request, "account.html", status=status, token=token, error=error,
-                       done=sessions.take_flash(request), min_password=auth.MIN_PASSWORD)  # fmt: skip
+    return render.page(
+        request,
+        "account.html",
+        status=status,
+        token=token,
+        error=error,
+        done=sessions.take_flash(request),
+        min_password=auth.MIN_PASSWORD,
+    )

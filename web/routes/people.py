@@ -30,16 +30,38 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 Text = Annotated[str, Form()]
 
 
-def _watch_form(name: Text = "", description: Text = "", terms: Text = "", references: Text = "",
-                jurisdictions: Text = "", min_significance: Text = "notable",
-                alert_min: Text = "major", quiet_hours: Text = "", alerts: Text = "",
-                remove_channel: Annotated[list[int], Form()] = ()) -> WatchForm:  # fmt: skip
-    return WatchForm(name, description, terms, references, jurisdictions, min_significance,
-                     alert_min, quiet_hours, alerts, tuple(remove_channel))  # fmt: skip
+def _watch_form(
+    name: Text = "",
+    description: Text = "",
+    terms: Text = "",
+    references: Text = "",
+    jurisdictions: Text = "",
+    min_significance: Text = "notable",
+    alert_min: Text = "major",
+    quiet_hours: Text = "",
+    alerts: Text = "",
+    remove_channel: Annotated[list[int], Form()] = (),
+) -> WatchForm:
+    return WatchForm(
+        name,
+        description,
+        terms,
+        references,
+        jurisdictions,
+        min_significance,
+        alert_min,
+        quiet_hours,
+        alerts,
+        tuple(remove_channel),
+    )
 
 
-def _subscriber_form(email: Text = "", name: Text = "", language: Text = "en",
-                     watch: Annotated[list[int], Form()] = ()) -> SubscriberForm:  # fmt: skip
+def _subscriber_form(
+    email: Text = "",
+    name: Text = "",
+    language: Text = "en",
+    watch: Annotated[list[int], Form()] = (),
+) -> SubscriberForm:
     return SubscriberForm(email, name, language, tuple(dict.fromkeys(watch)))
 
 
@@ -57,8 +79,12 @@ def _back(request: Request, path: str, message: str) -> RedirectResponse:
 
 @router.get("/watches")
 def watches(request: Request, _admin: Admin, session: Db) -> Response:
-    return render.page(request, "admin/watches.html", watches=repo.watches_with_counts(session),
-                       done=sessions.take_flash(request))  # fmt: skip
+    return render.page(
+        request,
+        "admin/watches.html",
+        watches=repo.watches_with_counts(session),
+        done=sessions.take_flash(request),
+    )
 
 
 @router.get("/watches/new")
@@ -131,13 +157,26 @@ def _name_free(session: Session, name: str, editing: Watch | None) -> None:
         raise ConfigError(f"a watch named '{name}' exists already: pick another name", field="name")
 
 
-def _watch_page(request: Request, form: WatchForm, *, editing: Watch | None,
-                refused: LexwatchError | None = None,
-                session: Session | None = None) -> Response:  # fmt: skip
+def _watch_page(
+    request: Request,
+    form: WatchForm,
+    *,
+    editing: Watch | None,
+    refused: LexwatchError | None = None,
+    session: Session | None = None,
+) -> Response:
     field, error = refusal(refused, WATCH_FIELDS) if refused else ("", "")
-    return render.page(request, "admin/watch_form.html", status=400 if refused else 200,
-                       form=form, editing=editing, error=error, error_field=field,
-                       levels=SIGNIFICANCE, channels=_channels(session, editing))  # fmt: skip
+    return render.page(
+        request,
+        "admin/watch_form.html",
+        status=400 if refused else 200,
+        form=form,
+        editing=editing,
+        error=error,
+        error_field=field,
+        levels=SIGNIFICANCE,
+        channels=_channels(session, editing),
+    )
 
 
 def _channels(session: Session | None, editing: Watch | None) -> list[tuple[int, str, int]]:
@@ -153,8 +192,13 @@ def _channels(session: Session | None, editing: Watch | None) -> list[tuple[int,
 
 @router.get("/subscribers")
 def subscribers(request: Request, _admin: Admin, session: Db) -> Response:
-    return render.page(request, "admin/subscribers.html", people=repo.subscribers_with_watches(session),
-                       preview=digestpreview.available(), done=sessions.take_flash(request))  # fmt: skip
+    return render.page(
+        request,
+        "admin/subscribers.html",
+        people=repo.subscribers_with_watches(session),
+        preview=digestpreview.available(),
+        done=sessions.take_flash(request),
+    )
 
 
 @router.get("/subscribers/new")
@@ -237,9 +281,22 @@ def _checked(session: Session, form: SubscriberForm, editing: Subscriber | None)
     return address, language
 
 
-def _subscriber_page(request: Request, session: Session, form: SubscriberForm, *,
-                     editing: Subscriber | None, refused: LexwatchError | None = None) -> Response:  # fmt: skip
+def _subscriber_page(
+    request: Request,
+    session: Session,
+    form: SubscriberForm,
+    *,
+    editing: Subscriber | None,
+    refused: LexwatchError | None = None,
+) -> Response:
     field, error = refusal(refused, SUBSCRIBER_FIELDS) if refused else ("", "")
-    return render.page(request, "admin/subscriber_form.html", status=400 if refused else 200,
-                       form=form, editing=editing, error=error, error_field=field,
-                       watches=repo.list_watches(session))  # fmt: skip
+    return render.page(
+        request,
+        "admin/subscriber_form.html",
+        status=400 if refused else 200,
+        form=form,
+        editing=editing,
+        error=error,
+        error_field=field,
+        watches=repo.list_watches(session),
+    )

@@ -55,8 +55,14 @@ def search_json(request: Request, _user: FeedReader, session: Db) -> Response:
 def search_feed(request: Request, _user: FeedReader, session: Db) -> Response:
     query = search_query(request.query_params)
     hits = repo.search_feed(session, query=query)
-    body = render.text(request, "search.atom.xml", query=query, hits=hits, base=_base(request),
-                       updated=_updated(hits))  # fmt: skip
+    body = render.text(
+        request,
+        "search.atom.xml",
+        query=query,
+        hits=hits,
+        base=_base(request),
+        updated=_updated(hits),
+    )
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 

@@ -87,16 +87,30 @@ def _following(session: Session, person: Subscriber) -> list[Watch]:
     return repo.subscriber_watches(session, subscriber_id=person.id)
 
 
-def _page(request: Request, token: str, person: Subscriber, watches: list[Watch], state: str,
-          gone: list[Watch] | None = None) -> Response:  # fmt: skip
-    response = render.page(request, "unsubscribe.html", person=person, watches=watches,
-                           state=state, gone=gone or [], action=links.unsubscribe_path(token))  # fmt: skip
+def _page(
+    request: Request,
+    token: str,
+    person: Subscriber,
+    watches: list[Watch],
+    state: str,
+    gone: list[Watch] | None = None,
+) -> Response:
+    response = render.page(
+        request,
+        "unsubscribe.html",
+        person=person,
+        watches=watches,
+        state=state,
+        gone=gone or [],
+        action=links.unsubscribe_path(token),
+    )
     response.headers.update(HEADERS)
     return response
 
 
 def _not_valid(request: Request) -> Response:
-    response = render.page(request, "unsubscribe.html", status=404, state="invalid",
-                           message=NOT_VALID)  # fmt: skip
+    response = render.page(
+        request, "unsubscribe.html", status=404, state="invalid", message=NOT_VALID
+    )
     response.headers.update(HEADERS)
     return response
