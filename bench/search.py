@@ -122,7 +122,7 @@ def generate(engine, count: int) -> dict[str, float]:
     """Fill the database; how long each part took."""
     from bench.searchload import bulk_insert, pause_search_index, rebuild_search_index
     from db.engine import session_scope
-    from db.models import Change, Document, Dossier, Event, Source, Version
+    from db.models import Change, DocumentRow, Dossier, EventRow, Source, Version
 
     texts, start, timings = Texts(), datetime(2022, 5, 11, tzinfo=UTC), {}
     moment = time.monotonic()
@@ -130,8 +130,8 @@ def generate(engine, count: int) -> dict[str, float]:
         pause_search_index(session)
         bulk_insert(session, model=Source, rows=_sources(start))
         bulk_insert(session, model=Dossier, rows=_files(texts, start))
-        bulk_insert(session, model=Event, rows=_events(texts, start))
-        bulk_insert(session, model=Document, rows=_documents(texts, start))
+        bulk_insert(session, model=EventRow, rows=_events(texts, start))
+        bulk_insert(session, model=DocumentRow, rows=_documents(texts, start))
     timings["files_events_documents_s"] = time.monotonic() - moment
     moment, per_source = time.monotonic(), max(count // SOURCES, 1)
     for first in range(0, SOURCES, BATCH // per_source or 1):

@@ -1,7 +1,7 @@
 """The data model: every table of Lexwatch. Times are timezone-aware, stored as UTC.
 
-Source -> CrawlRun, Snapshot (-> Blob) -> Version -> Change; Version, Event and
-Document belong to a Dossier (one legislative file) which holds its identifiers
+Source -> CrawlRun, Snapshot (-> Blob) -> Version -> Change; Version, EventRow and
+DocumentRow (tables `event` and `document`) belong to a Dossier (one legislative file) which holds its identifiers
 (DossierIdentifier) and links to related files (DossierLink). Watch, Subscriber,
 Subscription and DigestRun drive the digests, AlertChannel and Alert the alerts; User guards the web app, and
 SignInFailure counts wrong passwords per account and address.
@@ -143,9 +143,11 @@ class Version(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
-class Event(SQLModel, table=True):
-    """A step of a file as one source reported it, with when Lexwatch first saw it."""
+class EventRow(SQLModel, table=True):
+    """A step of a file as one source reported it, with when Lexwatch first saw it
+    (a stored `vocab.records.Event`)."""
 
+    __tablename__ = "event"
     __table_args__ = (UniqueConstraint("dossier_id", "source_id", "dedupe_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -162,9 +164,10 @@ class Event(SQLModel, table=True):
     first_seen_at: datetime = Field(default_factory=utcnow)
 
 
-class Document(SQLModel, table=True):
-    """A document of a file as one source listed it."""
+class DocumentRow(SQLModel, table=True):
+    """A document of a file as one source listed it (a stored `vocab.records.Document`)."""
 
+    __tablename__ = "document"
     __table_args__ = (UniqueConstraint("dossier_id", "source_id", "dedupe_key"),)
 
     id: int | None = Field(default=None, primary_key=True)

@@ -68,7 +68,7 @@ class Trouble:
 
 
 @dataclass(frozen=True)
-class Reader:
+class Recipient:
     """Who a digest is for."""
 
     email: str
@@ -80,7 +80,7 @@ class Reader:
 class DigestInput:
     """Everything one digest says: the period [start, end) in UTC and what happened in it."""
 
-    reader: Reader
+    reader: Recipient
     start: datetime
     end: datetime
     changes: tuple[ChangeView, ...]

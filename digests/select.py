@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from db.models import Change, Dossier, Source, Version, Watch
 from digests import relevance
-from digests.model import ChangeView, DigestInput, EventView, FileRef, Reader, Trouble
+from digests.model import ChangeView, DigestInput, EventView, FileRef, Recipient, Trouble
 from monitor.agenda import Entry
 from monitor.classify import at_least
 from monitor.health import STALE_AFTER, SUCCEEDED
@@ -352,7 +352,7 @@ def digest_input(
     found: Material,
     *,
     subscriber_id: int,
-    reader: Reader,
+    reader: Recipient,
     since: datetime,
     end: datetime,
     base_url: str,

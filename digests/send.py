@@ -44,7 +44,7 @@ from digests import agenda, relevance, select, unsubscribe
 from digests import compose as composer
 from digests import message as messages
 from digests.files import facts_of
-from digests.model import DigestEmail, DigestInput, Reader
+from digests.model import DigestEmail, DigestInput, Recipient
 from digests.transport import Transport, classify, open_transport
 from monitor import schedule
 from monitor.health import interval
@@ -147,7 +147,7 @@ class _Due:
     """A subscriber whose digest for the period is not sent yet, and where it starts."""
 
     subscriber_id: int
-    reader: Reader
+    reader: Recipient
     since: datetime
 
 
@@ -182,9 +182,9 @@ def _since(last_end: datetime | None, start: datetime, subscribed_at: datetime) 
     return start
 
 
-def _reader(session: Session, subscriber: Subscriber, key: str) -> Reader:
+def _reader(session: Session, subscriber: Subscriber, key: str) -> Recipient:
     stamp = repo.ensure_unsubscribe_token(session, subscriber=subscriber)
-    return Reader(subscriber.email, subscriber.name, unsubscribe.make(key, subscriber.id, stamp))
+    return Recipient(subscriber.email, subscriber.name, unsubscribe.make(key, subscriber.id, stamp))
 
 
 def _send_all(
@@ -372,7 +372,7 @@ def _input(
     settings: Settings,
     material: select.Material,
     subscriber_id: int,
-    reader: Reader,
+    reader: Recipient,
     since: datetime,
     end: datetime,
 ) -> DigestInput:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from db.models import Event
+from db.models import EventRow
 
 # Canonical step -> pattern over "<code> <title>"; first match wins, so specific before general.
 STEPS: dict[str, str] = {
@@ -38,7 +38,7 @@ STEPS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class Report:
+class SourceStep:
     """One source's report of a step, as stored."""
 
     date: str | None
@@ -52,10 +52,10 @@ class Report:
     file: str = ""
 
 
-def reports(rows: Iterable[tuple[Event, str, str]]) -> list[Report]:
+def reports(rows: Iterable[tuple[EventRow, str, str]]) -> list[SourceStep]:
     """Stored events, with their source's name and linked file's key (db.repo.timeline), as Reports."""
     return [
-        Report(
+        SourceStep(
             e.date, e.title, e.kind, e.reference, e.url, source, e.forecast, e.first_seen_at, file
         )
         for e, source, file in rows
@@ -86,9 +86,9 @@ def canonical(kind: str, title: str) -> str:
     return ""
 
 
-def merge(reports: list[Report]) -> list[Step]:
+def merge(reports: list[SourceStep]) -> list[Step]:
     """The timeline: reports of one step on one day merged, forecasts that came true dropped."""
-    groups: dict[tuple, list[Report]] = {}
+    groups: dict[tuple, list[SourceStep]] = {}
     for report in reports:
         groups.setdefault(_group_key(report), []).append(report)
     steps = [_step(group) for group in groups.values()]
@@ -97,13 +97,13 @@ def merge(reports: list[Report]) -> list[Step]:
     return sorted(kept, key=lambda s: (s.date or "9999", s.forecast, s.first_seen_at, s.title))
 
 
-def _group_key(report: Report) -> tuple:
+def _group_key(report: SourceStep) -> tuple:
     step = canonical(report.kind, report.title)
     name = step or " ".join(report.title.casefold().split())
     return (report.file, report.date, report.forecast, name)
 
 
-def _step(group: list[Report]) -> Step:
+def _step(group: list[SourceStep]) -> Step:
     first = min(group, key=lambda r: r.first_seen_at)
     return Step(
         date=first.date,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from db import repo
-from db.models import Document, Dossier, Event, Source, Version, utcnow
+from db.models import DocumentRow, Dossier, EventRow, Source, Version, utcnow
 from monitor import link
 from monitor.classify import classify_all
 from monitor.diff import Seen, diff_records, document_key, event_key
@@ -128,8 +128,8 @@ def _add_timeline(session: Session, *, dossier: Dossier, source: Source, record:
     )
 
 
-def _event_row(e: RecordEvent, dossier: Dossier, source: Source) -> Event:
-    return Event(
+def _event_row(e: RecordEvent, dossier: Dossier, source: Source) -> EventRow:
+    return EventRow(
         dossier_id=dossier.id,
         source_id=source.id,
         dedupe_key=repr(event_key(e)),
@@ -143,8 +143,8 @@ def _event_row(e: RecordEvent, dossier: Dossier, source: Source) -> Event:
     )
 
 
-def _document_row(d: RecordDocument, dossier: Dossier, source: Source) -> Document:
-    return Document(
+def _document_row(d: RecordDocument, dossier: Dossier, source: Source) -> DocumentRow:
+    return DocumentRow(
         dossier_id=dossier.id,
         source_id=source.id,
         dedupe_key=repr(document_key(d)),

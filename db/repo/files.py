@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, select
 
 from db.models import (
-    Document,
+    DocumentRow,
     Dossier,
     DossierIdentifier,
     DossierLink,
-    Event,
+    EventRow,
     Source,
     Version,
     utcnow,
@@ -149,11 +149,11 @@ def add_timeline(
     *,
     dossier_id: int,
     source_id: int,
-    events: Iterable[Event],
-    documents: Iterable[Document],
+    events: Iterable[EventRow],
+    documents: Iterable[DocumentRow],
 ) -> None:
     """Add the events and documents a source reports for a file, each (source, key) once."""
-    for table, rows in ((Event, events), (Document, documents)):
+    for table, rows in ((EventRow, events), (DocumentRow, documents)):
         known = set(
             session.exec(
                 select(table.dedupe_key).where(
@@ -170,7 +170,7 @@ def add_timeline(
 
 def timeline(
     session: Session, *, dossier_id: int, with_links: bool = True
-) -> list[tuple[Event, str, str]]:
+) -> list[tuple[EventRow, str, str]]:
     """Every source's reports of a file's steps (and, with_links, of the files linked to it).
 
     (event, its source's name, the linked file's key or '' for the file's own), by date.
@@ -179,11 +179,11 @@ def timeline(
         [other.id for _l, other in links_of(session, dossier_id=dossier_id)] if with_links else []
     )
     query = (
-        select(Event, Source.name, Dossier.key)
-        .join(Source, col(Source.id) == col(Event.source_id))
-        .join(Dossier, col(Dossier.id) == col(Event.dossier_id))
-        .where(col(Event.dossier_id).in_(ids))
-        .order_by(col(Event.date).nulls_first(), col(Event.id))  # SQLite's order, everywhere
+        select(EventRow, Source.name, Dossier.key)
+        .join(Source, col(Source.id) == col(EventRow.source_id))
+        .join(Dossier, col(Dossier.id) == col(EventRow.dossier_id))
+        .where(col(EventRow.dossier_id).in_(ids))
+        .order_by(col(EventRow.date).nulls_first(), col(EventRow.id))  # SQLite's order, everywhere
     )
     return [
         (event, name, key if event.dossier_id != dossier_id else "")
@@ -191,12 +191,12 @@ def timeline(
     ]
 
 
-def documents_of(session: Session, *, dossier_id: int) -> list[tuple[Document, str]]:
+def documents_of(session: Session, *, dossier_id: int) -> list[tuple[DocumentRow, str]]:
     """A file's documents from every source, by date, with the source's name."""
     query = (
-        select(Document, Source.name)
-        .join(Source, col(Source.id) == col(Document.source_id))
-        .where(Document.dossier_id == dossier_id)
-        .order_by(col(Document.date), col(Document.id))
+        select(DocumentRow, Source.name)
+        .join(Source, col(Source.id) == col(DocumentRow.source_id))
+        .where(DocumentRow.dossier_id == dossier_id)
+        .order_by(col(DocumentRow.date), col(DocumentRow.id))
     )
     return [(doc, name) for doc, name in session.exec(query)]

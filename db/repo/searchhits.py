@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from db import searchquery
-from db.models import Document, Dossier, Event, Source, Version
+from db.models import DocumentRow, Dossier, EventRow, Source, Version
 from db.repo.searchmatch import Match, pg_tsquery
 from db.searchquery import Piece
 
@@ -148,7 +148,7 @@ def _file_details(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]
     }
 
 
-def _step_details(table: type[Event] | type[Document]):
+def _step_details(table: type[EventRow] | type[DocumentRow]):
     def details(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
         query = (
             select(table, Source.name, Dossier.key, Dossier.title)
@@ -195,7 +195,7 @@ def _version_details(session: Session, ids: list[int]) -> dict[int, dict[str, An
 
 _DETAILS = {
     "file": _file_details,
-    "event": _step_details(Event),
-    "document": _step_details(Document),
+    "event": _step_details(EventRow),
+    "document": _step_details(DocumentRow),
     "version": _version_details,
 }

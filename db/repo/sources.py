@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
-from db.models import Change, CrawlRun, Document, Event, Snapshot, Source, Version, utcnow
+from db.models import Change, CrawlRun, DocumentRow, EventRow, Snapshot, Source, Version, utcnow
 from vocab.errors import ConfigError
 
 __all__ = [
@@ -86,7 +86,7 @@ def set_enabled(session: Session, *, source: Source, enabled: bool) -> None:
 
 def remove_source(session: Session, *, source: Source) -> None:
     """Delete a source and what only it owns (runs, snapshots, versions, changes, its events)."""
-    for table in (Change, Event, Document, Version, Snapshot, CrawlRun):
+    for table in (Change, EventRow, DocumentRow, Version, Snapshot, CrawlRun):
         session.exec(delete(table).where(table.source_id == source.id))
     session.delete(source)
 

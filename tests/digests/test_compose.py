@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from digests.compose import MAX_ENTRIES, compose, days_phrase
-from digests.model import ChangeView, DigestInput, EventView, FileRef, Reader, Trouble
+from digests.model import ChangeView, DigestInput, EventView, FileRef, Recipient, Trouble
 from tests.digests.world import BASE_URL
 
 NOW = datetime(2025, 10, 13, 7, 30, tzinfo=UTC)
@@ -36,7 +36,7 @@ def _change(n: int, file: FileRef, significance: str, summary: str, **kw: str) -
 
 
 def _input(changes=(), upcoming=(), troubles=()) -> DigestInput:
-    return DigestInput(Reader("ann@example.org", "Ann", "tok3n"), START, END, tuple(changes),
+    return DigestInput(Recipient("ann@example.org", "Ann", "tok3n"), START, END, tuple(changes),
                        tuple(upcoming), tuple(troubles), ("csa-regulation",), BASE_URL, "Europe/Brussels")  # fmt: skip
 
 

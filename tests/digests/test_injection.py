@@ -16,7 +16,7 @@ from db.engine import get_engine
 from db.models import Source
 from digests.compose import compose
 from digests.message import build
-from digests.model import ChangeView, DigestInput, EventView, FileRef, Reader, Trouble
+from digests.model import ChangeView, DigestInput, EventView, FileRef, Recipient, Trouble
 from digests.send import Delivery, send_due
 from tests.digests import world
 
@@ -75,7 +75,7 @@ def test_compose_and_build_neutralise_raw_hostile_values() -> None:
                    f"+ {EVIL}\n  javascript:alert(2)", when, "s"),
     )  # fmt: skip
     data = DigestInput(
-        reader=Reader("ann@example.org", EVIL, "token"),
+        reader=Recipient("ann@example.org", EVIL, "token"),
         start=datetime(2025, 10, 6, 5, tzinfo=UTC),
         end=datetime(2025, 10, 13, 5, tzinfo=UTC),
         changes=changes,

@@ -13,7 +13,7 @@ import db.repo as repo_package
 from bench import searchload
 from db import repo
 from db.engine import MIGRATIONS, session_scope
-from db.models import DossierIdentifier, Event, Source, Version
+from db.models import DossierIdentifier, EventRow, Source, Version
 
 
 def _total(app, words: str) -> int:
@@ -23,7 +23,7 @@ def _total(app, words: str) -> int:
 
 def test_edits_and_deletions_reach_the_index(app, history) -> None:
     with session_scope(app.state.engine) as session:
-        event = session.get(Event, 1)
+        event = session.get(EventRow, 1)
         old = event.title.split()[0]
         event.title = "Renamed step zebrafish"
     assert _total(app, "zebrafish") == 1
