@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from digests.model import ChangeView, DigestEmail, DigestInput, EventView, FileRef, Trouble
 from monitor.classify import SIGNIFICANCE
+from monitor.link import reference
 from vocab.links import board_url, change_url, file_url, unsubscribe_url
 
 UPCOMING_WEEKS = 4
@@ -321,6 +322,7 @@ def _environment(autoescape: bool) -> Environment:
     )
     env.filters["one_line"] = one_line
     env.filters["web"] = web
+    env.filters["reference"] = reference  # readers see a file's reference, never its key
     return env
 
 
