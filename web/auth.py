@@ -21,9 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,6 +37,7 @@ from vocab import signing
 from vocab.errors import ConfigError
 from web import sessions
 from web.deps import db
+from web.limits import AddressLimiter
 
 ROLES = ("admin", "reader")
 MIN_PASSWORD = 10
@@ -141,27 +139,6 @@ def _dummy_hash() -> str:
 # -- sign-in -------------------------------------------------------------------------
 
 
-class AddressLimiter:
-    """Sign-in attempts per client address in a sliding window (in memory, per process)."""
-
-    def __init__(self, attempts: int = IP_ATTEMPTS, window: float = IP_WINDOW) -> None:
-        self.attempts, self.window = attempts, window
-        self._seen: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, address: str, now: float | None = None) -> bool:
-        """Count one attempt; False when the address has used up its window."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            seen = self._seen.setdefault(address, deque())
-            while seen and seen[0] <= now - self.window:
-                seen.popleft()
-            if len(seen) >= self.attempts:
-                return False
-            seen.append(now)
-            return True
-
-
 def client_address(request: Request) -> str:
     """The client's address: the socket peer, or what a trusted proxy says (web.app)."""
     return request.client.host if request.client else "unknown"
@@ -258,8 +235,15 @@ def reader(request: Request, user: Annotated[User | None, Depends(current_user)]
     if user is None:
         if sent_token(request):
             raise TokenRefused(OUT_OF_SCOPE, 403)
-        raise LoginRequired()
+        return _visitor_or_sign_in(request)
     return user
+
+
+def _visitor_or_sign_in(request: Request) -> None:
+    """No user, no token: None (a visitor) where web.visitors opened the route, else sign in."""
+    if getattr(request.state, "open_to_visitors", False):
+        return None
+    raise LoginRequired()
 
 
 def feed_reader(request: Request, session: Annotated[Session, Depends(db)]) -> User:
@@ -269,7 +253,7 @@ def feed_reader(request: Request, session: Annotated[Session, Depends(db)]) -> U
         return user
     token = sent_token(request)
     if not token:
-        raise LoginRequired()
+        return _visitor_or_sign_in(request)
     if request.method not in FEED_METHODS:
         raise TokenRefused(OUT_OF_SCOPE, 403)
     user = _from_token(session, request.app.state.secret_key, token)
@@ -286,7 +270,7 @@ def calendar_reader(request: Request, session: Annotated[Session, Depends(db)]) 
         return user
     token = sent_token(request)
     if not token:
-        raise LoginRequired()
+        return _visitor_or_sign_in(request)
     key = request.app.state.secret_key
     user = _from_token(session, key, token, calendar_token)
     if user is not None and request.method in FEED_METHODS:
