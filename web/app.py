@@ -90,7 +90,7 @@ def _middleware(app: FastAPI, settings: Settings) -> None:
         sessions.load(request, app.state.secret_key)
         response = await call_next(request)
         secure = https or request.url.scheme == "https"
-        if not (settings.public_read and caching.shared(request)):  # a shared page sets no cookie
+        if not (settings.public_read and caching.needs_no_session(request)):
             sessions.save(request, response, app.state.secret_key, secure=secure)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)  # a route may be stricter (digest HTML)

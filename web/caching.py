@@ -29,6 +29,13 @@ def shared(request: Request) -> bool:
     return getattr(request.state, "shared", False) and COOKIE not in request.cookies
 
 
+def needs_no_session(request: Request) -> bool:
+    """True when the answer goes out without a new session cookie on a public tracker: a page
+    for every visitor, and the static files (else a visitor's browser, given a cookie with
+    the style sheet, would make every later page private)."""
+    return shared(request) or request.url.path.startswith("/static/")
+
+
 def set_headers(request: Request, response: Response, *, public_read: bool) -> None:
     """Cache-Control (unless the route set one) and, on a public tracker, Vary: Cookie."""
     if request.url.path.startswith("/static/"):
