@@ -170,3 +170,10 @@ def test_the_limit_counts_the_address_a_trusted_proxy_names(public, monkeypatch)
                                   ("198.51.100.1", 429)):  # fmt: skip
             answer = proxy.get("/api/dossiers", headers={"X-Forwarded-For": address})
             assert answer.status_code == expected, address
+
+
+def test_a_token_on_a_public_tracker_is_checked_as_before(public_app, visitor) -> None:
+    store_history(public_app)
+    assert visitor.get("/api/dossiers", params={"token": "1.forged"}).status_code == 401
+    assert visitor.get("/files", params={"token": "1.forged"}).status_code == 403
+    assert visitor.get("/files/x/agenda.ics", params={"token": "1.forged"}).status_code == 403
