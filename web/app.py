@@ -5,8 +5,8 @@ response carries the security headers; every unsafe request but the one-click
 unsubscribe needs a CSRF token (web.csrf); every page but sign-in and
 unsubscribe (whose signed token is its credential) needs a signed-in user, and
 a feed token opens feeds, exports and the API only (web.auth); with
-LEXWATCH_PUBLIC_READ visitors read without one (web.visitors, web.caching). X-Forwarded-For
-and X-Forwarded-Proto count only from LEXWATCH_TRUSTED_PROXIES.
+LEXWATCH_PUBLIC_READ visitors read without either (web.visitors, web.caching).
+X-Forwarded-For and X-Forwarded-Proto count only from LEXWATCH_TRUSTED_PROXIES.
 """
 
 from __future__ import annotations

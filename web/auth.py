@@ -9,6 +9,9 @@ Argon2id. Two credentials, two scopes:
   that ask for `FeedReader` (feeds, exports, the read-only JSON API) and only
   by GET. Anywhere else it is refused with a 403, never taken as a sign-in.
 
+On a public tracker (LEXWATCH_PUBLIC_READ) the routes web.visitors opens take a
+request with neither as a visitor's: the dependencies below then answer None.
+
 Wrong passwords are limited twice: per email *and* client address in the
 database (LOCK_AFTER within LOCK_FOR; it survives restarts and holds across
 processes, and strangers elsewhere cannot lock a user out), and per client
@@ -231,7 +234,8 @@ def current_user(request: Request, session: Annotated[Session, Depends(db)]) -> 
 
 
 def reader(request: Request, user: Annotated[User | None, Depends(current_user)]) -> User:
-    """Any signed-in user: readers and admins read. A feed token alone is refused here."""
+    """Any signed-in user: readers and admins read. A feed token alone is refused here.
+    None for a visitor, on a route web.visitors opened to them."""
     if user is None:
         if sent_token(request):
             raise TokenRefused(OUT_OF_SCOPE, 403)
