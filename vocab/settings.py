@@ -104,6 +104,11 @@ class Settings(BaseSettings):
         description="Reverse proxies whose X-Forwarded-For/-Proto the web app believes: addresses or CIDRs, comma-separated; empty: the connecting address is the client.",
     )
 
+    public_read: bool = Field(
+        False,
+        description="Open search, files, changes, agenda pages, feeds and the API to visitors without an account (read-only).",
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -4,8 +4,9 @@
 response carries the security headers; every unsafe request but the one-click
 unsubscribe needs a CSRF token (web.csrf); every page but sign-in and
 unsubscribe (whose signed token is its credential) needs a signed-in user, and
-a feed token opens feeds, exports and the API only (web.auth). X-Forwarded-For
-and X-Forwarded-Proto count only from LEXWATCH_TRUSTED_PROXIES.
+a feed token opens feeds, exports and the API only (web.auth); with
+LEXWATCH_PUBLIC_READ visitors read without either (web.visitors, web.caching).
+X-Forwarded-For and X-Forwarded-Proto count only from LEXWATCH_TRUSTED_PROXIES.
 """
 
 from __future__ import annotations
@@ -21,9 +22,20 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from db.engine import get_engine
 from vocab.settings import VERSION, Settings
-from web import csrf, keys, render, sessions
-from web.auth import AddressLimiter, Forbidden, LoginRequired, TokenRefused
-from web.routes import admin, agenda, api, changes, files, login, people, search, unsubscribe
+from web import caching, csrf, keys, render, sessions, visitors
+from web.auth import IP_ATTEMPTS, IP_WINDOW, AddressLimiter, Forbidden, LoginRequired, TokenRefused
+from web.routes import (
+    admin,
+    agenda,
+    api,
+    changes,
+    files,
+    login,
+    people,
+    robots,
+    search,
+    unsubscribe,
+)
 
 STATIC = Path(__file__).parent / "static"
 ROUTE_MODULES = (login, search, agenda, files, changes, admin, people, api, unsubscribe)
@@ -56,7 +68,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = get_engine(settings.db_url)
     app.state.secret_key = keys.secret_key(settings)
     app.state.templates = render.environment()
-    app.state.limiter = AddressLimiter()
+    app.state.limiter = AddressLimiter(IP_ATTEMPTS, IP_WINDOW)
+    app.state.visitor_limits = visitors.limiters()
     _middleware(app, settings)
     if settings.trusted_proxies:  # added last, so it runs first: every later step sees the client
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
@@ -65,6 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.routers = [module.router for module in ROUTE_MODULES]
     for router in app.state.routers:
         app.include_router(router)
+    app.router.routes.append(robots.route)
     return app
 
 
@@ -76,11 +90,11 @@ def _middleware(app: FastAPI, settings: Settings) -> None:
         sessions.load(request, app.state.secret_key)
         response = await call_next(request)
         secure = https or request.url.scheme == "https"
-        sessions.save(request, response, app.state.secret_key, secure=secure)
+        if not (settings.public_read and caching.needs_no_session(request)):
+            sessions.save(request, response, app.state.secret_key, secure=secure)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)  # a route may be stricter (digest HTML)
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")  # pages are per user
+        caching.set_headers(request, response, public_read=settings.public_read)
         if secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         return response

@@ -9,6 +9,9 @@ Argon2id. Two credentials, two scopes:
   that ask for `FeedReader` (feeds, exports, the read-only JSON API) and only
   by GET. Anywhere else it is refused with a 403, never taken as a sign-in.
 
+On a public tracker (LEXWATCH_PUBLIC_READ) the routes web.visitors opens take a
+request with neither as a visitor's: the dependencies below then answer None.
+
 Wrong passwords are limited twice: per email *and* client address in the
 database (LOCK_AFTER within LOCK_FOR; it survives restarts and holds across
 processes, and strangers elsewhere cannot lock a user out), and per client
@@ -21,9 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,6 +40,7 @@ from vocab import signing
 from vocab.errors import ConfigError
 from web import sessions
 from web.deps import db
+from web.limits import AddressLimiter
 
 ROLES = ("admin", "reader")
 MIN_PASSWORD = 10
@@ -141,27 +142,6 @@ def _dummy_hash() -> str:
 # -- sign-in -------------------------------------------------------------------------
 
 
-class AddressLimiter:
-    """Sign-in attempts per client address in a sliding window (in memory, per process)."""
-
-    def __init__(self, attempts: int = IP_ATTEMPTS, window: float = IP_WINDOW) -> None:
-        self.attempts, self.window = attempts, window
-        self._seen: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, address: str, now: float | None = None) -> bool:
-        """Count one attempt; False when the address has used up its window."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            seen = self._seen.setdefault(address, deque())
-            while seen and seen[0] <= now - self.window:
-                seen.popleft()
-            if len(seen) >= self.attempts:
-                return False
-            seen.append(now)
-            return True
-
-
 def client_address(request: Request) -> str:
     """The client's address: the socket peer, or what a trusted proxy says (web.app)."""
     return request.client.host if request.client else "unknown"
@@ -254,12 +234,20 @@ def current_user(request: Request, session: Annotated[Session, Depends(db)]) -> 
 
 
 def reader(request: Request, user: Annotated[User | None, Depends(current_user)]) -> User:
-    """Any signed-in user: readers and admins read. A feed token alone is refused here."""
+    """Any signed-in user: readers and admins read. A feed token alone is refused here.
+    None for a visitor, on a route web.visitors opened to them."""
     if user is None:
         if sent_token(request):
             raise TokenRefused(OUT_OF_SCOPE, 403)
-        raise LoginRequired()
+        return _visitor_or_sign_in(request)
     return user
+
+
+def _visitor_or_sign_in(request: Request) -> None:
+    """No user, no token: None (a visitor) where web.visitors opened the route, else sign in."""
+    if getattr(request.state, "open_to_visitors", False):
+        return None
+    raise LoginRequired()
 
 
 def feed_reader(request: Request, session: Annotated[Session, Depends(db)]) -> User:
@@ -269,7 +257,7 @@ def feed_reader(request: Request, session: Annotated[Session, Depends(db)]) -> U
         return user
     token = sent_token(request)
     if not token:
-        raise LoginRequired()
+        return _visitor_or_sign_in(request)
     if request.method not in FEED_METHODS:
         raise TokenRefused(OUT_OF_SCOPE, 403)
     user = _from_token(session, request.app.state.secret_key, token)
@@ -286,7 +274,7 @@ def calendar_reader(request: Request, session: Annotated[Session, Depends(db)]) 
         return user
     token = sent_token(request)
     if not token:
-        raise LoginRequired()
+        return _visitor_or_sign_in(request)
     key = request.app.state.secret_key
     user = _from_token(session, key, token, calendar_token)
     if user is not None and request.method in FEED_METHODS:

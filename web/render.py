@@ -35,6 +35,11 @@ def http_url(url: str | None) -> str:
     return url if scheme in ("http", "https") else ""
 
 
+def token_query(token: str) -> str:
+    """`?token=…` for a feed link of a signed-in user; nothing for a visitor (no token)."""
+    return f"?{urlencode({'token': token})}" if token else ""
+
+
 def when(moment: datetime | str | None) -> str:
     """A time as people read it: 2026-11-30 09:15 UTC."""
     if not moment:
@@ -92,6 +97,7 @@ def environment() -> Environment:
         "watch_agenda_path": watch_agenda_path,
         "file_name": display_name,
         "file_ref": reference,
+        "token_query": token_query,
     }
     return env
 
@@ -105,6 +111,7 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
         csrf_token=csrf.token(request),
         feed_token=viewer.token if viewer else "",
         calendar_token=viewer.calendar if viewer else "",
+        visitor=getattr(request.state, "shared", False),
         **context,
     )
     return HTMLResponse(html, status_code=status)

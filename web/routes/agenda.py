@@ -2,7 +2,8 @@
 
 Pages need a signed-in user; the `.ics` feeds also open with the user's calendar
 token (`?token=`, web.auth.calendar_token), which is what a calendar client
-subscribes with; any other token gets a 403. A feed carries every dated step of
+subscribes with; any other token gets a 403. On a public tracker visitors read
+a file's agenda and its feed (web.visitors); a watch's stay closed to them. A feed carries every dated step of
 its files, past and planned; a page shows four weeks back and eight ahead.
 """
 
@@ -26,13 +27,14 @@ from web import calendar, render
 from web.auth import CalendarReader, Reader
 from web.deps import Db
 from web.routes.files import find_file
+from web.visitors import OpenCalendarReader, OpenReader
 
 router = APIRouter(include_in_schema=False)
 EVERY_DAY = ("0001-01-01", "9999-12-31")  # a feed carries every dated step, past and planned
 
 
 @router.get("/files/{key:path}/agenda.ics")
-def file_calendar(request: Request, key: str, _user: CalendarReader, session: Db) -> Response:
+def file_calendar(request: Request, key: str, _user: OpenCalendarReader, session: Db) -> Response:
     dossier = find_file(session, key)
     files = _linked(session, dossier)
     return _ics(request, display_name(dossier.key, dossier.title), session, files)
@@ -40,7 +42,7 @@ def file_calendar(request: Request, key: str, _user: CalendarReader, session: Db
 
 @router.get("/files/{key:path}/agenda")
 def file_agenda(
-    request: Request, key: str, _user: Reader, session: Db, around: str = ""
+    request: Request, key: str, _user: OpenReader, session: Db, around: str = ""
 ) -> Response:
     dossier = find_file(session, key)
     name = display_name(dossier.key, dossier.title)

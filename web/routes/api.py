@@ -1,5 +1,7 @@
 """The JSON API under /api/, described at /api/openapi.json. Read-only (GET only); a session
-cookie or the feed token (`Authorization: Bearer <token>`, from the account page) opens it."""
+cookie or the feed token (`Authorization: Bearer <token>`, from the account page) opens it.
+On a public tracker visitors read files, changes and search, their calls limited per address
+(web.visitors); the sources' health stays with users, as the health board does."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from web import exports, schemas, views
 from web.auth import FeedReader
 from web.deps import Db
 from web.params import search_query
+from web.visitors import ApiReader
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -30,7 +33,7 @@ def _iso(moment: datetime | None) -> str:
 @router.get("/dossiers", response_model=list[schemas.FileSummary], summary="List files")
 def list_files(
     request: Request,
-    _user: FeedReader,
+    _user: ApiReader,
     session: Db,
     jurisdiction: str = "",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -53,7 +56,7 @@ def _summary(dossier: Dossier, base: str) -> dict[str, Any]:
 
 
 @router.get("/dossiers/{key:path}", response_model=schemas.FileDetail, summary="One file")
-def one_file(request: Request, key: str, _user: FeedReader, session: Db) -> dict[str, Any]:
+def one_file(request: Request, key: str, _user: ApiReader, session: Db) -> dict[str, Any]:
     """A file: identifiers, stage, merged timeline, linked files, documents, versions, changes."""
     dossier = repo.dossier_by_key(session, key=key)
     if dossier is None:
@@ -95,7 +98,7 @@ def _change(change: Any, source: str, key: str | None, base: str) -> dict[str, A
 @router.get("/changes", response_model=list[schemas.ChangeOut], summary="Recent changes")
 def recent_changes(
     request: Request,
-    _user: FeedReader,
+    _user: ApiReader,
     session: Db,
     since: Annotated[datetime | None, Query(description="ISO date or time")] = None,
     source: Annotated[list[str] | None, Query(description="source name, repeatable")] = None,
@@ -121,7 +124,7 @@ def recent_changes(
 @router.get("/search", response_model=schemas.SearchOut, summary="Full-text search")
 def search(
     request: Request,
-    _user: FeedReader,
+    _user: ApiReader,
     session: Db,
     q: Annotated[str, Query(description='words, "phrases", prefix*, a OR b')] = "",
     jurisdiction: str = "",

@@ -1,6 +1,7 @@
 """A file's page, its timeline as CSV or JSON, its Atom feed, and two versions compared.
 
-Pages need a signed-in user; the timeline downloads and the feed also open with a feed token."""
+Pages need a signed-in user; the timeline downloads and the feed also open with a feed token.
+On a public tracker visitors read them all (web.visitors)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from sqlmodel import Session
 from db import repo
 from db.models import Dossier
 from web import diffview, exports, render, views
-from web.auth import FeedReader, Reader
 from web.deps import Db
 from web.official import official_pages
+from web.visitors import OpenFeedReader, OpenReader
 
 router = APIRouter(include_in_schema=False)
 # Two sources word one file differently: a diff across them shows the wording, not a change.
@@ -33,25 +34,25 @@ def find_file(session: Session, key: str) -> Dossier:
 
 
 @router.get("/files")
-def file_list(request: Request, _user: Reader, session: Db, jurisdiction: str = "") -> Response:
+def file_list(request: Request, _user: OpenReader, session: Db, jurisdiction: str = "") -> Response:
     files = repo.file_page_list(session, jurisdiction=jurisdiction, limit=500)
     return render.page(request, "files.html", files=files, jurisdiction=jurisdiction)
 
 
 @router.get("/files/{key:path}/timeline.csv")
-def timeline_csv(key: str, _user: FeedReader, session: Db) -> Response:
+def timeline_csv(key: str, _user: OpenFeedReader, session: Db) -> Response:
     steps = views.dossier_dict(session, find_file(session, key))["timeline"]
     return exports.csv_download(steps, exports.STEP_COLUMNS, f"{key}-timeline.csv")
 
 
 @router.get("/files/{key:path}/timeline.json")
-def timeline_json(key: str, _user: FeedReader, session: Db) -> Response:
+def timeline_json(key: str, _user: OpenFeedReader, session: Db) -> Response:
     data = views.dossier_dict(session, find_file(session, key))
     return exports.json_download(data, f"{key}-timeline.json")
 
 
 @router.get("/files/{key:path}/feed.atom")
-def file_feed(request: Request, key: str, _user: FeedReader, session: Db) -> Response:
+def file_feed(request: Request, key: str, _user: OpenFeedReader, session: Db) -> Response:
     dossier = find_file(session, key)
     changes = repo.changes_of_file(session, dossier_id=dossier.id, limit=50)
     updated = changes[0][0].detected_at if changes else dossier.updated_at
@@ -67,7 +68,7 @@ def file_feed(request: Request, key: str, _user: FeedReader, session: Db) -> Res
 
 
 @router.get("/files/{key:path}")
-def file_page(request: Request, key: str, _user: Reader, session: Db) -> Response:
+def file_page(request: Request, key: str, _user: OpenReader, session: Db) -> Response:
     dossier = find_file(session, key)
     return render.page(
         request,
@@ -92,7 +93,7 @@ def by_source(versions: list[repo.VersionInfo]) -> dict[str, list[repo.VersionIn
 @router.get("/compare")
 def compare(
     request: Request,
-    _user: Reader,
+    _user: OpenReader,
     session: Db,
     a: int = 0,
     b: int = 0,

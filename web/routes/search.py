@@ -1,6 +1,7 @@
 """The search page, its results, and a search as CSV, JSON or an Atom feed (same query string).
 
-The page needs a signed-in user; the CSV, JSON and Atom forms also open with a feed token."""
+The page needs a signed-in user; the CSV, JSON and Atom forms also open with a feed token.
+On a public tracker visitors read them all, their searches limited per address (web.visitors)."""
 
 from __future__ import annotations
 
@@ -13,23 +14,23 @@ from sqlmodel import Session
 
 from db import repo
 from web import exports, render
-from web.auth import FeedReader, Reader
 from web.deps import Db
 from web.params import search_query
+from web.visitors import OpenReader, SearchFeedReader, SearchReader
 
 router = APIRouter(include_in_schema=False)
 EXPORT_LIMIT = 1000
 
 
 @router.get("/")
-def home(request: Request, _user: Reader, session: Db) -> Response:
+def home(request: Request, _user: OpenReader, session: Db) -> Response:
     changes = repo.latest_changes(session, limit=15)
     files = repo.file_page_list(session, limit=15)
     return render.page(request, "home.html", changes=changes, files=files, query=search_query({}))
 
 
 @router.get("/search")
-def search_page(request: Request, _user: Reader, session: Db) -> Response:
+def search_page(request: Request, _user: SearchReader, session: Db) -> Response:
     query = search_query(request.query_params)
     result = repo.search(session, query=query)
     pages = -(-result.total // query.per_page) if result.total else 0
@@ -39,20 +40,20 @@ def search_page(request: Request, _user: Reader, session: Db) -> Response:
 
 
 @router.get("/search.csv")
-def search_csv(request: Request, _user: FeedReader, session: Db) -> Response:
+def search_csv(request: Request, _user: SearchFeedReader, session: Db) -> Response:
     rows = _export_rows(request, session)
     return exports.csv_download(rows, exports.HIT_COLUMNS, "lexwatch-search.csv")
 
 
 @router.get("/search.json")
-def search_json(request: Request, _user: FeedReader, session: Db) -> Response:
+def search_json(request: Request, _user: SearchFeedReader, session: Db) -> Response:
     query = search_query(request.query_params)
     data = {"query": exports.query_dict(query), "results": _export_rows(request, session)}
     return exports.json_download(data, "lexwatch-search.json")
 
 
 @router.get("/search.atom")
-def search_feed(request: Request, _user: FeedReader, session: Db) -> Response:
+def search_feed(request: Request, _user: SearchFeedReader, session: Db) -> Response:
     query = search_query(request.query_params)
     hits = repo.search_feed(session, query=query)
     body = render.text(
