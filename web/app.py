@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from db.engine import get_engine
+from vocab.languages import LANGUAGES
 from vocab.settings import VERSION, Settings
 from web import csrf, keys, render, sessions
 from web.auth import AddressLimiter, Forbidden, LoginRequired, TokenRefused
@@ -55,7 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = get_engine(settings.db_url)
     app.state.secret_key = keys.secret_key(settings)
-    app.state.templates = render.environment()
+    app.state.templates = {language: render.environment(language) for language in LANGUAGES}
     app.state.limiter = AddressLimiter()
     _middleware(app, settings)
     if settings.trusted_proxies:  # added last, so it runs first: every later step sees the client
