@@ -96,3 +96,17 @@ def test_a_language_without_digests_is_refused_in_one_line_naming_the_choices(
     assert said.err.strip().splitlines() == [
         "lexwatch: --language: 'es' is not a language digests are written in: write en, nl, de or fr"
     ]
+
+
+def test_subscribers_edit_changes_the_language_and_keeps_the_watches(settings, lexwatch) -> None:
+    config = settings()
+    world.build_week(config, ["ann@example.org"])
+
+    said = lexwatch("subscribers", "edit", "ann@example.org", "--language", "FR")
+
+    assert said.code == 0 and "Updated subscriber ann@example.org: language fr" in said.out
+    listed = lexwatch("subscribers", "list", "--format", "json").json()
+    assert [(p["language"], p["watches"]) for p in listed] == [("fr", ["csa-regulation"])]
+    refused = lexwatch("subscribers", "edit", "ann@example.org", "--language", "klingon")
+    assert refused.code == 2 and "write en, nl, de or fr" in refused.err
+    assert len(refused.err.strip().splitlines()) == 1

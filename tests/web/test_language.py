@@ -10,6 +10,8 @@ from db.engine import session_scope
 from db.models import Watch
 from vocab.languages import from_accept_language
 
+from .test_people import field_error, people, person, post
+
 
 @pytest.mark.parametrize(
     ("header", "language"),
@@ -54,3 +56,14 @@ def test_the_layout_and_digest_preview_follow_the_browser_and_the_digest_its_rea
     assert "Lexwatch-Übersicht, Woche vom" in page.text  # the digest is in its reader's language
     untranslated = admin.get("/admin/watches", headers={"Accept-Language": "nl"}).text
     assert ">Zoeken</a>" in untranslated and "<h1>Watches</h1>" in untranslated
+
+
+def test_the_subscriber_form_refuses_a_language_digests_are_not_written_in(app, admin) -> None:
+    with session_scope(app.state.engine) as session:
+        watch_id = repo.add_watch(session, watch=Watch(name="csa", references=["x"])).id
+    data = person("a@example.org", [watch_id]) | {"language": "es"}
+    response = post(admin, "/admin/subscribers/new", data)
+    assert response.status_code == 400
+    said = field_error(response.text, "language")
+    assert said == "'es' is not a language digests are written in: write en, nl, de or fr"
+    assert people(app) == {}
