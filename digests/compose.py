@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -370,5 +370,6 @@ def _environment(autoescape: bool, language: str) -> Environment:
     )
     env.filters["one_line"] = one_line
     env.filters["web"] = web
+    env.filters["numeric_date"] = partial(dates.numeric_date, language=language)
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     return env

@@ -18,6 +18,7 @@ DUTCH = {
     "stage": "fase nu: Awaiting Council's 1st reading position",
     "stop": "Deze e-mails stoppen",
     "coming": "De komende weken",
+    "forecast": "21-10-2025  Indicative plenary sitting date",
 }
 GERMAN = {
     "subject": "Lexwatch-Übersicht, Woche vom 6. Oktober 2025: 5 Änderungen in 2 Vorgängen (1 wichtige)",
@@ -27,6 +28,7 @@ GERMAN = {
     "stage": "aktueller Stand: Awaiting Council's 1st reading position",
     "stop": "Diese E-Mails abbestellen",
     "coming": "In den nächsten Wochen",
+    "forecast": "21.10.2025  Indicative plenary sitting date",
 }
 
 
@@ -39,11 +41,11 @@ def _languages(lexwatch, **chosen: str) -> None:
 
 def _in_language(subject: str, text: str, expected: dict[str, str]) -> None:
     assert subject == expected["subject"]
-    for key in ("heading", "period", "label", "stage", "stop", "coming"):
+    for key in ("heading", "period", "label", "stage", "stop", "coming", "forecast"):
         assert expected[key] in text, (key, text)
     assert "Lexwatch digest" not in text and "stage now" not in text  # no English left over
     # The content as the source wrote it: the EU summary in English, the Dutch motion's diff.
-    assert "Debate in Parliament" in text and "Indicative plenary sitting date" in text
+    assert "Debate in Parliament" in text and "Indicative plenary sitting date (2025-10-21)" in text
     assert "verzoekt de regering [-bovendien-]{+voorts+} om een" in text
 
 
