@@ -10,6 +10,7 @@ from db.engine import session_scope
 from db.models import Watch
 from vocab.languages import from_accept_language
 
+from .conftest import add_user, csrf_token
 from .test_people import field_error, people, person, post
 
 
@@ -67,3 +68,13 @@ def test_the_subscriber_form_refuses_a_language_digests_are_not_written_in(app, 
     said = field_error(response.text, "language")
     assert said == "'es' is not a language digests are written in: write en, nl, de or fr"
     assert people(app) == {}
+
+
+def test_a_refused_sign_in_is_explained_in_the_browsers_language(app, anonymous) -> None:
+    add_user(app, "ann@example.org", "reader")
+    form = {"email": "ann@example.org", "password": "wrong", "next": "/",
+            "csrf_token": csrf_token(anonymous)}  # fmt: skip
+    refused = anonymous.post("/login", data=form, headers={"Accept-Language": "fr-BE, fr"})
+    assert refused.status_code == 400
+    assert "Adresse e-mail ou mot de passe incorrect" in refused.text
+    assert "Se connecter" in refused.text and "Wrong email" not in refused.text
