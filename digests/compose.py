@@ -108,12 +108,17 @@ def compose(data: DigestInput, *, now: datetime) -> DigestEmail:
     }
     return DigestEmail(
         subject=view["subject"],
-        text=_environment(False, language).get_template("digest.txt").render(view, body=body.text),
-        html=_environment(True, language)
-        .get_template("digest.html")
-        .render(view, body=Markup(body.html)),
+        text=_render("digest.txt", language, view, body.text),
+        html=_render("digest.html", language, view, body.html),
         headers=headers(view["unsubscribe"]),
     )
+
+
+def _render(name: str, language: str, view: dict, body: str) -> str:
+    # The HTML body was escaped when body_of rendered it, so it is Markup here.
+    html = name.endswith(".html")
+    template = _environment(html, language).get_template(name)
+    return template.render(view, body=Markup(body) if html else body)
 
 
 def _subject(start: datetime, tail: str, language: str) -> str:
