@@ -4,12 +4,14 @@ The catalogues are `locale/<language>/LC_MESSAGES/lexwatch.po` at the top of the
 repository, compiled next to themselves as `lexwatch.mo` (checked in, so a plain
 install reads them without a build step; tests/i18n checks both are complete and
 that the `.mo` files match their `.po`). English is the source text: it has no
-catalogue. A language without a compiled catalogue reads as English.
+catalogue. A language whose compiled catalogue is missing (an install that left
+`locale/` out) reads as English, with a warning in the log.
 """
 
 from __future__ import annotations
 
 import gettext
+import logging
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +21,7 @@ LANGUAGES = ("en", "nl", "de", "fr")
 SOURCE_LANGUAGE = "en"
 DOMAIN = "lexwatch"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+log = logging.getLogger("lexwatch.languages")
 
 
 def supported(language: str) -> str:
@@ -30,6 +33,10 @@ def supported(language: str) -> str:
 def translations(language: str) -> gettext.NullTranslations:
     """The catalogue of a language (English, or an unknown one: the source text itself)."""
     if supported(language) == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    compiled = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if not compiled.is_file():
+        log.warning("no %s catalogue at %s: its readers get English", language, compiled)
         return gettext.NullTranslations()
     return Translations.load(LOCALE_DIR, [language], DOMAIN)
 

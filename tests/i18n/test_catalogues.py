@@ -72,3 +72,17 @@ def test_the_checked_in_mo_is_what_the_po_compiles_to(language) -> None:
     write_mo(compiled, _catalogue(language))
     stored = (LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo").read_bytes()
     assert stored == compiled.getvalue(), f"run `make translations` ({language})"
+
+
+def test_a_missing_catalogue_reads_as_english_and_says_so(monkeypatch, caplog) -> None:
+    from vocab import languages
+
+    monkeypatch.setattr(languages, "LOCALE_DIR", ROOT / "no-such-folder")
+    languages.translations.cache_clear()
+    try:
+        assert languages.translations("nl").gettext("Sign in") == "Sign in"
+        assert "no nl catalogue" in caplog.text
+    finally:
+        monkeypatch.undo()
+        languages.translations.cache_clear()
+    assert languages.translations("nl").gettext("Sign in") == "Inloggen"
