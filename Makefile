@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench bench-change bench-soak clean
+.PHONY: demo test lint format bench bench-change bench-soak clean translations
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,6 +22,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+
+# The catalogues (README, "Digests in your language"): extract the marked messages, merge
+# them into every locale/<language>/LC_MESSAGES/lexwatch.po, compile each .mo beside it.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-output --project=Lexwatch \
+		--copyright-holder=Lexwatch -o locale/lexwatch.pot .
+	$(BIN)/pybabel update -i locale/lexwatch.pot -d locale -D lexwatch
+	$(BIN)/pybabel compile -d locale -D lexwatch --statistics
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -194,6 +194,25 @@ def subscribers_add(
     say(f"{verb} subscriber {address}: {', '.join(watch)}")
 
 
+@subscribers_app.command("edit")
+def subscribers_edit(
+    email: Annotated[str, typer.Argument(help="the subscriber's address")],
+    name: Annotated[str, typer.Option(help="how the digest greets them")] = "",
+    language: Annotated[str, typer.Option(help="the digest's language: en, nl, de, fr")] = "",
+) -> None:
+    """Change a subscriber's name or digest language (their watches and status stay)."""
+    from digests import subscribers
+
+    code = subscribers.check_language(language)
+    if not (name or code):
+        raise ConfigError("give --name or --language to change")
+    with session_scope(engine()) as session:
+        person = repo.find_subscriber(session, email=email)
+        person.name, person.language = name or person.name, code or person.language
+    changed = [f"{field} {value}" for field, value in (("name", name), ("language", code)) if value]
+    say(f"Updated subscriber {email}: {', '.join(changed)}")
+
+
 @subscribers_app.command("list")
 def subscribers_list(format: FormatOpt = Format.text) -> None:
     """List subscribers with their watches and status (active, bounced, unsubscribed)."""

@@ -15,6 +15,11 @@ not (it would turn "&" into "&amp;" in a plain-text mail). Values are rendered,
 never compiled, so scraped "{{ … }}" stays text. What is the same for every
 reader of the same changes and troubles (templates body.*) is rendered once and
 kept (`body_of`); only the greeting and the unsubscribe link differ per reader.
+
+The fixed text (headings, labels, significance names, counts, the troubles' plain
+lines) and the dates are in the reader's language (`DigestInput.language`): gettext
+catalogues (vocab.languages) through Jinja2's i18n extension, dates through Babel
+(digests.dates). Titles, summaries and diffs stay as the source wrote them.
 """
 
 from __future__ import annotations
@@ -23,15 +28,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from digests import dates
 from digests.model import ChangeView, DigestEmail, DigestInput, EventView, FileRef, Trouble
 from monitor.classify import SIGNIFICANCE
 from monitor.link import reference
+from vocab.languages import LANGUAGES, N_, supported, translations
 from vocab.links import board_url, change_url, file_url, unsubscribe_url
 
 UPCOMING_WEEKS = 4
@@ -41,7 +48,15 @@ DIFF_WIDTH = 160
 DIFF_KINDS = ("text_amended", "fields_changed", "title_changed", "item_updated")
 DOCUMENT_PREFIX = "New document: "
 MAX_TROUBLES = 3  # lines; the rest is counted, and the board has them all
-FAILED = {"unreachable": "could not be reached", "unreadable": "was reached but could not be read"}
+# How a source failed: (with the days it failed on, without them).
+FAILED = {
+    "unreachable": (N_("could not be reached %(days)s."), N_("could not be reached.")),
+    "unreadable": (
+        N_("was reached but could not be read %(days)s."),
+        N_("was reached but could not be read."),
+    ),
+}
+NOT_CHECKED = (N_("could not be checked %(days)s."), N_("could not be checked."))
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # every line break str.splitlines knows
 
 
@@ -80,23 +95,38 @@ class Body:
 
 
 def compose(data: DigestInput, *, now: datetime) -> DigestEmail:
-    """The digest for one subscriber and period."""
-    zone = ZoneInfo(data.timezone)
+    """The digest for one subscriber and period, in their language."""
+    zone, language = ZoneInfo(data.timezone), supported(data.language)
     local_today = now.astimezone(zone).date()
-    body = body_of(data.changes, data.upcoming, data.troubles, data.base_url, zone, local_today)
-    subject = f"Lexwatch digest, week of {_date(data.start.astimezone(zone))}: {body.subject_tail}"
+    body = body_of(
+        data.changes, data.upcoming, data.troubles, data.base_url, zone, local_today, language
+    )
     view = {
         "data": data,
-        "subject": subject,
-        "period": _period(data.start, data.end, zone),
+        "language": language,
+        "subject": _subject(data.start.astimezone(zone), body.subject_tail, language),
+        "period": _period(data.start, data.end, zone, language),
         "unsubscribe": unsubscribe_url(data.base_url, data.reader.token),
     }
     return DigestEmail(
-        subject=subject,
-        text=_TEXT.get_template("digest.txt").render(view, body=body.text),
-        html=_HTML.get_template("digest.html").render(view, body=Markup(body.html)),
+        subject=view["subject"],
+        text=_render("digest.txt", language, view, body.text),
+        html=_render("digest.html", language, view, body.html),
         headers=headers(view["unsubscribe"]),
     )
+
+
+def _render(name: str, language: str, view: dict, body: str) -> str:
+    # The HTML body was escaped when body_of rendered it, so it is Markup here.
+    html = name.endswith(".html")
+    template = _environment(html, language).get_template(name)
+    return template.render(view, body=Markup(body) if html else body)
+
+
+def _subject(start: datetime, tail: str, language: str) -> str:
+    week = dates.long_date(start.date(), language)
+    text = translations(language).gettext("Lexwatch digest, week of %(date)s: %(summary)s")
+    return text % {"date": week, "summary": tail}
 
 
 @lru_cache(maxsize=32)
@@ -107,20 +137,23 @@ def body_of(
     base_url: str,
     zone: ZoneInfo,
     today: date,
+    language: str = "en",
 ) -> Body:
     """What changed, what is coming, what could not be checked: rendered once for every
-    subscriber who follows the same changes (a pure function, so its result is kept)."""
-    found = sections(changes, base_url, zone)
+    subscriber who follows the same changes in the same language (a pure function, so its
+    result is kept)."""
+    found = sections(changes, base_url, zone, language)
     view = {
         "sections": found,
         "upcoming": upcoming(upcoming_events, today),
-        "troubles": [trouble_line(t, zone) for t in troubles[:MAX_TROUBLES]],
+        "troubles": [trouble_line(t, zone, language) for t in troubles[:MAX_TROUBLES]],
         "more_troubles": max(0, len(troubles) - MAX_TROUBLES),
         "board": board_url(base_url),
     }
-    text = _TEXT.get_template("body.txt").render(view)
-    html = _HTML.get_template("body.html").render(view)  # escaped here, so Markup later is safe
-    return Body(text, html, subject_tail(found))
+    text = _environment(False, language).get_template("body.txt").render(view)
+    # Escaped here, so Markup later is safe.
+    html = _environment(True, language).get_template("body.html").render(view)
+    return Body(text, html, subject_tail(found, language))
 
 
 def headers(unsubscribe: str) -> tuple[tuple[str, str], ...]:
@@ -132,15 +165,23 @@ def headers(unsubscribe: str) -> tuple[tuple[str, str], ...]:
     )
 
 
-def subject_tail(found: Sequence[Section]) -> str:
+def subject_tail(found: Sequence[Section], language: str = "en") -> str:
     """Counts, never scraped text: a subject is a header."""
+    tr = translations(language)
     if not found:
-        return "nothing new"
+        return tr.gettext("nothing new")
     changes = sum(len(s.entries) + s.more + len(s.documents) for s in found)
     major = sum(1 for s in found for e in s.entries if e.significance == "major")
-    files = f"{len(found)} file" + ("s" if len(found) > 1 else "")
-    noun = "change" if changes == 1 else "changes"
-    return f"{changes} {noun} in {files}" + (f" ({major} major)" if major else "")
+    counted = tr.gettext("%(changes)s in %(files)s") % {
+        "changes": tr.ngettext("%(num)d change", "%(num)d changes", changes) % {"num": changes},
+        "files": tr.ngettext("%(num)d file", "%(num)d files", len(found)) % {"num": len(found)},
+    }
+    if not major:
+        return counted
+    return tr.ngettext("%(counted)s (%(num)d major)", "%(counted)s (%(num)d major)", major) % {
+        "counted": counted,
+        "num": major,
+    }
 
 
 def rank(significance: str) -> int:
@@ -148,12 +189,14 @@ def rank(significance: str) -> int:
     return SIGNIFICANCE.index(significance) if significance in SIGNIFICANCE else -1
 
 
-def sections(changes: Sequence[ChangeView], base_url: str, zone: ZoneInfo) -> list[Section]:
+def sections(
+    changes: Sequence[ChangeView], base_url: str, zone: ZoneInfo, language: str = "en"
+) -> list[Section]:
     """The changes grouped by file, files ordered by their most significant change."""
     by_file: dict[str, list[ChangeView]] = {}
     for change in changes:
         by_file.setdefault(change.file.key, []).append(change)
-    built = [_section(group, base_url, zone) for group in by_file.values()]
+    built = [_section(group, base_url, zone, language) for group in by_file.values()]
     return sorted(built, key=_section_order)
 
 
@@ -163,10 +206,11 @@ def _section_order(section: Section) -> tuple:
     return (-rank(section.significance), -majors, -count, section.file.title.casefold())
 
 
-def _section(group: list[ChangeView], base_url: str, zone: ZoneInfo) -> Section:
+def _section(group: list[ChangeView], base_url: str, zone: ZoneInfo, language: str) -> Section:
     ordered = sorted(group, key=lambda c: (-rank(c.significance), c.detected_at, c.id))
     documents = [c for c in ordered if c.kind == "document_added"]
-    entries = _merge([c for c in ordered if c.kind != "document_added"], base_url, zone)
+    rest = [c for c in ordered if c.kind != "document_added"]
+    entries = _merge(rest, base_url, zone, language)
     return Section(
         file=ordered[0].file,
         url=file_url(base_url, ordered[0].file.key),
@@ -180,7 +224,7 @@ def _section(group: list[ChangeView], base_url: str, zone: ZoneInfo) -> Section:
     )
 
 
-def _merge(changes: list[ChangeView], base_url: str, zone: ZoneInfo) -> list[Entry]:
+def _merge(changes: list[ChangeView], base_url: str, zone: ZoneInfo, language: str) -> list[Entry]:
     # One step reported by OEIL and the EP API is one line with two sources.
     merged: dict[tuple[str, str], Entry] = {}
     for c in changes:
@@ -190,18 +234,18 @@ def _merge(changes: list[ChangeView], base_url: str, zone: ZoneInfo) -> list[Ent
             if (c.source, c.source_url) not in old.sources:
                 merged[key] = _with_source(old, c)
             continue
-        merged[key] = _entry(c, base_url, zone)
+        merged[key] = _entry(c, base_url, zone, language)
     return list(merged.values())
 
 
-def _entry(change: ChangeView, base_url: str, zone: ZoneInfo) -> Entry:
+def _entry(change: ChangeView, base_url: str, zone: ZoneInfo, language: str) -> Entry:
     return Entry(
         significance=change.significance,
         summary=one_line(change.summary),
-        diff=short_diff(change.diff) if change.kind in DIFF_KINDS else (),
+        diff=short_diff(change.diff, language) if change.kind in DIFF_KINDS else (),
         sources=((change.source, change.source_url),),
         url=change_url(base_url, change.file.key, change.id),
-        when=_day(change.detected_at, zone),
+        when=_day(change.detected_at, zone, language),
     )
 
 
@@ -226,49 +270,52 @@ def _diff_link(diff: str) -> str:
     return ""
 
 
-def trouble_line(trouble: Trouble, zone: ZoneInfo) -> tuple[str, str]:
+def trouble_line(trouble: Trouble, zone: ZoneInfo, language: str = "en") -> tuple[str, str]:
     """A source that could not be read, in plain words: (its name, what happened)."""
+    tr = translations(language)
     if trouble.problem == "not_checked":
         if trouble.last_checked is None:
-            return trouble.source, "has not been checked yet."
-        return (
-            trouble.source,
-            f"has not been checked since {_long_day(trouble.last_checked, zone)}.",
-        )
+            return trouble.source, tr.gettext("has not been checked yet.")
+        since = dates.day_month(trouble.last_checked.astimezone(zone).date(), language)
+        return trouble.source, tr.gettext("has not been checked since %(day)s.") % {"day": since}
     days = sorted({moment.astimezone(zone).date() for moment in trouble.failed_at})
-    how = FAILED.get(trouble.problem, "could not be checked")
-    return trouble.source, f"{how} {days_phrase(days)}." if days else f"{how}."
+    with_days, without = FAILED.get(trouble.problem, NOT_CHECKED)
+    if not days:
+        return trouble.source, tr.gettext(without)
+    return trouble.source, tr.gettext(with_days) % {"days": days_phrase(days, language)}
 
 
-def days_phrase(days: Sequence[date]) -> str:
+def days_phrase(days: Sequence[date], language: str = "en") -> str:
     """'on 4 December', 'on 4 and 5 December', 'from 4 to 9 December', 'on 5 days from …'."""
+    tr = translations(language)
     if len(days) > 2 and (days[-1] - days[0]).days == len(days) - 1:
-        return _span(days[0], days[-1])
+        return _span(days[0], days[-1], language)
     if len(days) > 3:
-        return f"on {len(days)} days {_span(days[0], days[-1])}"
-    return f"on {_day_list(days)}"
+        text = tr.ngettext("on %(num)d day %(span)s", "on %(num)d days %(span)s", len(days))
+        return text % {"num": len(days), "span": _span(days[0], days[-1], language)}
+    return tr.gettext("on %(days)s") % {"days": _day_list(days, language)}
 
 
-def _span(first: date, last: date) -> str:
+def _span(first: date, last: date, language: str) -> str:
     same_month = (first.month, first.year) == (last.month, last.year)
-    return f"from {first.day if same_month else f'{first.day} {first:%B}'} to {last.day} {last:%B}"
+    start = dates.day_number(first, language) if same_month else dates.day_month(first, language)
+    text = translations(language).gettext("from %(first)s to %(last)s")
+    return text % {"first": start, "last": dates.day_month(last, language)}
 
 
-def _day_list(days: Sequence[date]) -> str:
+def _day_list(days: Sequence[date], language: str) -> str:
     # The month once per run of days in it: "30 November and 1 and 2 December" reads badly,
     # "30 November, 1 and 2 December" well.
     labels = [
-        f"{d.day}"
+        dates.day_number(d, language)
         if i + 1 < len(days) and (days[i + 1].month, days[i + 1].year) == (d.month, d.year)
-        else f"{d.day} {d:%B}"
+        else dates.day_month(d, language)
         for i, d in enumerate(days)
     ]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-
-
-def _long_day(moment: datetime, zone: ZoneInfo) -> str:
-    local = moment.astimezone(zone)
-    return f"{local.day} {local:%B}"
+    if len(labels) == 1:
+        return labels[0]
+    text = translations(language).gettext("%(first)s and %(last)s")
+    return text % {"first": ", ".join(labels[:-1]), "last": labels[-1]}
 
 
 def one_line(text: str) -> str:
@@ -281,13 +328,14 @@ def web(url: str) -> str:
     return url if url.startswith(("https://", "http://")) else ""
 
 
-def short_diff(diff: str) -> tuple[str, ...]:
+def short_diff(diff: str, language: str = "en") -> tuple[str, ...]:
     """At most DIFF_LINES lines of DIFF_WIDTH characters, and a line saying what was cut."""
     lines = [one_line(line) for line in diff.splitlines() if line.strip()]
     shown = [line if len(line) <= DIFF_WIDTH else line[: DIFF_WIDTH - 1] + "…" for line in lines]
     if len(shown) > DIFF_LINES:
         hidden = len(shown) - DIFF_LINES
-        return (*shown[:DIFF_LINES], f"… {hidden} more line{'s' if hidden > 1 else ''}")
+        cut = translations(language).ngettext("… %(num)d more line", "… %(num)d more lines", hidden)
+        return (*shown[:DIFF_LINES], cut % {"num": hidden})
     return tuple(shown)
 
 
@@ -297,23 +345,30 @@ def upcoming(events: Sequence[EventView], today: date) -> list[EventView]:
     return sorted((e for e in events if first <= e.date <= last), key=lambda e: e.date)
 
 
-def _period(start: datetime, end: datetime, zone: ZoneInfo) -> str:
+def _period(start: datetime, end: datetime, zone: ZoneInfo, language: str) -> str:
     first, last = start.astimezone(zone), end.astimezone(zone)
-    return f"{_day(first, zone)} {first:%H:%M} to {_day(last, zone)} {last:%H:%M} ({zone.key})"
+    text = translations(language).gettext(
+        "%(first)s %(first_time)s to %(last)s %(last_time)s (%(zone)s)"
+    )
+    return text % {
+        "first": _day(first, zone, language),
+        "first_time": f"{first:%H:%M}",
+        "last": _day(last, zone, language),
+        "last_time": f"{last:%H:%M}",
+        "zone": zone.key,
+    }
 
 
-def _day(moment: datetime, zone: ZoneInfo) -> str:
-    local = moment.astimezone(zone)
-    return f"{local:%a} {_date(local)}"
+def _day(moment: datetime, zone: ZoneInfo, language: str) -> str:
+    return dates.weekday_date(moment.astimezone(zone).date(), language)
 
 
-def _date(local: datetime) -> str:
-    return f"{local.day} {local:%b %Y}"
-
-
-def _environment(autoescape: bool) -> Environment:
+@lru_cache(maxsize=2 * len(LANGUAGES))
+def _environment(autoescape: bool, language: str) -> Environment:
+    """The HTML (autoescaped) or text environment, speaking one language."""
     env = Environment(
         loader=PackageLoader("digests", "templates"),
+        extensions=["jinja2.ext.i18n"],
         autoescape=autoescape,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -323,8 +378,6 @@ def _environment(autoescape: bool) -> Environment:
     env.filters["one_line"] = one_line
     env.filters["web"] = web
     env.filters["reference"] = reference  # readers see a file's reference, never its key
+    env.filters["numeric_date"] = partial(dates.numeric_date, language=language)
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     return env
-
-
-_HTML = _environment(autoescape=True)
-_TEXT = _environment(autoescape=False)

@@ -4,19 +4,37 @@ Every header value passes through `header_safe`: a carriage return or line feed
 in a name, a subject or a URL would otherwise start a new header (`Bcc: …`).
 The policy is SMTP's (CRLF line ends, lines folded at 78), which is also what
 makes `email` refuse any header value that still held a line break.
+
+A subject in another language is not ASCII. Python 3.11's folder drops the space
+between two encoded words it splits a line at ("2025: 5 Änderungen" arrives as
+"2025:5 Änderungen"), so a non-ASCII subject is encoded by `email.header.Header`,
+which keeps it, and stored as those ASCII lines (`_Policy`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from digests.model import DigestEmail
 
 NAME_MAX = 60
+
+
+class _Policy(EmailPolicy):
+    """SMTP's policy (CRLF, lines of 78), with a non-ASCII subject encoded as it should be."""
+
+    def header_store_parse(self, name: str, value: str) -> tuple[str, str]:  # type: ignore[override]
+        if name.lower() == "subject" and isinstance(value, str) and not value.isascii():
+            return name, Header(value, "utf-8", header_name=name).encode(linesep="\n")
+        return super().header_store_parse(name, value)
+
+
+SMTP = _Policy(linesep="\r\n")
 
 
 def header_safe(value: str) -> str:

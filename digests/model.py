@@ -89,6 +89,7 @@ class DigestInput:
     watches: tuple[str, ...]
     base_url: str
     timezone: str
+    language: str = "en"  # the reader's: the fixed text and dates (vocab.languages.LANGUAGES)
 
 
 @dataclass(frozen=True)

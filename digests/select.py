@@ -357,6 +357,7 @@ def digest_input(
     end: datetime,
     base_url: str,
     timezone: str,
+    language: str = "en",
 ) -> DigestInput:
     """Everything one subscriber's digest says, for the changes of [since, end)."""
     ids = found.subscriptions.get(subscriber_id, ())
@@ -371,4 +372,5 @@ def digest_input(
         watches=tuple(w.name for w in watches),
         base_url=base_url,
         timezone=timezone,
+        language=language,
     )

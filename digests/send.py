@@ -149,6 +149,7 @@ class _Due:
     subscriber_id: int
     reader: Recipient
     since: datetime
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,12 @@ def _due(session: Session, start: datetime, end: datetime) -> list[_Due]:
     last, following = repo.last_sent_ends(session, before=start), repo.subscriptions(session)
     key = repo.unsubscribe_key(session)
     return [
-        _Due(s.id, _reader(session, s, key), _since(last.get(s.id), start, s.subscribed_at))
+        _Due(
+            s.id,
+            _reader(session, s, key),
+            _since(last.get(s.id), start, s.subscribed_at),
+            s.language,
+        )
         for s in repo.list_subscribers(session, active_only=True)
         if s.id in following  # someone who follows nothing gets no mail
         and s.subscribed_at < end  # nor the digest of a week that ended before they subscribed
@@ -208,7 +214,7 @@ def _send_one(
     if run_id is None:
         return SendResult(due.reader.email, "skipped", error="already sent or being sent"), False
     try:
-        data = _input(run.settings, material, due.subscriber_id, due.reader, due.since, run.end)
+        data = _input(run.settings, material, due, run.end)
         message, msgid = _message(run, data)
     except Exception as exc:  # a bug here must not leave the run pending (never retried) forever
         failed = _Outcome("failed", error=f"could not compose the digest: {exc!r}")
@@ -358,7 +364,8 @@ def preview(
     since = _since(last, start, subscriber.subscribed_at)
     material = _gather(session, run, {since})
     reader = _reader(session, subscriber, repo.unsubscribe_key(session))
-    return composer.compose(_input(settings, material, subscriber.id, reader, since, end), now=now)
+    due = _Due(subscriber.id, reader, since, subscriber.language)
+    return composer.compose(_input(settings, material, due, end), now=now)
 
 
 def compose_for(engine: Engine, settings: Settings, email: str, now: datetime) -> DigestEmail:
@@ -368,20 +375,14 @@ def compose_for(engine: Engine, settings: Settings, email: str, now: datetime) -
         return preview(session, settings, subscriber.id, now)
 
 
-def _input(
-    settings: Settings,
-    material: select.Material,
-    subscriber_id: int,
-    reader: Recipient,
-    since: datetime,
-    end: datetime,
-) -> DigestInput:
+def _input(settings: Settings, material: select.Material, due: _Due, end: datetime) -> DigestInput:
     return select.digest_input(
         material,
-        subscriber_id=subscriber_id,
-        reader=reader,
-        since=since,
+        subscriber_id=due.subscriber_id,
+        reader=due.reader,
+        since=due.since,
         end=end,
         base_url=settings.base_url,
         timezone=settings.timezone,
+        language=due.language,
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from db.models import Subscriber, Watch
 from vocab.errors import ConfigError
+from vocab.languages import LANGUAGES
 
 # Deliberately loose: the mail server is the judge of an address; this only keeps
 # out what can never be one, and anything that could break a header (spaces, CR/LF).
@@ -27,10 +28,14 @@ def check_email(text: str) -> str:
 
 def check_language(text: str) -> str:
     """A two-letter language code (en, nl, de, fr), lower case; empty keeps the current one."""
-    code = text.strip().lower()
+    code, choices = text.strip().lower(), ", ".join(LANGUAGES[:-1]) + " or " + LANGUAGES[-1]
     if code and not _LANGUAGE.match(code):
         raise ConfigError(
-            f"'{text}' is not a two-letter language code: write en, nl, de or fr", field="language"
+            f"'{text}' is not a two-letter language code: write {choices}", field="language"
+        )
+    if code and code not in LANGUAGES:
+        raise ConfigError(
+            f"'{text}' is not a language digests are written in: write {choices}", field="language"
         )
     return code
 

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from db.engine import get_engine
+from vocab.languages import LANGUAGES
 from vocab.settings import VERSION, Settings
 from web import caching, csrf, keys, render, sessions, visitors
 from web.auth import IP_ATTEMPTS, IP_WINDOW, AddressLimiter, Forbidden, LoginRequired, TokenRefused
@@ -67,7 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = get_engine(settings.db_url)
     app.state.secret_key = keys.secret_key(settings)
-    app.state.templates = render.environment()
+    app.state.templates = {language: render.environment(language) for language in LANGUAGES}
     app.state.limiter = AddressLimiter(IP_ATTEMPTS, IP_WINDOW)
     app.state.visitor_limits = visitors.limiters()
     _middleware(app, settings)

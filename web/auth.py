@@ -38,6 +38,7 @@ from db import repo
 from db.models import User
 from vocab import signing
 from vocab.errors import ConfigError
+from vocab.languages import N_
 from web import sessions
 from web.deps import db
 from web.limits import AddressLimiter
@@ -48,7 +49,8 @@ LOCK_AFTER, LOCK_FOR = 5, timedelta(minutes=15)  # wrong passwords per email and
 IP_ATTEMPTS, IP_WINDOW = 20, 15 * 60.0  # attempts per address per window (seconds)
 _hasher = PasswordHasher()
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
-REFUSED = "Wrong email or password, or too many attempts: wait a few minutes."
+REFUSED = N_("Wrong email or password, or too many attempts: wait a few minutes.")
+TOO_MANY = N_("Too many sign-in attempts from your address: wait a few minutes.")
 FEED_METHODS = frozenset({"GET", "HEAD"})
 OUT_OF_SCOPE = (
     "A feed token opens feeds, exports and the read-only API only: sign in to open this page "
@@ -157,7 +159,7 @@ def authenticate(
 ) -> User:
     """The user these credentials name, or LoginFailed with a message to show."""
     if not limiter.allow(address):
-        raise LoginFailed("Too many sign-in attempts from your address: wait a few minutes.", 429)
+        raise LoginFailed(TOO_MANY, 429)
     key, now = _failure_key(email, address), datetime.now(UTC)
     if repo.recent_sign_in_failures(session, key=key, since=now - LOCK_FOR) >= LOCK_AFTER:
         raise LoginFailed(REFUSED)  # the password is not even checked while locked

@@ -1,5 +1,11 @@
 """Pages from Jinja2 templates. Autoescape is on for every template, HTML and Atom alike.
 
+Each language of vocab.languages has its environment, with its gettext catalogue
+installed (Jinja2's i18n extension); a page is rendered in the first language of
+the browser's Accept-Language that Lexwatch writes in. Only the templates that mark
+their text (the layout, the sign-in page, the digest preview) are translated; the
+others read in English whatever the browser asks.
+
 Scraped text reaches templates only as data ({{ value }}), never as template
 source, and links from scraped pages only when they are http(s): a
 `javascript:` URL escaped is still a script.
@@ -18,6 +24,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from monitor.link import display_name, reference
+from vocab.languages import from_accept_language, translations
 from vocab.links import agenda_path, file_path, watch_agenda_path
 from vocab.redact import redact
 from web import csrf
@@ -73,10 +80,11 @@ def with_params(request: Request, path: str = "", **changes: Any) -> str:
     return (path or request.url.path) + ("?" + urlencode(params) if params else "")
 
 
-def environment() -> Environment:
-    """The one template environment."""
+def environment(language: str = "en") -> Environment:
+    """The template environment of one language."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
+        extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -99,13 +107,21 @@ def environment() -> Environment:
         "file_ref": reference,
         "token_query": token_query,
     }
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["language"] = language
     return env
+
+
+def language_of(request: Request) -> str:
+    """The language a page is written in for this browser (its Accept-Language)."""
+    return from_accept_language(request.headers.get("accept-language", ""))
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A rendered page, with who is signed in and the CSRF token for its forms."""
     viewer = getattr(request.state, "viewer", None)
-    html = request.app.state.templates.get_template(name).render(
+    templates = request.app.state.templates[language_of(request)]
+    html = templates.get_template(name).render(
         request=request,
         user=viewer,
         csrf_token=csrf.token(request),
@@ -114,12 +130,13 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
         visitor=getattr(request.state, "shared", False),
         **context,
     )
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers={"Vary": "Accept-Language"})
 
 
 def text(request: Request, name: str, **context: Any) -> str:
     """A rendered template as text (the Atom feeds)."""
-    return request.app.state.templates.get_template(name).render(request=request, **context)
+    templates = request.app.state.templates["en"]
+    return templates.get_template(name).render(request=request, **context)
 
 
 # A file key in indexed text, whole (`EU:2022/0155(COD)`), or its prefix ending a snippet

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from db import repo
 from db.models import User
 from vocab.errors import ConfigError
+from vocab.languages import translations
 from web import auth, render, sessions
 from web.deps import Db
 
@@ -49,7 +50,8 @@ def login(
         )
     except auth.LoginFailed as failed:
         session.commit()  # keep the failure count even though the sign-in failed
-        context = {"next": safe_next(next), "error": str(failed), "first": False, "email": email}
+        said = translations(render.language_of(request)).gettext(str(failed))  # the page's language
+        context = {"next": safe_next(next), "error": said, "first": False, "email": email}
         return render.page(request, "login.html", status=failed.status, **context)
     session.commit()
     auth.start_session(request, user)
