@@ -248,9 +248,11 @@ def test_the_guard_judges_what_chromium_asks_for(home, monkeypatch, lexwatch) ->
 def _guarded_crawl(monkeypatch, lexwatch, elsewhere, replay) -> None:
     monkeypatch.setenv("LEXWATCH_REPLAY_URL", replay.url(""))
     private = elsewhere.url("")
-    page = (f'<html><head><title>Page</title></head><body><p>Public page</p><img src="{private}/pixel.png">'
-            f'<img src="/site.example/own.png"><iframe src="{private}/frame"></iframe>'
-            f'<script>fetch("{private}/api").catch(function () {{}});</script></body></html>')  # fmt: skip
+    page = (
+        f'<html><head><title>Page</title></head><body><p>Public page</p><img src="{private}/pixel.png">'
+        f'<img src="/site.example/own.png"><iframe src="{private}/frame"></iframe>'
+        f'<script>fetch("{private}/api").catch(function () {{}});</script></body></html>'
+    )
     replay.serve("/site.example/page", page)
     replay.serve("/site.example/own.png", b"", Content_Type="image/png")
     replay.serve("/site.example/moved", status=302, Location=f"{private}/secret")

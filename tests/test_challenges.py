@@ -41,25 +41,53 @@ def server() -> Iterator[Server]:
     ("status", "headers", "body", "what"),
     [
         (202, {}, b"", "HTTP 202 with an empty body"),
-        (202, {"x-amzn-waf-action": "challenge"}, b"<html>...</html>",
-         "AWS WAF challenge (x-amzn-waf-action), HTTP 202"),
-        (405, {"x-amzn-waf-action": "captcha"}, b"<html>captcha</html>",
-         "AWS WAF captcha (x-amzn-waf-action), HTTP 405"),
-        (403, {"cf-mitigated": "challenge"}, b"<html></html>", "Cloudflare challenge (cf-mitigated), HTTP 403"),
+        (
+            202,
+            {"x-amzn-waf-action": "challenge"},
+            b"<html>...</html>",
+            "AWS WAF challenge (x-amzn-waf-action), HTTP 202",
+        ),
+        (
+            405,
+            {"x-amzn-waf-action": "captcha"},
+            b"<html>captcha</html>",
+            "AWS WAF captcha (x-amzn-waf-action), HTTP 405",
+        ),
+        (
+            403,
+            {"cf-mitigated": "challenge"},
+            b"<html></html>",
+            "Cloudflare challenge (cf-mitigated), HTTP 403",
+        ),
         (202, {}, WAF_PAGE, "AWS WAF challenge page (awswafcookiedomainlist), HTTP 202"),
-        (503, {}, b"<script>window._cf_chl_opt={}</script>", "JavaScript challenge page ('cf_chl_opt'), HTTP 503"),
-        (200, {}, COOKIE_RELOAD.encode(), "a page whose script sets a cookie and reloads, HTTP 200"),
+        (
+            503,
+            {},
+            b"<script>window._cf_chl_opt={}</script>",
+            "JavaScript challenge page ('cf_chl_opt'), HTTP 503",
+        ),
+        (
+            200,
+            {},
+            COOKIE_RELOAD.encode(),
+            "a page whose script sets a cookie and reloads, HTTP 200",
+        ),
     ],
-)  # fmt: skip
+)
 def test_each_kind_of_challenge_is_recognised(status, headers, body, what) -> None:
     assert challenge_of(status, headers, body) == what
 
 
 @pytest.mark.parametrize(
     ("status", "body"),
-    [(200, PAGE.encode()), (202, b'{"accepted": true}'), (304, b""), (404, b"not found"),
-     (200, b"<script>document.cookie='a=1'</script>" + b"<p>long article</p>" * 2000)],
-)  # fmt: skip
+    [
+        (200, PAGE.encode()),
+        (202, b'{"accepted": true}'),
+        (304, b""),
+        (404, b"not found"),
+        (200, b"<script>document.cookie='a=1'</script>" + b"<p>long article</p>" * 2000),
+    ],
+)
 def test_ordinary_answers_are_not_challenges(status, body) -> None:
     assert challenge_of(status, {"content-type": "text/html"}, body) == ""
 
@@ -125,7 +153,10 @@ def test_a_challenged_kind_without_a_browser_says_how_to_get_one(server, lexwatc
 def test_a_run_that_needs_no_browser_never_starts_one(server, home) -> None:
     server.serve("/a", PAGE)
     server.serve("/b", b'{"x": 1}', Content_Type="application/json")
-    plans = [Plan(1, "a", "page", Target(server.url("/a"))), Plan(2, "b", "json", Target(server.url("/b")))]  # fmt: skip
+    plans = [
+        Plan(1, "a", "page", Target(server.url("/a"))),
+        Plan(2, "b", "json", Target(server.url("/b"))),
+    ]
 
     async def crawl_and_look() -> tuple[list, bool, int]:
         service = await CrawlService(get_settings(), None).start()
@@ -164,13 +195,40 @@ def test_render_is_a_parameter_of_every_kind_checked_at_every_door(lexwatch, hom
     refused = lexwatch(*base, "--name", "b", "--param", "render=chrome")
     assert refused.code == 2
     assert "--param render: render 'chrome' is not a way to fetch: choose browser" in refused.err
-    keyed = ["sources", "add", "--kind", "us_congress", "--name", "c", "--param", "congress=118",
-             "--param", "type=s", "--param", "number=1207", "--param", "render=browser"]  # fmt: skip
+    keyed = [
+        "sources",
+        "add",
+        "--kind",
+        "us_congress",
+        "--name",
+        "c",
+        "--param",
+        "congress=118",
+        "--param",
+        "type=s",
+        "--param",
+        "number=1207",
+        "--param",
+        "render=browser",
+    ]
     assert "us_congress reads an API with a key" in lexwatch(*keyed).err
 
-    entries = {"sources": [{"name": "d", "kind": "eu_oeil", "url": "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0155(COD)",
-                            "params": {"render": "plain"}}, {"name": "e", "kind": "feed",
-                            "url": "https://example.org/f.xml", "params": {"render": "sometimes"}}]}  # fmt: skip
+    entries = {
+        "sources": [
+            {
+                "name": "d",
+                "kind": "eu_oeil",
+                "url": "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0155(COD)",
+                "params": {"render": "plain"},
+            },
+            {
+                "name": "e",
+                "kind": "feed",
+                "url": "https://example.org/f.xml",
+                "params": {"render": "sometimes"},
+            },
+        ]
+    }
     (home / "in.yaml").write_text(yaml.safe_dump(entries), encoding="utf-8")
     result = lexwatch("sources", "import", "in.yaml")
     assert result.code == 2 and "entry 2 ('e')" in result.err and "render 'sometimes'" in result.err

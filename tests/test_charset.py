@@ -55,8 +55,18 @@ def test_utf8_without_a_declaration_stays_utf8() -> None:
 def test_a_legacy_page_is_stored_without_replacement_characters(site, lexwatch) -> None:
     body = _page(HU, '<meta http-equiv="content-type" content="text/html; charset=windows-1250">')
     site.serve("/hu.html", body.encode("windows-1250"), content_type="text/html")
-    add = ["sources", "add", "--kind", "page", "--url", site.url("/hu.html"), "--name", "hu",
-           "--param", "selector=#m"]  # fmt: skip
+    add = [
+        "sources",
+        "add",
+        "--kind",
+        "page",
+        "--url",
+        site.url("/hu.html"),
+        "--name",
+        "hu",
+        "--param",
+        "selector=#m",
+    ]
     assert lexwatch(*add).code == 0
     assert lexwatch("crawl").code == 0
     with session_scope(get_engine(get_settings().db_url)) as session:

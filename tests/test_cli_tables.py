@@ -35,14 +35,23 @@ def _whole(text: str, next_run: str) -> None:
 
 def test_piped_tables_keep_every_cell_whole(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEXWATCH_")} | {
-        "LEXWATCH_DATA_DIR": str(tmp_path / "data"), "LEXWATCH_SEED_DEFAULTS": "false",
-        "LEXWATCH_ALLOW_PRIVATE_TARGETS": "1", "LEXWATCH_TIMEZONE": "Europe/Brussels",
+        "LEXWATCH_DATA_DIR": str(tmp_path / "data"),
+        "LEXWATCH_SEED_DEFAULTS": "false",
+        "LEXWATCH_ALLOW_PRIVATE_TARGETS": "1",
+        "LEXWATCH_TIMEZONE": "Europe/Brussels",
         "COLUMNS": "80",
-    }  # fmt: skip
+    }
 
     def run(*args: str) -> str:
-        done = subprocess.run([str(LEXWATCH), *args], capture_output=True, text=True, env=env,
-                              cwd=tmp_path, timeout=120, check=True)  # fmt: skip
+        done = subprocess.run(
+            [str(LEXWATCH), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+            check=True,
+        )
         return done.stdout
 
     run("sources", "add", "--kind", "page", "--url", URL, "--name", NAME, "--cron", "0 6 * * *")
@@ -56,8 +65,9 @@ def test_piped_tables_keep_every_cell_whole(tmp_path: Path) -> None:
 
 def test_tables_in_process_at_80_columns(lexwatch, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
-    added = lexwatch("sources", "add", "--kind", "page", "--url", URL, "--name", NAME,
-                     "--cron", "0 6 * * *")  # fmt: skip
+    added = lexwatch(
+        "sources", "add", "--kind", "page", "--url", URL, "--name", NAME, "--cron", "0 6 * * *"
+    )
     assert added.code == 0, added.err
     next_run = lexwatch("status", "--format", "json").json()[0]["next_run_at"]
     _whole(lexwatch("status").out, next_run)

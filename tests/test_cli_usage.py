@@ -28,8 +28,14 @@ def installed(tmp_path: Path) -> Run:
     env |= {"LEXWATCH_DATA_DIR": str(tmp_path / "data"), "LEXWATCH_SEED_DEFAULTS": "false"}
 
     def run(*args: str, **extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(LEXWATCH), *args], capture_output=True, text=True,
-                              env=env | extra, cwd=tmp_path, timeout=120)  # fmt: skip
+        return subprocess.run(
+            [str(LEXWATCH), *args],
+            capture_output=True,
+            text=True,
+            env=env | extra,
+            cwd=tmp_path,
+            timeout=120,
+        )
 
     return run
 

@@ -115,9 +115,22 @@ def test_test_before_saving_works_in_the_demo_while_it_serves(home, monkeypatch)
 
     served: list[str] = []
     monkeypatch.setattr("web.serve.serve", lambda *args, **kwargs: served.append("served"))
-    again = demo_run.DemoResult(*[getattr(result, f) for f in ("settings", "data_dir", "database",
-                                "outbox", "first", "second", "digests", "admin_password")],
-                                replay=_Closing())  # fmt: skip
+    again = demo_run.DemoResult(
+        *[
+            getattr(result, f)
+            for f in (
+                "settings",
+                "data_dir",
+                "database",
+                "outbox",
+                "first",
+                "second",
+                "digests",
+                "admin_password",
+            )
+        ],
+        replay=_Closing(),
+    )
     demo_run.serve_demo(again, 8000, lambda line: None)
     assert served == ["served"] and again.replay.closed, "the replay server ends with the web app"
 

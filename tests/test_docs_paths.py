@@ -19,8 +19,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-CODE = ("cli", "demo", "scheduler", "web", "pipeline", "digests", "crawlers", "monitor", "db",
-        "vocab")  # fmt: skip
+CODE = (
+    "cli",
+    "demo",
+    "scheduler",
+    "web",
+    "pipeline",
+    "digests",
+    "crawlers",
+    "monitor",
+    "db",
+    "vocab",
+)
 
 
 def is_repository_path(span: str) -> bool:

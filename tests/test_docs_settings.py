@@ -12,8 +12,20 @@ from vocab.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-PACKAGES = ("cli", "demo", "scheduler", "web", "pipeline", "digests", "crawlers", "monitor",
-            "db", "vocab", "tests", "bench")  # fmt: skip
+PACKAGES = (
+    "cli",
+    "demo",
+    "scheduler",
+    "web",
+    "pipeline",
+    "digests",
+    "crawlers",
+    "monitor",
+    "db",
+    "vocab",
+    "tests",
+    "bench",
+)
 
 
 def configuration_rows() -> list[tuple[str, str]]:

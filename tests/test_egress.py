@@ -21,14 +21,22 @@ def server() -> Iterator[Server]:
 
 def test_a_proxy_request_is_read_as_a_tunnel_or_sent_on_in_origin_form() -> None:
     assert read_head(b"CONNECT oeil.europarl.europa.eu:443 HTTP/1.1\r\nHost: x\r\n\r\n") == (
-        True, "oeil.europarl.europa.eu", 443, b"")  # fmt: skip
+        True,
+        "oeil.europarl.europa.eu",
+        443,
+        b"",
+    )
     assert read_head(b"CONNECT [::1]:8443 HTTP/1.1\r\n\r\n")[1:3] == ("::1", 8443)
-    head = (b"GET http://example.org:8080/a/b?c=d HTTP/1.1\r\nHost: example.org:8080\r\n"
-            b"Proxy-Connection: keep-alive\r\nConnection: keep-alive\r\nAccept: */*\r\n\r\n")  # fmt: skip
+    head = (
+        b"GET http://example.org:8080/a/b?c=d HTTP/1.1\r\nHost: example.org:8080\r\n"
+        b"Proxy-Connection: keep-alive\r\nConnection: keep-alive\r\nAccept: */*\r\n\r\n"
+    )
     tunnel, host, port, forward = read_head(head)
     assert (tunnel, host, port) == (False, "example.org", 8080)
-    assert forward == (b"GET /a/b?c=d HTTP/1.1\r\nHost: example.org:8080\r\nAccept: */*\r\n"
-                       b"Connection: close\r\n\r\n")  # fmt: skip
+    assert forward == (
+        b"GET /a/b?c=d HTTP/1.1\r\nHost: example.org:8080\r\nAccept: */*\r\n"
+        b"Connection: close\r\n\r\n"
+    )
     with pytest.raises(ValueError):
         read_head(b"GET /relative HTTP/1.1\r\n\r\n")
 

@@ -210,8 +210,14 @@ def test_test_before_saving_with_a_buggy_parser_says_why(site, home, faulty_kind
     add_user(app, "admin@example.org", "admin")
     with TestClient(app, follow_redirects=False) as admin:
         sign_in(admin, "admin@example.org")
-        form = {"kind": "page", "url": site.url("/faulty"), "name": "x", "every": "6h",
-                "action": "test", "csrf_token": csrf_token(admin, "/admin/sources/new")}  # fmt: skip
+        form = {
+            "kind": "page",
+            "url": site.url("/faulty"),
+            "name": "x",
+            "every": "6h",
+            "action": "test",
+            "csrf_token": csrf_token(admin, "/admin/sources/new"),
+        }
         response = admin.post("/admin/sources/new", data=form)
     assert response.status_code == 200
     assert "Test failed" in response.text and "the page parser failed: Boom" in response.text

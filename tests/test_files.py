@@ -227,8 +227,13 @@ def test_a_motion_seen_before_the_eu_file_is_linked_once_the_file_arrives(site, 
     assert [link["key"] for link in stub["links"]] == ["NL:kst-32317-892"]
 
     engine = get_engine(get_settings().db_url)
-    eu_file = Record(kind="procedure", key="EU:2022/0155(COD)", title="Preventing and combating child sexual abuse",
-                     stage="Awaiting Council's 1st reading position", identifiers=(("procedure", "2022/0155(COD)"),))  # fmt: skip
+    eu_file = Record(
+        kind="procedure",
+        key="EU:2022/0155(COD)",
+        title="Preventing and combating child sexual abuse",
+        stage="Awaiting Council's 1st reading position",
+        identifiers=(("procedure", "2022/0155(COD)"),),
+    )
     with session_scope(engine) as session:
         source = Source(
             name="oeil-csa", kind="eu_oeil", url="https://oeil.example/x", jurisdiction="EU"

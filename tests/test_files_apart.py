@@ -41,10 +41,18 @@ def _crawl(lexwatch) -> None:
 def test_a_page_and_a_feed_citing_one_procedure_keep_their_own_files(site, lexwatch) -> None:
     _serve(site, 1)
     for args in (
-        ["--kind", "page", "--url", site.url("/libe.html"), "--name", "libe-page",
-         "--param", "selector=#main"],
+        [
+            "--kind",
+            "page",
+            "--url",
+            site.url("/libe.html"),
+            "--name",
+            "libe-page",
+            "--param",
+            "selector=#main",
+        ],
         ["--kind", "feed", "--url", site.url("/press.xml"), "--name", "council-press"],
-    ):  # fmt: skip
+    ):
         assert lexwatch("sources", "add", *args, "--jurisdiction", "EU").code == 0
     _crawl(lexwatch)
     _serve(site, 2)
@@ -96,15 +104,25 @@ OLD_ROWS = [
 
 
 def _record(key: str, title: str) -> str:
-    return json.dumps({"kind": "page", "key": key, "title": title, "stage": "",
-                       "identifiers": [["procedure", "2022/0155(COD)"]]})  # fmt: skip
+    return json.dumps(
+        {
+            "kind": "page",
+            "key": key,
+            "title": title,
+            "stage": "",
+            "identifiers": [["procedure", "2022/0155(COD)"]],
+        }
+    )
 
 
 def test_the_repair_migration_puts_misfiled_versions_back(tmp_path) -> None:
     engine, config = _old_database(tmp_path / "old.db")
-    values = {"t": "2026-11-02 10:00:00", "feed": _record("", "Council press releases"),
-              "page": _record("", "LIBE: CSA regulation"),
-              "oeil": _record(CSA, "Preventing and combating child sexual abuse")}  # fmt: skip
+    values = {
+        "t": "2026-11-02 10:00:00",
+        "feed": _record("", "Council press releases"),
+        "page": _record("", "LIBE: CSA regulation"),
+        "oeil": _record(CSA, "Preventing and combating child sexual abuse"),
+    }
     with engine.begin() as connection:
         for statement in OLD_ROWS:
             connection.execute(text(statement), values)
@@ -130,10 +148,17 @@ def test_the_repair_migration_puts_misfiled_versions_back(tmp_path) -> None:
             ("SRC:libe-page",)
         ]
         assert one("SELECT d.key FROM event e JOIN dossier d ON d.id = e.dossier_id") == [(CSA,)]
-        assert one("SELECT dossier_id FROM dossieridentifier d JOIN dossier f ON f.id = d.dossier_id"
-                   " WHERE f.key LIKE 'SRC:%'") == []  # fmt: skip
-        links = one("SELECT a.key, b.key FROM dossierlink l JOIN dossier a ON a.id = l.from_id"
-                    " JOIN dossier b ON b.id = l.to_id ORDER BY a.key")  # fmt: skip
+        assert (
+            one(
+                "SELECT dossier_id FROM dossieridentifier d JOIN dossier f ON f.id = d.dossier_id"
+                " WHERE f.key LIKE 'SRC:%'"
+            )
+            == []
+        )
+        links = one(
+            "SELECT a.key, b.key FROM dossierlink l JOIN dossier a ON a.id = l.from_id"
+            " JOIN dossier b ON b.id = l.to_id ORDER BY a.key"
+        )
         assert links == [("SRC:council-press", CSA), ("SRC:libe-page", CSA)]
         assert one(f"SELECT title FROM dossier WHERE key = '{CSA}'") == [
             ("Preventing and combating child sexual abuse",)

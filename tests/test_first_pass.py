@@ -42,8 +42,10 @@ def test_a_new_source_is_fetched_once_while_others_are_added(site, lexwatch, hom
         site.serve(f"/{name}.html", PAGE.format(status=name))
         _add(lexwatch, site, name, "1h")
         time.sleep(0.7)  # longer than LEXWATCH_RESYNC_SECONDS: the scheduler sees each one
-    wait_for(lambda: all(_runs(n) and _runs(n)[0].finished_at for n in ("first", "second", "third")),
-             what="every first crawl")  # fmt: skip
+    wait_for(
+        lambda: all(_runs(n) and _runs(n)[0].finished_at for n in ("first", "second", "third")),
+        what="every first crawl",
+    )
     time.sleep(1.5)  # a few more resyncs: nothing may be queued again
     assert service.stop() == 0
     assert [_fetches(site, f"/{n}.html") for n in ("first", "second", "third")] == [1, 1, 1]

@@ -33,8 +33,12 @@ def full_disk(home) -> Iterator[None]:
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_full_disk_is_one_line_and_nothing_is_lost(lexwatch, home, request) -> None:
-    assert lexwatch("sources", "add", "--kind", "page", "--url", "https://example.org/a",
-                    "--name", "kept").code == 0  # fmt: skip
+    assert (
+        lexwatch(
+            "sources", "add", "--kind", "page", "--url", "https://example.org/a", "--name", "kept"
+        ).code
+        == 0
+    )
     request.getfixturevalue("full_disk")
     names = [f"new-{n}-" + "x" * 60 for n in range(200)]  # more than one page of rows
     results = [

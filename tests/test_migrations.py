@@ -55,9 +55,9 @@ def test_keys_stored_before_they_moved_to_headers_are_redacted(home, monkeypatch
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
-        row = connection.execute(text(
-            "SELECT s.url, r.error, src.health_reason FROM snapshot s, crawlrun r, source src"
-        )).one()  # fmt: skip
+        row = connection.execute(
+            text("SELECT s.url, r.error, src.health_reason FROM snapshot s, crawlrun r, source src")
+        ).one()
     assert row[0] == "https://api.congress.gov/v3/bill/118/s/1207?format=json&api_key=REDACTED"
     assert row[1] == "HTTP 500 from https://api.congress.gov/x?api_key=REDACTED (key REDACTED)"
     assert row[2] == row[1]
@@ -70,18 +70,30 @@ def _old_rows(connection, url: str) -> None:
         "HTTP 500 from https://api.congress.gov/x?api_key=OLD-CONGRESS-KEY (key OLD-DIP-KEY-123456)"
     )
     now = "2026-11-01 00:00:00"
-    connection.execute(text(
-        "INSERT INTO source (id, name, kind, url, params, jurisdiction, enabled, created_at, "
-        "updated_at, health, health_reason, consecutive_failures) VALUES (1, 'c', 'us_congress', "
-        "'', '{}', 'US', :on, :now, :now, 'failing', :error, 1)"),
-        {"now": now, "error": error, "on": True})  # fmt: skip
-    connection.execute(text(
-        "INSERT INTO crawlrun (id, source_id, started_at, status, fetched, unchanged, changes, "
-        "errors, error, bytes_received) VALUES (1, 1, :now, 'error', 0, 0, 0, 1, :error, 0)"),
-        {"now": now, "error": error})  # fmt: skip
-    connection.execute(text("INSERT INTO blob (sha256, size, data, created_at) VALUES ('a', 0, :d, :now)"),
-                       {"d": b"", "now": now})  # fmt: skip
-    connection.execute(text(
-        "INSERT INTO snapshot (id, source_id, url, role, status, sha256, etag, last_modified, "
-        "content_type, fetched_at, last_seen_at, parsed) VALUES (1, 1, :url, 'detail', 200, 'a', "
-        "'', '', 'application/json', :now, :now, :on)"), {"url": url, "now": now, "on": True})  # fmt: skip
+    connection.execute(
+        text(
+            "INSERT INTO source (id, name, kind, url, params, jurisdiction, enabled, created_at, "
+            "updated_at, health, health_reason, consecutive_failures) VALUES (1, 'c', 'us_congress', "
+            "'', '{}', 'US', :on, :now, :now, 'failing', :error, 1)"
+        ),
+        {"now": now, "error": error, "on": True},
+    )
+    connection.execute(
+        text(
+            "INSERT INTO crawlrun (id, source_id, started_at, status, fetched, unchanged, changes, "
+            "errors, error, bytes_received) VALUES (1, 1, :now, 'error', 0, 0, 0, 1, :error, 0)"
+        ),
+        {"now": now, "error": error},
+    )
+    connection.execute(
+        text("INSERT INTO blob (sha256, size, data, created_at) VALUES ('a', 0, :d, :now)"),
+        {"d": b"", "now": now},
+    )
+    connection.execute(
+        text(
+            "INSERT INTO snapshot (id, source_id, url, role, status, sha256, etag, last_modified, "
+            "content_type, fetched_at, last_seen_at, parsed) VALUES (1, 1, :url, 'detail', 200, 'a', "
+            "'', '', 'application/json', :now, :now, :on)"
+        ),
+        {"url": url, "now": now, "on": True},
+    )

@@ -53,8 +53,10 @@ def _runs_owned_by(owners: dict[str, tuple[str, timedelta]]) -> dict[str, int]:
         source = Source(name="s", kind="page", url="http://127.0.0.1:9/")
         session.add(source)
         session.flush()
-        runs = {name: CrawlRun(source_id=source.id, owner=who, started_at=utcnow() - age)
-                for name, (who, age) in owners.items()}  # fmt: skip
+        runs = {
+            name: CrawlRun(source_id=source.id, owner=who, started_at=utcnow() - age)
+            for name, (who, age) in owners.items()
+        }
         session.add_all(runs.values())
         session.flush()
         return {name: run.id for name, run in runs.items()}
@@ -76,8 +78,13 @@ def _owners(live_pid: int, dead_pid: int) -> dict[str, tuple[str, timedelta]]:
     }
 
 
-EXPECTED = {"live": "running", "dead": "interrupted", "remote, recent": "running",
-            "remote, long gone": "interrupted", "legacy, long gone": "interrupted"}  # fmt: skip
+EXPECTED = {
+    "live": "running",
+    "dead": "interrupted",
+    "remote, recent": "running",
+    "remote, long gone": "interrupted",
+    "legacy, long gone": "interrupted",
+}
 
 
 def test_interrupted_runs_are_only_those_of_dead_processes(home, live_pid, dead_pid) -> None:

@@ -61,8 +61,18 @@ def test_the_digest_goes_out_on_monday_at_seven_local_time() -> None:
 def test_status_shows_the_next_run_the_scheduler_uses(lexwatch, monkeypatch) -> None:
     monkeypatch.setenv("LEXWATCH_TIMEZONE", "Europe/Brussels")
     get_settings.cache_clear()
-    added = lexwatch("sources", "add", "--kind", "page", "--url", "https://e.org/",
-                     "--name", "daily", "--cron", "0 6 * * *")  # fmt: skip
+    added = lexwatch(
+        "sources",
+        "add",
+        "--kind",
+        "page",
+        "--url",
+        "https://e.org/",
+        "--name",
+        "daily",
+        "--cron",
+        "0 6 * * *",
+    )
     assert added.code == 0, added.err
     [row] = lexwatch("status", "--format", "json").json()
     next_run = datetime.fromisoformat(row["next_run_at"])

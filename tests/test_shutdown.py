@@ -23,11 +23,18 @@ def test_sigterm_while_a_source_is_parsed_stops_within_ten_seconds(site, lexwatc
     _add(lexwatch, site, "slow-parse", "1h")
     parsing = home / "parsing"
     log = (home / "service.log").open("w", encoding="utf-8")
-    env = os.environ | {"LEXWATCH_TEST_PARSING": str(parsing), "PYTHONUNBUFFERED": "1",
-                        "PYTHONPATH": str(Path(__file__).parent.parent)}  # fmt: skip
-    process = subprocess.Popen([sys.executable, "-m", "tests.slow_service", "run"], cwd=home,
-                               env=env, stdout=log, stderr=subprocess.STDOUT,
-                               )  # fmt: skip
+    env = os.environ | {
+        "LEXWATCH_TEST_PARSING": str(parsing),
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": str(Path(__file__).parent.parent),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.slow_service", "run"],
+        cwd=home,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_for(parsing.exists, timeout=60, what="the slow parse to start")
         started = time.monotonic()

@@ -71,16 +71,27 @@ def test_other_kinds_with_a_bad_field_are_refused_too(
 
 def test_sources_test_refuses_a_bad_selector_before_fetching_anything(lexwatch, site) -> None:
     site.serve("/p.html", "<html><body><p>x</p></body></html>")
-    result = lexwatch("sources", "test", "--kind", "page", "--url", site.url("/p.html"),
-                      "--param", "selector=###")  # fmt: skip
+    result = lexwatch(
+        "sources", "test", "--kind", "page", "--url", site.url("/p.html"), "--param", "selector=###"
+    )
     assert result.code == 2 and "--param selector: '###' is not a CSS selector" in result.err
     assert site.requests == []
 
 
 def test_a_jurisdiction_is_stored_upper_case_and_may_be_empty(lexwatch) -> None:
     for name, given in (("nl", "nl"), ("uk", "Uk"), ("eu", "eu"), ("none", "")):
-        added = lexwatch("sources", "add", "--kind", "page", "--url", f"{URL}?{name}",
-                         "--name", name, "--jurisdiction", given)  # fmt: skip
+        added = lexwatch(
+            "sources",
+            "add",
+            "--kind",
+            "page",
+            "--url",
+            f"{URL}?{name}",
+            "--name",
+            name,
+            "--jurisdiction",
+            given,
+        )
         assert added.code == 0, added.err
     listed = {
         s["name"]: s["jurisdiction"] for s in lexwatch("sources", "list", "--format", "json").json()
@@ -91,8 +102,12 @@ def test_a_jurisdiction_is_stored_upper_case_and_may_be_empty(lexwatch) -> None:
 def test_every_iso_country_code_and_eu_are_known() -> None:
     assert len(ISO_3166) == 249 and {"NL", "DE", "FR", "US", "GB", "HU"} <= ISO_3166
     for code in ("de", "EU", "UK", " fr "):
-        assert to_source(SourceSpec("page", URL, jurisdiction=code), default_every="1d",
-                         allow_private=True).jurisdiction == code.strip().upper()  # fmt: skip
+        assert (
+            to_source(
+                SourceSpec("page", URL, jurisdiction=code), default_every="1d", allow_private=True
+            ).jurisdiction
+            == code.strip().upper()
+        )
     for wrong in ("Narnia", "NLD", "XX", "E U"):
         with pytest.raises(ConfigError) as refused:
             to_source(
@@ -111,15 +126,24 @@ def test_names_that_display_as_typed_are_accepted() -> None:
 
 
 def test_a_url_must_parse_with_a_clean_host() -> None:
-    for url in ("https://exa mple.org/", "https://exa\tmple.org/", "ftp://example.org/",
-                "https://example.org:99999/", "https://[::1/", "https://exa<mple.org/", "example.org"):  # fmt: skip
+    for url in (
+        "https://exa mple.org/",
+        "https://exa\tmple.org/",
+        "ftp://example.org/",
+        "https://example.org:99999/",
+        "https://[::1/",
+        "https://exa<mple.org/",
+        "example.org",
+    ):
         with pytest.raises(ConfigError) as refused:
             _source(url=url)
         assert refused.value.field == "url", url
     # Stored as the crawler fetches it (w3lib's safe_url_string): spaces and IDN encoded.
-    for url, stored in (("https://example.org/a b?c=d e", "https://example.org/a%20b?c=d%20e"),
-                        ("http://[::1]:8080/x", "http://[::1]:8080/x"),
-                        ("https://bücher.example/", "https://xn--bcher-kva.example/")):  # fmt: skip
+    for url, stored in (
+        ("https://example.org/a b?c=d e", "https://example.org/a%20b?c=d%20e"),
+        ("http://[::1]:8080/x", "http://[::1]:8080/x"),
+        ("https://bücher.example/", "https://xn--bcher-kva.example/"),
+    ):
         assert _source(url=url).url == stored
 
 
@@ -135,23 +159,38 @@ def test_every_site_module_names_its_hosts_and_its_own_examples_are_on_them() ->
 
 # Real addresses of the captures in tests/fixtures (their MANIFEST.tsv and the site tests).
 REAL = {
-    "eu_oeil": ["https://oeil.secure.europarl.europa.eu/oeil/popups/ficheprocedure.do?reference=2022/2201(INI)&l=en",
-                "https://oeil.secure.europarl.europa.eu/oeil/en/document-summary?id=1651118",
-                "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference=2024/2006(REG)"],
-    "eu_ep_api": ["https://data.europarl.europa.eu/api/v2/meetings/MTG-PL-2024-07-16?format=application%2Frdf%2Bxml",
-                  "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0155(COD)"],
-    "eu_eurlex": ["https://eur-lex.europa.eu/procedure/EN/2021_106",
-                  "https://eur-lex.europa.eu/legal-content/EN/ALL/?uri=EP:P9_A(2021)0270"],
-    "eu_cellar": ["http://publications.europa.eu/resource/celex/32014R0001",
-                  "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:52022PC0209"],
+    "eu_oeil": [
+        "https://oeil.secure.europarl.europa.eu/oeil/popups/ficheprocedure.do?reference=2022/2201(INI)&l=en",
+        "https://oeil.secure.europarl.europa.eu/oeil/en/document-summary?id=1651118",
+        "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference=2024/2006(REG)",
+    ],
+    "eu_ep_api": [
+        "https://data.europarl.europa.eu/api/v2/meetings/MTG-PL-2024-07-16?format=application%2Frdf%2Bxml",
+        "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2022/0155(COD)",
+    ],
+    "eu_eurlex": [
+        "https://eur-lex.europa.eu/procedure/EN/2021_106",
+        "https://eur-lex.europa.eu/legal-content/EN/ALL/?uri=EP:P9_A(2021)0270",
+    ],
+    "eu_cellar": [
+        "http://publications.europa.eu/resource/celex/32014R0001",
+        "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:52022PC0209",
+    ],
     "eu_ep_press": ["https://www.europarl.europa.eu/news/en/press-room/20221014IPR43206/x"],
-    "eu_commission_hys": ["https://ec.europa.eu/info/law/better-regulation/brpapi/searchInitiatives?text=gender&size=2"],
+    "eu_commission_hys": [
+        "https://ec.europa.eu/info/law/better-regulation/brpapi/searchInitiatives?text=gender&size=2"
+    ],
     "nl_tweedekamer": ["https://gegevensmagazijn.tweedekamer.nl/SyncFeed/2.0/Feed?category=Zaak"],
     "de_bundestag": ["https://search.dip.bundestag.de/api/v1/vorgang?f.titel=Missbrauchs"],
-    "uk_bills": ["https://bills.parliament.uk/bills/2818", "https://bills-api.parliament.uk/api/v1/Bills/2818"],
-    "us_congress": ["https://www.congress.gov/bill/117th-congress/house-bill/21",
-                    "https://api.congress.gov/v3/bill/117/hr/21"],
-}  # fmt: skip
+    "uk_bills": [
+        "https://bills.parliament.uk/bills/2818",
+        "https://bills-api.parliament.uk/api/v1/Bills/2818",
+    ],
+    "us_congress": [
+        "https://www.congress.gov/bill/117th-congress/house-bill/21",
+        "https://api.congress.gov/v3/bill/117/hr/21",
+    ],
+}
 
 
 @pytest.mark.parametrize("slug", sorted(REAL))

@@ -18,7 +18,7 @@ from tests import internet
 from tests.internet import Server
 from vocab.settings import get_settings
 
-PAGE = "<html><head><title>LIBE: CSA regulation</title></head><body><div id='main'><p>Awaiting plenary</p></div></body></html>"  # fmt: skip
+PAGE = "<html><head><title>LIBE: CSA regulation</title></head><body><div id='main'><p>Awaiting plenary</p></div></body></html>"
 KEY = "FAKE-CONGRESS-KEY-778899"
 
 
@@ -58,8 +58,18 @@ def _world(server: Server, lexwatch) -> None:
     _add(lexwatch, "gone", *page, server.url("/gone"))
     _add(lexwatch, "reshaped", *page, server.url("/reshaped"), "--param", "selector=#main")
     _add(lexwatch, "down", *page, f"http://127.0.0.1:{_closed_port()}/page")
-    _add(lexwatch, "bill", "--kind", "us_congress", "--param", "congress=118", "--param", "type=s",
-         "--param", "number=1207")  # fmt: skip
+    _add(
+        lexwatch,
+        "bill",
+        "--kind",
+        "us_congress",
+        "--param",
+        "congress=118",
+        "--param",
+        "type=s",
+        "--param",
+        "number=1207",
+    )
 
 
 def test_every_verdict_with_what_to_do_and_nothing_stored(server, lexwatch) -> None:

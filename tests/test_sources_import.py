@@ -8,12 +8,47 @@ from pathlib import Path
 import yaml
 
 SOURCES = [
-    ("sources", "add", "--kind", "page", "--url", "https://example.org/libe.html", "--name", "libe",
-     "--param", "selector=#main", "--param", "ignore=.cookies", "--jurisdiction", "eu", "--every", "6h"),
-    ("sources", "add", "--kind", "feed", "--url", "https://example.org/feed.xml", "--name", "council",
-     "--cron", "0 6 * * 1-5"),
-    ("sources", "add", "--kind", "json", "--url", "https://api.example.org/bills/42", "--param", "path=data"),
-]  # fmt: skip
+    (
+        "sources",
+        "add",
+        "--kind",
+        "page",
+        "--url",
+        "https://example.org/libe.html",
+        "--name",
+        "libe",
+        "--param",
+        "selector=#main",
+        "--param",
+        "ignore=.cookies",
+        "--jurisdiction",
+        "eu",
+        "--every",
+        "6h",
+    ),
+    (
+        "sources",
+        "add",
+        "--kind",
+        "feed",
+        "--url",
+        "https://example.org/feed.xml",
+        "--name",
+        "council",
+        "--cron",
+        "0 6 * * 1-5",
+    ),
+    (
+        "sources",
+        "add",
+        "--kind",
+        "json",
+        "--url",
+        "https://api.example.org/bills/42",
+        "--param",
+        "path=data",
+    ),
+]
 
 
 def _added(lexwatch) -> list[dict]:
@@ -46,8 +81,19 @@ def _write(home: Path, data: dict | str) -> str:
 def test_an_export_imported_back_changes_nothing(lexwatch, home) -> None:
     before = _added(lexwatch)
     data = _export(lexwatch, home)
-    assert all(list(entry) == ["name", "kind", "url", "jurisdiction", "every" if "every" in entry else "cron",
-                               "params", "enabled"] for entry in data["sources"])  # fmt: skip
+    assert all(
+        list(entry)
+        == [
+            "name",
+            "kind",
+            "url",
+            "jurisdiction",
+            "every" if "every" in entry else "cron",
+            "params",
+            "enabled",
+        ]
+        for entry in data["sources"]
+    )
     result = lexwatch("sources", "import", "export.yaml")
     assert (result.code, result.out) == (0, "0 added, 0 updated, 3 unchanged\n")
     assert _listed(lexwatch) == before
@@ -94,8 +140,10 @@ def test_dry_run_shows_what_would_change_and_saves_nothing(lexwatch, home) -> No
 
 
 def test_an_unknown_key_is_refused_naming_the_entry_and_nothing_is_imported(lexwatch, home) -> None:
-    text = ("sources:\n  - {name: a, kind: feed, url: 'https://example.org/a.xml'}\n"
-            "  - {name: b, kind: feed, url: 'https://example.org/b.xml', evry: 6h}\n")  # fmt: skip
+    text = (
+        "sources:\n  - {name: a, kind: feed, url: 'https://example.org/a.xml'}\n"
+        "  - {name: b, kind: feed, url: 'https://example.org/b.xml', evry: 6h}\n"
+    )
     result = lexwatch("sources", "import", _write(home, text))
     assert result.code == 2 and "Traceback" not in result.err
     assert result.err.splitlines() == [
@@ -122,8 +170,10 @@ def test_an_unnamed_entry_whose_generated_name_is_taken_is_refused(lexwatch, hom
 
 
 def test_a_bad_selector_in_entry_2_imports_nothing(lexwatch, home) -> None:
-    text = ("sources:\n  - {name: ok, kind: page, url: 'https://example.org/ok'}\n"
-            "  - {name: council-press, kind: page, url: 'https://example.org/p', params: {selector: '###'}}\n")  # fmt: skip
+    text = (
+        "sources:\n  - {name: ok, kind: page, url: 'https://example.org/ok'}\n"
+        "  - {name: council-press, kind: page, url: 'https://example.org/p', params: {selector: '###'}}\n"
+    )
     result = lexwatch("sources", "import", _write(home, text))
     assert result.code == 2
     assert result.err.splitlines()[0] == (
@@ -148,9 +198,15 @@ procedures:
     result = lexwatch("sources", "import", _write(home, text))
     assert result.code == 2
     assert [line.split(": ")[1] for line in result.err.splitlines()] == [
-        "entry 1 ('a')", "entry 2 ('b')", "entry 3 ('c')", "entry 5 ('d')", "entry 6 ('e')",
-        "entry 7 ('f[/x]')", "procedure 1 ('chat control')", "nothing imported",
-    ]  # fmt: skip
+        "entry 1 ('a')",
+        "entry 2 ('b')",
+        "entry 3 ('c')",
+        "entry 5 ('d')",
+        "entry 6 ('e')",
+        "entry 7 ('f[/x]')",
+        "procedure 1 ('chat control')",
+        "nothing imported",
+    ]
     assert "every/cron: give an interval or a cron schedule, not both" in result.err
     assert "url: eu_oeil reads" in result.err and "jurisdiction: 'Narnia'" in result.err
     assert "the name 'd' is given to entry 4 too" in result.err

@@ -36,23 +36,39 @@ T0 = datetime(2024, 3, 1, 6, 0, tzinfo=UTC)
 # A plenary vote that amended the text and referred the file back (Rule 59(4)): the decision on
 # the text adopted, the vote, and the referral recorded that day.
 REFERRED_BACK = [
-    {"id": "eli/dl/event/2016-0132-DEC-DCPL-2024-03-13", "type": "Decision",
-     "activity_date": "2024-03-13", "activity_id": "2016-0132-DEC-DCPL-2024-03-13",
-     "decided_on_a_realization_of": ["eli/dl/doc/TA-9-2024-0150"],
-     "had_activity_type": "def/ep-activities/PLENARY_AMEND_PROPOSAL"},
-    {"id": "eli/dl/event/MTG-PL-2024-03-13-PVCRE-ITM-7", "type": "Activity",
-     "activity_date": "2024-03-13", "activity_id": "MTG-PL-2024-03-13-PVCRE-ITM-7",
-     "had_activity_type": "def/ep-activities/PLENARY_VOTE",
-     "recorded_in_a_realization_of": ["eli/dl/doc/PV-9-2024-03-13-ITM-007"]},
-    {"id": "eli/dl/event/2016-0132-RENV-2024-03-13", "type": "Activity",
-     "activity_date": "2024-03-13", "activity_id": "2016-0132-RENV-2024-03-13",
-     "had_activity_type": "def/ep-activities/REFERRAL"},
-]  # fmt: skip
+    {
+        "id": "eli/dl/event/2016-0132-DEC-DCPL-2024-03-13",
+        "type": "Decision",
+        "activity_date": "2024-03-13",
+        "activity_id": "2016-0132-DEC-DCPL-2024-03-13",
+        "decided_on_a_realization_of": ["eli/dl/doc/TA-9-2024-0150"],
+        "had_activity_type": "def/ep-activities/PLENARY_AMEND_PROPOSAL",
+    },
+    {
+        "id": "eli/dl/event/MTG-PL-2024-03-13-PVCRE-ITM-7",
+        "type": "Activity",
+        "activity_date": "2024-03-13",
+        "activity_id": "MTG-PL-2024-03-13-PVCRE-ITM-7",
+        "had_activity_type": "def/ep-activities/PLENARY_VOTE",
+        "recorded_in_a_realization_of": ["eli/dl/doc/PV-9-2024-03-13-ITM-007"],
+    },
+    {
+        "id": "eli/dl/event/2016-0132-RENV-2024-03-13",
+        "type": "Activity",
+        "activity_date": "2024-03-13",
+        "activity_id": "2016-0132-RENV-2024-03-13",
+        "had_activity_type": "def/ep-activities/REFERRAL",
+    },
+]
 IN_COMMITTEE = [
-    {"id": "eli/dl/event/2016-0132-TRIL-2024-03-31", "type": "Activity",
-     "activity_date": "2024-03-31", "activity_id": "2016-0132-TRIL-2024-03-31",
-     "had_activity_type": "def/ep-activities/INTERINSTITUTIONAL_NEGOTIATION"},
-]  # fmt: skip
+    {
+        "id": "eli/dl/event/2016-0132-TRIL-2024-03-31",
+        "type": "Activity",
+        "activity_date": "2024-03-31",
+        "activity_id": "2016-0132-TRIL-2024-03-31",
+        "had_activity_type": "def/ep-activities/INTERINSTITUTIONAL_NEGOTIATION",
+    },
+]
 
 
 def _capture() -> dict[str, Any]:

@@ -59,9 +59,13 @@ class Process:
         env = os.environ | {"LEXWATCH_RESYNC_SECONDS": "0.5", "PYTHONUNBUFFERED": "1"}
         with open(self.log, "w", encoding="utf-8") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "cli", *args], cwd=home, env=env, stdout=out,
-                stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
+                [sys.executable, "-m", "cli", *args],
+                cwd=home,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def kill_with_its_job(self) -> None:
         """SIGKILL the worker and its work horse (RQ puts the horse in a group of its own)."""
@@ -219,8 +223,21 @@ def _finished_jobs() -> dict[int, set[str]]:
 
 def test_sigterm_lets_the_running_job_finish(site, lexwatch, home, processes) -> None:
     site.serve("/p000.html", PAGE.format(status="one"), delay=SLOW)
-    assert lexwatch("sources", "add", "--kind", "page", "--url", site.url("/p000.html"),
-                    "--name", "p000", "--every", "1h").code == 0  # fmt: skip
+    assert (
+        lexwatch(
+            "sources",
+            "add",
+            "--kind",
+            "page",
+            "--url",
+            site.url("/p000.html"),
+            "--name",
+            "p000",
+            "--every",
+            "1h",
+        ).code
+        == 0
+    )
     worker = processes("worker")
     wait_for(lambda: _workers_ready(1), 60, "the worker")
     with session_scope(_engine()) as session:
@@ -234,8 +251,12 @@ def test_sigterm_lets_the_running_job_finish(site, lexwatch, home, processes) ->
 
 
 def test_a_source_queued_twice_in_one_round_is_one_job(site, lexwatch, redis_url) -> None:
-    assert lexwatch("sources", "add", "--kind", "page", "--url", site.url("/p000.html"),
-                    "--name", "p000").code == 0  # fmt: skip
+    assert (
+        lexwatch(
+            "sources", "add", "--kind", "page", "--url", site.url("/p000.html"), "--name", "p000"
+        ).code
+        == 0
+    )
     with session_scope(_engine()) as session:
         source = session.exec(select(Source)).one()
     settings = get_settings()
@@ -248,7 +269,11 @@ def test_a_source_queued_twice_in_one_round_is_one_job(site, lexwatch, redis_url
 
 
 def test_crawl_without_a_worker_says_so(site, lexwatch, redis_url) -> None:
-    assert lexwatch("sources", "add", "--kind", "page", "--url", site.url("/p000.html"),
-                    "--name", "p000").code == 0  # fmt: skip
+    assert (
+        lexwatch(
+            "sources", "add", "--kind", "page", "--url", site.url("/p000.html"), "--name", "p000"
+        ).code
+        == 0
+    )
     result = lexwatch("crawl")
     assert result.code == 2 and "no `lexwatch worker` serves the crawl queue" in result.err

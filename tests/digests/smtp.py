@@ -60,8 +60,13 @@ class Handler:
         if self.data_answers:
             return self.data_answers.pop(0)
         encrypted = server.transport.get_extra_info("ssl_object") is not None  # STARTTLS or TLS
-        seen = Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content,
-                        encrypted, bool(session.authenticated))  # fmt: skip
+        seen = Received(
+            envelope.mail_from,
+            list(envelope.rcpt_tos),
+            envelope.content,
+            encrypted,
+            bool(session.authenticated),
+        )
         self.received.append(seen)
         return "250 Message accepted"
 

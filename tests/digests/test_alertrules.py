@@ -20,8 +20,9 @@ def _at(hour: int, minute: int = 0) -> datetime:
 
 
 def test_quiet_hours_run_across_midnight_and_end_on_the_hour() -> None:
-    assert [is_quiet(_at(h, m), "22-07", TZ) for h, m in [(21, 59), (22, 0), (3, 0), (6, 59), (7, 0)]] == [
-        False, True, True, True, False]  # fmt: skip
+    assert [
+        is_quiet(_at(h, m), "22-07", TZ) for h, m in [(21, 59), (22, 0), (3, 0), (6, 59), (7, 0)]
+    ] == [False, True, True, True, False]
     assert [is_quiet(_at(h), "12-14", TZ) for h in (11, 12, 13, 14)] == [False, True, True, False]
     assert not is_quiet(_at(3), "", TZ)
 

@@ -50,8 +50,18 @@ def _watch(lexwatch, *args: str, name: str = "rsp") -> None:
 
 def _source(lexwatch, site) -> None:
     site.serve(OEIL_PATH, oeil_before_plenary_decision(OEIL_RSP))
-    added = lexwatch("sources", "add", "--kind", "eu_oeil", "--url", site.url(OEIL_PATH),
-                     "--name", "oeil", "--every", "1h")  # fmt: skip
+    added = lexwatch(
+        "sources",
+        "add",
+        "--kind",
+        "eu_oeil",
+        "--url",
+        site.url(OEIL_PATH),
+        "--name",
+        "oeil",
+        "--every",
+        "1h",
+    )
     assert added.code == 0, added.err
 
 
@@ -173,8 +183,9 @@ def test_changes_below_the_alert_threshold_send_nothing(site, lexwatch, settings
     _watch(lexwatch, "--alert", hook.url, name="major-only")
     page = "<html><body><h1>2022/2852(RSP)</h1><p>{}</p></body></html>"
     site.serve("/note.html", page.format("First wording of the note."))
-    added = lexwatch("sources", "add", "--kind", "page", "--url", site.url("/note.html"),
-                     "--name", "note")  # fmt: skip
+    added = lexwatch(
+        "sources", "add", "--kind", "page", "--url", site.url("/note.html"), "--name", "note"
+    )
     assert added.code == 0, added.err
     assert lexwatch("crawl").code == 0
     site.serve("/note.html", page.format("Second wording of the note."))

@@ -21,19 +21,42 @@ def _seed(settings) -> None:
 
 def test_watches_add_and_list(settings, lexwatch) -> None:
     settings()
-    added = lexwatch("watches", "add", "fish", "--term", "fisheries", "--term", "visserij",
-                     "--reference", "2023/0001(COD)", "--jurisdiction", "eu", "--jurisdiction", "NL",
-                     "--min-significance", "major", "--format", "json")  # fmt: skip
+    added = lexwatch(
+        "watches",
+        "add",
+        "fish",
+        "--term",
+        "fisheries",
+        "--term",
+        "visserij",
+        "--reference",
+        "2023/0001(COD)",
+        "--jurisdiction",
+        "eu",
+        "--jurisdiction",
+        "NL",
+        "--min-significance",
+        "major",
+        "--format",
+        "json",
+    )
     assert added.code == 0, added.err
     assert added.json()["jurisdictions"] == ["EU", "NL"]
 
     listed = lexwatch("watches", "list", "--format", "json").json()
 
-    assert listed == [{
-        "name": "fish", "description": "", "terms": ["fisheries", "visserij"], "topics": [],
-        "references": ["2023/0001(COD)"], "jurisdictions": ["EU", "NL"],
-        "min_significance": "major", "subscribers": 0,
-    }]  # fmt: skip
+    assert listed == [
+        {
+            "name": "fish",
+            "description": "",
+            "terms": ["fisheries", "visserij"],
+            "topics": [],
+            "references": ["2023/0001(COD)"],
+            "jurisdictions": ["EU", "NL"],
+            "min_significance": "major",
+            "subscribers": 0,
+        }
+    ]
     assert "fish" in lexwatch("watches", "list").out
 
 
@@ -52,12 +75,40 @@ def test_the_seeded_watches_are_listed_with_their_topics(settings, lexwatch) -> 
 
 def test_watches_test_says_whether_and_why(settings, lexwatch) -> None:
     _seed(settings())
-    motion = lexwatch("watches", "test", "csa-regulation", str(MOTION), "--kind", "nl_tweedekamer",
-                      "--url", world.KATHMANN_URL, "--format", "json")  # fmt: skip
-    eurodac = lexwatch("watches", "test", "csa-regulation", str(EURODAC), "--kind", "eu_ep_api",
-                       "--url", world.EURODAC_URL, "--format", "json")  # fmt: skip
-    text = lexwatch("watches", "test", "csa-regulation", str(MOTION), "--kind", "nl_tweedekamer",
-                    "--url", world.KATHMANN_URL)  # fmt: skip
+    motion = lexwatch(
+        "watches",
+        "test",
+        "csa-regulation",
+        str(MOTION),
+        "--kind",
+        "nl_tweedekamer",
+        "--url",
+        world.KATHMANN_URL,
+        "--format",
+        "json",
+    )
+    eurodac = lexwatch(
+        "watches",
+        "test",
+        "csa-regulation",
+        str(EURODAC),
+        "--kind",
+        "eu_ep_api",
+        "--url",
+        world.EURODAC_URL,
+        "--format",
+        "json",
+    )
+    text = lexwatch(
+        "watches",
+        "test",
+        "csa-regulation",
+        str(MOTION),
+        "--kind",
+        "nl_tweedekamer",
+        "--url",
+        world.KATHMANN_URL,
+    )
 
     assert motion.code == 0, motion.err
     assert motion.json()["matched"] is True
@@ -70,15 +121,34 @@ def test_watches_test_says_whether_and_why(settings, lexwatch) -> None:
 
 def test_subscribers_add_list_remove(settings, lexwatch) -> None:
     _seed(settings())
-    assert lexwatch("subscribers", "add", "ann@example.org", "--watch", "csa-regulation",
-                    "--name", "Ann", "--language", "NL").code == 0  # fmt: skip
+    assert (
+        lexwatch(
+            "subscribers",
+            "add",
+            "ann@example.org",
+            "--watch",
+            "csa-regulation",
+            "--name",
+            "Ann",
+            "--language",
+            "NL",
+        ).code
+        == 0
+    )
     again = lexwatch("subscribers", "add", "ann@example.org", "--watch", "csa-directive-recast")
     assert again.code == 0 and "Updated subscriber ann@example.org" in again.out
 
     listed = lexwatch("subscribers", "list", "--format", "json").json()
 
-    assert listed == [{"email": "ann@example.org", "name": "Ann", "language": "nl", "status": "active",
-                       "watches": ["csa-directive-recast", "csa-regulation"]}]  # fmt: skip
+    assert listed == [
+        {
+            "email": "ann@example.org",
+            "name": "Ann",
+            "language": "nl",
+            "status": "active",
+            "watches": ["csa-directive-recast", "csa-regulation"],
+        }
+    ]
     assert "token" not in str(listed)
     assert lexwatch("subscribers", "remove", "ann@example.org").code == 0
     assert lexwatch("subscribers", "list", "--format", "json").json() == []
@@ -104,21 +174,59 @@ def test_digest_preview_prints_text_or_html_and_sends_nothing(settings, lexwatch
     ("args", "expected"),
     [
         (["watches", "add", "x"], "--term: give at least one term or reference"),
-        (["watches", "add", "x", "--term", "topic:fish"], "unknown topic 'topic:fish': choose one of topic:child-sexual-abuse"),
-        (["watches", "add", "csa-regulation", "--term", "x"], "a watch named 'csa-regulation' exists already"),
+        (
+            ["watches", "add", "x", "--term", "topic:fish"],
+            "unknown topic 'topic:fish': choose one of topic:child-sexual-abuse",
+        ),
+        (
+            ["watches", "add", "csa-regulation", "--term", "x"],
+            "a watch named 'csa-regulation' exists already",
+        ),
         (["watches", "test", "ghost", "README.md", "--kind", "page"], "no watch named 'ghost'"),
-        (["watches", "test", "csa-regulation", "missing.xml", "--kind", "page"], "no file at missing.xml"),
-        (["watches", "test", "csa-regulation", "README.md", "--kind", "nope"], "unknown kind 'nope'"),
-        (["subscribers", "add", "not an address", "--watch", "csa-regulation"], "EMAIL: 'not an address' is not an email address"),
-        (["subscribers", "add", "a@example.org\r\nBcc: b@example.org", "--watch", "csa-regulation"], "is not an email address"),
+        (
+            ["watches", "test", "csa-regulation", "missing.xml", "--kind", "page"],
+            "no file at missing.xml",
+        ),
+        (
+            ["watches", "test", "csa-regulation", "README.md", "--kind", "nope"],
+            "unknown kind 'nope'",
+        ),
+        (
+            ["subscribers", "add", "not an address", "--watch", "csa-regulation"],
+            "EMAIL: 'not an address' is not an email address",
+        ),
+        (
+            [
+                "subscribers",
+                "add",
+                "a@example.org\r\nBcc: b@example.org",
+                "--watch",
+                "csa-regulation",
+            ],
+            "is not an email address",
+        ),
         (["subscribers", "add", "a@example.org"], "give at least one --watch"),
         (["subscribers", "add", "a@example.org", "--watch", "ghost"], "no watch named 'ghost'"),
-        (["subscribers", "add", "a@example.org", "--watch", "csa-regulation", "--language", "dutch"], "--language: 'dutch' is not a two-letter language code"),
+        (
+            [
+                "subscribers",
+                "add",
+                "a@example.org",
+                "--watch",
+                "csa-regulation",
+                "--language",
+                "dutch",
+            ],
+            "--language: 'dutch' is not a two-letter language code",
+        ),
         (["subscribers", "remove", "ghost@example.org"], "no subscriber 'ghost@example.org'"),
-        (["digest", "preview", "--subscriber", "ghost@example.org"], "no subscriber 'ghost@example.org'"),
+        (
+            ["digest", "preview", "--subscriber", "ghost@example.org"],
+            "no subscriber 'ghost@example.org'",
+        ),
         (["digest", "send", "--now", "next monday"], "is not a date"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_one_clear_line(settings, lexwatch, home, args, expected) -> None:
     _seed(settings())
     (home / "README.md").write_text("<p>hello</p>", encoding="utf-8")

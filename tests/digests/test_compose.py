@@ -31,13 +31,31 @@ def _change(n: int, file: FileRef, significance: str, summary: str, **kw: str) -
         "source_url": "https://oeil.example.org/f",
     }
     values |= kw
-    return ChangeView(n, file, values["kind"], significance, summary, values["diff"], when,
-                      values["source"], values["source_url"])  # fmt: skip
+    return ChangeView(
+        n,
+        file,
+        values["kind"],
+        significance,
+        summary,
+        values["diff"],
+        when,
+        values["source"],
+        values["source_url"],
+    )
 
 
 def _input(changes=(), upcoming=(), troubles=()) -> DigestInput:
-    return DigestInput(Recipient("ann@example.org", "Ann", "tok3n"), START, END, tuple(changes),
-                       tuple(upcoming), tuple(troubles), ("csa-regulation",), BASE_URL, "Europe/Brussels")  # fmt: skip
+    return DigestInput(
+        Recipient("ann@example.org", "Ann", "tok3n"),
+        START,
+        END,
+        tuple(changes),
+        tuple(upcoming),
+        tuple(troubles),
+        ("csa-regulation",),
+        BASE_URL,
+        "Europe/Brussels",
+    )
 
 
 def test_a_week_with_nothing_new_says_so_in_one_line() -> None:
@@ -73,9 +91,15 @@ def test_files_by_their_most_significant_change_and_the_most_significant_first()
 def test_the_same_step_from_two_sources_is_one_line_with_both() -> None:
     changes = [
         _change(1, CSA, "notable", "New event: Debate in Parliament (2025-10-07)"),
-        _change(2, CSA, "notable", "New event:  debate in parliament (2025-10-07)", source="ep-api",
-                source_url="https://data.europarl.europa.eu/x"),
-    ]  # fmt: skip
+        _change(
+            2,
+            CSA,
+            "notable",
+            "New event:  debate in parliament (2025-10-07)",
+            source="ep-api",
+            source_url="https://data.europarl.europa.eu/x",
+        ),
+    ]
     email = compose(_input(changes), now=NOW)
     assert email.text.lower().count("debate in parliament") == 1
     assert "source: oeil, ep-api" in email.text
@@ -84,8 +108,16 @@ def test_the_same_step_from_two_sources_is_one_line_with_both() -> None:
 
 def test_new_documents_are_listed_with_their_links() -> None:
     diff = "+ A9-0364/2023 — Report (2023-11-16)\n  https://www.europarl.europa.eu/doceo/A9.html"
-    changes = [_change(1, CSA, "notable", "New document: A9-0364/2023 — Report (2023-11-16)",
-                       kind="document_added", diff=diff)]  # fmt: skip
+    changes = [
+        _change(
+            1,
+            CSA,
+            "notable",
+            "New document: A9-0364/2023 — Report (2023-11-16)",
+            kind="document_added",
+            diff=diff,
+        )
+    ]
     email = compose(_input(changes), now=NOW)
     assert (
         "New documents:\n- A9-0364/2023 — Report (2023-11-16)\n  https://www.europarl.europa.eu/doceo/A9.html"
@@ -116,10 +148,16 @@ def test_a_busy_file_shows_the_most_significant_and_points_to_the_rest() -> None
 def test_upcoming_events_of_the_next_weeks_soonest_first() -> None:
     upcoming = [
         EventView(CSA, "2025-11-03", "Vote scheduled in plenary", "oeil"),
-        EventView(CSA, "2025-10-21", "Indicative plenary sitting date", "oeil", "https://oeil.example.org/f"),
+        EventView(
+            CSA,
+            "2025-10-21",
+            "Indicative plenary sitting date",
+            "oeil",
+            "https://oeil.example.org/f",
+        ),
         EventView(CSA, "2025-10-01", "A date already past", "oeil"),
         EventView(CSA, "2026-03-01", "Too far ahead", "oeil"),
-    ]  # fmt: skip
+    ]
     email = compose(_input(upcoming=upcoming), now=NOW)
     part = email.text.split("Coming up in the next weeks", 1)[1]
     assert part.index("2025-10-21") < part.index("2025-11-03")

@@ -69,11 +69,23 @@ def test_compose_and_build_neutralise_raw_hostile_values() -> None:
     file = FileRef("EU:2022/0155(COD)", EVIL, EVIL, "EU")
     when = datetime(2025, 10, 8, 10, tzinfo=UTC)
     changes = (
-        ChangeView(1, file, "stage_changed", "major", EVIL, EVIL, when, EVIL, "javascript:alert(1)"),
-        ChangeView(2, file, "text_amended", "notable", EVIL, f"~ {EVIL}", when, "s", "https://e.org/"),
-        ChangeView(3, file, "document_added", "notable", f"New document: {EVIL}",
-                   f"+ {EVIL}\n  javascript:alert(2)", when, "s"),
-    )  # fmt: skip
+        ChangeView(
+            1, file, "stage_changed", "major", EVIL, EVIL, when, EVIL, "javascript:alert(1)"
+        ),
+        ChangeView(
+            2, file, "text_amended", "notable", EVIL, f"~ {EVIL}", when, "s", "https://e.org/"
+        ),
+        ChangeView(
+            3,
+            file,
+            "document_added",
+            "notable",
+            f"New document: {EVIL}",
+            f"+ {EVIL}\n  javascript:alert(2)",
+            when,
+            "s",
+        ),
+    )
     data = DigestInput(
         reader=Recipient("ann@example.org", EVIL, "token"),
         start=datetime(2025, 10, 6, 5, tzinfo=UTC),

@@ -34,8 +34,15 @@ GERMAN = {
 
 def _languages(lexwatch, **chosen: str) -> None:
     for address, language in chosen.items():
-        said = lexwatch("subscribers", "add", f"{address}@example.org",
-                        "--watch", "csa-regulation", "--language", language)  # fmt: skip
+        said = lexwatch(
+            "subscribers",
+            "add",
+            f"{address}@example.org",
+            "--watch",
+            "csa-regulation",
+            "--language",
+            language,
+        )
         assert said.code == 0, said.err
 
 
@@ -79,8 +86,9 @@ def test_the_preview_of_a_dutch_and_a_german_digest_is_in_their_language(
     _languages(lexwatch, ann="nl", bob="de")
 
     for address, expected in (("ann", DUTCH), ("bob", GERMAN)):
-        shown = lexwatch("digest", "preview", "--subscriber", f"{address}@example.org",
-                         "--now", world.NOW_ISO)  # fmt: skip
+        shown = lexwatch(
+            "digest", "preview", "--subscriber", f"{address}@example.org", "--now", world.NOW_ISO
+        )
         assert shown.code == 0, shown.err
         head, _, text = shown.out.partition("\n\n")
         _in_language(head.removeprefix("Subject: "), text, expected)
@@ -91,8 +99,9 @@ def test_a_language_without_digests_is_refused_in_one_line_naming_the_choices(
 ) -> None:
     world.build_week(settings(), ["ann@example.org"])
 
-    said = lexwatch("subscribers", "add", "ann@example.org", "--watch", "csa-regulation",
-                    "--language", "es")  # fmt: skip
+    said = lexwatch(
+        "subscribers", "add", "ann@example.org", "--watch", "csa-regulation", "--language", "es"
+    )
 
     assert said.code == 2
     assert said.err.strip().splitlines() == [

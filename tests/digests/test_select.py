@@ -34,17 +34,31 @@ def _watch(config, watch: Watch, emails: list[str]) -> None:
 
 
 def _csa_and_motion(config) -> None:
-    world.add_versions(config, [
-        (Source(name="oeil-csa", kind="eu_oeil", url=world.OEIL_CSA, jurisdiction="EU"), world.CSA, world.CSA_LATER),
-        (Source(name="tk-jansen", kind="nl_tweedekamer", url=MOTION.url, jurisdiction="NL"), MOTION, MOTION_LATER),
-    ])  # fmt: skip
+    world.add_versions(
+        config,
+        [
+            (
+                Source(name="oeil-csa", kind="eu_oeil", url=world.OEIL_CSA, jurisdiction="EU"),
+                world.CSA,
+                world.CSA_LATER,
+            ),
+            (
+                Source(name="tk-jansen", kind="nl_tweedekamer", url=MOTION.url, jurisdiction="NL"),
+                MOTION,
+                MOTION_LATER,
+            ),
+        ],
+    )
 
 
 def test_a_motion_citing_the_file_reaches_a_watch_that_names_only_the_procedure(settings) -> None:
     config = settings()
     _csa_and_motion(config)
-    _watch(config, Watch(name="by-number", references=["2022/0155(COD)"], min_significance="minor"),
-           ["ann@example.org"])  # fmt: skip
+    _watch(
+        config,
+        Watch(name="by-number", references=["2022/0155(COD)"], min_significance="minor"),
+        ["ann@example.org"],
+    )
     with session_scope(get_engine(config.db_url)) as session:  # the monitor linked the motion
         motion = repo.dossier_by_key(session, key=MOTION.key)
         assert [d.key for _, d in repo.links_of(session, dossier_id=motion.id)] == [world.CSA.key]
@@ -58,10 +72,22 @@ def test_a_motion_citing_the_file_reaches_a_watch_that_names_only_the_procedure(
 def test_minimum_significance_and_jurisdictions_filter(settings) -> None:
     config = settings()
     _csa_and_motion(config)
-    _watch(config, Watch(name="major-only", references=["2022/0155(COD)"], min_significance="major"),
-           ["major@example.org"])  # fmt: skip
-    _watch(config, Watch(name="dutch", terms=["CSAM"], references=["2022/0155(COD)"],
-                         jurisdictions=["NL"], min_significance="minor"), ["nl@example.org"])  # fmt: skip
+    _watch(
+        config,
+        Watch(name="major-only", references=["2022/0155(COD)"], min_significance="major"),
+        ["major@example.org"],
+    )
+    _watch(
+        config,
+        Watch(
+            name="dutch",
+            terms=["CSAM"],
+            references=["2022/0155(COD)"],
+            jurisdictions=["NL"],
+            min_significance="minor",
+        ),
+        ["nl@example.org"],
+    )
     engine = get_engine(config.db_url)
 
     major = compose_for(engine, config, "major@example.org", world.NOW).text
@@ -89,7 +115,7 @@ def test_a_new_feed_item_is_judged_on_itself_not_on_the_rest_of_the_feed(setting
         url="https://council.example.org/feed.xml",
         jurisdiction="EU",
     )
-    world.add_versions(config, [(source, first, second)])  # fmt: skip
+    world.add_versions(config, [(source, first, second)])
     _watch(config, Watch(name="csa", terms=["CSAM"], min_significance="minor"), ["ann@example.org"])
 
     email = compose_for(get_engine(config.db_url), config, "ann@example.org", world.NOW)
@@ -105,10 +131,26 @@ def test_forecasts_are_those_of_the_files_a_subscriber_follows(settings) -> None
         world.AI_ACT_LATER,
         events=(Event("2025-10-22", "Vote scheduled in plenary", forecast=True),),
     )
-    world.add_versions(config, [
-        (Source(name="oeil-csa", kind="eu_oeil", url=world.OEIL_CSA, jurisdiction="EU"), world.CSA, world.CSA_LATER),
-        (Source(name="oeil-ai", kind="eu_oeil", url="https://oeil.example.org/ai", jurisdiction="EU"), world.AI_ACT, ai_later),
-    ])  # fmt: skip
+    world.add_versions(
+        config,
+        [
+            (
+                Source(name="oeil-csa", kind="eu_oeil", url=world.OEIL_CSA, jurisdiction="EU"),
+                world.CSA,
+                world.CSA_LATER,
+            ),
+            (
+                Source(
+                    name="oeil-ai",
+                    kind="eu_oeil",
+                    url="https://oeil.example.org/ai",
+                    jurisdiction="EU",
+                ),
+                world.AI_ACT,
+                ai_later,
+            ),
+        ],
+    )
     _watch(config, Watch(name="csa", references=["2022/0155(COD)"]), ["ann@example.org"])
 
     ann = compose_for(get_engine(config.db_url), config, "ann@example.org", world.NOW).text

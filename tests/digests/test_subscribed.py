@@ -37,8 +37,9 @@ def test_a_subscriber_added_on_thursday_gets_no_digest_of_the_week_before(
 
     # A send on that Thursday (by hand, or the scheduler's run at start) is the week to 6 Oct.
     thursday = send_due(engine, config, THURSDAY, delivery=NONE)
-    preview = lexwatch("digest", "preview", "--subscriber", "new@example.org",
-                       "--now", THURSDAY.isoformat())  # fmt: skip
+    preview = lexwatch(
+        "digest", "preview", "--subscriber", "new@example.org", "--now", THURSDAY.isoformat()
+    )
     monday = send_due(engine, config, world.NOW, delivery=NONE)
 
     assert [(r.email, r.status) for r in thursday] == [("old@example.org", "sent")]

@@ -51,8 +51,16 @@ def _sources(config, lexwatch, site, gazettes: int, dip: bool = True) -> None:
     site.serve("/libe/csa.html", LIBE)
     _add(lexwatch, "LIBE committee page", "--kind", "page", "--url", site.url("/libe/csa.html"))
     if dip:  # no LEXWATCH_DIP_API_KEY: every run is skipped with a message naming that setting
-        _add(lexwatch, "Bundestag DIP", "--kind", "de_bundestag", "--param", "kom=COM(2022) 209",
-             "--param", "query=sexuellen Missbrauchs von Kindern")  # fmt: skip
+        _add(
+            lexwatch,
+            "Bundestag DIP",
+            "--kind",
+            "de_bundestag",
+            "--param",
+            "kom=COM(2022) 209",
+            "--param",
+            "query=sexuellen Missbrauchs von Kindern",
+        )
     dead = _dead_port()
     for n in range(gazettes):
         _add(lexwatch, f"Gazette {n:02}", "--kind", "page", "--url", f"http://127.0.0.1:{dead}/{n}")

@@ -51,8 +51,10 @@ CSA_LATER = replace(
         Event("2025-10-07", "Debate in Parliament"),
         Event("2025-10-21", "Indicative plenary sitting date", forecast=True),
     ),
-    documents=(Document("Committee report tabled for plenary", "A9-0364/2023", "2023-11-16", REPORT_URL),),
-)  # fmt: skip
+    documents=(
+        Document("Committee report tabled for plenary", "A9-0364/2023", "2023-11-16", REPORT_URL),
+    ),
+)
 AI_ACT = Record(
     kind="procedure",
     key="EU:2021/0106(COD)",
@@ -99,13 +101,24 @@ def sources() -> list[tuple[Source, Record, Record]]:
     """The sources of the week and each one's two versions."""
     return [
         (Source(name="oeil-csa", kind="eu_oeil", url=OEIL_CSA, jurisdiction="EU"), CSA, CSA_LATER),
-        (Source(name="tk-motions", kind="nl_tweedekamer", url=KATHMANN_URL, jurisdiction="NL"),
-         kathmann(), kathmann_edited()),
-        (Source(name="oeil-ai", kind="eu_oeil", url="https://oeil.example.org/ai", jurisdiction="EU"),
-         AI_ACT, AI_ACT_LATER),
-        (Source(name="ep-eurodac", kind="eu_ep_api", url=EURODAC_URL, jurisdiction="EU"),
-         eurodac(), eurodac_later()),
-    ]  # fmt: skip
+        (
+            Source(name="tk-motions", kind="nl_tweedekamer", url=KATHMANN_URL, jurisdiction="NL"),
+            kathmann(),
+            kathmann_edited(),
+        ),
+        (
+            Source(
+                name="oeil-ai", kind="eu_oeil", url="https://oeil.example.org/ai", jurisdiction="EU"
+            ),
+            AI_ACT,
+            AI_ACT_LATER,
+        ),
+        (
+            Source(name="ep-eurodac", kind="eu_ep_api", url=EURODAC_URL, jurisdiction="EU"),
+            eurodac(),
+            eurodac_later(),
+        ),
+    ]
 
 
 def add_versions(
@@ -144,7 +157,7 @@ def subscribe(
             )
             if new:
                 subscriber.created_at = subscriber.subscribed_at = when
-            repo.subscribe(session, subscriber=subscriber, watches=chosen)  # fmt: skip
+            repo.subscribe(session, subscriber=subscriber, watches=chosen)
 
 
 def runs(settings: Settings) -> dict[str, tuple[str, int, str]]:

@@ -25,8 +25,10 @@ def _marked() -> set[str]:
     with open(ROOT / "babel.cfg") as config:
         method_map, options_map = parse_mapping_cfg(config)
     found = extract_from_dir(ROOT, method_map, options_map, keywords=DEFAULT_KEYWORDS)
-    return {message if isinstance(message, str) else message[0]
-            for _file, _line, message, _comments, _context in found}  # fmt: skip
+    return {
+        message if isinstance(message, str) else message[0]
+        for _file, _line, message, _comments, _context in found
+    }
 
 
 def _catalogue(language: str):
@@ -36,9 +38,16 @@ def _catalogue(language: str):
 
 def test_the_code_and_templates_mark_the_digest_and_layout_text() -> None:
     marked = _marked()
-    for text in ("Nothing new in the files you follow this week.", "Stop these emails",
-                 "major", "%(num)d change", "could not be reached %(days)s.", "Sign in",
-                 "Search", "Digest preview"):  # fmt: skip
+    for text in (
+        "Nothing new in the files you follow this week.",
+        "Stop these emails",
+        "major",
+        "%(num)d change",
+        "could not be reached %(days)s.",
+        "Sign in",
+        "Search",
+        "Digest preview",
+    ):
         assert text in marked
 
 
@@ -62,8 +71,11 @@ def test_french_has_the_three_plural_forms_cldr_gives_it() -> None:
     catalogue = _catalogue("fr")
     assert catalogue.num_plurals == 3
     change = catalogue.get("%(num)d change")
-    assert change.string == ("%(num)d modification", "%(num)d modifications",
-                             "%(num)d modifications")  # fmt: skip
+    assert change.string == (
+        "%(num)d modification",
+        "%(num)d modifications",
+        "%(num)d modifications",
+    )
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

@@ -234,9 +234,10 @@ def test_schema_built_a_paper_not_tied_to_the_vorgang_is_left_out() -> None:
 def test_schema_built_a_paper_whose_vorgang_list_is_cut_is_kept_when_a_step_cites_it() -> None:
     # DIP lists at most four Vorgänge in vorgangsbezug; a step of ours citing the paper ties it.
     cut = _other_paper(
-        id="264002", vorgangsbezug_anzahl=6,
+        id="264002",
+        vorgangsbezug_anzahl=6,
         vorgangsbezug=[{"id": str(n), "titel": "x", "vorgangstyp": "y"} for n in range(4)],
-    )  # fmt: skip
+    )
     page = json.loads(_vorgang_responses()[4].body)
     page["documents"][1] = cut
     responses = [*_vorgang_responses()[:4], _json_response(page, DRUCKSACHEN)]
@@ -319,5 +320,10 @@ def test_module_documents_itself() -> None:
     for field in ("beratungsstand", "kom", "ratsdok", "fundstelle", "vorgang_id", "cursor"):
         assert f"`{field}" in doc
     assert set(de_bundestag.PARAMS) == {
-        "vorgang", "kom", "query", "deskriptor", "drucksache", "since",
-    }  # fmt: skip
+        "vorgang",
+        "kom",
+        "query",
+        "deskriptor",
+        "drucksache",
+        "since",
+    }

@@ -341,9 +341,15 @@ def test_national_parliament_documents_keep_their_chamber() -> None:
     assert italian.url == "https://connectfolx.europarl.europa.eu/connefof/app/exp/COM(2026)0321"
     chambers = {d.title.split("(")[1].rstrip(")") for d in national}
     assert chambers == {
-        "IT_CHAMBER", "BG_PARLIAMENT", "PT_PARLIAMENT", "NL_SENATE", "RO_SENATE",
-        "DE_BUNDESRAT", "IT_SENATE", "RO_CHAMBER",
-    }  # fmt: skip
+        "IT_CHAMBER",
+        "BG_PARLIAMENT",
+        "PT_PARLIAMENT",
+        "NL_SENATE",
+        "RO_SENATE",
+        "DE_BUNDESRAT",
+        "IT_SENATE",
+        "RO_CHAMBER",
+    }
     opinion = next(d for d in national if d.title.startswith("Reasoned opinion"))
     assert (opinion.title, opinion.reference) == (
         "Reasoned opinion (BG_PARLIAMENT)",

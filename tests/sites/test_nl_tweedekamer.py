@@ -73,9 +73,15 @@ def test_kathmann_motion_keeps_its_eight_signatures_and_the_request_paragraphs()
     record = nl_tweedekamer.parse([capture(SLUG, KATHMANN, _motion_url(KATHMANN))], {})
     fields = dict(record.fields)
     assert fields["submitters"].split("; ") == [
-        "Kathmann", "Six Dijkstra", "Helder", "Van der Werf",
-        "Van Nispen", "Koekkoek", "Teunissen", "Ergin",
-    ]  # fmt: skip
+        "Kathmann",
+        "Six Dijkstra",
+        "Helder",
+        "Van der Werf",
+        "Van Nispen",
+        "Koekkoek",
+        "Teunissen",
+        "Ergin",
+    ]
     lines = record.text.splitlines()
     assert sum(line.startswith("verzoekt de regering") for line in lines) == 3
     assert "CSAM-verordening" in record.text  # what a Watch on the word will match
@@ -185,9 +191,14 @@ def test_zaak_with_roll_call_built_from_capture_lists_members() -> None:
     data = _with_vote()
     data["Besluit"][0]["StemmingsSoort"] = "Hoofdelijk"
     data["Besluit"][0]["Stemming"] = [
-        {"Soort": "Voor", "ActorNaam": "Kathmann, B.C.", "ActorFractie": "GroenLinks-PvdA", "Persoon_Id": "p-1"},
+        {
+            "Soort": "Voor",
+            "ActorNaam": "Kathmann, B.C.",
+            "ActorFractie": "GroenLinks-PvdA",
+            "Persoon_Id": "p-1",
+        },
         {"Soort": "Tegen", "ActorNaam": "Ellian, U.", "ActorFractie": "VVD", "Persoon_Id": "p-2"},
-    ]  # fmt: skip
+    ]
     vote = next(
         e
         for e in nl_tweedekamer.parse([_json_response(data)], {}).events

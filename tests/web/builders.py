@@ -50,8 +50,10 @@ def gazette(app: FastAPI, decrees: int) -> None:
 
 
 def _decrees(count: int, *, corrected: bool = False) -> Record:
-    items = [Item(f"d{n}", f"Decree {n}/2026 on inland fisheries", f"https://example.org/d{n}")
-             for n in range(1, count + 1)]  # fmt: skip
+    items = [
+        Item(f"d{n}", f"Decree {n}/2026 on inland fisheries", f"https://example.org/d{n}")
+        for n in range(1, count + 1)
+    ]
     if corrected:
         items[0] = Item("d1", "Decree 1/2026 on inland fisheries (corrected)", items[0].link)
     return Record(kind="feed", items=tuple(items))
@@ -62,15 +64,21 @@ def motion(app: FastAPI) -> None:
     with session_scope(app.state.engine) as session:
         source = _source(session, "tk-motions", "nl_tweedekamer", "NL")
         for stage in ("ingediend", "aangenomen"):
-            record = Record(kind="motion", key=MOTION_KEY, stage=stage,
-                            title="Motie van het lid Kathmann over de CSAM-verordening",
-                            identifiers=(("nl_kamerstuk", "32317-891"),),
-                            text=f"# Motie\nVerzoekt de regering geen detectiebevel te steunen ({stage}).")  # fmt: skip
+            record = Record(
+                kind="motion",
+                key=MOTION_KEY,
+                stage=stage,
+                title="Motie van het lid Kathmann over de CSAM-verordening",
+                identifiers=(("nl_kamerstuk", "32317-891"),),
+                text=f"# Motie\nVerzoekt de regering geen detectiebevel te steunen ({stage}).",
+            )
             store_record(session, source=source, record=record)
         press = _source(session, "council-press", "feed", "EU")
         for count in (1, 2):
-            items = tuple(Item(f"p{n}", f"Council on the recast directive 2024/0035(COD), step {n}")
-                          for n in range(1, count + 1))  # fmt: skip
+            items = tuple(
+                Item(f"p{n}", f"Council on the recast directive 2024/0035(COD), step {n}")
+                for n in range(1, count + 1)
+            )
             cited = (("procedure", "2024/0035(COD)"),)  # what the feed parser finds in the titles
             record = Record(kind="feed", items=items, identifiers=cited)
             store_record(session, source=press, record=record)
@@ -95,8 +103,12 @@ def spread(app: FastAPI, *, start: datetime | None = None) -> dict[int, datetime
 KINDS = ("page", "feed", "json", "eu_oeil", "nl_tweedekamer", "uk_bills")
 PLACES = ("EU", "NL", "DE", "UK", "US")
 HEALTHS = ("ok", "ok", "ok", "failing", "broken", "stale", "skipped", "new")
-REASONS = {"failing": "the site answered HTTP 503", "broken": "selector '#main' matched nothing",
-           "skipped": "needs an API key", "stale": ""}  # fmt: skip
+REASONS = {
+    "failing": "the site answered HTTP 503",
+    "broken": "selector '#main' matched nothing",
+    "skipped": "needs an API key",
+    "stale": "",
+}
 
 
 def many_sources(app: FastAPI, count: int) -> list[Source]:
@@ -108,11 +120,17 @@ def many_sources(app: FastAPI, count: int) -> list[Source]:
             health = HEALTHS[i % len(HEALTHS)]
             fresh = now if health != "stale" else now - timedelta(days=10)
             source = Source(
-                name=f"{PLACES[i // 7 % 5]} source {i:03d}", kind=KINDS[i % len(KINDS)],
-                url=f"https://site{i % 13}.example.org/path/{i}", jurisdiction=PLACES[i // 7 % 5],
-                every_seconds=86400, enabled=i % 10 != 9, health="ok" if health == "stale" else health,
-                health_reason=REASONS.get(health, ""), created_at=fresh, last_success_at=fresh,
-            )  # fmt: skip
+                name=f"{PLACES[i // 7 % 5]} source {i:03d}",
+                kind=KINDS[i % len(KINDS)],
+                url=f"https://site{i % 13}.example.org/path/{i}",
+                jurisdiction=PLACES[i // 7 % 5],
+                every_seconds=86400,
+                enabled=i % 10 != 9,
+                health="ok" if health == "stale" else health,
+                health_reason=REASONS.get(health, ""),
+                created_at=fresh,
+                last_success_at=fresh,
+            )
             session.add(source)
             made.append(source)
         session.flush()

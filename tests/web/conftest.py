@@ -105,11 +105,24 @@ def record(step: int, title: str = "Preventing and combating child sexual abuse"
         events.append(
             Event("2023-11-13", "Vote in committee, 1st reading", url="javascript:alert(1)")
         )
-    documents = (Document("Proposal for a regulation", "COM(2022) 209", "2022-05-11",
-                          "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:52022PC0209"),)  # fmt: skip
-    return Record(kind="procedure", key=FILE_KEY, title=title, stage=STAGES[step],
-                  identifiers=(("com", "COM(2022) 209"), ("procedure", "2022/0155(COD)")),
-                  events=tuple(events), documents=documents, text=TEXTS[step])  # fmt: skip
+    documents = (
+        Document(
+            "Proposal for a regulation",
+            "COM(2022) 209",
+            "2022-05-11",
+            "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:52022PC0209",
+        ),
+    )
+    return Record(
+        kind="procedure",
+        key=FILE_KEY,
+        title=title,
+        stage=STAGES[step],
+        identifiers=(("com", "COM(2022) 209"), ("procedure", "2022/0155(COD)")),
+        events=tuple(events),
+        documents=documents,
+        text=TEXTS[step],
+    )
 
 
 def store_history(

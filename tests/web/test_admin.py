@@ -20,9 +20,15 @@ PAGE = """<html><body><div id="main"><h2>Status</h2><p>Awaiting committee decisi
 
 
 def _form(client, site, **fields: str) -> dict[str, str]:
-    data = {"kind": "page", "url": site.url("/libe.html"), "params": "selector=#main",
-            "name": "libe", "jurisdiction": "eu", "every": "6h",
-            "csrf_token": csrf_token(client, "/admin/sources/new")}  # fmt: skip
+    data = {
+        "kind": "page",
+        "url": site.url("/libe.html"),
+        "params": "selector=#main",
+        "name": "libe",
+        "jurisdiction": "eu",
+        "every": "6h",
+        "csrf_token": csrf_token(client, "/admin/sources/new"),
+    }
     return data | fields
 
 
@@ -44,8 +50,12 @@ def test_a_failing_test_says_why(admin, site) -> None:
 
 
 def test_bad_input_is_shown_on_the_form(admin, site) -> None:
-    for fields, message in [({"kind": "nope"}, "unknown kind"), ({"url": "example.org"}, "not a web address"),
-                            ({"every": "soon"}, "not an interval"), ({"params": "oops"}, "must be key=value")]:  # fmt: skip
+    for fields, message in [
+        ({"kind": "nope"}, "unknown kind"),
+        ({"url": "example.org"}, "not a web address"),
+        ({"every": "soon"}, "not an interval"),
+        ({"params": "oops"}, "must be key=value"),
+    ]:
         response = admin.post(
             "/admin/sources/new", data=_form(admin, site, action="save", **fields)
         )
@@ -133,8 +143,9 @@ def test_sparkline_bars_run_oldest_to_newest(app, admin, site, lexwatch) -> None
 
 def test_watches_and_subscribers_with_their_digest_preview(app, admin, history) -> None:
     with session_scope(app.state.engine) as session:
-        watch = repo.add_watch(session, watch=Watch(name="csa", terms=["chat control"],
-                                                    references=["2022/0155(COD)"]))  # fmt: skip
+        watch = repo.add_watch(
+            session, watch=Watch(name="csa", terms=["chat control"], references=["2022/0155(COD)"])
+        )
         person, _new = repo.upsert_subscriber(session, email="officer@example.org", name="Officer")
         repo.subscribe(session, subscriber=person, watches=[watch])
         person_id = person.id
@@ -194,8 +205,10 @@ def test_an_edit_with_a_bad_selector_changes_nothing(admin, site) -> None:
     assert response.status_code == 400
     assert "selector: 'div >' is not a CSS selector" in _field_error(response.text, "params")
     stored = admin.get("/api/sources").json()[0]
-    assert {k: stored[k] for k in ("params", "schedule")} == {"params": {"selector": "#main"},
-                                                              "schedule": "every 6h"}  # fmt: skip
+    assert {k: stored[k] for k in ("params", "schedule")} == {
+        "params": {"selector": "#main"},
+        "schedule": "every 6h",
+    }
 
 
 def test_a_taken_name_is_shown_next_to_the_name(admin, site) -> None:

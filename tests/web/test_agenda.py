@@ -49,8 +49,10 @@ def test_the_feed_parses_and_keeps_its_uids_when_a_date_moves(app, reader, anony
     assert forecast.decoded("DTEND").isoformat() == "2026-10-20"
     assert int(forecast["SEQUENCE"]) == 0 and "DTSTAMP" in forecast
     assert "Vote in committee — " in " ".join(str(e["SUMMARY"]) for e in first.values())
-    assert not any("(forecast)" in str(e["SUMMARY"]) and "Vote in plenary" in str(e["SUMMARY"])
-                   for e in first.values()), "the EP's forecast vote came true on its day"  # fmt: skip
+    assert not any(
+        "(forecast)" in str(e["SUMMARY"]) and "Vote in plenary" in str(e["SUMMARY"])
+        for e in first.values()
+    ), "the EP's forecast vote came true on its day"
 
     world.crawl(app, {"oeil-reg": world.oeil("23/11/2026")})  # OEIL moved the sitting
     second = _calendar(anonymous, link)

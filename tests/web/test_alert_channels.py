@@ -23,8 +23,11 @@ def _channels(app: FastAPI, name: str) -> list:
 
 
 def test_an_admin_adds_channels_sees_them_masked_and_removes_one(app, admin) -> None:
-    added = post(admin, "/admin/watches/new",
-                 WATCH | {"alerts": f"{HOOK}\n{MAIL}", "alert_min": "notable", "quiet_hours": "22-07"})  # fmt: skip
+    added = post(
+        admin,
+        "/admin/watches/new",
+        WATCH | {"alerts": f"{HOOK}\n{MAIL}", "alert_min": "notable", "quiet_hours": "22-07"},
+    )
     assert added.status_code == 303
     stored = watches(app)["csa"]
     assert (stored.alert_min, stored.quiet_hours) == ("notable", "22-07")
@@ -34,8 +37,11 @@ def test_an_admin_adds_channels_sees_them_masked_and_removes_one(app, admin) -> 
     assert SECRET not in edit and "desk@ngo.example" not in edit
 
     first = _channels(app, "csa")[0].id
-    saved = post(admin, f"/admin/watches/{stored.id}/edit",
-                 WATCH | {"remove_channel": str(first), "quiet_hours": ""})  # fmt: skip
+    saved = post(
+        admin,
+        f"/admin/watches/{stored.id}/edit",
+        WATCH | {"remove_channel": str(first), "quiet_hours": ""},
+    )
     assert saved.status_code == 303
     assert [c.url for c in _channels(app, "csa")] == [MAIL] and not watches(app)["csa"].quiet_hours
 
@@ -53,8 +59,9 @@ def test_a_failing_channel_shows_on_the_board_masked(app, admin) -> None:
     post(admin, "/admin/watches/new", WATCH | {"alerts": HOOK})
     channel = _channels(app, "csa")[0]
     with session_scope(app.state.engine) as session:
-        repo.note_channel(session, channel_id=channel.id, now=datetime.now(UTC),
-                          error="Connection refused")  # fmt: skip
+        repo.note_channel(
+            session, channel_id=channel.id, now=datetime.now(UTC), error="Connection refused"
+        )
     board = admin.get("/admin").text
     assert "Alert channels failing" in board and "json://127.0.0.1:9/…" in board
     assert "Connection refused" in board and SECRET not in board

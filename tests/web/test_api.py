@@ -77,8 +77,13 @@ def test_sources_shows_health_and_schedule(reader, history) -> None:
 
 
 def test_every_endpoint_needs_a_signed_in_caller(anonymous) -> None:
-    for path in ("/api/dossiers", f"/api/dossiers/{FILE_KEY}", "/api/changes", "/api/search?q=x",
-                 "/api/sources"):  # fmt: skip
+    for path in (
+        "/api/dossiers",
+        f"/api/dossiers/{FILE_KEY}",
+        "/api/changes",
+        "/api/search?q=x",
+        "/api/sources",
+    ):
         response = anonymous.get(path)
         assert response.status_code == 401, path
         assert response.headers["www-authenticate"] == "Bearer"

@@ -20,10 +20,24 @@ from .conftest import FILE_KEY, PASSWORD, add_user, client_at, csrf_token, sign_
 ERROR = re.compile(r'<p class="error" role="alert">([^<]*)</p>')
 STRANGER, OWNER, PROXY = "198.51.100.7", "203.0.113.9", "10.0.0.2"
 
-ADMIN_PAGES = ["/admin", "/admin/sources/new", "/admin/sources/1", "/admin/sources/1/edit",
-               "/admin/sources/1/delete", "/admin/watches", "/admin/subscribers", "/admin/users"]  # fmt: skip
-ADMIN_ACTIONS = ["/admin/sources/new", "/admin/sources/1/edit", "/admin/sources/1/pause",
-                 "/admin/sources/1/delete", "/admin/users", "/admin/users/1/delete"]  # fmt: skip
+ADMIN_PAGES = [
+    "/admin",
+    "/admin/sources/new",
+    "/admin/sources/1",
+    "/admin/sources/1/edit",
+    "/admin/sources/1/delete",
+    "/admin/watches",
+    "/admin/subscribers",
+    "/admin/users",
+]
+ADMIN_ACTIONS = [
+    "/admin/sources/new",
+    "/admin/sources/1/edit",
+    "/admin/sources/1/pause",
+    "/admin/sources/1/delete",
+    "/admin/users",
+    "/admin/users/1/delete",
+]
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_and_come_back(app, anonymous, history) -> None:
@@ -32,8 +46,12 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_come_back(app, anonymous, hi
         assert response.status_code == 303, path
         assert response.headers["location"].startswith("/login?next=%2F"), path
     add_user(app, "reader@example.org", "reader")
-    data = {"email": "reader@example.org", "password": PASSWORD, "next": "/search?q=child",
-            "csrf_token": csrf_token(anonymous)}  # fmt: skip
+    data = {
+        "email": "reader@example.org",
+        "password": PASSWORD,
+        "next": "/search?q=child",
+        "csrf_token": csrf_token(anonymous),
+    }
     response = anonymous.post("/login", data=data)
     assert (response.status_code, response.headers["location"]) == (303, "/search?q=child")
 
@@ -41,8 +59,12 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_come_back(app, anonymous, hi
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example"])
 def test_signing_in_never_sends_the_browser_elsewhere(app, anonymous, target: str) -> None:
     add_user(app, "reader@example.org", "reader")
-    data = {"email": "reader@example.org", "password": PASSWORD, "next": target,
-            "csrf_token": csrf_token(anonymous)}  # fmt: skip
+    data = {
+        "email": "reader@example.org",
+        "password": PASSWORD,
+        "next": target,
+        "csrf_token": csrf_token(anonymous),
+    }
     assert anonymous.post("/login", data=data).headers["location"] == "/"
 
 
@@ -55,8 +77,15 @@ def test_a_reader_reads_but_reaches_no_admin_page_or_action(app, reader, history
         assert response.status_code == 403 and "Only admins" in response.text, path
     token = csrf_token(reader, "/")
     for path in ADMIN_ACTIONS:
-        data = {"csrf_token": token, "kind": "page", "url": "https://example.org/", "action": "save",
-                "email": "new@example.org", "password": "long enough password", "role": "admin"}  # fmt: skip
+        data = {
+            "csrf_token": token,
+            "kind": "page",
+            "url": "https://example.org/",
+            "action": "save",
+            "email": "new@example.org",
+            "password": "long enough password",
+            "role": "admin",
+        }
         assert reader.post(path, data=data).status_code == 403, path
     with session_scope(app.state.engine) as session:
         assert [(s.name, s.enabled) for s in repo.list_sources(session)] == [("oeil", True)]
@@ -142,8 +171,11 @@ def test_one_address_cannot_try_many_accounts(app, anonymous) -> None:
     add_user(app, "reader@example.org", "reader")
     codes = []
     for index in range(4):
-        data = {"email": f"guess{index}@example.org", "password": "x" * 12,
-                "csrf_token": csrf_token(anonymous)}  # fmt: skip
+        data = {
+            "email": f"guess{index}@example.org",
+            "password": "x" * 12,
+            "csrf_token": csrf_token(anonymous),
+        }
         codes.append(anonymous.post("/login", data=data).status_code)
     assert codes == [400, 400, 400, 429]
     data = {
@@ -226,9 +258,18 @@ def test_a_configured_secret_key_wins(home, monkeypatch) -> None:
     assert not (get_settings().data_dir / keys.KEY_FILE).exists()
 
 
-@pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("::1", True),
-                         ("localhost", True), ("127.1.2.3", True), ("0.0.0.0", False),
-                         ("192.168.1.5", False), ("example.org", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("::1", True),
+        ("localhost", True),
+        ("127.1.2.3", True),
+        ("0.0.0.0", False),
+        ("192.168.1.5", False),
+        ("example.org", False),
+    ],
+)
 def test_which_hosts_are_loopback(host: str, loopback: bool) -> None:
     assert keys.is_loopback(host) is loopback
 

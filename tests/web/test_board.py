@@ -69,10 +69,12 @@ def test_two_hundred_sources_render_in_pages_of_compact_rows(admin, sources) -> 
         ({"q": "site7.example"}, lambda s: "site7.example" in s.url),
         ({"q": "MATCHED nothing"}, lambda s: "matched nothing" in s.health_reason),
         ({"q": "017 Source"}, lambda s: s.name.endswith("source 017")),  # every word, any order
-        ({"health": "ok", "kind": "page", "jurisdiction": "NL"},
-         lambda s: health(s) == "ok" and s.kind == "page" and s.jurisdiction == "NL"),
+        (
+            {"health": "ok", "kind": "page", "jurisdiction": "NL"},
+            lambda s: health(s) == "ok" and s.kind == "page" and s.jurisdiction == "NL",
+        ),
     ],
-)  # fmt: skip
+)
 def test_the_filter_narrows_the_board_exactly(admin, sources, params, keep) -> None:
     wanted = expected(sources, keep)
     assert 0 < len(wanted) < 200, "a filter that narrows something"

@@ -19,8 +19,15 @@ from .conftest import FILE_KEY, PASSWORD, add_user, store_history
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 PAGE = """<html><head><title>LIBE committee: CSA regulation</title></head><body>
 <nav>Home</nav><div id="main"><h2>Status</h2><p>Awaiting committee decision</p>
 <h2>Key events</h2><p>2022-05-11 Legislative proposal published</p></div></body></html>"""
@@ -203,15 +210,28 @@ def test_a_reader_cannot_reach_any_admin_page_or_action(server, browser) -> None
     _sign_in(page, "reader@example.org")
     page.wait_for_selector("form.search")
     assert page.locator("nav a[href='/admin']").count() == 0
-    for path in ("/admin", "/admin/sources/new", "/admin/sources/1/edit", "/admin/users",
-                 "/admin/subscribers", "/admin/watches"):  # fmt: skip
+    for path in (
+        "/admin",
+        "/admin/sources/new",
+        "/admin/sources/1/edit",
+        "/admin/users",
+        "/admin/subscribers",
+        "/admin/watches",
+    ):
         response = page.goto(path)
         assert response.status == 403 and "Only admins" in page.inner_text("main"), path
     _shot(page, "reader-forbidden")
     token = page.get_attribute("input[name=csrf_token]", "value")
     for path in ("/admin/sources/1/pause", "/admin/sources/1/delete", "/admin/users"):
-        response = page.request.post(path, form={"csrf_token": token, "email": "x@example.org",
-                                                 "password": "a long password", "role": "admin"})  # fmt: skip
+        response = page.request.post(
+            path,
+            form={
+                "csrf_token": token,
+                "email": "x@example.org",
+                "password": "a long password",
+                "role": "admin",
+            },
+        )
         assert response.status == 403, path
     page.goto("/api/sources")
     assert '"enabled":true' in page.content().replace(" ", "")
@@ -237,9 +257,15 @@ def test_the_feed_token_opens_feeds_only_rotates_and_sign_out_ends_the_session(
     assert refused.status == 403 and "feed token opens feeds" in stranger.inner_text("main")
     stranger.goto("/login")
     csrf = stranger.get_attribute("input[name=csrf_token]", "value")
-    attack = stranger.request.post(f"/admin/users?token={token}", form={"csrf_token": csrf,
-                                   "email": "evil@example.org", "password": "a long password",
-                                   "role": "admin"})  # fmt: skip
+    attack = stranger.request.post(
+        f"/admin/users?token={token}",
+        form={
+            "csrf_token": csrf,
+            "email": "evil@example.org",
+            "password": "a long password",
+            "role": "admin",
+        },
+    )
     assert attack.status == 403
     page.click("#rotate-token button")
     page.wait_for_selector("text=You have a new token")

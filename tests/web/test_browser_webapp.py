@@ -51,8 +51,12 @@ def _changes_of(app, source: str) -> set[int]:
 
 
 def _listed(page) -> list[int]:
-    return [int(i.split("-")[1]) for i in page.eval_on_selector_all(
-        "table.changes-list tbody tr", "rows => rows.map(r => r.id)")]  # fmt: skip
+    return [
+        int(i.split("-")[1])
+        for i in page.eval_on_selector_all(
+            "table.changes-list tbody tr", "rows => rows.map(r => r.id)"
+        )
+    ]
 
 
 def test_a_reader_filters_pages_and_exports_the_changes(server, browser) -> None:
@@ -110,8 +114,12 @@ def test_a_reader_filters_pages_and_exports_the_changes(server, browser) -> None
     page.select_option("select[name=watch]", builders.CSA_WATCH)
     page.click("form.filters button[type=submit]")
     page.wait_for_url(re.compile(r".*watch=csa-regulation.*"))
-    files = set(page.eval_on_selector_all("table.changes-list tbody tr td:nth-child(3) a",
-                                          "links => links.map(a => a.getAttribute('href'))"))  # fmt: skip
+    files = set(
+        page.eval_on_selector_all(
+            "table.changes-list tbody tr td:nth-child(3) a",
+            "links => links.map(a => a.getAttribute('href'))",
+        )
+    )
     assert files == {file_path(FILE_KEY), file_path(builders.MOTION_KEY)}
     assert page.errors == []
 

@@ -38,8 +38,10 @@ def changes(app: FastAPI, history: History) -> dict[int, tuple]:
             .join(Source, Source.id == Change.source_id)
             .join(Dossier, Dossier.id == Change.dossier_id)
         ).all()
-        return {c.id: (days[c.id].date().isoformat(), c.significance, name, home, key)
-                for c, name, home, key in rows}  # fmt: skip
+        return {
+            c.id: (days[c.id].date().isoformat(), c.significance, name, home, key)
+            for c, name, home, key in rows
+        }
 
 
 def ids(html: str) -> list[int]:
@@ -101,11 +103,16 @@ def test_pages_keep_the_filters_and_go_back(reader, changes) -> None:
         ({"jurisdiction": "NL"}, lambda row: row[3] == "NL"),
         ({"significance": "major"}, lambda row: row[1] == "major"),
         ({"significance": "notable"}, lambda row: at_least(row[1], "notable")),
-        ({"from": "2026-01-10", "to": "2026-01-20"}, lambda row: "2026-01-10" <= row[0] <= "2026-01-20"),
-        ({"from": "2026-01-10", "to": "2026-01-20", "jurisdiction": "HU"},
-         lambda row: "2026-01-10" <= row[0] <= "2026-01-20" and row[3] == "HU"),
+        (
+            {"from": "2026-01-10", "to": "2026-01-20"},
+            lambda row: "2026-01-10" <= row[0] <= "2026-01-20",
+        ),
+        (
+            {"from": "2026-01-10", "to": "2026-01-20", "jurisdiction": "HU"},
+            lambda row: "2026-01-10" <= row[0] <= "2026-01-20" and row[3] == "HU",
+        ),
     ],
-)  # fmt: skip
+)
 def test_each_filter_narrows_the_list(reader, changes, params, keep) -> None:
     wanted = newest_first(changes, keep)
     assert wanted and len(wanted) < len(changes), "the filter must narrow something"
@@ -118,8 +125,10 @@ def test_a_watch_shows_what_its_digest_would(reader, changes) -> None:
     shown = ids(reader.get("/changes", params={"watch": builders.CSA_WATCH}).text)
     # The EU file (by its reference) and the Dutch motion (by the name "CSAM-verordening"),
     # notable and up; not the gazette, not the press items on the recast directive.
-    wanted = newest_first(changes, lambda row: row[4] in (FILE_KEY, builders.MOTION_KEY)
-                          and at_least(row[1], "notable"))  # fmt: skip
+    wanted = newest_first(
+        changes,
+        lambda row: row[4] in (FILE_KEY, builders.MOTION_KEY) and at_least(row[1], "notable"),
+    )
     assert shown == wanted and len(wanted) >= 3
     unknown = reader.get("/changes", params={"watch": "no-such-watch"}).text
     assert "There is no watch named no-such-watch" in unknown and ids(unknown) == []

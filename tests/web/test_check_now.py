@@ -12,7 +12,7 @@ from db.models import Source
 
 from .conftest import csrf_token
 
-PAGE = "<html><head><title>LIBE</title></head><body><div id='main'><p>Awaiting plenary</p></div></body></html>"  # fmt: skip
+PAGE = "<html><head><title>LIBE</title></head><body><div id='main'><p>Awaiting plenary</p></div></body></html>"
 
 
 def _add(app, name: str, url: str) -> int:
@@ -61,8 +61,14 @@ def test_check_now_needs_an_admin_and_the_form_token(app, admin, reader, site) -
 
 def test_the_web_form_takes_render_like_the_command_line(admin, site) -> None:
     token = csrf_token(admin, "/admin/sources/new")
-    data = {"kind": "page", "url": site.url("/ok.html"), "name": "libe", "every": "6h",
-            "csrf_token": token, "action": "save"}  # fmt: skip
+    data = {
+        "kind": "page",
+        "url": site.url("/ok.html"),
+        "name": "libe",
+        "every": "6h",
+        "csrf_token": token,
+        "action": "save",
+    }
     refused = admin.post("/admin/sources/new", data=data | {"params": "render=chrome"})
     assert (
         refused.status_code == 400

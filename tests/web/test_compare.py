@@ -65,8 +65,11 @@ def _second_source(app: FastAPI) -> list[int]:
         store_record(session, source=other, record=record(0, "Child sexual abuse (EP API)"))
         store_record(session, source=other, record=record(1, "Child sexual abuse (EP API)"))
         dossier = repo.dossier_by_key(session, key=FILE_KEY)
-        return [v.id for v in reversed(repo.versions_of(session, dossier_id=dossier.id))
-                if v.source == "ep-api"]  # fmt: skip
+        return [
+            v.id
+            for v in reversed(repo.versions_of(session, dossier_id=dossier.id))
+            if v.source == "ep-api"
+        ]
 
 
 def test_the_picker_offers_one_source_at_a_time(app, reader, history: History) -> None:

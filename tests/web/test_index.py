@@ -40,10 +40,26 @@ def test_a_version_is_found_by_its_record_and_one_with_nothing_to_read_has_no_ro
     app, history
 ) -> None:
     with session_scope(app.state.engine) as session:
-        session.add(Version(source_id=history.source_id, dossier_id=1, seq=9, fingerprint="0" * 64,
-                            record={"fields": {"status": "quokka"}}, text=""))  # fmt: skip
-        session.add(Version(source_id=history.source_id, dossier_id=1, seq=10,
-                            fingerprint="1" * 64, record={"kind": "page", "title": ""}, text=""))  # fmt: skip
+        session.add(
+            Version(
+                source_id=history.source_id,
+                dossier_id=1,
+                seq=9,
+                fingerprint="0" * 64,
+                record={"fields": {"status": "quokka"}},
+                text="",
+            )
+        )
+        session.add(
+            Version(
+                source_id=history.source_id,
+                dossier_id=1,
+                seq=10,
+                fingerprint="1" * 64,
+                record={"kind": "page", "title": ""},
+                text="",
+            )
+        )
         session.flush()
         rows = session.execute(text("SELECT count(*) FROM search_fts")).scalar_one()
     assert _total(app, "quokka") == 1, "a JSON field without any text is searchable"
@@ -60,13 +76,21 @@ def test_the_index_is_backfilled_when_the_migration_runs_on_existing_data(tmp_pa
         config.attributes["connection"] = connection
         command.upgrade(config, "0001")
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO source (id, name, kind, url, params, jurisdiction, enabled, "
-                                "created_at, updated_at, health, health_reason, consecutive_failures) "
-                                "VALUES (1, 's', 'page', 'https://e.org', '{}', 'EU', 1, '2024-01-01', "
-                                "'2024-01-01', 'ok', '', 0)"))  # fmt: skip
-        connection.execute(text("INSERT INTO dossier (id, key, title, jurisdiction, stage, created_at, "
-                                "updated_at) VALUES (1, 'EU:x', 'Old platypus file', 'EU', '', "
-                                "'2024-01-01', '2024-01-01')"))  # fmt: skip
+        connection.execute(
+            text(
+                "INSERT INTO source (id, name, kind, url, params, jurisdiction, enabled, "
+                "created_at, updated_at, health, health_reason, consecutive_failures) "
+                "VALUES (1, 's', 'page', 'https://e.org', '{}', 'EU', 1, '2024-01-01', "
+                "'2024-01-01', 'ok', '', 0)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO dossier (id, key, title, jurisdiction, stage, created_at, "
+                "updated_at) VALUES (1, 'EU:x', 'Old platypus file', 'EU', '', "
+                "'2024-01-01', '2024-01-01')"
+            )
+        )
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
@@ -103,8 +127,15 @@ def test_migration_0011_makes_what_0002_left_out_searchable_on_existing_data(app
         session.add(source)
         session.flush()
         items = [{"id": "1", "title": "Trilogue on the onlinekindermisbruik file"}]
-        session.add(Version(source_id=source.id, seq=1, fingerprint="3" * 64, text="",
-                            record={"kind": "feed", "title": "Press", "items": items}))  # fmt: skip
+        session.add(
+            Version(
+                source_id=source.id,
+                seq=1,
+                fingerprint="3" * 64,
+                text="",
+                record={"kind": "feed", "title": "Press", "items": items},
+            )
+        )
     before = _rows(engine)
     _to(engine, "head")
     assert _rows(engine) == before + 1, "0002 indexed a version's text only"
@@ -115,21 +146,56 @@ def test_migration_0011_makes_what_0002_left_out_searchable_on_existing_data(app
 def test_a_bulk_load_pauses_the_triggers_and_a_rebuild_fills_the_index(app, history) -> None:
     with session_scope(app.state.engine) as session:
         searchload.pause_search_index(session)
-        searchload.bulk_insert(session, model=Version, rows=[
-            {"source_id": history.source_id, "dossier_id": 1, "seq": 10 + i, "fingerprint": "1" * 64,
-             "record": {}, "text": f"bulk loaded wombat {i}"} for i in range(5)])  # fmt: skip
+        searchload.bulk_insert(
+            session,
+            model=Version,
+            rows=[
+                {
+                    "source_id": history.source_id,
+                    "dossier_id": 1,
+                    "seq": 10 + i,
+                    "fingerprint": "1" * 64,
+                    "record": {},
+                    "text": f"bulk loaded wombat {i}",
+                }
+                for i in range(5)
+            ],
+        )
     assert _total(app, "wombat") == 0
     with session_scope(app.state.engine) as session:
         searchload.rebuild_search_index(session)
     assert _total(app, "wombat") == 1 and _total(app, "encryption") == 1
     with session_scope(app.state.engine) as session:
-        session.add(Version(source_id=history.source_id, dossier_id=1, seq=99, fingerprint="2" * 64,
-                            record={}, text="after the rebuild echidna"))  # fmt: skip
+        session.add(
+            Version(
+                source_id=history.source_id,
+                dossier_id=1,
+                seq=99,
+                fingerprint="2" * 64,
+                record={},
+                text="after the rebuild echidna",
+            )
+        )
     assert _total(app, "echidna") == 1, "the triggers run again"
 
 
 def test_the_web_data_functions_shadow_no_other_repo_function() -> None:
-    names = ["captures", "changes", "digests", "files", "people", "runs", "searchhits", "searchoffers", "searchresults", "searchwords", "sources", "state", "users", "versions"]  # fmt: skip
+    names = [
+        "captures",
+        "changes",
+        "digests",
+        "files",
+        "people",
+        "runs",
+        "searchhits",
+        "searchoffers",
+        "searchresults",
+        "searchwords",
+        "sources",
+        "state",
+        "users",
+        "versions",
+    ]
     modules = [importlib.import_module(f"db.repo.{name}") for name in names]
     exported = [name for module in modules for name in module.__all__]
     assert len(exported) == len(set(exported)), "one name, one module"

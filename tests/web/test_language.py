@@ -51,8 +51,14 @@ def test_the_layout_and_digest_preview_follow_the_browser_and_the_digest_its_rea
         person_id = person.id
     page = admin.get(f"/admin/subscribers/{person_id}/digest", headers={"Accept-Language": "nl"})
     assert page.status_code == 200
-    for dutch in ("Voorbeeld van het overzicht", ">Zoeken</a>", ">Uitloggen</button>",
-                  "Statusoverzicht", "Tekstdeel", "Onderwerp"):  # fmt: skip
+    for dutch in (
+        "Voorbeeld van het overzicht",
+        ">Zoeken</a>",
+        ">Uitloggen</button>",
+        "Statusoverzicht",
+        "Tekstdeel",
+        "Onderwerp",
+    ):
         assert dutch in page.text, dutch
     assert "Lexwatch-Übersicht, Woche vom" in page.text  # the digest is in its reader's language
     untranslated = admin.get("/admin/watches", headers={"Accept-Language": "nl"}).text
@@ -72,8 +78,12 @@ def test_the_subscriber_form_refuses_a_language_digests_are_not_written_in(app, 
 
 def test_a_refused_sign_in_is_explained_in_the_browsers_language(app, anonymous) -> None:
     add_user(app, "ann@example.org", "reader")
-    form = {"email": "ann@example.org", "password": "wrong", "next": "/",
-            "csrf_token": csrf_token(anonymous)}  # fmt: skip
+    form = {
+        "email": "ann@example.org",
+        "password": "wrong",
+        "next": "/",
+        "csrf_token": csrf_token(anonymous),
+    }
     refused = anonymous.post("/login", data=form, headers={"Accept-Language": "fr-BE, fr"})
     assert refused.status_code == 400
     assert "Adresse e-mail ou mot de passe incorrect" in refused.text

@@ -45,8 +45,16 @@ def test_no_reader_page_shows_a_key(reader, files) -> None:
         "/search?q=2022/0155(COD)",
         "/search?q=council-press",
     ]
-    pages += [file_path(k) for k in (FILE_KEY, f"SRC:{builders.GAZETTE}", builders.MOTION_KEY,
-                                     builders.STUB_KEY, "SRC:council-press")]  # fmt: skip
+    pages += [
+        file_path(k)
+        for k in (
+            FILE_KEY,
+            f"SRC:{builders.GAZETTE}",
+            builders.MOTION_KEY,
+            builders.STUB_KEY,
+            "SRC:council-press",
+        )
+    ]
     for path in pages:
         response = reader.get(path)
         assert response.status_code == 200, path
@@ -101,10 +109,18 @@ def test_a_file_links_to_the_official_page_of_each_of_its_sources(app, reader) -
     """Real captures from the EP API, OEIL and EUR-Lex of one file, and a Dutch Zaak."""
     from crawlers.sites import SITES
 
-    read = [("eu_ep_api", "procedure_2016-0132-COD.json",
-             "https://data.europarl.europa.eu/api/v2/procedures/2016-0132?format=application%2Fld%2Bjson"),
-            ("nl_tweedekamer", "zaak_2024Z15447_expand-Document.json",
-             "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/Zaak?$filter=Nummer%20eq%20'2024Z15447'")]  # fmt: skip
+    read = [
+        (
+            "eu_ep_api",
+            "procedure_2016-0132-COD.json",
+            "https://data.europarl.europa.eu/api/v2/procedures/2016-0132?format=application%2Fld%2Bjson",
+        ),
+        (
+            "nl_tweedekamer",
+            "zaak_2024Z15447_expand-Document.json",
+            "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/Zaak?$filter=Nummer%20eq%20'2024Z15447'",
+        ),
+    ]
     with session_scope(app.state.engine) as session:
         for kind, name, url in read:
             source = Source(name=kind, kind=kind, url=url, jurisdiction="")

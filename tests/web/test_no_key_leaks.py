@@ -88,13 +88,38 @@ def _collect(outputs: list[str], result) -> None:
 def test_the_keys_appear_nowhere(keyed, admin, lexwatch, home: Path) -> None:
     server, outputs = keyed, []
     for args in (
-        ["sources", "add", "--kind", "us_congress", "--name", "congress",
-         *[f"--param={k}={v}" for k, v in BILL.items()]],
-        ["sources", "add", "--kind", "de_bundestag", "--name", "dip", "--param", "query=Missbrauchs"],
-        ["watches", "add", "everything", "--term", "bill", "--term", "Missbrauch",
-         "--min-significance", "minor"],
+        [
+            "sources",
+            "add",
+            "--kind",
+            "us_congress",
+            "--name",
+            "congress",
+            *[f"--param={k}={v}" for k, v in BILL.items()],
+        ],
+        [
+            "sources",
+            "add",
+            "--kind",
+            "de_bundestag",
+            "--name",
+            "dip",
+            "--param",
+            "query=Missbrauchs",
+        ],
+        [
+            "watches",
+            "add",
+            "everything",
+            "--term",
+            "bill",
+            "--term",
+            "Missbrauch",
+            "--min-significance",
+            "minor",
+        ],
         ["subscribers", "add", "reader@example.org", "--watch", "everything"],
-    ):  # fmt: skip
+    ):
         result = lexwatch(*args)
         assert result.code == 0, result.err
         _collect(outputs, result)
@@ -104,8 +129,16 @@ def test_the_keys_appear_nowhere(keyed, admin, lexwatch, home: Path) -> None:
     assert {r["status"] for r in failing.json()} == {"error"}
     _serve_congress(server)
     _serve_dip(server)
-    _collect(outputs, lexwatch("sources", "test", "--kind", "us_congress",
-                               *[f"--param={k}={v}" for k, v in BILL.items()]))  # fmt: skip
+    _collect(
+        outputs,
+        lexwatch(
+            "sources",
+            "test",
+            "--kind",
+            "us_congress",
+            *[f"--param={k}={v}" for k, v in BILL.items()],
+        ),
+    )
     succeeding = lexwatch("crawl", "--format", "json")
     _collect(outputs, succeeding)
     assert {r["status"] for r in succeeding.json()} == {"ok"}, succeeding.out
@@ -127,10 +160,18 @@ def test_the_keys_appear_nowhere(keyed, admin, lexwatch, home: Path) -> None:
 def _everything_the_cli_shows(lexwatch, outputs: list[str]) -> None:
     files = lexwatch("files", "--format", "json").json()
     assert {f["key"] for f in files} >= {"US:117-hr-21"}
-    commands = [["status"], ["status", "--format", "json"], ["sources", "list"],
-                ["sources", "list", "--format", "json"], ["sources", "export"], ["changes"],
-                ["changes", "--format", "json"], ["files"], ["watches", "list"],
-                ["subscribers", "list"]]  # fmt: skip
+    commands = [
+        ["status"],
+        ["status", "--format", "json"],
+        ["sources", "list"],
+        ["sources", "list", "--format", "json"],
+        ["sources", "export"],
+        ["changes"],
+        ["changes", "--format", "json"],
+        ["files"],
+        ["watches", "list"],
+        ["subscribers", "list"],
+    ]
     commands += [["file", f["key"], "--format", "json"] for f in files]
     for args in commands:
         result = lexwatch(*args)
@@ -144,16 +185,35 @@ def _every_page(client) -> list[str]:
     """Every page and API answer an admin can open, with the ids and keys the data gives."""
     sources = client.get("/api/sources").json()
     files = [f["key"] for f in client.get("/api/dossiers").json()]
-    pages = ["/", "/search?q=bill", "/search.csv?q=bill", "/search.json?q=bill",
-             "/search.atom?q=bill", "/files", "/api/dossiers", "/api/changes",
-             "/api/search?q=bill", "/api/sources", "/api/openapi.json", "/admin",
-             "/admin/sources/new", "/admin/watches", "/admin/subscribers", "/admin/users",
-             "/account"]  # fmt: skip
+    pages = [
+        "/",
+        "/search?q=bill",
+        "/search.csv?q=bill",
+        "/search.json?q=bill",
+        "/search.atom?q=bill",
+        "/files",
+        "/api/dossiers",
+        "/api/changes",
+        "/api/search?q=bill",
+        "/api/sources",
+        "/api/openapi.json",
+        "/admin",
+        "/admin/sources/new",
+        "/admin/watches",
+        "/admin/subscribers",
+        "/admin/users",
+        "/account",
+    ]
     for source in sources:
         pages += [f"/admin/sources/{source['id']}{tail}" for tail in ("", "/edit", "/delete")]
     for key in files:
-        pages += [f"/files/{key}", f"/files/{key}/timeline.csv", f"/files/{key}/timeline.json",
-                  f"/files/{key}/feed.atom", f"/api/dossiers/{key}"]  # fmt: skip
+        pages += [
+            f"/files/{key}",
+            f"/files/{key}/timeline.csv",
+            f"/files/{key}/timeline.json",
+            f"/files/{key}/feed.atom",
+            f"/api/dossiers/{key}",
+        ]
     pages += ["/admin/subscribers/1/digest", "/admin/subscribers/1/digest.html"]
     texts = []
     for page in pages:
@@ -224,10 +284,21 @@ def test_a_token_typed_into_a_source_url_is_fetched_but_shown_nowhere(
     internet.install(monkeypatch).names["open-data.example"] = ["93.184.215.14"]  # save-time check
     url = f"https://open-data.example/status.json?token={TYPED}&lang=en"
     for args in (
-        ["sources", "add", "--kind", "json", "--url", url, "--name", "typed", "--param", "path=data"],
+        [
+            "sources",
+            "add",
+            "--kind",
+            "json",
+            "--url",
+            url,
+            "--name",
+            "typed",
+            "--param",
+            "path=data",
+        ],
         ["watches", "add", "everything", "--term", "law", "--min-significance", "minor"],
         ["subscribers", "add", "reader@example.org", "--watch", "everything"],
-    ):  # fmt: skip
+    ):
         assert lexwatch(*args).code == 0
     _collect(outputs, lexwatch("crawl"))  # a 404: the URL goes into the reason
     server.serve(

@@ -17,9 +17,14 @@ from db.models import Subscriber, Subscription, Watch
 
 from .conftest import csrf_token
 
-WATCH = {"name": "csa", "description": "the CSA regulation", "terms": "chat control\nChatkontrolle",
-         "references": "2022/0155(COD)\nCOM(2022) 209", "jurisdictions": "eu, nl",
-         "min_significance": "notable"}  # fmt: skip
+WATCH = {
+    "name": "csa",
+    "description": "the CSA regulation",
+    "terms": "chat control\nChatkontrolle",
+    "references": "2022/0155(COD)\nCOM(2022) 209",
+    "jurisdictions": "eu, nl",
+    "min_significance": "notable",
+}
 
 
 def field_error(html: str, field: str) -> str:
@@ -54,9 +59,19 @@ def test_an_admin_adds_a_watch_as_the_cli_would(app, admin) -> None:
     listing = admin.get("/admin/watches").text
     assert "Added the watch csa." in listing and "Chatkontrolle" in listing
     stored = watches(app)["csa"]
-    assert (stored.terms, stored.references, stored.jurisdictions, stored.min_significance,
-            stored.description) == (["chat control", "Chatkontrolle"], ["2022/0155(COD)", "COM(2022) 209"],
-                                    ["EU", "NL"], "notable", "the CSA regulation")  # fmt: skip
+    assert (
+        stored.terms,
+        stored.references,
+        stored.jurisdictions,
+        stored.min_significance,
+        stored.description,
+    ) == (
+        ["chat control", "Chatkontrolle"],
+        ["2022/0155(COD)", "COM(2022) 209"],
+        ["EU", "NL"],
+        "notable",
+        "the CSA regulation",
+    )
 
 
 @pytest.mark.parametrize(
@@ -217,8 +232,11 @@ def test_an_admin_edits_what_a_subscriber_follows_and_removes_them(app, admin, t
     officer = people(app)["officer@example.org"][0]
     form = admin.get(f"/admin/subscribers/{officer.id}/edit").text
     assert f'value="{two_watches["csa"]}" checked' in form
-    saved = post(admin, f"/admin/subscribers/{officer.id}/edit",
-                 person("officer@example.org", [two_watches["recast"]], name="Policy officer"))  # fmt: skip
+    saved = post(
+        admin,
+        f"/admin/subscribers/{officer.id}/edit",
+        person("officer@example.org", [two_watches["recast"]], name="Policy officer"),
+    )
     assert saved.status_code == 303
     stored, follows = people(app)["officer@example.org"]
     assert (stored.name, follows) == ("Policy officer", {"recast"})
@@ -249,9 +267,12 @@ FORMS = [  # every form this part adds: (path, what it posts)
     ("/admin/watches/{watch}/edit", WATCH),
     ("/admin/watches/{watch}/delete", {}),
     ("/admin/subscribers/new", {"email": "x@example.org", "language": "en", "watch": ["{watch}"]}),
-    ("/admin/subscribers/{subscriber}/edit", {"email": "x@example.org", "language": "en", "watch": ["{watch}"]}),
+    (
+        "/admin/subscribers/{subscriber}/edit",
+        {"email": "x@example.org", "language": "en", "watch": ["{watch}"]},
+    ),
     ("/admin/subscribers/{subscriber}/delete", {}),
-]  # fmt: skip
+]
 
 
 def _existing(app: FastAPI, admin) -> dict[str, int]:
@@ -292,11 +313,23 @@ def test_a_reader_can_neither_see_nor_use_the_forms(app, admin, reader) -> None:
 def test_the_links_of_the_lists_lead_to_the_forms(app, admin) -> None:
     ids = _existing(app, admin)
     for listing, links in (
-        ("/admin/watches", ["/admin/watches/new", f"/admin/watches/{ids['watch']}/edit",
-                            f"/admin/watches/{ids['watch']}/delete"]),
-        ("/admin/subscribers", ["/admin/subscribers/new", f"/admin/subscribers/{ids['subscriber']}/edit",
-                                f"/admin/subscribers/{ids['subscriber']}/delete"]),
-    ):  # fmt: skip
+        (
+            "/admin/watches",
+            [
+                "/admin/watches/new",
+                f"/admin/watches/{ids['watch']}/edit",
+                f"/admin/watches/{ids['watch']}/delete",
+            ],
+        ),
+        (
+            "/admin/subscribers",
+            [
+                "/admin/subscribers/new",
+                f"/admin/subscribers/{ids['subscriber']}/edit",
+                f"/admin/subscribers/{ids['subscriber']}/delete",
+            ],
+        ),
+    ):
         html = admin.get(listing).text
         for href in links:
             assert f'href="{href}"' in html, (listing, href)

@@ -25,13 +25,35 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-OPEN = {"/", "/search", "/search.csv", "/search.json", "/search.atom", "/files", "/compare",
-        "/files/{key:path}", "/files/{key:path}/timeline.csv", "/files/{key:path}/timeline.json",
-        "/files/{key:path}/feed.atom", "/files/{key:path}/agenda", "/files/{key:path}/agenda.ics",
-        "/changes", "/changes.csv", "/changes.atom", "/api/dossiers", "/api/dossiers/{key:path}",
-        "/api/changes", "/api/search"}  # fmt: skip
-NO_USER = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),  # sign-in itself
-           ("GET", "/unsubscribe/{token}"), ("POST", "/unsubscribe/{token}")}  # fmt: skip
+OPEN = {
+    "/",
+    "/search",
+    "/search.csv",
+    "/search.json",
+    "/search.atom",
+    "/files",
+    "/compare",
+    "/files/{key:path}",
+    "/files/{key:path}/timeline.csv",
+    "/files/{key:path}/timeline.json",
+    "/files/{key:path}/feed.atom",
+    "/files/{key:path}/agenda",
+    "/files/{key:path}/agenda.ics",
+    "/changes",
+    "/changes.csv",
+    "/changes.atom",
+    "/api/dossiers",
+    "/api/dossiers/{key:path}",
+    "/api/changes",
+    "/api/search",
+}
+NO_USER = {
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),  # sign-in itself
+    ("GET", "/unsubscribe/{token}"),
+    ("POST", "/unsubscribe/{token}"),
+}
 CLOSED_PREFIXES = ("/admin", "/account", "/watches", "/subscribers", "/api/sources")
 
 
@@ -166,8 +188,11 @@ def test_the_limit_counts_the_address_a_trusted_proxy_names(public, monkeypatch)
     app = create_app(get_settings())
     app.state.visitor_limits["api"] = AddressLimiter(1, 60)
     with client_at(app, "10.0.0.1") as proxy:
-        for address, expected in (("198.51.100.1", 200), ("198.51.100.2", 200),
-                                  ("198.51.100.1", 429)):  # fmt: skip
+        for address, expected in (
+            ("198.51.100.1", 200),
+            ("198.51.100.2", 200),
+            ("198.51.100.1", 429),
+        ):
             answer = proxy.get("/api/dossiers", headers={"X-Forwarded-For": address})
             assert answer.status_code == expected, address
 

@@ -16,10 +16,41 @@ from vocab.links import file_path
 from .conftest import FILE_KEY
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-NASTY = ['"', '""', "'", "AND", "OR", "NOT", "*", "**", "NEAR(", "NEAR(a b", "a AND", "OR b",
-         "(", ")", "a)", "^", "-", "col:x", "title:child", "{a b}", "a + b", '"unbalanced',
-         "\\", "%", "_", "\x00", "’", "؟", "🙂", "a" * 2000, " ".join(["word"] * 300),
-         "SELECT * FROM user", "'; DROP TABLE version; --"]  # fmt: skip
+NASTY = [
+    '"',
+    '""',
+    "'",
+    "AND",
+    "OR",
+    "NOT",
+    "*",
+    "**",
+    "NEAR(",
+    "NEAR(a b",
+    "a AND",
+    "OR b",
+    "(",
+    ")",
+    "a)",
+    "^",
+    "-",
+    "col:x",
+    "title:child",
+    "{a b}",
+    "a + b",
+    '"unbalanced',
+    "\\",
+    "%",
+    "_",
+    "\x00",
+    "’",
+    "؟",
+    "🙂",
+    "a" * 2000,
+    " ".join(["word"] * 300),
+    "SELECT * FROM user",
+    "'; DROP TABLE version; --",
+]
 
 
 SEARCHES = ("/search", "/search.csv", "/search.json", "/search.atom", "/api/search")
@@ -86,8 +117,16 @@ def test_words_phrases_prefixes_or_and_diacritics(reader, history) -> None:
 def test_diacritics_are_ignored_both_ways(app, reader, history) -> None:
     with session_scope(app.state.engine) as session:
         source = session.get(Source, history.source_id)
-        session.add(Version(source_id=source.id, dossier_id=1, seq=3, fingerprint="x" * 64,
-                            record={}, text="Le contrôle des conversations et la pédocriminalité"))  # fmt: skip
+        session.add(
+            Version(
+                source_id=source.id,
+                dossier_id=1,
+                seq=3,
+                fingerprint="x" * 64,
+                record={},
+                text="Le contrôle des conversations et la pédocriminalité",
+            )
+        )
     api = reader.get("/api/search", params={"q": "pedocriminalite controle"}).json()
     assert api["total"] == 1 and api["results"][0]["type"] == "version"
 
@@ -173,8 +212,16 @@ def test_pages_of_results(app, reader, history) -> None:
             source = Source(name=f"s{index}", kind="page", url=f"https://e.org/{index}")
             session.add(source)
             session.flush()
-            session.add(Version(source_id=source.id, dossier_id=1, seq=1, fingerprint="f" * 64,
-                                record={}, text=f"paging test number {index}"))  # fmt: skip
+            session.add(
+                Version(
+                    source_id=source.id,
+                    dossier_id=1,
+                    seq=1,
+                    fingerprint="f" * 64,
+                    record={},
+                    text=f"paging test number {index}",
+                )
+            )
     first = reader.get("/api/search", params={"q": "paging", "per_page": 20}).json()
     second = reader.get("/api/search", params={"q": "paging", "per_page": 20, "page": 2}).json()
     assert first["total"] == 30 and len(first["results"]) == 20 and len(second["results"]) == 10

@@ -38,10 +38,12 @@ MOTION_URL = (
     "DocumentPublicatie(9bb5279f-1eb4-44b2-ab3d-68456f3b1766)/Resource"
 )
 PROCEDURE = Record(
-    kind="procedure", key="EU:2020/0259(COD)", title="Temporary derogation from Directive 2002/58",
+    kind="procedure",
+    key="EU:2020/0259(COD)",
+    title="Temporary derogation from Directive 2002/58",
     events=(Event("2024-04-10", "Plenarsitzung mit Aussprache", details="Berichterstatterin"),),
     documents=(Document("Kompromisstext des Vorsitzes", "ST 6015/24", "2024-02-01"),),
-)  # fmt: skip
+)
 
 
 def _store(app: FastAPI, name: str, kind: str, record: Record) -> None:
@@ -125,8 +127,15 @@ def test_a_long_word_is_found_inside_compounds_as_watches_find_it(reader, stored
 
 def test_compounds_of_text_stored_after_a_search_are_found(app, reader, stored) -> None:
     assert _api(reader, "Kinderschutzgesetz")["total"] == 0
-    _store(app, "Later page", "page", _parsed(page_site, GERMAN_PAGE.replace(
-        "Der Ausschuss", "Das Bundeskinderschutzgesetz und der Ausschuss")))  # fmt: skip
+    _store(
+        app,
+        "Later page",
+        "page",
+        _parsed(
+            page_site,
+            GERMAN_PAGE.replace("Der Ausschuss", "Das Bundeskinderschutzgesetz und der Ausschuss"),
+        ),
+    )
     data = _api(reader, "Kinderschutzgesetz")
     assert "Later page" in _sources(data) and "bundeskinderschutzgesetz" in data["also"]
 
@@ -149,15 +158,28 @@ def _versions(app: FastAPI, texts: list[tuple[str, datetime]]) -> None:
             source = Source(name=f"dated-{index}", kind="page", url=f"https://e.org/{index}")
             session.add(source)
             session.flush()
-            session.add(Version(source_id=source.id, seq=1, fingerprint=f"{index:064}",
-                                record={}, text=body, created_at=when))  # fmt: skip
+            session.add(
+                Version(
+                    source_id=source.id,
+                    seq=1,
+                    fingerprint=f"{index:064}",
+                    record={},
+                    text=body,
+                    created_at=when,
+                )
+            )
 
 
 def test_newest_first_and_relevance_orders(app, reader) -> None:
     start = datetime(2024, 1, 1, tzinfo=UTC)
-    _versions(app, [("gamma gamma gamma gamma", start),
-                    ("gamma and many other words of a long text", start + timedelta(days=30)),
-                    ("gamma once more in a text", start + timedelta(days=60))])  # fmt: skip
+    _versions(
+        app,
+        [
+            ("gamma gamma gamma gamma", start),
+            ("gamma and many other words of a long text", start + timedelta(days=30)),
+            ("gamma once more in a text", start + timedelta(days=60)),
+        ],
+    )
     best = [hit["source"] for hit in _api(reader, "gamma")["results"]]
     newest = _api(reader, "gamma", order="newest")
     assert best[0] == "dated-0" and newest["order"] == "newest"
@@ -174,9 +196,16 @@ def test_newest_first_and_relevance_orders(app, reader) -> None:
 
 
 def test_snippets_mark_words_escape_html_and_show_no_raw_markers(app, reader, backend) -> None:
-    _versions(app, [("# Summary\n## Detection\nThe <script>alert('x')</script> scanning of "
-                     "messages\n### Safeguards\nscanning stays <b>targeted</b>",
-                     datetime(2024, 5, 1, tzinfo=UTC))])  # fmt: skip
+    _versions(
+        app,
+        [
+            (
+                "# Summary\n## Detection\nThe <script>alert('x')</script> scanning of "
+                "messages\n### Safeguards\nscanning stays <b>targeted</b>",
+                datetime(2024, 5, 1, tzinfo=UTC),
+            )
+        ],
+    )
     pieces = _api(reader, "scanning")["results"][0]["snippet"]
     text = "".join(piece["text"] for piece in pieces)
     assert "#" not in text and "\x02" not in text and "\x03" not in text and "\n" not in text
@@ -210,10 +239,20 @@ def test_an_exact_search_that_finds_nothing_offers_the_topics_other_names(reader
 
 
 @pytest.mark.parametrize(
-    "text", ["kindermisbruik*", '"kindermisbruik', "topic:child-sexual-abuse", "topic:nope",
-             "topic:csa-directive", "l'exploitation sexuelle des enfants",
-             "chat OR control", "NEAR(kindermisbruik", "kinder%misbruik_", "CSAM-verordening"],
-)  # fmt: skip
+    "text",
+    [
+        "kindermisbruik*",
+        '"kindermisbruik',
+        "topic:child-sexual-abuse",
+        "topic:nope",
+        "topic:csa-directive",
+        "l'exploitation sexuelle des enfants",
+        "chat OR control",
+        "NEAR(kindermisbruik",
+        "kinder%misbruik_",
+        "CSAM-verordening",
+    ],
+)
 def test_expanded_queries_are_still_any_input(reader, stored, text: str) -> None:
     for path in ("/search", "/api/search", "/search.csv", "/search.atom"):
         assert reader.get(path, params={"q": text}).status_code in (200, 303), (path, text)
@@ -242,7 +281,9 @@ def test_compounds_are_added_to_their_word_only() -> None:
 
 def test_the_words_listed_for_compounds_are_lower_case_without_accents() -> None:
     assert searchquery.index_words("Pédocriminalité in der Straßenkinderhilfe, a_b") == {
-        "pedocriminalite", "straßenkinderhilfe"}  # fmt: skip
+        "pedocriminalite",
+        "straßenkinderhilfe",
+    }
 
 
 def test_suggested_names_come_from_typos_and_parts() -> None:
@@ -253,8 +294,11 @@ def test_suggested_names_come_from_typos_and_parts() -> None:
 
 
 def test_files_with_close_titles() -> None:
-    files = [("EU:2022/0155(COD)", "Preventing and combating child sexual abuse"),
-             ("DE:1", "Chatkontrolle im Ausschuss"), ("NL:2", "Motie over de begroting")]  # fmt: skip
+    files = [
+        ("EU:2022/0155(COD)", "Preventing and combating child sexual abuse"),
+        ("DE:1", "Chatkontrolle im Ausschuss"),
+        ("NL:2", "Motie over de begroting"),
+    ]
     assert searchsuggest.close_files("chatkontrole ausschus", files) == [files[1]]
     assert searchsuggest.close_files("2022/0155", files) == [files[0]]
     assert searchsuggest.close_files("the of", files) == []

@@ -66,11 +66,23 @@ def test_every_form_rejects_a_missing_or_wrong_csrf_token(app, admin, history, t
             admin, "/admin"
         )  # valid for this session: made stale by signing in again
         add_user(app, "other@example.org", "admin")
-        admin.post("/login", data={"email": "other@example.org", "password": "correct horse battery",
-                                   "csrf_token": csrf_token(admin)})  # fmt: skip
+        admin.post(
+            "/login",
+            data={
+                "email": "other@example.org",
+                "password": "correct horse battery",
+                "csrf_token": csrf_token(admin),
+            },
+        )
     for path in _post_routes(app):
-        data = {"kind": "page", "url": "https://example.org/", "name": "x", "email": "a@b.c",
-                "password": "long enough password", "action": "save"}  # fmt: skip
+        data = {
+            "kind": "page",
+            "url": "https://example.org/",
+            "name": "x",
+            "email": "a@b.c",
+            "password": "long enough password",
+            "action": "save",
+        }
         if token:
             data["csrf_token"] = token
         response = admin.post(path, data=data)
@@ -108,10 +120,17 @@ def test_a_scraped_javascript_link_is_not_a_link(reader, history) -> None:
 
 @pytest.mark.parametrize(
     ("url", "kept"),
-    [("https://example.org/a", True), ("http://x/", True), ("javascript:alert(1)", False),
-     ("JAVASCRIPT:alert(1)", False), ("data:text/html,x", False), ("//evil.example/", False),
-     ("", False), ("http://[bad", False)],
-)  # fmt: skip
+    [
+        ("https://example.org/a", True),
+        ("http://x/", True),
+        ("javascript:alert(1)", False),
+        ("JAVASCRIPT:alert(1)", False),
+        ("data:text/html,x", False),
+        ("//evil.example/", False),
+        ("", False),
+        ("http://[bad", False),
+    ],
+)
 def test_http_url_keeps_only_web_addresses(url: str, kept: bool) -> None:
     assert bool(http_url(url)) is kept
 

@@ -24,13 +24,15 @@ FILE = file_path(FILE_KEY)
 
 @pytest.mark.parametrize(
     ("path", "shown"),
-    [("/search.atom?q=child&token=S3CRET", "/search.atom?q=child&token=[redacted]"),
-     ("/f?token=S3CRET&q=x", "/f?token=[redacted]&q=x"),
-     ("/f?%74oken=S3CRET", "/f?%74oken=[redacted]"),
-     ("/f?TOKEN=S3CRET&token=S3CRET", "/f?TOKEN=[redacted]&token=[redacted]"),
-     ("/f?tokens=kept&q=token=x", "/f?tokens=kept&q=token=x"),
-     ("/f", "/f")],
-)  # fmt: skip
+    [
+        ("/search.atom?q=child&token=S3CRET", "/search.atom?q=child&token=[redacted]"),
+        ("/f?token=S3CRET&q=x", "/f?token=[redacted]&q=x"),
+        ("/f?%74oken=S3CRET", "/f?%74oken=[redacted]"),
+        ("/f?TOKEN=S3CRET&token=S3CRET", "/f?TOKEN=[redacted]&token=[redacted]"),
+        ("/f?tokens=kept&q=token=x", "/f?tokens=kept&q=token=x"),
+        ("/f", "/f"),
+    ],
+)
 def test_token_values_are_redacted_from_paths(path: str, shown: str) -> None:
     assert redact_query(path) == shown
 
@@ -69,8 +71,9 @@ def test_the_access_log_never_records_a_token(app, served) -> None:
     lines = _Lines()
     logging.getLogger("uvicorn.access").addHandler(lines)
     try:
-        feed = httpx.get(f"{served}{FILE}/feed.atom?token={token}",
-                         headers={"X-Forwarded-For": "192.0.2.66"})  # fmt: skip
+        feed = httpx.get(
+            f"{served}{FILE}/feed.atom?token={token}", headers={"X-Forwarded-For": "192.0.2.66"}
+        )
         search = httpx.get(f"{served}/search.atom?q=child&%74oken={token}")
         time.sleep(0.2)  # the log line is written after the answer
     finally:

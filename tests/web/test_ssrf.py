@@ -81,8 +81,12 @@ def test_the_cli_refuses_a_private_source(strict, lexwatch, url: str) -> None:
 @pytest.mark.parametrize("action", ["save", "test"])
 @pytest.mark.parametrize("url", ["http://10.0.0.8/", "http://[::1]:8000/", "http://localhost/"])
 def test_the_admin_form_refuses_a_private_source(strict, admin, url: str, action: str) -> None:
-    data = {"kind": "page", "url": url, "csrf_token": csrf_token(admin, "/admin/sources/new"),
-            "action": action}  # fmt: skip
+    data = {
+        "kind": "page",
+        "url": url,
+        "csrf_token": csrf_token(admin, "/admin/sources/new"),
+        "action": action,
+    }
     response = admin.post("/admin/sources/new", data=data)
     assert response.status_code == 400
     assert "private, loopback or link-local" in response.text
@@ -102,8 +106,12 @@ def test_test_before_saving_goes_through_the_fetch_time_guard(strict, admin, mon
         server.serve("/start", status=302, Location=server.url("/internal"))
         server.serve("/internal", "<html><body><h1>Internal dashboard</h1></body></html>")
         url = f"http://public.example:{server.port}/start"
-        data = {"kind": "page", "url": url, "action": "test",
-                "csrf_token": csrf_token(admin, "/admin/sources/new")}  # fmt: skip
+        data = {
+            "kind": "page",
+            "url": url,
+            "action": "test",
+            "csrf_token": csrf_token(admin, "/admin/sources/new"),
+        }
         response = admin.post("/admin/sources/new", data=data)
         assert "redirected to a private address 127.0.0.1" in response.text
         assert "Internal dashboard" not in response.text

@@ -17,17 +17,39 @@ from web.app import create_app
 from .conftest import FILE_KEY, PASSWORD, add_user, csrf_token, sign_in
 
 TOKEN_ROUTES = {  # (method, path): everything a feed token opens
-    ("GET", "/search.atom"), ("GET", "/search.csv"), ("GET", "/search.json"),
-    ("GET", "/files/{key:path}/feed.atom"), ("GET", "/files/{key:path}/timeline.csv"),
-    ("GET", "/files/{key:path}/timeline.json"), ("GET", "/api/dossiers"),
-    ("GET", "/api/dossiers/{key:path}"), ("GET", "/api/changes"), ("GET", "/api/search"),
-    ("GET", "/api/sources"), ("GET", "/changes.csv"), ("GET", "/changes.atom"),
-}  # fmt: skip
-PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),  # no user needed
-          ("GET", "/unsubscribe/{token}"), ("POST", "/unsubscribe/{token}")}  # fmt: skip
-FORM = {"email": "evil@example.org", "password": "a long password", "role": "admin",
-        "kind": "page", "url": "https://example.org/", "name": "evil", "action": "save",
-        "current": PASSWORD, "new": "taken over password", "again": "taken over password"}  # fmt: skip
+    ("GET", "/search.atom"),
+    ("GET", "/search.csv"),
+    ("GET", "/search.json"),
+    ("GET", "/files/{key:path}/feed.atom"),
+    ("GET", "/files/{key:path}/timeline.csv"),
+    ("GET", "/files/{key:path}/timeline.json"),
+    ("GET", "/api/dossiers"),
+    ("GET", "/api/dossiers/{key:path}"),
+    ("GET", "/api/changes"),
+    ("GET", "/api/search"),
+    ("GET", "/api/sources"),
+    ("GET", "/changes.csv"),
+    ("GET", "/changes.atom"),
+}
+PUBLIC = {
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),  # no user needed
+    ("GET", "/unsubscribe/{token}"),
+    ("POST", "/unsubscribe/{token}"),
+}
+FORM = {
+    "email": "evil@example.org",
+    "password": "a long password",
+    "role": "admin",
+    "kind": "page",
+    "url": "https://example.org/",
+    "name": "evil",
+    "action": "save",
+    "current": PASSWORD,
+    "new": "taken over password",
+    "again": "taken over password",
+}
 
 
 def token_of(client) -> str:
@@ -110,16 +132,22 @@ def _with_token(app, method: str, path: str, token: str, way: str):
 
 def _state(app) -> tuple:
     with session_scope(app.state.engine) as session:
-        users = [(u.email, u.role, u.password_hash, u.session_stamp, u.token_stamp)
-                 for u in repo.list_users(session)]  # fmt: skip
+        users = [
+            (u.email, u.role, u.password_hash, u.session_stamp, u.token_stamp)
+            for u in repo.list_users(session)
+        ]
         sources = [(s.name, s.enabled) for s in repo.list_sources(session)]
     return users, sources
 
 
 def test_the_attack_from_the_issue_creates_no_admin(app, admin, anonymous) -> None:
     token = token_of(admin)
-    form = {"email": "evil@example.org", "password": "a long password", "role": "admin",
-            "csrf_token": csrf_token(anonymous)}  # fmt: skip
+    form = {
+        "email": "evil@example.org",
+        "password": "a long password",
+        "role": "admin",
+        "csrf_token": csrf_token(anonymous),
+    }
     refused = anonymous.post(f"/admin/users?token={token}", data=form)
     assert refused.status_code == 403
     bearer = anonymous.post("/admin/users", data=form, headers={"Authorization": f"Bearer {token}"})
@@ -187,11 +215,13 @@ def test_a_password_change_on_the_web_ends_every_other_session(app, reader) -> N
     other, token = _second_browser(app), token_of(reader)
     assert other.get("/").status_code == 200
     for fields, message in [
-        ({"current": "not my password", "new": "new password 1", "again": "new password 1"},
-         "current password is wrong"),
+        (
+            {"current": "not my password", "new": "new password 1", "again": "new password 1"},
+            "current password is wrong",
+        ),
         ({"current": PASSWORD, "new": "new password 1", "again": "new password 2"}, "differ"),
         ({"current": PASSWORD, "new": "short", "again": "short"}, "too short"),
-    ]:  # fmt: skip
+    ]:
         response = reader.post(
             "/account/password", data=fields | {"csrf_token": csrf_token(reader, "/account")}
         )
@@ -287,9 +317,12 @@ def test_the_upgrade_gives_each_existing_user_stamps_of_their_own(tmp_path) -> N
     to("0002")
     with engine.begin() as connection:
         for n in (1, 2):
-            connection.execute(text(
-                "INSERT INTO user (email, password_hash, role, created_at, failed_logins) "
-                f"VALUES ('u{n}@example.org', 'h', 'reader', '2026-01-01 00:00:00', 3)"))  # fmt: skip
+            connection.execute(
+                text(
+                    "INSERT INTO user (email, password_hash, role, created_at, failed_logins) "
+                    f"VALUES ('u{n}@example.org', 'h', 'reader', '2026-01-01 00:00:00', 3)"
+                )
+            )
     to("head")
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT session_stamp, token_stamp FROM user")).all()

@@ -43,9 +43,12 @@ STOP_LINK = re.compile(r'<a href="([^"]+)"[^>]*>Stop these emails</a>')
 def mail(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
     """A real SMTP server, and settings that send the week's digests to it."""
     smtp = SmtpServer(tmp_path)
-    for name, value in {"BASE_URL": world.BASE_URL, "TIMEZONE": "Europe/Brussels",
-                        "MAIL_FROM": "Lexwatch <digest@lexwatch.example.org>",
-                        "SMTP_URL": smtp.url()}.items():  # fmt: skip
+    for name, value in {
+        "BASE_URL": world.BASE_URL,
+        "TIMEZONE": "Europe/Brussels",
+        "MAIL_FROM": "Lexwatch <digest@lexwatch.example.org>",
+        "SMTP_URL": smtp.url(),
+    }.items():
         monkeypatch.setenv(f"LEXWATCH_{name}", value)
     get_settings.cache_clear()
     yield smtp
