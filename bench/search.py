@@ -43,21 +43,7 @@ STAGES = (
 )
 CHANGE_KINDS = ("text_amended",) * 6 + ("event_added", "stage_changed", "document_added")
 QUERIES: list[tuple[str, dict[str, str]]] = [
-    *[
-        (word, {})
-        for word in (
-            "Aufdeckungsanordnung",
-            "pédocriminalité",
-            "detectiebevel",
-            "grooming",
-            "hashdatabase",
-            "clientside",
-            "Kinderschutz",
-            "derogation",
-            "ePrivacy",
-            "interoperability",
-        )
-    ],
+    *[(word, {}) for word in RARE],
     *[
         (word, {})
         for word in (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,13 @@ from pipeline.run import Report, outcome
 from vocab.fetch import Response
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def code_packages() -> tuple[str, ...]:
+    """Lexwatch's own packages: the roots of the import-linter layers (pyproject.toml)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return tuple(config["tool"]["importlinter"]["root_packages"])
 
 
 def capture(slug: str, name: str, url: str, *, headers: dict[str, str] | None = None) -> Response:

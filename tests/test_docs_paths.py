@@ -17,20 +17,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.helpers import code_packages
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-CODE = (
-    "cli",
-    "demo",
-    "scheduler",
-    "web",
-    "pipeline",
-    "digests",
-    "crawlers",
-    "monitor",
-    "db",
-    "vocab",
-)
+CODE = code_packages()
 
 
 def is_repository_path(span: str) -> bool:

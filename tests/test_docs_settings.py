@@ -8,24 +8,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from tests.helpers import code_packages
 from vocab.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-PACKAGES = (
-    "cli",
-    "demo",
-    "scheduler",
-    "web",
-    "pipeline",
-    "digests",
-    "crawlers",
-    "monitor",
-    "db",
-    "vocab",
-    "tests",
-    "bench",
-)
+PACKAGES = (*code_packages(), "tests", "bench")
 
 
 def configuration_rows() -> list[tuple[str, str]]:
