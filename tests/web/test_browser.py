@@ -11,23 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from crawlers.browser import ARGS, CHROMIUM
 from vocab.links import file_path
 from vocab.settings import get_settings
 from web.app import create_app
 
 from .conftest import FILE_KEY, PASSWORD, add_user, store_history
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PAGE = """<html><head><title>LIBE committee: CSA regulation</title></head><body>
 <nav>Home</nav><div id="main"><h2>Status</h2><p>Awaiting committee decision</p>
 <h2>Key events</h2><p>2022-05-11 Legislative proposal published</p></div></body></html>"""

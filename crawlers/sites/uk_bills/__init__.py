@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from crawlers.sites.readers.answers import one_or_list
 from crawlers.sites.readers.json_data import loads_or_none
 from crawlers.sites.uk_bills.answers import answer_of
 from crawlers.sites.uk_bills.bill import bill_record
@@ -101,14 +102,13 @@ def parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record:
     if not responses:
         raise ParseError("no Bills API answer to read", kind=SLUG)
     answers = [answer_of(response) for response in responses]
-    kinds = {kind for kind, _, _ in answers}
-    if "list" in kinds:
-        if kinds != {"list"}:
-            raise ParseError(
-                "a bill list cannot be read together with one bill's answers", kind=SLUG
-            )
-        return list_record(answers)
-    return bill_record(answers, params)
+    return one_or_list(
+        answers,
+        one=lambda found: bill_record(found, params),
+        many=list_record,
+        mixed="a bill list cannot be read together with one bill's answers",
+        kind=SLUG,
+    )
 
 
 def official_page(record: Record) -> tuple[str, str] | None:

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from crawlers.sites.readers.answers import one_or_list
 from crawlers.sites.readers.json_data import loads_or_none, obj
 from crawlers.sites.us_congress.answers import answer_of
 from crawlers.sites.us_congress.bill import bill_record
@@ -135,14 +136,13 @@ def parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record:
     if not responses:
         raise ParseError("no congress.gov answer to read", kind=SLUG)
     answers = [answer_of(response) for response in responses]
-    kinds = {kind for kind, _, _ in answers}
-    if "list" in kinds:
-        if kinds != {"list"}:
-            raise ParseError(
-                "a list of bills cannot be read together with one bill's answers", kind=SLUG
-            )
-        return list_record(answers)
-    return bill_record(answers, params)
+    return one_or_list(
+        answers,
+        one=lambda found: bill_record(found, params),
+        many=list_record,
+        mixed="a list of bills cannot be read together with one bill's answers",
+        kind=SLUG,
+    )
 
 
 def official_page(record: Record) -> tuple[str, str] | None:
