@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -21,7 +22,21 @@ from sqlalchemy.pool import NullPool
 from db.engine import migrate, normalise_url
 
 ADMIN_URL = os.environ.get("LEXWATCH_TEST_DATABASE_URL", "")
-REDIS_URL = os.environ.get("LEXWATCH_TEST_REDIS_URL", "")
+
+
+def _own_redis_database(url: str) -> str:
+    """The test Redis, on a database of this test process's own when tests run in parallel.
+
+    Tests empty their Redis database; under pytest-xdist each worker (`gw0`, `gw1`, …)
+    takes database 1 + its number, so one worker never empties another's queue.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        return url
+    return urlsplit(url)._replace(path=f"/{1 + int(worker[2:])}").geturl()
+
+
+REDIS_URL = _own_redis_database(os.environ.get("LEXWATCH_TEST_REDIS_URL", ""))
 
 
 def backends() -> list[str]:
