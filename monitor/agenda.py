@@ -5,8 +5,10 @@ keeps the first date of a forecast forever): the newest version says which steps
 are still planned and when; the older ones say how often a step's date moved.
 
 Each step has a UID derived from the file and the step's identity, never its
-date: a forecast is its step (`canonical`, else its title), a step that happened
-is also its day. Two sources reporting one step share its UID and merge.
+date: a step the source gives an id of its own (`step_id`, a Tweede Kamer
+activity) is that id, planned, moved or held; a forecast is its step
+(`canonical`, else its title), a step that happened is also its day. Two sources
+reporting one step share its UID and merge.
 `sequence` counts the moves of its date; a step a source no longer lists is
 simply absent (calendar clients drop it on their next refresh). Pure.
 """
@@ -97,6 +99,8 @@ def _identified(file: str, events: Iterable[Event]) -> list[tuple[str, Event]]:
 
 
 def _identity(file: str, event: Event) -> tuple:
+    if event.step_id:
+        return (file, "own id", event.step_id)
     step = canonical(event.kind, event.title) or " ".join(event.title.casefold().split())
     if event.forecast:
         return (file, "forecast", step)

@@ -121,7 +121,9 @@ def _title(old: Record, new: Record) -> list[Difference]:
 
 
 def event_key(event: Event) -> tuple:
-    """What makes two reported steps the same step."""
+    """What makes two reported steps the same step: its own id when the source gives one."""
+    if event.step_id:
+        return (event.forecast, "id", event.step_id)
     if event.forecast:
         return (True, event.title.casefold())
     return (False, event.date, event.title.casefold(), event.reference)

@@ -17,7 +17,9 @@ class Event:
 
     `date` is ISO `YYYY-MM-DD` (or None when the source gives none); `kind` is the
     source's own activity code or label class (e.g. `PLENARY_VOTE`); `source` says
-    which institution or site reported it.
+    which institution or site reported it. `step_id` is the source's own lasting id of
+    the step when it gives one (a Tweede Kamer Activiteit): the step is known by it when
+    its date or status changes; left out of the JSON when empty.
     """
 
     date: str | None
@@ -28,6 +30,7 @@ class Event:
     source: str = ""
     forecast: bool = False
     details: str = ""
+    step_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ def first_identifier(record: Record, scheme: str) -> str:
 def record_to_json(record: Record) -> dict[str, Any]:
     """The record as plain JSON: identifiers and fields become objects."""
     data = asdict(record)
+    data["events"] = [_without_empty_step_id(event) for event in data["events"]]
     data["identifiers"] = _group(record.identifiers)
     data["fields"] = dict(record.fields)
     return data
@@ -111,6 +115,11 @@ def record_from_json(data: Mapping[str, Any]) -> Record:
         fields=tuple(data.get("fields", {}).items()),
         text=data.get("text", ""),
     )
+
+
+def _without_empty_step_id(event: dict[str, Any]) -> dict[str, Any]:
+    # Events without an id of their own keep the JSON (and fingerprint) they always had.
+    return event if event["step_id"] else {k: v for k, v in event.items() if k != "step_id"}
 
 
 def _group(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:

@@ -13,6 +13,7 @@ from digests.send import compose_for
 from monitor.normalise import normalise
 from pipeline.run import store_record
 from tests.digests import world
+from tests.web import agenda_world as agenda
 from vocab.records import Event
 
 FORECAST = "Indicative plenary sitting date"
@@ -54,3 +55,17 @@ def test_a_dropped_forecast_is_not_announced(settings) -> None:
     config = settings()
     _csa_then(config, _with_forecast(None))
     assert FORECAST not in _coming_up(config)
+
+
+def test_a_tweede_kamer_activity_is_coming_up_on_its_new_day(settings) -> None:
+    # The TK answers are built to the OData $metadata (no Activiteit was captured).
+    config = settings()
+    source = Source(name="tk-zaak", kind="nl_tweedekamer", url=agenda.TK_QUERY, jurisdiction="NL")
+    world.add_versions(config, [(source, agenda.tk_activities("v1"), agenda.tk_activities("v2"))])
+    with session_scope(get_engine(config.db_url)) as session:
+        repo.add_watch(session, watch=Watch(name="tk", references=["2024Z15447"]))
+    world.subscribe(config, ["ann@example.org"], "tk")
+    text = _coming_up(config)
+    assert "2025-10-21  Stemmingen" in text
+    assert "2025-10-30  Plenair debat: Debat over de CSAM-verordening" in text
+    assert "2025-10-16" not in text and "Bescherming van kinderen online" not in text

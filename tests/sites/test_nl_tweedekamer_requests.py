@@ -88,9 +88,14 @@ def _url(**params: str) -> str:
     return nl_tweedekamer.requests(Target(url="", params=params))[0].url
 
 
+ACTIVITY = (
+    "Activiteit($select=Id,Soort,Nummer,Onderwerp,Datum,Aanvangstijd,Eindtijd,Locatie,Status,"
+    "Voortouwnaam,Verwijderd)"
+)
 EXPAND = (
     "&$expand=Document($expand=HuidigeDocumentVersie),"
-    "Besluit($expand=Stemming,Agendapunt($expand=Activiteit)),Kamerstukdossier"
+    "Besluit($expand=Stemming,Agendapunt($expand=Activiteit)),Kamerstukdossier,"
+    f"{ACTIVITY},Agendapunt($select=Verwijderd;$expand={ACTIVITY})"
 )
 
 
@@ -162,10 +167,22 @@ def test_every_expansion_of_a_zaak_is_a_navigation_property_of_the_metadata_capt
         ("Besluit", "Agendapunt"): "Agendapunt",
         ("Agendapunt", "Activiteit"): "Activiteit",  # where a vote's date lives
         ("Zaak", "Kamerstukdossier"): "Kamerstukdossier",
+        ("Zaak", "Activiteit"): "Activiteit",  # the Zaak's scheduled and held activities
+        ("Zaak", "Agendapunt"): "Agendapunt",  # ... and those it is an agenda item of
     }
     assert {step: navigation[step] for step in steps} == steps
-    named = re.findall(r"([A-Za-z]+)(?=[(,)]|$)", nl_tweedekamer.ZAAK_EXPAND)
-    assert sorted(named) == sorted(name for _, name in steps)
+    without_select = re.sub(r"\$select=[A-Za-z,]+;?", "", nl_tweedekamer.ZAAK_EXPAND)
+    named = re.findall(r"([A-Za-z]+)(?=[(,)]|$)", without_select)
+    assert sorted(named) == sorted([name for _, name in steps] + ["Activiteit"])  # twice
+
+
+def test_every_selected_property_of_a_zaak_s_activities_is_in_the_metadata_capture() -> None:
+    # Changed on purpose with the activities: each $select names properties of its entity.
+    expand = nl_tweedekamer.ZAAK_EXPAND
+    selected = re.findall(r"([A-Za-z]+)\(\$select=([A-Za-z,]+)", expand)
+    assert [entity for entity, _ in selected] == ["Activiteit", "Agendapunt", "Activiteit"]
+    for entity, names in selected:
+        assert set(names.split(",")) <= set(nl_tweedekamer.ODATA_FIELDS[entity]), entity
 
 
 def test_module_documents_itself() -> None:

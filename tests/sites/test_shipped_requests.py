@@ -32,9 +32,14 @@ SECRETS = {"dip_api_key": "KEY", "congress_api_key": "KEY"}
 KEY_PARAMS = {"api_key", "apikey"}
 KEY_HEADERS = {"authorization", "x-api-key"}
 TK = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/Zaak?$filter="
+TK_ACTIVITY = (  # the Zaak's activities, for the agenda (changed with them, on purpose)
+    "Activiteit($select=Id,Soort,Nummer,Onderwerp,Datum,Aanvangstijd,Eindtijd,Locatie,Status,"
+    "Voortouwnaam,Verwijderd)"
+)
 TK_EXPAND = (
     "&$expand=Document($expand=HuidigeDocumentVersie),"
-    "Besluit($expand=Stemming,Agendapunt($expand=Activiteit)),Kamerstukdossier"
+    "Besluit($expand=Stemming,Agendapunt($expand=Activiteit)),Kamerstukdossier,"
+    f"{TK_ACTIVITY},Agendapunt($select=Verwijderd;$expand={TK_ACTIVITY})"
 )
 LIVE = "%20and%20Verwijderd%20eq%20false"
 EP = "https://data.europarl.europa.eu/api/v2/procedures/"

@@ -1,5 +1,8 @@
 """Crawls of real captures with forecasts and Tweede Kamer steps, stored as crawls store them.
 
+The Tweede Kamer's activities come from two answers built to its OData $metadata (named
+built_…, see tests/fixtures/nl_tweedekamer/README.md): no Activiteit was captured.
+
 The OEIL page of 2024/2006(REG) gets the real Forecasts section of a 2026 OEIL page
 (tests.sites.test_eu_oeil builds it, neither capture changed). The later crawls are
 states no capture shows, built here from those real pages and said so: the forecast
@@ -18,7 +21,7 @@ from monitor.normalise import normalise
 from pipeline.run import store_record
 from tests.helpers import capture
 from tests.sites import test_eu_oeil as oeil_pages
-from vocab.fetch import Response
+from vocab.fetch import Response, Target
 from vocab.records import Record
 
 REG_KEY = "EU:2024/2006(REG)"
@@ -29,6 +32,7 @@ EP_URL = (
     "https://data.europarl.europa.eu/api/v2/procedures/2024-2006?format=application%2Fld%2Bjson"
 )
 MEETING_URL = "https://data.europarl.europa.eu/api/v2/meetings/MTG-PL-2024-07-16?format=application%2Frdf%2Bxml"
+TK_QUERY = nl_tweedekamer.requests(Target(url="", params={"zaak": "2024Z15447"}))[0].url
 TK_URL = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/Zaak?$filter=Nummer%20eq%20%272024Z15447%27"
 
 
@@ -50,6 +54,13 @@ def tk_zaak() -> Record:
     return nl_tweedekamer.parse(
         [capture("nl_tweedekamer", "zaak_2024Z15447_expand-Document.json", TK_URL)], {}
     )
+
+
+def tk_activities(version: str) -> Record:
+    """The Zaak with its activities, answers built to the OData $metadata (no Activiteit was
+    captured): `v1`, then `v2` with the plenary debate moved and a committee debate cancelled."""
+    name = f"built_zaak_2024Z15447_activities_{version}.json"
+    return nl_tweedekamer.parse([capture("nl_tweedekamer", name, TK_QUERY)], {})
 
 
 def ep_meeting() -> Record:

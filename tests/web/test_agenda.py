@@ -1,6 +1,7 @@
 """The agenda of part 15: Agenda pages and iCalendar feeds read from real crawls with
-forecasts and Tweede Kamer steps; the feed parses with `icalendar`, keeps its UIDs across
-crawls, raises SEQUENCE when a date moves and drops a step no source lists any more."""
+forecasts and Tweede Kamer steps (its activities from answers built to the OData $metadata);
+the feed parses with `icalendar`, keeps its UIDs across crawls, raises SEQUENCE when a date
+moves and drops a step no source lists any more."""
 
 from __future__ import annotations
 
@@ -73,6 +74,39 @@ def test_tweede_kamer_steps_are_on_their_file_s_agenda(app, reader, anonymous) -
     events = _calendar(anonymous, _feed_link(reader, agenda_path(world.TK_KEY)))
     assert {e.decoded("DTSTART").isoformat() for e in events.values()} == {"2024-10-09"}
     assert any("Zaak gestart" in str(e["SUMMARY"]) for e in events.values())
+
+
+def _tk(events: dict[str, dict], title: str) -> tuple[str, dict]:
+    [(uid, event)] = [(u, e) for u, e in events.items() if str(e["SUMMARY"]).startswith(title)]
+    return uid, event
+
+
+def test_tweede_kamer_activities_move_in_place_and_a_cancelled_one_leaves(
+    app, reader, anonymous
+) -> None:
+    world.crawl(app, {"tk-zaak": world.tk_activities("v1")})
+    page = reader.get(agenda_path(world.TK_KEY), params={"around": "2025-10-13"}).text
+    assert "Plenair debat: Debat over de CSAM-verordening" in page and "2025-10-16" in page
+    assert "Commissiedebat: Bescherming van kinderen online" in page
+    assert "details/activiteit?id=2025A05102" in page
+    link = _feed_link(reader, agenda_path(world.TK_KEY))
+    first = _calendar(anonymous, link)
+    uid, debate = _tk(first, "Plenair debat: Debat over de CSAM-verordening (forecast)")
+    assert debate.decoded("DTSTART").isoformat() == "2025-10-16" and int(debate["SEQUENCE"]) == 0
+    assert "2025A05102" in str(debate["DESCRIPTION"])
+    held_uid, _ = _tk(first, "Commissiedebat: JBZ-Raad —")  # held: no "(forecast)"
+    gone, _ = _tk(first, "Commissiedebat: Bescherming van kinderen online")
+    assert not any("Procedurevergadering" in str(e["SUMMARY"]) for e in first.values())
+
+    world.crawl(app, {"tk-zaak": world.tk_activities("v2")})  # moved, and one cancelled
+    second = _calendar(anonymous, link)
+    assert set(second) == set(first) - {gone}, "UIDs stay; the cancelled debate is dropped"
+    moved = second[uid]
+    assert moved.decoded("DTSTART").isoformat() == "2025-10-30"
+    assert int(moved["SEQUENCE"]) == 1 > int(debate["SEQUENCE"])
+    assert int(second[held_uid]["SEQUENCE"]) == 0
+    page = reader.get(agenda_path(world.TK_KEY), params={"around": "2025-10-13"}).text
+    assert "Bescherming van kinderen online" not in page and "2025-10-30" in page
 
 
 def test_an_ep_plenary_sitting_s_agenda_points_are_on_its_source_s_agenda(

@@ -1,6 +1,7 @@
 """The Agenda page in a real browser (Debian's Chromium): reached from the file page, it lists
 the real forecast and steps of the crawled file, and its calendar link answers an iCalendar
-feed that `icalendar` reads. Screenshots go to test-artifacts/."""
+feed that `icalendar` reads; a Tweede Kamer file's agenda shows its planned activity with
+the Kamer's page of it. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -33,4 +34,20 @@ def test_a_reader_opens_a_file_s_agenda_and_follows_its_calendar_link(server, br
     assert feed.status == 200 and feed.headers["content-type"].startswith("text/calendar")
     summaries = [str(e["SUMMARY"]) for e in Calendar.from_ical(feed.body()).walk("VEVENT")]
     assert any(world.FORECAST in s for s in summaries)
+    assert not page.errors, page.errors
+
+
+def test_a_reader_sees_a_tweede_kamer_activity_on_its_file_s_agenda(server, browser) -> None:
+    # The TK answer is built to the OData $metadata (no Activiteit was captured).
+    base, app = server
+    world.crawl(app, {"tk-zaak": world.tk_activities("v1")})
+    page = _signed_in(browser, base, app, "reader@example.org", "reader", file_path(world.TK_KEY))
+    page.click("a:text-is('Agenda')")
+    page.wait_for_url(f"**{agenda_path(world.TK_KEY)}")
+    page.goto(agenda_path(world.TK_KEY) + "?around=2025-10-13")
+    rows = page.inner_text("table.agenda tbody")
+    assert "2025-10-16" in rows and "Plenair debat: Debat over de CSAM-verordening" in rows
+    link = page.get_attribute("table.agenda a:text('Plenair debat')", "href")
+    assert link.endswith("/plenaire_vergaderingen/details/activiteit?id=2025A05102")
+    _shot(page, "agenda-tweede-kamer")
     assert not page.errors, page.errors

@@ -1,4 +1,4 @@
-"""Tweede Kamer open data: Zaken with documents and votes, query lists, SyncFeed pages, motion texts.
+"""Tweede Kamer open data: Zaken (documents, votes, activities), lists, SyncFeed pages, motions.
 
 Reads four kinds of response, told apart by their content (never by the request's role):
 
@@ -6,10 +6,14 @@ Reads four kinds of response, told apart by their content (never by the request'
   entity of a query for its `Nummer`, fetched with `ZAAK_EXPAND`: its documents with their
   current version (whose `ExterneIdentifier` is the kamerstuk, `kst-32317-892`), its decisions
   with their votes and the agenda item and activity that date them (a Besluit has no date of
-  its own), and its Kamerstukdossier: a record of kind `zaak`;
+  its own), its Kamerstukdossier, and its activities (plenary debates, votes, committee
+  meetings; on the Zaak or through an agenda item) as scheduled steps: a planned or moved one
+  is a forecast known by its activity's `Id` (so the agenda moves it in place), a held one a
+  step, a cancelled or deleted one left out; each links its page on tweedekamer.nl. A record
+  of kind `zaak`;
 - any other OData `value` list of Zaken or Documents: a record of kind `zaak_list`, one item
   each. The shipped list sources (a word, a dossier) ask for the same expansions, so the list
-  carries each Zaak's decisions: its votes come out as dated events linked to the motion
+  carries each Zaak's decisions and activities (each activity once): its votes come out as dated events linked to the motion
   (`kst-…`) and its dossier, the items say how each Zaak was decided;
 - a SyncFeed page (Atom, `/SyncFeed/2.0/Feed?category=Zaak`): a record of kind `syncfeed`;
 - the officiële-publicatie XML of a Kamerstuk (`DocumentPublicatie(<Id>)/Resource`): a record of
@@ -70,8 +74,13 @@ URL_HELP = (
 )
 HOSTS = ("gegevensmagazijn.tweedekamer.nl",)
 PARAMS = {
-    "zaak": "Zaak number such as 2024Z15447: that Zaak with its documents, decisions and votes.",
-    "dossier": "Kamerstuk dossier such as 32317 or 21501-33: the Zaken of that dossier.",
+    "zaak": (
+        "Zaak number such as 2024Z15447: that Zaak with its documents, decisions and votes, "
+        "and its activities (plenary debates, votes, committee meetings) as scheduled steps "
+        "on its agenda."
+    ),
+    "dossier": "Kamerstuk dossier such as 32317 or 21501-33: the Zaken of that dossier, with "
+    "their decisions and activities.",
     "query": "A word or phrase: the Zaken whose Onderwerp contains it.",
     "since": "A date or time: only Zaken changed after it (GewijzigdOp), for polling a dossier or "
     "query; a zaak is always read whole.",

@@ -1,5 +1,6 @@
 """Any other OData `value` list of Zaken or Documents (a word, a dossier, a since query):
-a record of kind `zaak_list`, one item each, with the listed Zaken's decisions as events."""
+a record of kind `zaak_list`, one item each, with the listed Zaken's decisions and
+activities as events."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote
 
+from crawlers.sites.nl_tweedekamer.activities import activity_events
 from crawlers.sites.nl_tweedekamer.besluiten import besluit_event, zaak_stage
 from crawlers.sites.nl_tweedekamer.dossiers import motion_reference
 from crawlers.sites.nl_tweedekamer.odata import (
@@ -43,7 +45,7 @@ def zaak_list_record(responses: Sequence[Response]) -> Record:
         identifiers=identifier_pairs(
             p for z in zaken for p in zaak_identifiers(z, live(z.get("Document")))
         ),
-        events=tuple(sorted((e for z in zaken for e in _list_events(z)), key=_list_event_order)),
+        events=tuple(sorted(_events(zaken), key=_list_event_order)),
         items=tuple(sorted(map(_item, entities.values()), key=item_order)),
     )
 
@@ -53,6 +55,17 @@ def _number(entity: Mapping[str, Any]) -> str:
     if not number:
         raise ParseError("list entity without Nummer or DocumentNummer", kind=SLUG)
     return number
+
+
+def _events(zaken: list[Mapping[str, Any]]) -> list[Event]:
+    """The listed Zaken's decisions, and their activities once each (several Zaken share one)."""
+    decisions = [e for z in zaken for e in _list_events(z)]
+    activities = {e.step_id: e for z in zaken for e in _zaak_activities(z)}
+    return decisions + list(activities.values())
+
+
+def _zaak_activities(zaak: Mapping[str, Any]) -> list[Event]:
+    return activity_events(zaak, live(zaak.get("Besluit")))
 
 
 def _list_events(zaak: Mapping[str, Any]) -> list[Event]:

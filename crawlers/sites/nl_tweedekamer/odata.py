@@ -17,14 +17,6 @@ ODATA = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"
 PUBLICATION = "https://zoek.officielebekendmakingen.nl/{}.html"
 TK_SITE = "https://www.tweedekamer.nl"
 SOURCE = "Tweede Kamer"
-# What a Zaak is fetched with: documents and their current version (the kamerstuk number),
-# decisions with votes and the agenda item / activity that date them, the dossier.
-ZAAK_EXPAND = (
-    "Document($expand=HuidigeDocumentVersie),"
-    "Besluit($expand=Stemming,Agendapunt($expand=Activiteit)),"
-    "Kamerstukdossier"
-)
-
 # Every OData property read by this package, by entity type; tests check them against $metadata.
 ODATA_FIELDS: dict[str, tuple[str, ...]] = {
     "Zaak": (
@@ -46,6 +38,8 @@ ODATA_FIELDS: dict[str, tuple[str, ...]] = {
         "Document",
         "Besluit",
         "Kamerstukdossier",
+        "Activiteit",
+        "Agendapunt",
     ),
     "Document": (
         "Id",
@@ -73,8 +67,20 @@ ODATA_FIELDS: dict[str, tuple[str, ...]] = {
         "Agendapunt",
         "Stemming",
     ),
-    "Agendapunt": ("Aanvangstijd", "Activiteit"),
-    "Activiteit": ("Datum",),
+    "Agendapunt": ("Aanvangstijd", "Verwijderd", "Activiteit"),
+    "Activiteit": (
+        "Id",
+        "Soort",
+        "Nummer",
+        "Onderwerp",
+        "Datum",
+        "Aanvangstijd",
+        "Eindtijd",
+        "Locatie",
+        "Status",
+        "Voortouwnaam",
+        "Verwijderd",
+    ),
     "Stemming": (
         "Soort",
         "FractieGrootte",
@@ -85,6 +91,18 @@ ODATA_FIELDS: dict[str, tuple[str, ...]] = {
         "Verwijderd",
     ),
 }
+
+# What a Zaak is fetched with: documents and their current version (the kamerstuk number),
+# decisions with votes and the agenda item / activity that date them, the dossier, and the
+# activities on the Zaak, directly or through an agenda item (only what the agenda reads).
+_ACTIVITY = "Activiteit($select=" + ",".join(ODATA_FIELDS["Activiteit"]) + ")"
+ZAAK_EXPAND = (
+    "Document($expand=HuidigeDocumentVersie),"
+    "Besluit($expand=Stemming,Agendapunt($expand=Activiteit)),"
+    "Kamerstukdossier,"
+    f"{_ACTIVITY},"
+    f"Agendapunt($select=Verwijderd;$expand={_ACTIVITY})"
+)
 
 
 def text(value: Any) -> str:

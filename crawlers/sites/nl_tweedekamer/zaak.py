@@ -1,10 +1,12 @@
-"""One Zaak with its documents, decisions and votes, and its dossier: a record of kind `zaak`."""
+"""One Zaak with its documents, decisions and votes, its dossier and its scheduled
+activities: a record of kind `zaak`."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from crawlers.sites.nl_tweedekamer.activities import activity_events
 from crawlers.sites.nl_tweedekamer.besluiten import besluit_event, zaak_stage
 from crawlers.sites.nl_tweedekamer.documents import document, document_event, document_order
 from crawlers.sites.nl_tweedekamer.dossiers import dossier_pairs, motion_reference, publication_ids
@@ -25,7 +27,7 @@ from vocab.fetch import Response
 from vocab.identifiers import find_identifiers
 from vocab.records import Event, Record, identifier_pairs
 
-_EVENT_RANK = {"start": 0, "document": 1, "besluit": 2}
+_EVENT_RANK = {"start": 0, "document": 1, "besluit": 2, "activiteit": 3}
 
 
 def zaak_record(responses: Sequence[Response]) -> Record:
@@ -71,12 +73,13 @@ def _zaak_events(
     ranked += [("document", document_event(d)) for d in documents]
     motion = motion_reference(zaak, documents)
     ranked += [("besluit", besluit_event(b, motion)) for b in besluiten]
+    ranked += [("activiteit", a) for a in activity_events(zaak, besluiten)]
     return tuple(event for _, event in sorted(ranked, key=_event_order))
 
 
 def _event_order(pair: tuple[str, Event]) -> tuple[Any, ...]:
-    # By date, then start, documents, decisions; the rest only so that the API's order of
-    # documents of one day does not read as a change.
+    # By date, then start, documents, decisions, activities; the rest only so that the API's
+    # order of documents (or activities) of one day does not read as a change.
     rank, event = pair
     return *date_order(event.date), _EVENT_RANK[rank], event.reference, event.title, event.details
 
