@@ -137,6 +137,15 @@ def test_zaak_in_a_value_list_built_from_capture_gives_the_same_record() -> None
     assert record == nl_tweedekamer.parse([capture(SLUG, ZAAK, ZAAK_URL)], {})
 
 
+@pytest.mark.parametrize("quote", ["'", "%27"])
+def test_a_query_by_nummer_is_one_zaak_however_its_quotes_are_written(quote: str) -> None:
+    # A source URL typed or pasted with its quotes percent-encoded asks for the same Zaak.
+    data = {"@odata.context": f"{ODATA}$metadata#Zaak(Document())", "value": [_zaak_data()]}
+    url = f"{ODATA}Zaak?$filter=Nummer%20eq%20{quote}2024Z15447{quote}&$expand=Document"
+    record = nl_tweedekamer.parse([_json_response(data, url)], {})
+    assert record == nl_tweedekamer.parse([capture(SLUG, ZAAK, ZAAK_URL)], {})
+
+
 def _with_vote() -> dict[str, Any]:
     """The real Zaak with a Besluit (votes per party) and its dossier expanded, as the
     $metadata names them; the votes themselves are invented for the test."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import unquote
 
 from crawlers.sites.readers.json_data import listed, loads_or_none, one_line
 from vocab.errors import ParseError
@@ -141,7 +142,7 @@ def load_json(response: Response) -> dict[str, Any]:
 
 def asks_one_zaak(url: str) -> bool:
     """True for a query of one Zaak by its Nummer (what `zaak=` asks): its answer is that Zaak."""
-    return re.search(r"\$filter=Nummer(?: |%20)eq(?: |%20)'", url) is not None
+    return re.search(r"\$filter=Nummer eq '", unquote(url)) is not None
 
 
 def single_zaak(data: Mapping[str, Any], url: str) -> Mapping[str, Any] | None:
