@@ -89,6 +89,7 @@ def test_tweede_kamer_activities_move_in_place_and_a_cancelled_one_leaves(
     assert "Plenair debat: Debat over de CSAM-verordening" in page and "2025-10-16" in page
     assert "Commissiedebat: Bescherming van kinderen online" in page
     assert "details/activiteit?id=2025A05102" in page
+    assert "Thorbeckezaal" in page, "the hours and the room are on the page, not only in the feed"
     link = _feed_link(reader, agenda_path(world.TK_KEY))
     first = _calendar(anonymous, link)
     uid, debate = _tk(first, "Plenair debat: Debat over de CSAM-verordening (forecast)")
