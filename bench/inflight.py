@@ -2,7 +2,9 @@
 
 `watch(site)` swaps the site server's request handler for one that counts the
 GETs in progress per Host header and remembers the most seen at any moment,
-whichever process or worker sent them.
+whichever process or worker sent them. A GET counts from its arrival until its
+answer starts: the client surely still waits for it then, so a busy machine
+that is slow to finish a handler's thread never counts a request twice.
 """
 
 from __future__ import annotations
@@ -45,13 +47,24 @@ def watch(site: Any) -> InFlight:
     base = site.server.RequestHandlerClass
 
     class Counted(base):  # type: ignore[misc,valid-type]
+        host = ""  # counted from the request's arrival until its answer starts
+
         def do_GET(self) -> None:
-            host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
-            counts.enter(host)
+            self.host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+            counts.enter(self.host)
             try:
                 super().do_GET()
             finally:
-                counts.leave(host)
+                self._answered()
+
+        def send_response(self, *args: Any, **kwargs: Any) -> None:
+            self._answered()
+            super().send_response(*args, **kwargs)
+
+        def _answered(self) -> None:
+            if self.host:
+                counts.leave(self.host)
+                self.host = ""
 
     site.server.RequestHandlerClass = Counted
     return counts
