@@ -1,4 +1,4 @@
-"""Crawl throughput with 1, 2 and 4 `lexwatch worker` processes on the same local site.
+"""Crawl throughput and CPU with 1 and 2 (BENCH_WORKER_COUNTS) `lexwatch worker` processes on one local site.
 
 PAGES procedure pages of bench/site.py's Site, one `page` source each; throwaway
 PostgreSQL and Redis on 127.0.0.1 (bench/services.py). For each worker count, a
@@ -13,6 +13,14 @@ crawl`, one Scrapy crawler over every source). Settings as bench/lexwatch_tool.p
 uses them: no AutoThrottle against 127.0.0.1, at most 10 requests in flight to
 the one host per crawler.
 
+CPU per page: the workers' user + system time over the pass (/proc/<pid>/stat,
+their children included), against `lexwatch crawl`'s own (its rusage as a child
+of this process) less its start-up, measured as a `crawl` over no source. The
+site server answers from this process; it and PostgreSQL share the machine's
+cores with the crawlers, so on 2 cores neither tool has 2 cores to itself.
+The site counts the requests it answers at once (bench/inflight.py): the aims
+(bench/workers_aims.py) hold that number to the per-host limit.
+
     python -m bench.workers       (or: make bench-workers)
 """
 
@@ -20,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -32,17 +41,20 @@ from typing import Any
 
 from bench import services
 from bench.common import write_result
+from bench.inflight import InFlight, watch
 from bench.site import Site
 from bench.table import text_table
+from bench.workers_aims import judge
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = int(os.environ.get("BENCH_WORKER_PAGES", "400"))
 SEED = 7
-COUNTS = (1, 2, 4)
+COUNTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_COUNTS", "1,2").split(","))
+LIMIT = 10  # LEXWATCH_CONCURRENT_PER_DOMAIN below: requests in flight to one host
 SCRATCH = Path(tempfile.gettempdir()) / f"lexwatch-bench-workers-{os.getpid()}"
 SETTINGS = {
     "LEXWATCH_AUTOTHROTTLE": "false",
-    "LEXWATCH_CONCURRENT_PER_DOMAIN": "10",
+    "LEXWATCH_CONCURRENT_PER_DOMAIN": str(LIMIT),
     "LEXWATCH_ALLOW_PRIVATE_TARGETS": "1",
     "LEXWATCH_SEED_DEFAULTS": "false",
 }
@@ -51,16 +63,22 @@ SETTINGS = {
 def main() -> None:
     """Measure every mode, write bench/results/workers.json, print the table."""
     site = Site(PAGES, SEED)
+    flights = watch(site)
     try:
         with services.postgres() as admin, services.redis() as redis_url:
-            rows = _in_process(site, admin)
+            rows = _in_process(site, admin, flights)
             for count in COUNTS:
-                rows += _with_workers(site, admin, redis_url, count)
+                rows += _with_workers(site, admin, redis_url, count, flights)
     finally:
         site.close()
         shutil.rmtree(SCRATCH, ignore_errors=True)
-    path = write_result("workers", rows, pages=PAGES, case_keys=["mode", "workers", "pass"])
-    sys.stderr.write(text_table(rows) + f"\n(written to {path})\n")
+    aims = judge(rows, LIMIT)
+    load = os.getloadavg()
+    path = write_result(
+        "workers", rows, aims=aims, pages=PAGES, load=load, case_keys=["mode", "workers", "pass"]
+    )
+    sys.stderr.write(text_table(rows) + "\n\n" + text_table(aims))
+    sys.stderr.write(f"\nload average {load}; (written to {path})\n")
 
 
 def _environment(database: str, redis_url: str = "") -> dict[str, str]:
@@ -86,25 +104,36 @@ def _add_sources(site: Site, env: dict[str, str]) -> None:
     _lexwatch(env, "sources", "import", str(path))
 
 
-def _in_process(site: Site, admin: str) -> list[dict[str, Any]]:
+def _in_process(site: Site, admin: str, flights: InFlight) -> list[dict[str, Any]]:
     """Both passes as `lexwatch crawl` (no Redis); timed by its own reports, not start-up."""
     site.reset()
     with _database(admin) as database:
         env = _environment(database)
+        startup = _crawl(env, 0)[1]  # no source yet: the command's own start-up
         _add_sources(site, env)
-        return [
-            _row("one process, no queue", 0, name, _crawl_seconds(env))
-            for name in ("first", "again")
-        ]
+        return [_in_process_pass(env, name, startup, flights) for name in ("first", "again")]
 
 
-def _crawl_seconds(env: dict[str, str]) -> float:
+def _in_process_pass(env: dict[str, str], name: str, startup: float, flights: InFlight) -> dict:
+    flights.reset()
+    seconds, cpu = _crawl(env, PAGES)
+    cpu_ms = round((cpu - startup) * 1000 / PAGES, 2)
+    return _row("one process, no queue", 0, name, seconds, cpu_ms_per_page=cpu_ms, flights=flights)
+
+
+def _crawl(env: dict[str, str], count: int) -> tuple[float, float]:
+    """`lexwatch crawl`: the seconds of its pass and the CPU seconds of the whole command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     reports = json.loads(_lexwatch(env, "crawl", "--format", "json"))
-    assert len(reports) == PAGES and not [r for r in reports if r["status"] == "error"], reports[:3]
-    return max(report["seconds"] for report in reports)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert len(reports) == count and not [r for r in reports if r["status"] == "error"], reports[:3]
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return max((report["seconds"] for report in reports), default=0.0), cpu
 
 
-def _with_workers(site: Site, admin: str, redis_url: str, count: int) -> list[dict[str, Any]]:
+def _with_workers(
+    site: Site, admin: str, redis_url: str, count: int, flights: InFlight
+) -> list[dict[str, Any]]:
     """Both passes through the queue, served by `count` workers."""
     site.reset()
     with _database(admin) as database:
@@ -113,18 +142,21 @@ def _with_workers(site: Site, admin: str, redis_url: str, count: int) -> list[di
         workers = [_start_worker(env) for _ in range(count)]
         try:
             _wait_for_workers(env, count)
-            return [_queued_pass(env, workers, name) for name in ("first", "again")]
+            return [_queued_pass(env, workers, name, flights) for name in ("first", "again")]
         finally:
             _stop(workers)
             _flush(redis_url)
 
 
-def _queued_pass(env: dict[str, str], workers: list[subprocess.Popen], name: str) -> dict:
+def _queued_pass(
+    env: dict[str, str], workers: list[subprocess.Popen], name: str, flights: InFlight
+) -> dict:
     """One pass through the queue: its wall-clock time, and the CPU the workers spent on it."""
+    flights.reset()
     cpu = _cpu_seconds(workers)
     seconds = _queued_seconds(env)
-    cpu_ms = round((_cpu_seconds(workers) - cpu) * 1000 / PAGES, 1)
-    return _row("queue", len(workers), name, seconds, cpu_ms_per_page=cpu_ms)
+    cpu_ms = round((_cpu_seconds(workers) - cpu) * 1000 / PAGES, 2)
+    return _row("queue", len(workers), name, seconds, cpu_ms_per_page=cpu_ms, flights=flights)
 
 
 def _cpu_seconds(workers: list[subprocess.Popen]) -> float:
@@ -156,12 +188,14 @@ def _queued_seconds(env: dict[str, str]) -> float:
     return time.monotonic() - started
 
 
-def _row(mode: str, workers: int, name: str, seconds: float, **extra: float) -> dict[str, Any]:
-    row = {"mode": mode, "workers": workers, "pass": name, "seconds": round(seconds, 1)}
+def _row(
+    mode: str, workers: int, name: str, seconds: float, *, cpu_ms_per_page: float, flights: InFlight
+) -> dict[str, Any]:
+    row = {"mode": mode, "workers": workers, "pass": name, "seconds": round(seconds, 2)}
     row["pages_per_s"] = round(PAGES / seconds, 1)
     if workers:
         row["pages_per_s_per_worker"] = round(PAGES / seconds / workers, 1)
-    row |= extra
+    row |= {"cpu_ms_per_page": cpu_ms_per_page, "max_in_flight_per_host": flights.peak()}
     sys.stderr.write(f"bench.workers: {row}\n")
     return row
 

@@ -23,6 +23,7 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
         # Many slow hosts at once must not fill the crawler: politeness is per host (below).
         "CONCURRENT_REQUESTS": 64,
         "CONCURRENT_REQUESTS_PER_DOMAIN": settings.concurrent_per_domain,
+        "DOWNLOADER": "crawlers.downloader.PoliteDownloader",  # that limit kept in bursts too
         "DOWNLOAD_TIMEOUT": settings.download_timeout,
         "DOWNLOAD_MAXSIZE": 50 * 1024 * 1024,
         "RETRY_TIMES": settings.retry_times,

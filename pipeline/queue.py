@@ -1,9 +1,9 @@
 """Crawls as jobs on a shared Redis queue (RQ), taken by `lexwatch worker` on any machine.
 
 With LEXWATCH_REDIS_URL set, `pipeline.passes.crawl_pass` hands its sources to this
-module instead of crawling them itself: one RQ job per source. Any number of
-workers that reach the database and Redis take the jobs; each job is one
-ordinary crawl pass over one source, recorded exactly as in one process.
+module instead of crawling them itself. Any number of workers that reach the
+database and Redis take the jobs; each job is one ordinary crawl pass over a
+batch of sources, recorded exactly as in one process.
 
 Why RQ and not scrapy-redis: scrapy-redis shares Scrapy's *request* queue, so
 the requests of one source would be fetched by different workers, while the
@@ -13,23 +13,38 @@ source need all of it. A source is the unit of work, so a job queue fits.
 scrapy-redis 0.9.1 also calls Scrapy APIs that 2.19 no longer has
 (`engine.crawl(request, spider)`).
 
-Rounds: a source's round is the crawl that follows its last recorded run, and
-its job id says which (`crawl-<source id>-<last run in µs>`). RQ enqueues an id
-only once (`unique=True`), so a source enqueued twice in a round (a restart,
-the resync of a new source, `lexwatch crawl` while its scheduled job waits) is
-crawled once. A worker killed mid-job stops renewing its lease on the job; the
-next worker to clean RQ's registries puts the job back (RQ's Retry), and the
-job marks the dead attempt's run as interrupted before crawling again. The
-workers themselves are in pipeline/worker.py.
+Batches: a job is up to BATCH due sources of one host, crawled together by one
+warm crawler (pipeline/warm.py) as `lexwatch crawl` crawls them. One job per
+source cost a job's overhead per page and fetched one page at a time; a whole
+host in one job would leave the other workers idle. A host's batches are
+fetched by one worker at a time (pipeline/hostlock.py), and parsed and stored
+while another worker fetches the next. Inside a job each source keeps its own
+fault boundary (pipeline/run.py): one whose parse or store raises is recorded
+as failed, and the others are stored.
+
+Rounds: a source's round is the crawl that follows its last recorded run
+(`crawl-<source id>-<last run in µs>`). Queuing a source first claims its round
+in Redis (`SET NX`, naming the job that crawls it), so a source queued twice in
+a round (a restart, the resync of a new source, `lexwatch crawl` while its
+scheduled job waits) is crawled once; the second caller waits for the job that
+holds the claim. A claim whose job failed for good or is gone is taken over. A
+job's id is its first source's round (plus `_n` for the n other sources), and
+RQ enqueues an id only once (`unique=True`). A worker killed mid-job stops
+renewing its lease on the job; the next worker to clean RQ's registries puts
+the job back (RQ's Retry), and the job marks the dead attempt's runs as
+interrupted before crawling again. The workers themselves are in
+pipeline/worker.py.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import urlsplit
 
 from redis import Redis
 from redis.exceptions import RedisError
@@ -38,112 +53,181 @@ from rq.exceptions import DuplicateJobError
 from rq.job import Job, JobStatus
 
 from db import repo
-from db.engine import dispose_engines, get_engine, session_scope
+from db.engine import session_scope
 from db.models import Source
 from db.owner import remote_grace
-from pipeline.run import Report, crawl_here
+from pipeline.run import Report
 from vocab.errors import ConfigError
 from vocab.settings import Settings, get_settings
 
 QUEUE = "lexwatch-crawls"
 RETRIES = 3  # attempts after a failure or a dead worker
+BATCH = 25  # sources of one host in one job
+CLAIM = "lexwatch:round:"  # + a source's round id -> the id of the job that crawls it
+CLAIM_TTL = 8 * 86400  # beyond a failed job's week in RQ's registry
 ENDED = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
+GIVEN_UP = (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
+DROP_CLAIM = """if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('del', KEYS[1]) else return 0 end"""
 
 
 def crawl_queue(settings: Settings) -> Queue:
     """The queue of crawl jobs on LEXWATCH_REDIS_URL."""
-    timeout = int(settings.crawl_time_limit) + 120  # the crawl's own cut-off, then storing
+    # A job may wait a crawl's limit for its host, then crawls, then stores.
+    timeout = int(2 * settings.crawl_time_limit) + 120
     return Queue(QUEUE, connection=Redis.from_url(settings.redis_url), default_timeout=timeout)
 
 
 def job_id(source: Source) -> str:
-    """The id of a source's job this round: the crawl after its last recorded run."""
+    """The id of a source's round: the crawl after its last recorded run."""
     last = int(source.last_run_at.timestamp() * 1_000_000) if source.last_run_at else 0
     return f"crawl-{source.id}-{last}"
 
 
-def enqueue(settings: Settings, sources: Sequence[Source]) -> list[str]:
-    """Queue one job per source unless its round's job exists; the ids to wait for."""
+def host_of(source: Source) -> str:
+    """The host a source is fetched from, as Scrapy's per-host download slots name it."""
+    return (urlsplit(source.url).hostname or "").lower()
+
+
+def batches(sources: Sequence[Source]) -> Iterator[list[Source]]:
+    """The sources grouped by host, in their order, at most BATCH to a group."""
+    hosts: dict[str, list[Source]] = {}
+    for source in sources:
+        hosts.setdefault(host_of(source), []).append(source)
+    for group in hosts.values():
+        for start in range(0, len(group), BATCH):
+            yield group[start : start + BATCH]
+
+
+def enqueue(settings: Settings, sources: Sequence[Source]) -> dict[int, str]:
+    """Queue the sources whose round nobody crawls yet; every source's job id to wait for."""
     queue = crawl_queue(settings)
     try:
-        for source in sources:
-            _enqueue_once(queue, source)
+        held = {s.id: _holder(queue, s) for s in sources}
+        for batch in batches([s for s in sources if held[s.id] is None]):
+            held |= _enqueue_batch(queue, batch)
     except RedisError as exc:  # a message a person can act on, not a traceback
         raise ConfigError(f"cannot queue crawls at LEXWATCH_REDIS_URL: {exc}") from exc
-    return [job_id(s) for s in sources]
+    return {source_id: ident for source_id, ident in held.items() if ident}
 
 
-def _enqueue_once(queue: Queue, source: Source) -> None:
-    ident = job_id(source)
-    for _attempt in range(2):
-        try:
-            queue.enqueue_call(
-                crawl_source,
-                args=(source.id,),
-                job_id=ident,
-                unique=True,
-                retry=Retry(max=RETRIES),
-                result_ttl=3600,
-                failure_ttl=7 * 86400,
-                description=f"crawl {source.name}",
-            )
-            return
-        except DuplicateJobError:
-            if not _drop_failed(queue, ident):
-                return  # waiting, running, or done this round: nothing to add
+def _holder(queue: Queue, source: Source) -> str | None:
+    """The job that crawls this source's round, if one waits, runs or is done."""
+    key = CLAIM + job_id(source)
+    ident = queue.connection.get(key)
+    if ident is None:
+        return None
+    job = queue.fetch_job(ident.decode())
+    if job is not None and job.get_status() not in GIVEN_UP:
+        return job.id
+    queue.connection.eval(DROP_CLAIM, 1, key, ident)  # taken over: the round is tried again
+    return None
 
 
-def _drop_failed(queue: Queue, ident: str) -> bool:
-    """Forget a job of this round that failed for good, so the round can be tried again."""
-    job = queue.fetch_job(ident)
-    if job is None or job.get_status() in (
-        JobStatus.FAILED,
-        JobStatus.STOPPED,
-        JobStatus.CANCELED,
-    ):
-        if job is not None:
-            job.delete()
-        return True
-    return False
+def _enqueue_batch(queue: Queue, batch: list[Source]) -> dict[int, str]:
+    """Claim each source's round for one new job, then queue it with those it claimed."""
+    ident = job_id(batch[0]) + (f"_{len(batch) - 1}" if len(batch) > 1 else "")
+    held, mine = {}, []
+    for source in batch:
+        key = CLAIM + job_id(source)
+        if queue.connection.set(key, ident, nx=True, ex=CLAIM_TTL):
+            mine.append(source)
+        held[source.id] = (queue.connection.get(key) or b"").decode()  # ours, or a racer's
+    if mine:
+        _enqueue_job(queue, ident, mine)
+    return held
+
+
+def _enqueue_job(queue: Queue, ident: str, sources: list[Source]) -> None:
+    old = queue.fetch_job(ident)
+    if old is not None and old.get_status() in GIVEN_UP:
+        old.delete()  # an earlier job of this id that failed for good: this one tries again
+    # A racer may have queued this very id a moment ago: its job crawls the same round.
+    with contextlib.suppress(DuplicateJobError):
+        queue.enqueue_call(
+            crawl_sources,
+            args=([s.id for s in sources],),
+            job_id=ident,
+            unique=True,
+            retry=Retry(max=RETRIES),
+            result_ttl=3600,
+            failure_ttl=7 * 86400,
+            description=f"crawl {_names(sources)}",
+            meta={"rounds": [job_id(s) for s in sources]},
+        )
+
+
+def _names(sources: list[Source]) -> str:
+    names = ", ".join(s.name for s in sources[:3])
+    return names + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+
+
+def crawl_sources(source_ids: list[int]) -> list[dict[str, Any]]:
+    """The job: one crawl pass over one host's sources, recorded as `lexwatch crawl` records it."""
+    from pipeline.warm import warm
+
+    settings = get_settings()
+    state = warm(settings)
+    sources = _prepare(state.engine, settings, source_ids)
+    if not sources:
+        return []  # removed or disabled since they were queued
+    try:
+        reports = state.crawl(sources, host_of(sources[0]))
+    except BaseException:
+        with session_scope(state.engine) as session:  # the retry must not find them 'running'
+            repo.interrupted_own_runs(session, source_ids=source_ids)
+        raise
+    return [asdict(report) for report in reports]
 
 
 def crawl_source(source_id: int) -> list[dict[str, Any]]:
-    """The job: one crawl pass over one source, recorded as `lexwatch crawl` records it."""
-    from crawlers import reactor
+    """A one-source job, as queued before jobs were batches (still waiting after an upgrade)."""
+    return crawl_sources([source_id])
 
-    settings = get_settings()
-    engine = get_engine(settings.db_url)
-    try:
-        with session_scope(engine) as session:
-            # An attempt whose worker died; a live one elsewhere keeps its run.
-            repo.interrupted_runs(
-                session,
-                source_ids=[source_id],
-                remote_after=remote_grace(settings.crawl_time_limit),
-            )
-            source = session.get(Source, source_id)
-        if source is None or not source.enabled:
-            return []  # removed or disabled since it was queued
-        reports = reactor.run_coroutine(crawl_here(engine, settings, [source]))
-        return [asdict(report) for report in reports]
-    finally:
-        dispose_engines()  # the work horse exits next: close connections cleanly
+
+def _prepare(engine: Any, settings: Settings, source_ids: list[int]) -> list[Source]:
+    """The job's sources still enabled, after marking a dead attempt's runs as interrupted."""
+    with session_scope(engine) as session:
+        # An attempt whose worker died; a live one elsewhere keeps its run.
+        repo.interrupted_runs(
+            session,
+            source_ids=source_ids,
+            remote_after=remote_grace(settings.crawl_time_limit),
+        )
+        found = [session.get(Source, source_id) for source_id in source_ids]
+    return [source for source in found if source is not None and source.enabled]
 
 
 async def run_on_workers(
     settings: Settings, sources: Sequence[Source], *, wait: bool
 ) -> list[Report]:
     """Queue these sources' jobs; with `wait`, return their reports once workers are done."""
-    ids = await asyncio.to_thread(enqueue, settings, sources)
+    held = await asyncio.to_thread(enqueue, settings, sources)
     if not wait:
         return []
-    return await asyncio.to_thread(_reports, crawl_queue(settings), ids, sources)
+    return await asyncio.to_thread(_reports, crawl_queue(settings), held, sources)
 
 
-def _reports(queue: Queue, ids: list[str], sources: Sequence[Source]) -> list[Report]:
-    names = {job_id(s): s.name for s in sources}
-    jobs = _wait_for(queue, ids)
-    return [report for ident in ids for report in _reports_of(jobs.get(ident), names[ident])]
+def _reports(queue: Queue, held: dict[int, str], sources: Sequence[Source]) -> list[Report]:
+    jobs = _wait_for(queue, sorted(set(held.values())))
+    found = {ident: _reports_of(job) for ident, job in jobs.items()}
+    return [
+        report
+        for source in sources
+        for report in _report_for(source, held.get(source.id, ""), found, jobs)
+    ]
+
+
+def _report_for(
+    source: Source, ident: str, found: dict[str, dict[str, Report]], jobs: dict[str, Job]
+) -> list[Report]:
+    """This source's report from its job; an error if the job failed or is gone."""
+    job = jobs.get(ident)
+    if job is not None and job.get_status(refresh=False) == JobStatus.FINISHED:
+        report = found[ident].get(source.name)
+        return [report] if report else []  # none: removed or disabled meanwhile
+    reason = "the job is gone from the queue" if job is None else _last_error(job)
+    return [Report(source.name, "error", 0, 0, 0, 1, f"the worker failed: {reason}", 0.0)]
 
 
 def _wait_for(queue: Queue, ids: list[str]) -> dict[str, Job]:
@@ -160,11 +244,10 @@ def _wait_for(queue: Queue, ids: list[str]) -> dict[str, Job]:
         time.sleep(0.5)
 
 
-def _reports_of(job: Job | None, name: str) -> list[Report]:
-    if job is not None and job.get_status(refresh=False) == JobStatus.FINISHED:
-        return [Report(**fields) for fields in job.return_value() or []]
-    reason = "the job is gone from the queue" if job is None else _last_error(job)
-    return [Report(name, "error", 0, 0, 0, 1, f"the worker failed: {reason}", 0.0)]
+def _reports_of(job: Job | None) -> dict[str, Report]:
+    if job is None or job.get_status(refresh=False) != JobStatus.FINISHED:
+        return {}
+    return {fields["source"]: Report(**fields) for fields in job.return_value() or []}
 
 
 def _last_error(job: Job) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -52,6 +52,7 @@ from vocab.redact import redact
 from vocab.settings import Settings
 
 log = logging.getLogger("lexwatch.run")
+Fetch = Callable[[list[Plan]], Awaitable[dict[int, Outcome]]]
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,24 @@ def summarise(reports: Sequence[Report]) -> str:
 
 async def crawl_here(engine: Engine, settings: Settings, sources: Sequence[Source]) -> list[Report]:
     """Crawl these sources in this process, in one crawler, and record everything."""
+    return await crawl_with(
+        engine, settings, sources, lambda plans: crawl(plans, engine=engine, settings=settings)
+    )
+
+
+async def crawl_with(
+    engine: Engine, settings: Settings, sources: Sequence[Source], fetch: Fetch
+) -> list[Report]:
+    """Fetch these sources with `fetch` (plans to their outcomes), then record everything.
+
+    A worker passes a fetch through its warm crawler that holds the host's lock
+    only while fetching (pipeline/warm.py); `crawl_here` a fresh crawler.
+    """
     if not sources:
         return []
     started = time.monotonic()
     run_ids, plans = _begin(engine, settings, sources)
-    outcomes = await crawl(plans, engine=engine, settings=settings)
+    outcomes = await fetch(plans)
     by_id = {source.id: source for source in sources}  # a scan per outcome was quadratic
     ordered = sorted(outcomes.values(), key=lambda o: _eu_first(by_id[o.plan.source_id]))
     return await in_daemon_thread(_process_all, engine, settings, ordered, run_ids, started)

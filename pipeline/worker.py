@@ -1,26 +1,36 @@
 """`lexwatch worker`: takes crawl jobs from the shared queue (pipeline/queue.py) until stopped.
 
-It is RQ's forking worker: each job runs in a fresh process forked from this
-one, so a crawl that leaks or hangs cannot harm the next (a hung job is killed
-after the queue's job timeout). Before the first job, this process imports what
-every crawl needs, so that a job starts warm; no reactor exists here, each job
-starts its own. SIGTERM lets the running job finish, then the worker exits.
+A worker that stays warm: each job runs in this process (RQ's SimpleWorker,
+no fork), through the engine, reactor and Scrapy crawler this process built
+once (pipeline/warm.py). A forked job paid ~0.1 s of CPU for the fork, a fresh
+reactor, a fresh crawler and fresh database connections, more than the crawl
+of a page; jobs are batches of one host's sources now, so a job's own costs
+are shared by its pages. What the fork bought, a crawl that hangs cannot harm
+the next, the job's timeout still gives: the crawl is cancelled and the job
+fails (and is retried).
+
+A forked job's worker renewed the job's lease while waiting for it; here the
+job runs on the main thread, so a heartbeat thread renews it every HEARTBEAT
+seconds. A worker killed mid-job stops renewing, and after LEASE seconds the
+next worker's maintenance puts the job back. SIGTERM lets the running job
+finish, then the worker closes its crawler and exits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
-import sys
-from typing import Any
+import threading
 
 from redis.exceptions import RedisError
-from rq import Worker
+from rq import SimpleWorker
 from rq.job import Job
+from rq.queue import Queue
 
-from db.engine import get_engine
 from pipeline.queue import QUEUE, crawl_queue
+from pipeline.warm import close_all, warm
 from vocab.errors import ConfigError
 from vocab.settings import Settings
 
@@ -30,59 +40,33 @@ LEASE = 20  # seconds without a heartbeat before its job counts as abandoned
 MAINTENANCE = 5  # seconds between looks for abandoned jobs (one worker at a time looks)
 
 
-def preload(settings: Settings) -> None:
-    """Import every component a crawl loads, once, before the worker forks its first job.
+class CrawlWorker(SimpleWorker):
+    """RQ's worker without a fork, with a short lease on its job renewed by a thread.
 
-    A job's fresh process would otherwise import them itself, which takes most
-    of a second; importing them here makes a job start in a tenth of that. Only
-    imports: no reactor may exist before the fork (each job starts its own).
-    """
-    from scrapy.settings import Settings as ScrapySettings
-    from scrapy.utils.misc import load_object
-
-    from crawlers.settings import scrapy_settings
-
-    for path in _component_paths(ScrapySettings(scrapy_settings(settings))):
-        load_object(path)
-    if "twisted.internet.reactor" in sys.modules:
-        raise RuntimeError("preloading crawl components installed a reactor before the fork")
-
-
-def _component_paths(scrapy: Any) -> list[str]:
-    """The import paths of Scrapy's middlewares, extensions, pipelines and handlers."""
-    keys = (
-        "DOWNLOADER_MIDDLEWARES",
-        "SPIDER_MIDDLEWARES",
-        "EXTENSIONS",
-        "ITEM_PIPELINES",
-    )
-    paths = [path for key in keys for path in scrapy.getwithbase(key)]  # disabled ones too
-    paths += list(scrapy.getwithbase("DOWNLOAD_HANDLERS").values())
-    singles = (
-        "SCHEDULER",
-        "DUPEFILTER_CLASS",
-        "STATS_CLASS",
-        "DOWNLOADER",
-        "LOG_FORMATTER",
-        "REQUEST_FINGERPRINTER_CLASS",
-        "SCHEDULER_PRIORITY_QUEUE",
-        "SCHEDULER_MEMORY_QUEUE",
-        "TWISTED_DNS_RESOLVER",
-        "ROBOTSTXT_PARSER",
-    )
-    return [path for path in paths + [scrapy.get(key) for key in singles] if isinstance(path, str)]
-
-
-class CrawlWorker(Worker):
-    """RQ's forking worker (a fresh process per job), with a short lease on its job.
-
-    RQ's own lease is a minute beyond the heartbeat interval: a dead worker's
-    source would wait that long, and its round with it. Heartbeats come every
-    HEARTBEAT seconds, so LEASE allows for several missed ones.
+    RQ's own lease is a minute beyond the heartbeat interval (SimpleWorker's:
+    beyond the job's whole timeout): a dead worker's sources would wait that
+    long, and their round with them. LEASE allows for several missed heartbeats.
     """
 
     def get_heartbeat_ttl(self, job: Job) -> int:
         return LEASE
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        done = threading.Event()
+        beats = threading.Thread(target=self._beat, args=(job, done), daemon=True)
+        beats.start()
+        try:
+            super().execute_job(job, queue)
+        finally:
+            done.set()
+            beats.join()
+
+    def _beat(self, job: Job, done: threading.Event) -> None:
+        while not done.wait(HEARTBEAT):
+            try:
+                self.maintain_heartbeats(job)
+            except (RedisError, AttributeError) as exc:  # Redis away, or the job just ended
+                log.warning("heartbeat of job %s: %s", job.id, exc)
 
 
 def work(settings: Settings, *, burst: bool) -> int:
@@ -101,12 +85,13 @@ def work(settings: Settings, *, burst: bool) -> int:
         [queue],
         connection=queue.connection,
         name=f"{socket.gethostname()}.{os.getpid()}",
-        job_monitoring_interval=HEARTBEAT,
         maintenance_interval=MAINTENANCE,
     )
-    preload(settings)
-    engine = get_engine(settings.db_url)  # upgraded once here, not by every job
-    engine.dispose()  # each job is a forked process and opens connections of its own
+    warm(settings)  # the database engine, upgraded once here, kept for every job
     log.info("worker %s takes crawl jobs from %s", worker.name, QUEUE)
-    worker.work(burst=burst, logging_level="WARNING")
+    try:
+        worker.work(burst=burst, logging_level="WARNING")
+    finally:
+        with contextlib.suppress(Exception):  # the process ends next either way
+            close_all()
     return 0

@@ -19,6 +19,7 @@ __all__ = [
     "Health",
     "RunResult",
     "close_run",
+    "interrupted_own_runs",
     "interrupted_runs",
     "last_error",
     "last_runs",
@@ -49,7 +50,24 @@ def interrupted_runs(
     if source_ids:
         query = query.where(col(CrawlRun.source_id).in_(source_ids))
     cutoff = utcnow() - remote_after
-    runs = [run for run in session.exec(query) if _abandoned(run, cutoff)]
+    return _interrupt([run for run in session.exec(query) if _abandoned(run, cutoff)])
+
+
+def interrupted_own_runs(session: Session, *, source_ids: Sequence[int]) -> list[CrawlRun]:
+    """Runs of these sources this process left 'running' (an attempt that raised); marks them interrupted.
+
+    A worker that stays warm runs one job at a time: when a job starts, no run
+    of its own is still being crawled.
+    """
+    query = select(CrawlRun).where(
+        CrawlRun.status == "running",
+        col(CrawlRun.source_id).in_(source_ids),
+        CrawlRun.owner == this_process(),
+    )
+    return _interrupt(list(session.exec(query)))
+
+
+def _interrupt(runs: list[CrawlRun]) -> list[CrawlRun]:
     for run in runs:
         run.status, run.error, run.finished_at = (
             "interrupted",

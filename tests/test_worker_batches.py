@@ -1,0 +1,114 @@
+"""Workers that take batches: one host at a time across workers, and one source's failure stays its own.
+
+Real `lexwatch worker` processes, PostgreSQL and Redis, as in tests/test_workers.py
+(whose fixtures these share); the site counts the requests it answers at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import redis
+from sqlmodel import col, select
+
+from bench.inflight import watch
+from db.engine import session_scope
+from db.models import CrawlRun, Source, Version
+from pipeline import hostlock, queue
+from tests.databases import ADMIN_URL, REDIS_URL
+from tests.test_workers import _engine, _workers_ready, processes, redis_url, wait_for
+from vocab.settings import get_settings
+
+__all__ = ["processes", "redis_url"]  # fixtures this module uses
+pytestmark = [
+    pytest.mark.skipif(
+        not (ADMIN_URL and REDIS_URL),
+        reason="needs LEXWATCH_TEST_DATABASE_URL (PostgreSQL) and LEXWATCH_TEST_REDIS_URL (Redis)",
+    ),
+    pytest.mark.parametrize("backend", ["postgresql"], indirect=True),
+]
+PAGE = "<html><body><h2>Status</h2><p>page {n}</p></body></html>"
+LIMIT = 2  # LEXWATCH_CONCURRENT_PER_DOMAIN of every worker
+
+
+def _sources(lexwatch, site, home, count: int) -> list[Source]:
+    yaml = "sources:\n" + "".join(
+        f"  - {{name: b{n:03d}, kind: page, url: '{site.url(f'/b{n:03d}.html')}'}}\n"
+        for n in range(count)
+    )
+    (home / "sources.yaml").write_text(yaml, encoding="utf-8")
+    assert lexwatch("sources", "import", "sources.yaml").code == 0
+    with session_scope(_engine()) as session:
+        return list(session.exec(select(Source).order_by(col(Source.name))))
+
+
+def test_two_workers_never_exceed_one_hosts_limit_together(
+    site, lexwatch, home, processes, monkeypatch
+) -> None:
+    monkeypatch.setenv("LEXWATCH_CONCURRENT_PER_DOMAIN", str(LIMIT))
+    for n in range(3 * queue.BATCH):
+        site.serve(f"/b{n:03d}.html", PAGE.format(n=n), delay=0.1)
+    sources = _sources(lexwatch, site, home, 3 * queue.BATCH)
+    for _ in range(2):
+        processes("worker")
+    wait_for(lambda: _workers_ready(2), 60, "two idle workers")
+    flights = watch(site)
+
+    reports = asyncio.run(queue.run_on_workers(get_settings(), sources, wait=True))
+
+    assert sorted(r.status for r in reports) == ["ok"] * len(sources)
+    assert 0 < flights.peak() <= LIMIT  # per host, across both workers
+    assert len(_workers_of_finished_jobs()) == 2  # both took batches of the one host
+
+
+def _workers_of_finished_jobs() -> set[str]:
+    crawls = queue.crawl_queue(get_settings())
+    jobs = [crawls.fetch_job(i) for i in crawls.finished_job_registry.get_job_ids()]
+    return {job.worker_name for job in jobs}
+
+
+def test_a_source_that_fails_to_parse_fails_alone_in_its_batch(
+    site, lexwatch, home, processes
+) -> None:
+    for n in range(3):
+        site.serve(f"/b{n:03d}.html", PAGE.format(n=n))
+    site.serve("/b001.html", "<html><body><p>cut off before its end")  # truncated
+    sources = _sources(lexwatch, site, home, 3)
+    queue.enqueue(get_settings(), sources)
+    assert len(queue.crawl_queue(get_settings()).job_ids) == 1  # one host: one batch
+
+    assert processes("worker", "--burst").process.wait(timeout=120) == 0
+
+    with session_scope(_engine()) as session:
+        runs = session.exec(
+            select(Source.name, CrawlRun.status).join(
+                CrawlRun, col(CrawlRun.source_id) == Source.id
+            )
+        ).all()
+        stored = session.exec(
+            select(Source.name).join(Version, col(Version.source_id) == Source.id)
+        ).all()
+    assert sorted(runs) == [("b000", "ok"), ("b001", "parse_error"), ("b002", "ok")]
+    assert sorted(stored) == ["b000", "b002"]
+
+
+def test_a_host_is_held_by_one_holder_at_a_time_and_a_dead_holders_lease_lapses(
+    redis_url,
+) -> None:
+    async def hold(tag: str, seen: list[str]) -> None:
+        async with hostlock.holding(redis_url, "example.org"):
+            seen.append(f"{tag} in")
+            await asyncio.sleep(0.3)
+            seen.append(f"{tag} out")
+
+    async def both() -> list[str]:
+        seen: list[str] = []
+        await asyncio.gather(hold("a", seen), hold("b", seen))
+        return seen
+
+    seen = asyncio.run(both())
+    assert seen in (["a in", "a out", "b in", "b out"], ["b in", "b out", "a in", "a out"])
+    # A worker killed while holding the host: its lease runs out and the host is free again.
+    redis.Redis.from_url(redis_url).set(hostlock.PREFIX + "example.org", "dead", px=300)
+    assert asyncio.run(both())[0].endswith(" in")
