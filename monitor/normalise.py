@@ -33,10 +33,10 @@ VOLATILE: dict[str, re.Pattern[str]] = {
     "session id": re.compile(r"(?i)\b(?:jsessionid|phpsessid|sessionid|sid)=[\w.-]+"),
 }
 
-# Words one of which a case-blind pattern needs to find anything: without them in the text
-# (lower-cased) it is not run. Letters that match others when case is ignored (dotless i,
+# Words one of which a case-blind pattern needs to find anything (or a pattern that must
+# match): without them in the text (lower-cased) it is not run. Letters that match others when case is ignored (dotless i,
 # long s, the Kelvin sign) always run it.
-CLUES: dict[str, tuple[str, ...]] = {
+CLUES: dict[str, tuple[str, ...] | re.Pattern[str]] = {
     "generated / updated stamp": (
         "updated",
         "modified",
@@ -47,7 +47,10 @@ CLUES: dict[str, tuple[str, ...]] = {
         "stand",
         "jour",
     ),
-    "visitor counter": ("visitor", "view", "hits", "bezoekers", "aufrufe"),
+    # a word at a word's start ("review" is none): a clue pattern, on the lower-cased text
+    "visitor counter": re.compile(
+        r"v(?<!\wv)(?:isitor|iew)|h(?<!\wh)its|b(?<!\wb)ezoekers|a(?<!\wa)ufrufe"
+    ),
     "session id": ("sessionid=", "sid="),
 }
 _ODD_CASES = ("\u0131", "\u0130", "\u017f", "\u212a")
@@ -94,11 +97,13 @@ def clean_text(text: str) -> str:
     return "\n".join(line for line in (clean(raw) for raw in text.splitlines()) if line)
 
 
-def _may_match(text: str, clues: tuple[str, ...] | None) -> bool:
-    """False only when a case-blind pattern with these clue words cannot match `text`."""
+def _may_match(text: str, clues: tuple[str, ...] | re.Pattern[str] | None) -> bool:
+    """False only when a case-blind pattern with these clues cannot match `text`."""
     if clues is None or any(odd in text for odd in _ODD_CASES):
         return True
     lowered = text.lower()
+    if isinstance(clues, re.Pattern):
+        return clues.search(lowered) is not None
     return any(clue in lowered for clue in clues)
 
 
