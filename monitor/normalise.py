@@ -92,12 +92,12 @@ def clean_text(text: str) -> str:
     """Readable text without volatile tokens, one non-empty line per block."""
     text = text or ""
     for name, pattern in VOLATILE.items():
-        if _may_match(text, CLUES.get(name)):
+        if may_match(text, CLUES.get(name)):
             text = pattern.sub("", text)
     return "\n".join(line for line in (clean(raw) for raw in text.splitlines()) if line)
 
 
-def _may_match(text: str, clues: tuple[str, ...] | re.Pattern[str] | None) -> bool:
+def may_match(text: str, clues: tuple[str, ...] | re.Pattern[str] | None) -> bool:
     """False only when a case-blind pattern with these clues cannot match `text`."""
     if clues is None or any(odd in text for odd in _ODD_CASES):
         return True
