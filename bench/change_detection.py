@@ -1,11 +1,12 @@
 """Change detection, side by side with urlwatch, on the same seeded site of N pages.
 
-For N = 200 and 1,000, each tool starts from a fresh home and runs, one program
-per pass: a first pass, a pass with nothing changed, a pass after a seeded 5 %
-of the pages were edited; then, on the noisy variant of the site, a first pass
-and a pass where nothing really changed (so every page it reports is a false
-positive). Per pass: wall time, CPU, peak memory, pages per second, bytes the
-server sent, and whether the set of changed pages reported is exactly right.
+For N = 200 and 1,000 (or the comma-separated sizes in BENCH_SIZES), each tool
+starts from a fresh home and runs, one program per pass: a first pass, a pass
+with nothing changed, a pass after a seeded 5 % of the pages were edited; then,
+on the noisy variant of the site, a first pass and a pass where nothing really
+changed (so every page it reports is a false positive). Per pass: wall time,
+CPU, peak memory, pages per second, bytes the server sent, and whether the set
+of changed pages reported is exactly right.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from bench.table import text_table
 from bench.tool import Observed, Tool
 from bench.urlwatch_tool import VERSION, Urlwatch, ensure_installed
 
-SIZES = (200, 1000)
+SIZES = tuple(int(n) for n in os.environ.get("BENCH_SIZES", "200,1000").split(","))
 SEED = 2026
 EDITED = 0.05
 TOOLS: tuple[type[Lexwatch] | type[Urlwatch], ...] = (Lexwatch, Urlwatch)

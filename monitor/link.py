@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from monitor.normalise import may_match
 from vocab.records import Record
 
 SCHEME_JURISDICTION = {
@@ -52,10 +53,14 @@ NOT_OWN = {"nl_dossier", "nl_document", "de_drucksache"}  # shared by many files
 
 
 # Names people give a file instead of its number: a record that uses one cites that file.
-ALIASES: dict[str, tuple[str, str]] = {
+_CSA_NAMES = (
     r"\bCSAM?[- ]?(?:verordening|regulation|Verordnung)\b|\bchat ?control(?:e|le)?\b|\bChatkontrolle\b"
-    r"|\brèglement CSAM\b|\bcontrôle des conversations\b": ("procedure", "2022/0155(COD)"),
-}
+    r"|\brèglement CSAM\b|\bcontrôle des conversations\b"
+)
+ALIASES: dict[str, tuple[str, str]] = {_CSA_NAMES: ("procedure", "2022/0155(COD)")}
+# Words one of which an alias needs (as normalise.CLUES): a text without any of them is
+# not searched for it; an alias without clues is always searched.
+ALIAS_CLUES: dict[str, tuple[str, ...]] = {_CSA_NAMES: ("csa", "chat", "conver")}
 
 
 # The files Lexwatch watches out of the box, by the title a file page shows before any of
@@ -72,10 +77,11 @@ KNOWN_TITLES: dict[str, str] = {
 
 def alias_citations(text: str) -> list[tuple[str, str]]:
     """The files a text names by one of their seeded aliases."""
+    text = text or ""
     return [
         target
         for pattern, target in ALIASES.items()
-        if re.search(pattern, text or "", re.IGNORECASE)
+        if may_match(text, ALIAS_CLUES.get(pattern)) and re.search(pattern, text, re.IGNORECASE)
     ]
 
 

@@ -14,11 +14,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from vocab.records import Document, Event, Item, Record, identifier_pairs
 
+# The two patterns on digits open on a digit and check the word boundary before it just
+# after it (`\bD` with D a digit is "D, not after a word character"): a pattern opening on
+# `\b` is tried at every position of the text, one opening on a class is skipped along in C.
 VOLATILE: dict[str, re.Pattern[str]] = {
     "iso timestamp": re.compile(
-        r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b"
+        r"\d(?<!\w\d)\d{3}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b"
     ),
-    "clock time": re.compile(r"\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\s*(?:[AaPp][Mm]|UTC|GMT|CES?T)?"),
+    "clock time": re.compile(
+        r"\d(?<!\w\d)\d?:\d{2}:\d{2}(?:\.\d+)?\s*(?:[AaPp][Mm]|UTC|GMT|CES?T)?"
+    ),
     "generated / updated stamp": re.compile(
         r"(?im)^\W*(?:page\s+)?(?:last\s+updated|last\s+modified|generated|rendered|laatst\s+bijgewerkt|zuletzt\s+aktualisiert|stand|mis\s+à\s+jour)\b.*$"
     ),
@@ -27,6 +32,28 @@ VOLATILE: dict[str, re.Pattern[str]] = {
     ),
     "session id": re.compile(r"(?i)\b(?:jsessionid|phpsessid|sessionid|sid)=[\w.-]+"),
 }
+
+# Words one of which a case-blind pattern needs to find anything (or a pattern that must
+# match): without them in the text (lower-cased) it is not run. Letters that match others when case is ignored (dotless i,
+# long s, the Kelvin sign) always run it.
+CLUES: dict[str, tuple[str, ...] | re.Pattern[str]] = {
+    "generated / updated stamp": (
+        "updated",
+        "modified",
+        "generated",
+        "rendered",
+        "bijgewerkt",
+        "aktualisiert",
+        "stand",
+        "jour",
+    ),
+    # a word at a word's start ("review" is none): a clue pattern, on the lower-cased text
+    "visitor counter": re.compile(
+        r"v(?<!\wv)(?:isitor|iew)|h(?<!\wh)its|b(?<!\wb)ezoekers|a(?<!\wa)ufrufe"
+    ),
+    "session id": ("sessionid=", "sid="),
+}
+_ODD_CASES = ("\u0131", "\u0130", "\u017f", "\u212a")
 
 # Named fields that only stamp when something was touched: not news by themselves.
 VOLATILE_FIELDS = re.compile(
@@ -63,9 +90,21 @@ def clean(value: str) -> str:
 
 def clean_text(text: str) -> str:
     """Readable text without volatile tokens, one non-empty line per block."""
-    for pattern in VOLATILE.values():
-        text = pattern.sub("", text or "")
+    text = text or ""
+    for name, pattern in VOLATILE.items():
+        if may_match(text, CLUES.get(name)):
+            text = pattern.sub("", text)
     return "\n".join(line for line in (clean(raw) for raw in text.splitlines()) if line)
+
+
+def may_match(text: str, clues: tuple[str, ...] | re.Pattern[str] | None) -> bool:
+    """False only when a case-blind pattern with these clues cannot match `text`."""
+    if clues is None or any(odd in text for odd in _ODD_CASES):
+        return True
+    lowered = text.lower()
+    if isinstance(clues, re.Pattern):
+        return clues.search(lowered) is not None
+    return any(clue in lowered for clue in clues)
 
 
 def clean_url(url: str) -> str:

@@ -94,14 +94,19 @@ def _known_as(session: Session, record: Record, home: str) -> Dossier | None:
 
 
 def _link_citations(session: Session, *, dossier: Dossier, record: Record, home: str) -> None:
-    for scheme, value in link.citations(record, home):
-        cited = repo.dossier_by_identifier(session, pairs=[(scheme, value)])
+    """Link every file the record cites: the files found in one query, then the new links."""
+    pairs = link.citations(record, home)
+    known = repo.dossiers_by_identifiers(session, pairs=pairs)
+    linked = repo.linked_from(session, dossier_id=dossier.id) if pairs else set()
+    for scheme, value in pairs:
+        cited = known.get((scheme, value))
         if cited is None and scheme == "procedure":
             cited = _stub(session, value)  # not crawled yet: the link must not wait for it
-        if cited is not None and cited.id != dossier.id:
+        if cited is not None and cited.id != dossier.id and cited.id not in linked:
             repo.link_dossiers(
                 session, from_id=dossier.id, to_id=cited.id, relation="cites", via=value
             )
+            linked.add(cited.id)
 
 
 def _stub(session: Session, procedure: str) -> Dossier:

@@ -3,8 +3,9 @@
 A site module lists its expression parameters in `EXPRESSIONS` (name -> one of the
 checks below), so a bad selector is refused when the source is saved instead of
 crashing every crawl of it. Each check compiles the expression exactly as the
-module's parser will use it: CSS through soupsieve (what BeautifulSoup's
-`select` runs), XPath through lxml, JMESPath through jmespath.
+module's parser will use it: CSS through soupsieve (the CSS grammar Lexwatch has always
+accepted) and cssselect (the XPath the page kind runs on lxml), XPath through lxml,
+JMESPath through jmespath.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import jmespath
 import jmespath.exceptions as jmespath_errors
 import soupsieve
+from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -25,10 +27,11 @@ _JMESPATH_LATE = (jmespath_errors.UnknownFunctionError, jmespath_errors.EmptyExp
 
 
 def css(selector: str) -> None:
-    """A CSS selector as BeautifulSoup's `select` reads it."""
+    """A CSS selector as the page kind applies it (cssselect's XPath on lxml)."""
     try:
         soupsieve.compile(selector)
-    except soupsieve.SelectorSyntaxError as exc:
+        HTMLTranslator().css_to_xpath(selector)
+    except (soupsieve.SelectorSyntaxError, SelectorError) as exc:
         raise ConfigError(
             f"'{selector}' is not a CSS selector ({_first_line(exc)}): write e.g. #main, "
             "div.content or table.events"

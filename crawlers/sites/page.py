@@ -6,20 +6,22 @@ can say where it happened ("2 paragraphs added under 'Key events'"). Scripts,
 styles and parts named by `ignore` are left out; the items of an unordered list
 are compared as a set, so a list served in another order is no change.
 
-Follows: no published description; any HTML page the admin names, read as HTML5 is parsed
-(BeautifulSoup over lxml), the selectors as CSS Selectors Level 3 or XPath 1.0.
+Follows: no published description; any HTML page the admin names, read as libxml2 parses
+HTML (one lxml parse, crawlers/sites/readers/tree_text.py), the selectors as CSS Selectors
+Level 3 (applied through cssselect's XPath) or XPath 1.0.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from functools import lru_cache
 
-from bs4 import BeautifulSoup, Tag
+from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 from lxml import html as lxml_html
 
 from crawlers.sites import expressions
-from crawlers.sites.readers.html_text import parse_html, text
+from crawlers.sites.readers.tree_text import CONTAINERS, context, drop, is_element, parse_tree, text
 from vocab.errors import ParseError
 from vocab.fetch import Request, Response, Target
 from vocab.identifiers import find_identifiers
@@ -65,6 +67,7 @@ BLOCKS = HEADINGS | {
     "body",
     "html",
 }
+HANDLED = HEADINGS | {"tr", "ul"}  # their line holds the text of everything under them
 
 
 def requests(target: Target) -> list[Request]:
@@ -77,10 +80,9 @@ def parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record:
     response = responses[0]
     markup = response.text()
     _check_complete(markup, response.url)
-    soup = parse_html(markup)
-    title = _title(soup)
-    roots = _select(soup, markup, params, response.url)
-    body = "\n".join(line for root in roots for line in blocks(root))
+    tree = parse_tree(markup)
+    title = _title(tree)
+    body = "\n".join(_lines(tree, markup, params, response.url)) if tree is not None else ""
     if not body.strip():
         raise ParseError("the page has no readable text", url=response.url, kind="page")
     idents = find_identifiers(f"{title}\n{body}")
@@ -97,30 +99,48 @@ def _check_complete(markup: str, url: str) -> None:
         raise ParseError("the page is truncated: it has no closing </html>", url=url, kind="page")
 
 
-def _title(soup: BeautifulSoup) -> str:
-    return text(soup.title or soup.find("h1"))
+def _title(tree: etree._Element | None) -> str:
+    if tree is None:
+        return ""
+    node = next(tree.iter("title"), None)
+    node = node if node is not None else next(tree.iter("h1"), None)
+    return text(node, context(node)) if node is not None else ""
 
 
-def _select(soup: BeautifulSoup, markup: str, params: Mapping[str, str], url: str) -> list[Tag]:
-    for name in DROP:
-        for node in soup.find_all(name):
-            node.decompose()
+def _lines(tree: etree._Element, markup: str, params: Mapping[str, str], url: str) -> list[str]:
+    """The readable lines of the page, or of the parts its parameters select."""
+    if params.get("xpath"):  # on the page as served: nothing dropped first
+        return [line for part in _by_xpath(markup, params["xpath"], url) for line in part]
+    holders = drop(tree, tree.iter(*DROP))
     if params.get("ignore"):
-        for node in soup.select(params["ignore"]):
-            node.decompose()
-    if params.get("xpath"):
-        return _by_xpath(soup, markup, params["xpath"], url)
+        holders |= drop(tree, _css(tree, params["ignore"], url))
     if params.get("selector"):
-        found = soup.select(params["selector"])
+        found = _css(tree, params["selector"], url)
         if not found:
             raise ParseError(
                 f"the selector '{params['selector']}' matched nothing", url=url, kind="page"
             )
-        return found
-    return [soup.body or soup]
+        return [line for root in found for line in blocks(root, holders)]
+    body = next(tree.iter("body"), None)
+    return blocks(body, holders) if body is not None else _document_lines(tree, holders)
 
 
-def _by_xpath(soup: BeautifulSoup, markup: str, xpath: str, url: str) -> list[Tag]:
+def _css(tree: etree._Element, selector: str, url: str) -> list[etree._Element]:
+    try:
+        return _compiled(selector)(tree)
+    except SelectorError as exc:
+        raise ParseError(
+            f"the selector '{selector}' is not valid: {exc}", url=url, kind="page"
+        ) from exc
+
+
+@lru_cache(maxsize=256)
+def _compiled(selector: str) -> etree.XPath:
+    """A CSS selector as the XPath that finds its elements (the same, in document order)."""
+    return etree.XPath(HTMLTranslator().css_to_xpath(selector))
+
+
+def _by_xpath(markup: str, xpath: str, url: str) -> list[list[str]]:
     try:
         nodes = lxml_html.fromstring(markup).xpath(xpath)
     except etree.XPathError as exc:
@@ -128,41 +148,97 @@ def _by_xpath(soup: BeautifulSoup, markup: str, xpath: str, url: str) -> list[Ta
     elements = [n for n in nodes if isinstance(n, etree._Element)]
     if not elements:
         raise ParseError(f"the XPath '{xpath}' matched nothing", url=url, kind="page")
-    return [parse_html(lxml_html.tostring(e, encoding="unicode")) for e in elements]
+    parts = [parse_tree(lxml_html.tostring(e, encoding="unicode")) for e in elements]
+    return [_document_lines(part, set()) for part in parts if part is not None]
 
 
-def blocks(root: Tag) -> Iterator[str]:
-    """The readable lines of an element: headings as '# …', one line per block."""
-    for node in root.find_all(True) if root.name not in HEADINGS else [root]:
-        if node.name in HEADINGS:
-            yield "#" * int(node.name[1]) + " " + text(node)
-        elif node.name == "tr":
-            yield " | ".join(text(cell) for cell in node.find_all(["td", "th"]))
-        elif node.name == "ul":
-            yield from sorted(text(li) for li in node.find_all("li", recursive=False))
-        elif node.name in BLOCKS and not _inside_handled(node, root):
-            yield from _own_text(node)
+def blocks(root: etree._Element, holders: Collection[etree._Element] = ()) -> list[str]:
+    """The readable lines of an element: headings as '# …', one line per block.
+
+    `holders` are the placeholders of dropped elements (see tree_text.drop).
+    """
+    if root.tag in HEADINGS:
+        return [_heading(root, context(root))]
+    lines: list[str] = []
+    kind = context(root)
+    for child in root:
+        if is_element(child):
+            _visit(child, _Walk(lines, holders), False, kind)
+    return lines
 
 
-def _inside_handled(node: Tag, root: Tag) -> bool:
-    """Text under a heading, a table row or an unordered list is already emitted by it."""
-    for parent in node.parents:
-        if parent is root:
-            return False
-        if parent.name in HEADINGS or parent.name in ("tr", "ul"):
-            return True
-    return False
+def _document_lines(tree: etree._Element, holders: Collection[etree._Element]) -> list[str]:
+    """A page without a body is read whole, from its root element on."""
+    lines: list[str] = []
+    _visit(tree, _Walk(lines, holders), False, None)
+    return lines
 
 
-def _own_text(node: Tag) -> Iterator[str]:
-    """The text of a block that is not inside one of its child blocks."""
-    if node.name == "li" and node.parent is not None and node.parent.name == "ul":
+class _Walk:
+    """Where one walk puts its lines, and which comments stand for dropped elements."""
+
+    def __init__(self, lines: list[str], holders: Collection[etree._Element]) -> None:
+        self.lines, self.holders = lines, holders
+
+
+def _visit(node: etree._Element, walk: _Walk, inside: bool, kind: str | None) -> None:
+    """One element, then its descendants in document order; `inside`: under a heading, a table
+    row or an unordered list, whose line already holds the text."""
+    tag = node.tag
+    kind = tag if tag in CONTAINERS else kind
+    if tag in HEADINGS:
+        walk.lines.append(_heading(node, kind))
+    elif tag == "tr":
+        walk.lines.append(" | ".join(text(cell, k) for cell, k in _cells(node, kind)))
+    elif tag == "ul":
+        items = [text(li, kind) for li in node if li.tag == "li"]
+        walk.lines.extend(sorted(items))
+    elif tag in BLOCKS and not inside:
+        _own_text(node, walk, kind)
+    inside = inside or tag in HANDLED
+    for child in node:
+        if is_element(child):
+            _visit(child, walk, inside, kind)
+
+
+def _heading(node: etree._Element, kind: str | None) -> str:
+    return "#" * int(node.tag[1]) + " " + text(node, kind)
+
+
+def _cells(row: etree._Element, kind: str | None) -> Iterator[tuple[etree._Element, str | None]]:
+    """Every td and th under a row, nested tables' too, with the container each sits in."""
+    for child in row:
+        if is_element(child):
+            inner = child.tag if child.tag in CONTAINERS else kind
+            if child.tag in ("td", "th"):
+                yield child, inner
+            yield from _cells(child, inner)
+
+
+def _own_text(node: etree._Element, walk: _Walk, kind: str | None) -> None:
+    """The text of a block that is not inside one of its child blocks.
+
+    Its own strings count whatever they are, comments included (as they always did);
+    a child element counts by its text.
+    """
+    parent = node.getparent()
+    if node.tag == "li" and parent is not None and parent.tag == "ul":
         return
-    parts = []
-    for child in node.children:
-        if isinstance(child, Tag) and (child.name in BLOCKS or child.name in HEADINGS):
-            continue
-        parts.append(child.get_text(" ") if isinstance(child, Tag) else str(child))
+    parts = [node.text or ""]
+    for child in node:
+        if is_element(child):
+            if child.tag not in BLOCKS and child.tag not in HEADINGS:
+                parts.append(text(child, kind))
+        elif child not in walk.holders:
+            parts.append(_markup_string(child))
+        parts.append(child.tail or "")
     line = " ".join(" ".join(parts).split())
     if line:
-        yield line
+        walk.lines.append(line)
+
+
+def _markup_string(node: etree._Element) -> str:
+    """A comment's text, or a processing instruction's target and text."""
+    if node.tag is etree.ProcessingInstruction:
+        return f"{node.target} {node.text or ''}"
+    return node.text or ""

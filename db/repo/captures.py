@@ -128,9 +128,12 @@ def latest_snapshot(session: Session, *, source_id: int, url: str) -> Snapshot |
 
 
 def store_blob(session: Session, *, sha256: str, body: bytes) -> None:
-    """Keep a body once per SHA-256, compressed (another source may bring the same body)."""
+    """Keep a body once per SHA-256, compressed (another source may bring the same body).
+
+    zlib level 1: a page compresses 4x faster than at level 6 and about 10 % larger.
+    """
     if session.get(Blob, sha256) is None:
-        insert_once(session, Blob(sha256=sha256, size=len(body), data=zlib.compress(body, 6)))
+        insert_once(session, Blob(sha256=sha256, size=len(body), data=zlib.compress(body, 1)))
 
 
 def body(session: Session, *, sha256: str) -> bytes | None:

@@ -24,11 +24,13 @@ __all__ = [
     "documents_of",
     "dossier_by_identifier",
     "dossier_by_key",
+    "dossiers_by_identifiers",
     "ensure_dossier",
     "file_by_id",
     "file_page_list",
     "identifiers_of",
     "link_dossiers",
+    "linked_from",
     "links_of",
     "list_dossiers",
     "timeline",
@@ -48,6 +50,32 @@ def dossier_by_identifier(session: Session, *, pairs: Iterable[tuple[str, str]])
         if found:
             return found
     return None
+
+
+def dossiers_by_identifiers(
+    session: Session, *, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], Dossier]:
+    """Each of these identifiers that a dossier holds, with the first such dossier: one query."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    query = (
+        select(DossierIdentifier.scheme, DossierIdentifier.value, Dossier)
+        .join(Dossier, col(DossierIdentifier.dossier_id) == col(Dossier.id))
+        .where(col(DossierIdentifier.value).in_({value for _, value in wanted}))
+        .order_by(col(Dossier.id))
+    )
+    found: dict[tuple[str, str], Dossier] = {}
+    for scheme, value, dossier in session.exec(query):
+        if (scheme, value) in wanted:
+            found.setdefault((scheme, value), dossier)
+    return found
+
+
+def linked_from(session: Session, *, dossier_id: int) -> set[int]:
+    """The files a file links to (any relation)."""
+    query = select(DossierLink.to_id).where(DossierLink.from_id == dossier_id)
+    return set(session.exec(query))
 
 
 def list_dossiers(session: Session) -> list[Dossier]:
