@@ -28,9 +28,9 @@ from db.repo.searchmatch import Match
 
 __all__ = ["HISTORY"]
 
-HISTORY = 2000  # newest matching index rows read for the history of the hits
+HISTORY = 500  # newest matching index rows read for the history of the hits
 HISTORY_ENTRIES = 20_000  # doclist entries history may read: the newest part of the index
-SAMPLE = 1000  # current rows that facet counts are taken from; past it, scaled
+SAMPLE = 500  # current rows that facet counts are taken from; past it, scaled
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -112,13 +112,22 @@ def _bounded_count(session: Session, match: Match, budget: int) -> int:
 NO_FILTER = "1 = 1 AND 1 = 1"  # what searchresults' filters are when none is chosen
 
 
-def _current(match: Match, conds: str, tail: str, *, ranked: bool = True) -> str:
-    """Matching current rows with their metadata; without filters, `tail` applies before the join."""
-    rows = match.current_rows(ranked=ranked)
+def _current(
+    match: Match, conds: str, tail: str, *, ranked: bool = True, counted: bool = False
+) -> str:
+    """Matching current rows with their metadata (and, `counted`, how many match in all).
+
+    Without filters, `tail` (ORDER BY, LIMIT) applies before the join: only a page is joined.
+    """
+    rows, total = match.current_rows(ranked=ranked), ", count(*) OVER () AS total"
+    outer = ", n.total" if counted else ""
     if conds == NO_FILTER:
-        rows, conds, tail = f"{rows} {tail.replace('s.day', 'rid').replace('n.', '')}", "1 = 1", ""
+        inner, order = (total if counted else ""), tail.replace("s.day", "rid").replace("n.", "")
+        rows, conds, tail = f"SELECT rid, score{inner} FROM ({rows}) {order}", "1 = 1", ""
+    elif counted:
+        outer = total
     return (
-        f"SELECT n.rid, n.score, s.source_id, s.dossier_id, s.day FROM ({rows}) n "
+        f"SELECT n.rid, n.score, s.source_id, s.dossier_id, s.day{outer} FROM ({rows}) n "
         f"JOIN {match.meta} s ON s.id = n.rid LEFT JOIN dossier d ON d.id = s.dossier_id "
         f"WHERE {conds.format(rid='n.rid')} {tail}"
     )
@@ -126,19 +135,14 @@ def _current(match: Match, conds: str, tail: str, *, ranked: bool = True) -> str
 
 def current_page(
     session: Session, match: Match, where: tuple[str, dict], *, order: str, limit: int
-) -> list[RowGroup]:
-    """The first `limit` matching current rows, best (or newest) first."""
+) -> tuple[list[RowGroup], int]:
+    """The first `limit` matching current rows, best (or newest) first, and how many match."""
     by = "s.day DESC, n.rid DESC" if order == "newest" else "n.score, n.rid DESC"
-    sql = _current(match, where[0], f"ORDER BY {by} LIMIT {int(limit)}")
-    return _groups(session.execute(text(sql), match.params | where[1]), now=True)
-
-
-def current_count(session: Session, match: Match, where: tuple[str, dict]) -> int:
-    if where[0] == NO_FILTER:
-        sql = f"SELECT count(*) FROM ({match.current_rows(ranked=False)}) x"
-    else:
-        sql = f"SELECT count(*) FROM ({_current(match, where[0], '', ranked=False)}) x"
-    return int(session.execute(text(sql), match.params | where[1]).scalar_one())
+    sql = _current(match, where[0], f"ORDER BY {by} LIMIT {int(limit)}", counted=True)
+    rows = session.execute(text(sql), match.params | where[1]).all()
+    if not rows:
+        return [], 0
+    return _groups((row[:5] for row in rows), now=True), int(rows[0][5])
 
 
 def current_sample(session: Session, match: Match, where: tuple[str, dict]) -> list[RowGroup]:

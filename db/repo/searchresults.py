@@ -22,7 +22,6 @@ from db import searchquery, searchsuggest
 from db.models import Dossier, Source
 from db.repo.searchcurrent import (
     Reach,
-    current_count,
     current_page,
     current_sample,
     history,
@@ -136,8 +135,7 @@ def _current_first(
     where, params = _row_filters(query)
     pushed, more = _hit_filters(session, query)
     conds = (f"{where} AND {pushed}", params | more)
-    page = current_page(session, match, conds, order=query.order, limit=end)
-    count = current_count(session, match, conds)
+    page, count = current_page(session, match, conds, order=query.order, limit=end)
     past = history(session, match, conds, found.floor)
     only = history_only(session, match, past)
     groups = _ordered(merged(page, past)[: len(page)] + only, query.order)
