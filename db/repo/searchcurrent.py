@@ -123,7 +123,7 @@ def _current(
     outer = ", n.total" if counted else ""
     if conds == NO_FILTER:
         inner, order = (total if counted else ""), tail.replace("s.day", "rid").replace("n.", "")
-        rows, conds, tail = f"SELECT rid, score{inner} FROM ({rows}) {order}", "1 = 1", ""
+        rows, conds, tail = f"SELECT rid, score{inner} FROM ({rows}) x {order}", "1 = 1", ""
     elif counted:
         outer = total
     return (
