@@ -3,11 +3,13 @@
 FTS5 writes its pending index at every statement savepoint, so rows indexed by
 triggers one at a time cost ten times more than one refill at the end: a bulk
 load pauses the index triggers, inserts, then rebuilds the index and its list of
-long words from what the tables hold (view search_fts_source, migration 0011).
+long words from what the tables hold (view search_fts_source, migration 0011),
+and its index of current rows (migration 0013).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +17,9 @@ from sqlalchemy import insert, text
 from sqlmodel import Session
 
 from vocab.words import COMPOUND_MIN
+
+# The index of current rows (migration 0013) is refilled the way its migration fills it.
+CURRENT = importlib.import_module("db.migrations.versions.0013_search_current_state")
 
 
 def bulk_insert(session: Session, *, model: type, rows: Sequence[dict[str, Any]]) -> None:
@@ -37,17 +42,21 @@ def rebuild_search_index(session: Session) -> None:
 
 
 _POSTGRES_FILL = [
-    "TRUNCATE search_fts",
+    "TRUNCATE search_fts, search_fts_now",
     "INSERT INTO search_fts(id, title, body, dossier_id, source_id, day) "
     "SELECT rid, title, body, dossier_id, source_id, day FROM search_fts_source",
+    CURRENT.PG_REFILL,
 ]
 _SQLITE_FILL = [
     "DELETE FROM search_fts",
     "DELETE FROM search_fts_meta",
+    "DELETE FROM search_fts_now",
     "INSERT INTO search_fts(rowid, title, body) SELECT rid, title, body FROM search_fts_source",
     "INSERT INTO search_fts_meta(id, dossier_id, source_id, day) "
     "SELECT rid, dossier_id, source_id, day FROM search_fts_source",
+    CURRENT.SQLITE_REFILL,
     "INSERT INTO search_fts(search_fts) VALUES ('optimize')",
+    "INSERT INTO search_fts_now(search_fts_now) VALUES ('optimize')",
 ]
 _RESUME = "UPDATE search_fts_state SET paused = 0"
 

@@ -144,7 +144,9 @@ class SearchOut(BaseModel):
     query: dict[str, bool | int | str]
     total: int
     matched: int  # index entries containing the words
-    approximate: bool  # true: too many to rank; hits come from the newest entries, newest first
+    approximate: bool  # true: too many to rank all; current state first, history newest first
+    estimated: bool  # true: total and facet counts are lower bounds ("at least")
+    total_label: str  # the total as the page shows it: "2,143", or "2,143+" when estimated
     page: int
     per_page: int
     order: str  # relevance or newest

@@ -19,6 +19,7 @@ from db.repo.digests import *  # noqa: F403
 from db.repo.files import *  # noqa: F403
 from db.repo.people import *  # noqa: F403
 from db.repo.runs import *  # noqa: F403
+from db.repo.searchcurrent import *  # noqa: F403
 from db.repo.searchhits import *  # noqa: F403
 from db.repo.searchoffers import *  # noqa: F403
 from db.repo.searchresults import *  # noqa: F403

@@ -55,11 +55,13 @@ class RowGroup:
     source_id: int | None
     dossier_id: int | None
     day: str = ""
+    now: bool = False  # a current row: a file, event, document or a source's newest version
 
 
 def describe(session: Session, match: Match, groups: list[RowGroup]) -> list[Hit]:
     """Hits with titles, dates, files and snippets, in rank order."""
-    snippets = _snippets(session, match, [g.rid for g in groups])
+    snippets = _snippets(session, match, [g.rid for g in groups if g.now], "search_fts_now")
+    snippets |= _snippets(session, match, [g.rid for g in groups if not g.now], "search_fts")
     hits = [
         Hit(HIT_TYPES[g.rid % 4], g.rid // 4, g.score, g.rows, snippets.get(g.rid, ()))
         for g in groups
@@ -67,15 +69,18 @@ def describe(session: Session, match: Match, groups: list[RowGroup]) -> list[Hit
     return _with_details(session, hits)
 
 
-def _snippets(session: Session, match: Match, rids: list[int]) -> dict[int, tuple[Piece, ...]]:
+def _snippets(
+    session: Session, match: Match, rids: list[int], table: str
+) -> dict[int, tuple[Piece, ...]]:
+    """Snippets of some rows, from `table`: the current rows' own index reads less on SQLite."""
     if not rids:
         return {}
     ids = ", ".join(str(int(rid)) for rid in rids)
     if match.dialect == "postgresql":
         return _pg_snippets(session, match, ids)
     sql = (
-        "SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', 24) FROM search_fts "
-        f"WHERE search_fts MATCH :match AND rowid IN ({ids})"
+        f"SELECT rowid, snippet({table}, -1, char(2), char(3), '…', 24) FROM {table} "
+        f"WHERE {table} MATCH :match AND rowid IN ({ids})"
     )
     return {rid: _segments(raw or "") for rid, raw in session.execute(text(sql), match.params)}
 

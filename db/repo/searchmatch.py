@@ -60,24 +60,21 @@ class Match:
         score = self.score if ranked else "0.0"
         return f"SELECT {rowid} AS rid, {score} AS score FROM search_fts WHERE {self.where}"
 
-    def window(self, conds: str, limit: int) -> str:
-        """The newest `limit` matching rows that pass `conds`, with their metadata, unranked.
-
-        Filters go inside the window: a filter applied after it would find nothing
-        when the newest rows are all of another kind.
-        """
+    def current_rows(self, *, ranked: bool = True) -> str:
+        """SELECT rid, score of every matching row of the current state (migration 0013)."""
         if self.dialect == "postgresql":
-            rid, source = "s.id", "search_fts s"
-        else:  # ordered by the FTS rowid, so that FTS5 reads its matches newest first and stops
-            rid, source = (
-                "search_fts.rowid",
-                "search_fts JOIN search_fts_meta s ON s.id = search_fts.rowid",
-            )
+            score = self.score if ranked else "0.0"
+            return f"SELECT id AS rid, {score} AS score FROM search_fts_now WHERE {self.where}"
+        score = "bm25(search_fts_now, 8.0, 1.0)" if ranked else "0.0"
         return (
-            f"SELECT {rid} AS rid, 0.0 AS score, s.source_id, s.dossier_id, s.day FROM {source} "
-            f"LEFT JOIN dossier d ON d.id = s.dossier_id WHERE {self.where} AND "
-            f"{conds.format(rid=rid)} ORDER BY {rid} DESC LIMIT {limit}"
+            f"SELECT rowid AS rid, {score} AS score FROM search_fts_now "
+            "WHERE search_fts_now MATCH :match"
         )
+
+    def newest_rows(self, limit: int) -> str:
+        """SELECT rid of the newest `limit` matching rows (FTS5 reads them newest first, stops)."""
+        rowid = "id" if self.dialect == "postgresql" else "rowid"
+        return f"SELECT {rowid} AS rid FROM search_fts WHERE {self.where} ORDER BY {rowid} DESC LIMIT {limit}"
 
 
 def dialect(session: Session) -> str:

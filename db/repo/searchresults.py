@@ -20,6 +20,16 @@ from sqlmodel import Session, col, select
 
 from db import searchquery, searchsuggest
 from db.models import Dossier, Source
+from db.repo.searchcurrent import (
+    Reach,
+    current_page,
+    current_sample,
+    history,
+    history_only,
+    merged,
+    reach,
+    with_current,
+)
 from db.repo.searchhits import HIT_TYPES, Hit, RowGroup, describe
 from db.repo.searchmatch import Match, count_matching, expanded
 from db.repo.searchoffers import Suggestions, suggest
@@ -34,7 +44,7 @@ __all__ = [
 ]
 
 
-WINDOW = 100_000  # index rows ranked exactly; a word matching more is served newest first
+WINDOW = 5_000  # index rows ranked in full; past it, the current state first (searchcurrent)
 ORDERS = ("relevance", "newest")
 FACETS = ("type", "source", "jurisdiction", "stage")
 
@@ -62,7 +72,9 @@ class SearchResult:
     """A page of hits, how many there are, the facet counts, and whether they are exact.
 
     `approximate`: the words matched more than WINDOW index rows (a word in nearly
-    every version); only the newest WINDOW rows were considered, newest first.
+    every version): the current state was ranked, history read newest first as far
+    as searchcurrent.HISTORY, so `total` and the facet counts are lower bounds
+    (`estimated`, shown as "2,000+").
     """
 
     query: SearchQuery
@@ -74,6 +86,11 @@ class SearchResult:
     also: tuple[str, ...] = ()  # searched besides what was typed: topic names, compounds
     suggestions: Suggestions | None = None  # when nothing was found
 
+    @property
+    def estimated(self) -> bool:
+        """True when the counts are lower bounds (history was read only in part)."""
+        return self.approximate
+
 
 def search(session: Session, *, query: SearchQuery, facets: bool = True) -> SearchResult:
     """Ranked hits for a query with its filters; nothing (never an error) for an empty query."""
@@ -82,30 +99,72 @@ def search(session: Session, *, query: SearchQuery, facets: bool = True) -> Sear
         return SearchResult(query)
     terms = typed if query.exact else expanded(session, typed)
     match = Match.build(session, terms)
+    size = min(max(query.per_page, 1), 1000)
+    first = (max(query.page, 1) - 1) * size
+    cost = reach(session, match, WINDOW)
+    approximate = cost.entries > WINDOW
+    if approximate:
+        found = _current_first(session, match, query, cost, first + size, facets=facets)
+    else:
+        found = _ranked(session, match, query, facets=facets)
+    groups, total, counts, matched = found
+    hits = describe(session, match, groups[first : first + size])
+    also = tuple(searchsuggest.closest_first(query.text, searchquery.added(typed, terms)))
+    suggestions = None if total else suggest(session, text=query.text, exact=query.exact)
+    return SearchResult(query, hits, total, counts, matched, approximate, also, suggestions)
+
+
+_Found = tuple[list[RowGroup], int, dict[str, list[tuple[str, int]]], int]
+
+
+def _ranked(session: Session, match: Match, query: SearchQuery, *, facets: bool) -> _Found:
+    """Few enough entries to rank every one: every hit, exact counts."""
     matched = count_matching(session, match)
-    approximate = matched > WINDOW
-    groups = _groups(session, match, query, approximate=approximate)
+    groups = _groups(session, match, query)
     labels = _Labels.load(session, groups)
     chosen = _chosen(query)
     kept = _ordered([g for g in groups if _fits(labels.values(g), chosen, skip="")], query.order)
-    size = min(max(query.per_page, 1), 1000)
-    first = (max(query.page, 1) - 1) * size
-    hits = describe(session, match, kept[first : first + size])
-    counts = (
-        _facet_counts(session, match, query, groups, labels, approximate=approximate)
-        if facets
-        else {}
-    )
-    also = tuple(searchsuggest.closest_first(query.text, searchquery.added(typed, terms)))
-    suggestions = None if kept else suggest(session, text=query.text, exact=query.exact)
-    return SearchResult(query, hits, len(kept), counts, matched, approximate, also, suggestions)
+    counts = _facet_counts(session, match, query, groups, labels) if facets else {}
+    return kept, len(kept), counts, matched
+
+
+def _current_first(
+    session: Session, match: Match, query: SearchQuery, found: Reach, end: int, *, facets: bool
+) -> _Found:
+    """Too many entries: the current state ranked first, history newest first (searchcurrent)."""
+    where, params = _row_filters(query)
+    pushed, more = _hit_filters(session, query)
+    conds = (f"{where} AND {pushed}", params | more)
+    page, count = current_page(session, match, conds, order=query.order, limit=end)
+    past = history(session, match, conds, found.floor)
+    only = history_only(session, match, past)
+    groups = _ordered(merged(page, past)[: len(page)] + only, query.order)
+    counts = _estimated_counts(session, match, conds, count, only) if facets else {}
+    return groups, count + len(only), counts, found.matched
+
+
+def _estimated_counts(
+    session: Session, match: Match, conds: tuple[str, dict], count: int, only: list[RowGroup]
+) -> dict[str, list[tuple[str, int]]]:
+    """Facet counts from a sample of the current hits, scaled to their number, plus history's."""
+    sample = current_sample(session, match, conds)
+    labels = _Labels.load(session, sample + only)
+    scale = count / len(sample) if sample else 1.0
+    counts: dict[str, list[tuple[str, int]]] = {"change": []}
+    rows = [(labels.values(g), scale) for g in sample] + [(labels.values(g), 1.0) for g in only]
+    for name in FACETS:
+        counter: Counter[str] = Counter()
+        for values, weight in rows:
+            counter[values[name]] += weight
+        counts[name] = [(v, round(n)) for v, n in counter.most_common() if v]
+    return counts
 
 
 def _ordered(groups: list[RowGroup], order: str) -> list[RowGroup]:
-    """Best first (ties: newest), or newest first (by the day of the newest matching row)."""
+    """Current state first, best first (ties: newest); or newest first (by the newest row's day)."""
     if order == "newest":
         return sorted(groups, key=lambda g: (g.day or "", g.rid), reverse=True)
-    return sorted(groups, key=lambda g: (g.score, -g.rid))
+    return sorted(groups, key=lambda g: (not g.now, g.score, -g.rid))
 
 
 def search_feed(session: Session, *, query: SearchQuery, limit: int = 50) -> list[Hit]:
@@ -138,7 +197,7 @@ def _row_filters(query: SearchQuery, *, change: bool = True) -> tuple[str, dict[
 
 
 def _hit_filters(session: Session, query: SearchQuery) -> tuple[str, dict[str, Any]]:
-    """The type, source, jurisdiction and stage filters as SQL (for the window past WINDOW)."""
+    """The type, source, jurisdiction and stage filters as SQL (past WINDOW, on `s` and `d`)."""
     conds, params = ["1 = 1"], {}
     if query.type:
         conds.append("{rid} % 4 = :type")
@@ -154,33 +213,22 @@ def _hit_filters(session: Session, query: SearchQuery) -> tuple[str, dict[str, A
     return " AND ".join(conds), params
 
 
-def _groups(
-    session: Session, match: Match, query: SearchQuery, *, approximate: bool
-) -> list[RowGroup]:
+def _groups(session: Session, match: Match, query: SearchQuery) -> list[RowGroup]:
     """Every hit with its best score, newest row, number of rows, source and file."""
     where, params = _row_filters(query)
-    if approximate:
-        pushed, more = _hit_filters(session, query)
-        matching = match.window(f"{where} AND {pushed}", WINDOW)
-        params |= more
-    else:
-        matching = (
-            f"SELECT r.rid, r.score, s.source_id, s.dossier_id, s.day FROM r JOIN {match.meta} s "
-            f"ON s.id = r.rid WHERE {where.format(rid='r.rid')}"
-        )
-    ranked = (
-        f"r AS MATERIALIZED ({match.rows(ranked=not approximate)}), " if not approximate else ""
-    )
     sql = (
-        f"WITH {ranked}m AS MATERIALIZED ({matching}) "
+        f"WITH r AS MATERIALIZED ({match.rows()}), m AS MATERIALIZED ("
+        f"SELECT r.rid, r.score, s.source_id, s.dossier_id, s.day FROM r JOIN {match.meta} s "
+        f"ON s.id = r.rid WHERE {where.format(rid='r.rid')}) "
         f"SELECT {_KEY} AS k, max(m.rid), min(m.score), count(*), min(m.source_id), "
         "min(m.dossier_id), max(m.day) FROM m GROUP BY k"
     )
     rows = session.execute(text(sql), match.params | params)
-    return [
+    groups = [
         RowGroup(int(k), int(rid), float(score), int(n), source, dossier, day or "")
         for k, rid, score, n, source, dossier, day in rows
     ]
+    return with_current(session, match, groups)
 
 
 @dataclass(frozen=True)
@@ -238,8 +286,6 @@ def _facet_counts(
     query: SearchQuery,
     groups: list[RowGroup],
     labels: _Labels,
-    *,
-    approximate: bool,
 ) -> dict[str, list[tuple[str, int]]]:
     """For each facet, the hits per value with every other filter applied."""
     chosen = _chosen(query)
@@ -248,8 +294,7 @@ def _facet_counts(
     for name in FACETS:
         counter = Counter(v[name] for v in valued if v[name] and _fits(v, chosen, skip=name))
         counts[name] = counter.most_common()
-    # Looking up the change of every matching version is too slow past the window: no counts.
-    counts["change"] = [] if approximate else _change_counts(session, match, query)
+    counts["change"] = _change_counts(session, match, query)
     return counts
 
 

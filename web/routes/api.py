@@ -152,6 +152,8 @@ def search(
         "page": query.page,
         "matched": result.matched,
         "approximate": result.approximate,
+        "estimated": result.estimated,
+        "total_label": f"{result.total:,}" + ("+" if result.estimated else ""),
         "per_page": query.per_page,
         "order": query.order,
         "exact": query.exact,

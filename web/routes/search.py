@@ -35,7 +35,7 @@ def search_page(request: Request, _user: SearchReader, session: Db) -> Response:
     result = repo.search(session, query=query)
     pages = -(-result.total // query.per_page) if result.total else 0
     return render.page(
-        request, "search.html", query=query, result=result, pages=pages, window=repo.WINDOW
+        request, "search.html", query=query, result=result, pages=pages, history=repo.HISTORY
     )
 
 
