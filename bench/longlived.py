@@ -1,0 +1,85 @@
+"""Lexwatch's long-lived crawler in this process, as `lexwatch run` has it, pass by pass.
+
+The soak and the growth table drive `pipeline.passes.crawl_pass` on the shared
+reactor, the function the scheduler calls, so a pass costs what it costs the
+service: no process start-up, no schema check per pass. The site they crawl
+runs in another process (bench/siteproc.py), so this process's CPU and memory
+are Lexwatch's alone.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.common import cpu_seconds
+
+SETTINGS = {
+    "LEXWATCH_SEED_DEFAULTS": "false",
+    "LEXWATCH_ALLOW_PRIVATE_TARGETS": "1",
+    "LEXWATCH_AUTOTHROTTLE": "false",
+    "LEXWATCH_CONCURRENT_PER_DOMAIN": "8",
+}
+
+
+@dataclass(frozen=True)
+class Pass:
+    """What one crawl pass did and cost."""
+
+    pages: int
+    changes: int
+    failed: int
+    wall: float
+    cpu: float
+
+    def row(self, label: str) -> dict[str, Any]:
+        """Its figures as columns named `<label>_…`."""
+        per_page = 1000 * self.cpu / self.pages if self.pages else None
+        return {
+            f"{label}_s": round(self.wall, 2),
+            f"{label}_pages_per_s": round(self.pages / self.wall, 1) if self.wall else None,
+            f"{label}_cpu_ms_per_page": round(per_page, 2) if per_page is not None else None,
+        }
+
+
+class Crawler:
+    """A Lexwatch home in `folder` with these sources, crawled pass by pass."""
+
+    def __init__(self, folder: Path, urls: dict[str, str]) -> None:
+        os.environ |= SETTINGS | {"LEXWATCH_DATA_DIR": str(folder)}
+        from db.engine import get_engine
+        from vocab.settings import get_settings
+
+        self.settings = get_settings()
+        self.engine = get_engine(self.settings.db_url)
+        self._add_sources(urls)
+
+    def _add_sources(self, urls: dict[str, str]) -> None:
+        from db.engine import session_scope
+        from db.models import Source
+
+        with session_scope(self.engine) as session:
+            session.add_all(
+                Source(name=name, kind="page", url=url, every_seconds=1)
+                for name, url in urls.items()
+            )
+
+    def crawl(self) -> Pass:
+        """One pass over every source, timed."""
+        from crawlers import reactor
+        from db import repo
+        from db.engine import session_scope
+        from pipeline.passes import crawl_pass
+        from pipeline.run import outcome
+
+        with session_scope(self.engine) as session:
+            sources = repo.list_sources(session)
+        wall, cpu = time.monotonic(), cpu_seconds()
+        reports = reactor.run_coroutine(crawl_pass(self.engine, self.settings, sources))
+        wall, cpu = time.monotonic() - wall, cpu_seconds() - cpu
+        changes = sum(r.changes for r in reports)
+        failed = sum(1 for r in reports if outcome(r) == "failed")
+        return Pass(len(reports), changes, failed, wall, cpu)
