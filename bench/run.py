@@ -59,7 +59,7 @@ def run_one(name: str, sizes: dict[str, str] | None = None) -> dict[str, Any]:
     started = time.monotonic()
     code = f"from bench.{name} import main; main()"
     # Its own table goes to stderr with its progress: stdout is for the combined table.
-    env = os.environ | (sizes or {})
+    env = (sizes or {}) | dict(os.environ)  # sizes set by the caller win
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=BENCH.parent, stdout=sys.stderr, env=env
     )

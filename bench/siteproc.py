@@ -13,6 +13,8 @@ import multiprocessing
 from multiprocessing.connection import Connection
 from typing import Any
 
+STARTUP_S = 600  # building 10,000 pages takes a while on a busy machine
+
 
 def _serve(conn: Connection, count: int, seed: int) -> None:
     """The child: build the Site, then answer commands until `close`."""
@@ -47,8 +49,9 @@ class RemoteSite:
         self._conn, child = context.Pipe()
         self._process = context.Process(target=_serve, args=(child, count, seed), daemon=True)
         self._process.start()
-        if self._conn.recv() != "ready":
-            raise RuntimeError("the benchmark site did not start")
+        if not self._conn.poll(STARTUP_S) or self._conn.recv() != "ready":
+            self._process.kill()
+            raise RuntimeError(f"the benchmark site of {count} pages did not start")
 
     def _call(self, command: str, argument: Any = None) -> Any:
         self._conn.send((command, argument))
