@@ -47,7 +47,12 @@ clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache *.egg-info
 
 bench-soak: $(STAMP)
-	$(BIN)/python -m bench.soak
+	$(BIN)/python -m bench.run soak
+
+# How cost grows: 100 / 1,000 / 10,000 sources, 10 and 100 versions each (bench/results/growth.json).
+.PHONY: bench-growth
+bench-growth: $(STAMP)
+	$(BIN)/python -m bench.run growth
 
 # Digests: 1,000 subscribers x 200 changes to a local SMTP server (bench/results/digests.json).
 .PHONY: bench-digests

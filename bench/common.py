@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,3 +43,28 @@ def write_result(name: str, rows: list[dict[str, Any]], **extra: Any) -> Path:
     }
     path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
     return path
+
+
+def rss_mb() -> float:
+    """This process's resident memory now, in MB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def peak_rss_mb() -> float:
+    """The most resident memory this process has held so far, in MB (Linux: kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    """User + system CPU this process has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def aim(text: str, lexwatch: Any, peer: Any, met: bool) -> dict[str, Any]:
+    """One aim as every benchmark's result carries it (bench/run.py prints them all)."""
+    return {"aim": text, "lexwatch": lexwatch, "peer": peer, "met": met}

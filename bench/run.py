@@ -9,6 +9,11 @@ a benchmark that fails does not stop the others.
     python -m bench.run change_detection    # just these
     python -m bench.run --report            # only the table, from the last results
     python -m bench.run --report --markdown # the same as Markdown (for the README)
+
+First comes one table of the aims of issue 17 (bench/aims.py): every aim of every
+benchmark with Lexwatch's figure, the peer's from the same run, met or NOT MET; a
+benchmark that failed in this run counts as failed even if an older result of
+it is on disk.
 """
 
 from __future__ import annotations
@@ -20,17 +25,19 @@ import re
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.aims import aims_table, expected_for
 from bench.common import RESULTS, machine
 from bench.table import cell, is_number, markdown_table, text_table
 
 BENCH = Path(__file__).resolve().parent
-ORDER = ("change_detection", "search", "digests", "soak", "workers")  # known ones first
-# In the run of every benchmark, the two longest are sized to keep `make bench` under
-# 15 minutes; `make bench-soak` and `make bench-workers` run them at full size.
-COMBINED_SIZES = {"soak": {"SOAK_CYCLES": "100"}, "workers": {"BENCH_WORKER_PAGES": "100"}}
+ORDER = ("change_detection", "search", "digests", "soak", "workers", "growth")  # known first
+# In the run of every benchmark, the workers' one is sized down (`make bench-workers`
+# runs it at full size); the soak runs its 500 passes, since its aims are judged on 500.
+COMBINED_SIZES = {"workers": {"BENCH_WORKER_PAGES": "100"}}
 
 
 def discover() -> list[str]:
@@ -52,7 +59,7 @@ def run_one(name: str, sizes: dict[str, str] | None = None) -> dict[str, Any]:
     started = time.monotonic()
     code = f"from bench.{name} import main; main()"
     # Its own table goes to stderr with its progress: stdout is for the combined table.
-    env = os.environ | (sizes or {})
+    env = (sizes or {}) | dict(os.environ)  # sizes set by the caller win
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=BENCH.parent, stdout=sys.stderr, env=env
     )
@@ -86,14 +93,37 @@ def _line(name: str, row: dict[str, Any], case_keys: list[str] | None) -> dict[s
     return {"benchmark": name, "case": case, "measurements": rest}
 
 
-def report(results: list[dict[str, Any]], *, markdown: bool = False) -> str:
-    """The combined table, the machine it ran on, and any aims a benchmark judged."""
+def report(
+    results: list[dict[str, Any]],
+    *,
+    markdown: bool = False,
+    expected: dict[str, int] | None = None,
+    failed: frozenset[str] = frozenset(),
+) -> str:
+    """The aims of issue 17, the combined table, each benchmark's own table, the machine."""
     table = markdown_table if markdown else text_table
-    parts = [table(combined(results))] if results else ["(no results in bench/results/)"]
-    for result in results:
-        if result.get("aims"):
-            parts.append(f"Aims ({result['name']}):\n\n" + table(result["aims"]))
+    aims = aims_table(results, expected or {}, failed)
+    parts = [_titled("Aims of issue 17", table(aims), markdown)] if aims else []
+    parts += [table(combined(results))] if results else ["(no results in bench/results/)"]
+    parts += [
+        _titled(r["own_table"], table(r["rows"]), markdown) for r in results if r.get("own_table")
+    ]
     return "\n\n".join([*parts, describe_machines(results)])
+
+
+def _titled(title: str, table: str, markdown: bool) -> str:
+    return f"### {title}\n\n{table}" if markdown else f"{title}:\n\n{table}"
+
+
+def fresh(results: list[dict[str, Any]], runs: list[dict[str, Any]], started: datetime) -> list:
+    """The results to show after a run: none of a benchmark that failed or left an old one."""
+    ran = {r["benchmark"]: r["ok"] for r in runs}
+    return [
+        r
+        for r in results
+        if r["name"] not in ran
+        or (ran[r["name"]] and datetime.fromisoformat(r["measured_at"]) >= started)
+    ]
 
 
 def describe_machines(results: list[dict[str, Any]]) -> str:
@@ -111,12 +141,15 @@ def _machine_line(m: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmarks asked for (default: all present), then print the table."""
+    """Run the benchmarks asked for (default: all present), then print the tables."""
     args = _arguments(argv)
     names = args.names or None
     sizes = {} if names else COMBINED_SIZES  # a benchmark named alone runs at full size
+    started = datetime.now(UTC)
     runs = [] if args.report else [run_one(name, sizes.get(name)) for name in (names or discover())]
-    print(report(load(names), markdown=args.markdown))
+    failed = frozenset(r["benchmark"] for r in runs if not r["ok"])
+    results = fresh(load(names), runs, started)
+    print(report(results, markdown=args.markdown, expected=expected_for(names), failed=failed))
     if runs:
         print("\n" + text_table(runs) + f"\n\ntotal: {sum(r['seconds'] for r in runs):.0f} s")
     return 0 if all(r["ok"] for r in runs) else 1

@@ -1,10 +1,11 @@
-"""Soak: many crawl cycles in one long-lived process, as `lexwatch run` does, and its memory.
+"""Soak: many crawl passes in one long-lived process, as `lexwatch run` does, and its memory.
 
-500 crawl passes over 50 local sources (bench.site), through the same function the
-scheduler calls (pipeline.passes.crawl_pass on the shared reactor); every 50 passes the
-site moves between two states so that changes are found, versions and diffs
-written. Reports the process's resident memory at the start, after the first
-pass, and at the end.
+500 crawl passes over 50 local sources (bench/siteproc.py: the site runs in a
+process of its own), through the function the scheduler calls (bench/longlived.py);
+every 50 passes the site moves between two states so that changes are found,
+versions and diffs written. Reports the process's resident memory at the start,
+after the first pass, when the last 80 % of the passes begin (pass 100 of 500)
+and at the end, and its peak; judges the two memory aims of issue 17.
 """
 
 from __future__ import annotations
@@ -14,89 +15,96 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from bench.common import write_result
+from bench.common import aim, peak_rss_mb, rss_mb, write_result
 
 CYCLES = int(os.environ.get("SOAK_CYCLES", "500"))
 SOURCES = int(os.environ.get("SOAK_SOURCES", "50"))
+AIM_CYCLES = 500  # the aims of issue 17 are judged over 500 passes
+PEAK_MB = 150
+FLAT_MB = 10
 
 
-def rss_mb() -> float:
-    """This process's resident memory in MB."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def _prepare(folder: Path) -> None:
-    os.environ |= {
-        "LEXWATCH_DATA_DIR": str(folder),
-        "LEXWATCH_SEED_DEFAULTS": "false",
-        "LEXWATCH_ALLOW_PRIVATE_TARGETS": "1",
-        "LEXWATCH_AUTOTHROTTLE": "false",
-        "LEXWATCH_CONCURRENT_PER_DOMAIN": "8",
-    }
-
-
-def _add_sources(engine, urls: dict[str, str]) -> None:
-    from db import repo
-    from db.engine import session_scope
-    from db.models import Source
-
-    with session_scope(engine) as session:
-        for name, url in urls.items():
-            repo.add_source(
-                session, source=Source(name=name, kind="page", url=url, every_seconds=1)
-            )
-
-
-def main() -> dict:
+def main() -> dict[str, Any]:
     """Run the soak and write bench/results/soak.json."""
-    from bench.site import Site
+    from bench.siteproc import RemoteSite
 
-    with tempfile.TemporaryDirectory(prefix="lexwatch-soak-") as folder:
-        _prepare(Path(folder))
-        return _soak(Site(SOURCES, seed=11))
-
-
-def _soak(site) -> dict:
-    from crawlers import reactor
-    from db import repo
-    from db.engine import get_engine, session_scope
-    from pipeline.passes import crawl_pass
-    from vocab.settings import get_settings
-
-    settings = get_settings()
-    engine = get_engine(settings.db_url)
-    _add_sources(engine, site.urls())
-    start, started, changes = rss_mb(), time.monotonic(), 0
-    first = 0.0
-    for cycle in range(1, CYCLES + 1):
-        _move(site, cycle)
-        with session_scope(engine) as session:
-            sources = repo.list_sources(session)
-        changes += sum(
-            r.changes for r in reactor.run_coroutine(crawl_pass(engine, settings, sources))
-        )
-        first = first or rss_mb()
-        _progress(cycle, changes)
-    row = {
-        "cycles": CYCLES,
-        "sources": SOURCES,
-        "rss_start_mb": round(start, 1),
-        "rss_after_first_mb": round(first, 1),
-        "rss_end_mb": round(rss_mb(), 1),
-        "changes": changes,
-        "seconds": round(time.monotonic() - started, 1),
-    }
-    site.close()
-    write_result("soak", [row])
+    site = RemoteSite(SOURCES, seed=11)
+    try:
+        with tempfile.TemporaryDirectory(prefix="lexwatch-soak-") as folder:
+            row = soak(site, Path(folder))
+    finally:
+        site.close()
+    aims = judge(row)
+    write_result("soak", [row], aims=aims, load_average_after=os.getloadavg())
+    print(row, *aims, sep="\n")
     return row
 
 
-def _move(site, cycle: int) -> None:
+def soak(site: Any, folder: Path) -> dict[str, Any]:
+    """CYCLES passes; the memory at the marks of the run."""
+    from bench.longlived import Crawler
+
+    crawler = Crawler(folder, site.urls())
+    marks, started, changes = {"start": rss_mb()}, time.monotonic(), 0
+    for cycle in range(1, CYCLES + 1):
+        _move(site, cycle)
+        changes += crawler.crawl().changes
+        marks |= _marks(cycle)
+        _progress(cycle, changes)
+    return _row(marks, changes, time.monotonic() - started)
+
+
+def settled_at(cycles: int) -> int:
+    """The pass after which the last 80 % of the passes begin (100 of 500)."""
+    return max(1, cycles // 5)
+
+
+def _marks(cycle: int) -> dict[str, float]:
+    """The memory to remember after this pass, if it is one of the marks."""
+    names = {1: "after_first", settled_at(CYCLES): "settled", CYCLES: "end"}
+    return {name: rss_mb() for at, name in names.items() if at == cycle}
+
+
+def _row(marks: dict[str, float], changes: int, seconds: float) -> dict[str, Any]:
+    return {
+        "cycles": CYCLES,
+        "sources": SOURCES,
+        "rss_start_mb": round(marks["start"], 1),
+        "rss_after_first_mb": round(marks["after_first"], 1),
+        f"rss_after_{settled_at(CYCLES)}_mb": round(marks["settled"], 1),
+        "rss_end_mb": round(marks["end"], 1),
+        "growth_last_passes_mb": round(marks["end"] - marks["settled"], 1),
+        "rss_peak_mb": round(peak_rss_mb(), 1),
+        "changes": changes,
+        "seconds": round(seconds, 1),
+    }
+
+
+def judge(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The memory aims of issue 17; a run of fewer than 500 passes meets neither."""
+    cycles, short = row["cycles"], row["cycles"] < AIM_CYCLES
+    last = cycles - settled_at(cycles)
+    peak, growth = row["rss_peak_mb"], row["growth_last_passes_mb"]
+    suffix = f" (run at {cycles} passes)" if short else ""
+    return [
+        aim(
+            f"peak RSS <= {PEAK_MB} MB over {AIM_CYCLES} passes",
+            f"{peak} MB{suffix}" if short else peak,
+            None,
+            not short and peak <= PEAK_MB,
+        ),
+        aim(
+            f"RSS flat (last {AIM_CYCLES * 4 // 5} passes grow <= {FLAT_MB} MB)",
+            f"{growth} MB over the last {last} passes{suffix}" if short else growth,
+            None,
+            not short and growth <= FLAT_MB,
+        ),
+    ]
+
+
+def _move(site: Any, cycle: int) -> None:
     """Every 50 passes the site changes state: edited, then back."""
     if cycle % 100 == 50:
         site.edit(0.05)
@@ -110,4 +118,4 @@ def _progress(cycle: int, changes: int) -> None:
 
 
 if __name__ == "__main__":
-    print(main())
+    main()

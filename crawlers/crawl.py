@@ -13,6 +13,7 @@ The scheduler keeps one service for its whole life (no start-up per crawl);
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 
@@ -31,6 +32,7 @@ from vocab.settings import Settings
 
 log = logging.getLogger("lexwatch.crawl")
 STARTUP_LIMIT = 30.0  # seconds for Scrapy to open its spider
+CLOSE_LIMIT = 10.0  # seconds for a crawler with nothing in flight to close gracefully
 
 
 class CrawlService:
@@ -78,6 +80,18 @@ class CrawlService:
         while self.crawler.spider.jobs and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.5)
 
+    async def close(self) -> None:
+        """Close the crawler gracefully, then as `stop` does if that takes too long.
+
+        A cancelled crawler never stops its engine: its timers (heartbeat, slot
+        cleanup, stats and memory logging) run on and keep it, its settings and its
+        open connections alive; one crawler per pass made a long-lived process grow.
+        """
+        if self.task is not None and not self.task.done():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.crawler.stop_async(), CLOSE_LIMIT)
+        await self.stop()
+
     async def stop(self) -> None:
         """Close the crawler at once: downloads still in flight are abandoned."""
         if self.task is not None and not self.task.done():
@@ -85,6 +99,13 @@ class CrawlService:
             await asyncio.gather(self.task, return_exceptions=True)
         # A cancelled crawl never closes its download handlers: Chromium would outlive it.
         await close_browser(self.crawler)
+        self._forget_signals()
+
+    def _forget_signals(self) -> None:
+        """Let the crawler go: a strong receiver stays in pydispatch's global registry."""
+        from scrapy import signals
+
+        self.crawler.signals.disconnect(self._on_open, signal=signals.spider_opened, weak=False)
 
     @property
     def browser_started(self) -> bool:
@@ -106,5 +127,5 @@ async def crawl(
     try:
         outcomes = await asyncio.gather(*(service.fetch(plan) for plan in plans))
     finally:
-        await service.stop()
+        await service.close()
     return {outcome.plan.source_id: outcome for outcome in outcomes}

@@ -1,0 +1,145 @@
+"""History for the growth table: versions bulk-loaded after a crawl, then searched.
+
+Crawling 100 versions of 10,000 pages would take hours, so the history of each
+source is generated (bench/searchtexts.py: five short sentences, one rewritten
+per version, a change row per version) and loaded with bench/searchload.py's bulk
+loader through the real schema, after the versions the crawler stored. Then a
+fixed small set of queries runs through `db.repo.search` (facets included), as
+the search page calls it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from bench.searchtexts import Texts, history
+
+BATCH = 50_000  # versions per transaction
+QUERIES: list[tuple[str, dict[str, str]]] = [
+    ("grooming", {}),
+    ("Aufdeckungsanordnung", {}),
+    ("encryption", {}),
+    ("rapporteur", {}),
+    ("regulation", {}),
+    ("the", {}),
+    ("data", {}),
+    ('"member states"', {}),
+    ('"fundamental rights"', {}),
+    ("encrypt*", {}),
+    ("encryption", {"type": "version"}),
+    ("council", {"change": "text_amended"}),
+    ("privacy", {"date_from": "2025-01-01"}),
+]
+ROUNDS = 3  # each query timed this many times (after one warm-up round)
+
+
+def latest(engine: Any) -> dict[int, tuple[int, int | None]]:
+    """Every source's id -> (its newest version's seq, that version's id); (0, None) if none."""
+    sql = (
+        "SELECT s.id, coalesce(max(v.seq), 0), max(v.id) FROM source s "
+        "LEFT JOIN version v ON v.source_id = s.id GROUP BY s.id"
+    )
+    with engine.connect() as connection:
+        return {row[0]: (row[1], row[2]) for row in connection.execute(text(sql))}
+
+
+def extend(engine: Any, versions: int, texts: Texts) -> float:
+    """Give every source `versions` versions in all; how long the load took (seconds)."""
+    from bench.searchload import bulk_insert, pause_search_index, rebuild_search_index
+    from db.engine import session_scope
+    from db.models import Change, Version
+
+    began, state = time.monotonic(), latest(engine)
+    with session_scope(engine) as session:
+        pause_search_index(session)
+    for versions_rows, change_rows in _batches(state, versions, texts, _next_id(engine)):
+        with session_scope(engine) as session:
+            bulk_insert(session, model=Version, rows=versions_rows)
+            bulk_insert(session, model=Change, rows=change_rows)
+    with session_scope(engine) as session:
+        rebuild_search_index(session)
+    return time.monotonic() - began
+
+
+def _next_id(engine: Any) -> int:
+    with engine.connect() as connection:
+        return (connection.execute(text("SELECT max(id) FROM version")).scalar() or 0) + 1
+
+
+def _batches(
+    state: dict[int, tuple[int, int | None]], versions: int, texts: Texts, next_id: int
+) -> Iterator[tuple[list[dict], list[dict]]]:
+    """Rows of versions and changes, about BATCH versions at a time."""
+    rows: tuple[list[dict], list[dict]] = ([], [])
+    for source_id, (seq, previous) in state.items():
+        for number, body in enumerate(history(texts, source_id, versions - seq), seq + 1):
+            rows[0].append(_version(source_id, number, next_id, body))
+            rows[1].append(_change(source_id, next_id, previous, texts))
+            previous, next_id = next_id, next_id + 1
+        if len(rows[0]) >= BATCH:
+            yield rows
+            rows = ([], [])
+    if rows[0]:
+        yield rows
+
+
+_SEEN = datetime(2026, 1, 5, tzinfo=UTC)
+_KINDS = ("text_amended",) * 6 + ("event_added", "stage_changed", "document_added")
+
+
+def _version(source_id: int, seq: int, vid: int, body: str) -> dict[str, Any]:
+    return {
+        "id": vid,
+        "source_id": source_id,
+        "seq": seq,
+        "fingerprint": f"{vid:064x}",
+        "record": {"kind": "page", "title": ""},
+        "text": body,
+        "created_at": _SEEN + timedelta(hours=seq),
+    }
+
+
+def _change(source_id: int, vid: int, previous: int | None, texts: Texts) -> dict[str, Any]:
+    return {
+        "source_id": source_id,
+        "version_id": vid,
+        "previous_version_id": previous,
+        "kind": texts.random.choice(_KINDS),
+        "significance": "minor",
+        "summary": "1 paragraph changed",
+        "detected_at": _SEEN + timedelta(hours=vid % 1000),
+    }
+
+
+def search_times(engine: Any) -> list[float]:
+    """Milliseconds of each timed run of each query (one warm-up round first)."""
+    from db import repo
+    from db.engine import session_scope
+
+    times = []
+    for round_number in range(ROUNDS + 1):
+        for words, filters in QUERIES:
+            with session_scope(engine) as session:
+                began = time.perf_counter()
+                repo.search(session, query=repo.SearchQuery(text=words, **filters))
+                took = 1000 * (time.perf_counter() - began)
+            times += [took] if round_number else []
+    return times
+
+
+def p95(times: list[float]) -> float:
+    """The 95th percentile (nearest rank) of some timings."""
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def database_mb(folder: Path) -> float:
+    """The SQLite database's size, file + WAL (raw bodies are in it too), in MB."""
+    files = [folder / "lexwatch.db", folder / "lexwatch.db-wal"]
+    return round(sum(p.stat().st_size for p in files if p.exists()) / 1e6, 1)

@@ -1,0 +1,93 @@
+"""One size of the growth table, in a process of its own (so its peak memory is its own).
+
+    python -m bench.growthsize SOURCES VERSIONS,… DEADLINE
+
+A first pass and a steady pass (nothing changed: 304s) over SOURCES pages through
+the long-lived crawler (bench/longlived.py), then for each count of VERSIONS the
+history bulk-loaded (bench/growthload.py), the database's size and search's
+95th percentile. A load that would end after DEADLINE (Unix time) is left out,
+with the reason. Prints one JSON list of rows as its last line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import peak_rss_mb, rss_mb
+
+SEED = 17
+
+
+def measure(sources: int, versions: list[int], deadline: float) -> list[dict[str, Any]]:
+    """Every row of this size: one per count of versions (crawl figures repeated)."""
+    from bench.siteproc import RemoteSite
+
+    site = RemoteSite(sources, seed=SEED)
+    try:
+        with tempfile.TemporaryDirectory(prefix="lexwatch-growth-") as folder:
+            return _measure(site, Path(folder), sources, versions, deadline)
+    finally:
+        site.close()
+
+
+def _measure(site: Any, folder: Path, sources: int, versions: list[int], deadline: float) -> list:
+    from bench.growthload import database_mb
+    from bench.longlived import Crawler
+
+    crawler = Crawler(folder, site.urls())
+    first, steady = crawler.crawl(), crawler.crawl()
+    _say(f"{sources} sources: first pass {first.wall:.1f} s, steady {steady.wall:.1f} s")
+    crawl = {"sources": sources, **first.row("first"), **steady.row("steady")}
+    crawl |= {"failed": first.failed + steady.failed, "rss_crawl_mb": round(rss_mb(), 1)}
+    crawl["peak_crawl_mb"] = round(peak_rss_mb(), 1)
+    crawl["db_crawl_mb"] = database_mb(folder)
+    return _histories(crawler.engine, folder, crawl, versions, deadline)
+
+
+def _histories(engine: Any, folder: Path, crawl: dict, versions: list[int], deadline: float):
+    """A row per count of versions; a load that would not end by the deadline is cut."""
+    from bench.growthload import Texts
+
+    rows: list[dict[str, Any]] = []
+    texts, have, rate = Texts(), 1, None
+    for count in versions:
+        wanted = (count - have) * crawl["sources"]  # versions this load adds
+        if rate and time.time() + wanted / rate > deadline:
+            rows.append(crawl | {"versions": count, "cut": _cut(wanted, rate, deadline)})
+            continue
+        row, seconds = _history(engine, folder, count, texts)
+        rows.append(crawl | row)
+        have, rate = count, wanted / seconds if seconds else None
+        _say(f"{crawl['sources']} sources x {count} versions: {row}")
+    return rows
+
+
+def _history(engine: Any, folder: Path, count: int, texts: Any) -> tuple[dict[str, Any], float]:
+    """Load the history up to `count` versions a source, then measure size and search."""
+    from bench.growthload import database_mb, extend, p95, search_times
+
+    seconds = extend(engine, count, texts)
+    row = {"versions": count, "load_s": round(seconds, 1), "db_mb": database_mb(folder)}
+    row["search_p95_ms"] = round(p95(search_times(engine)), 1)
+    return row | {"peak_mb": round(peak_rss_mb(), 1)}, seconds
+
+
+def _cut(wanted: int, rate: float, deadline: float) -> str:
+    """Why a load was left out: how long it would take against the time left."""
+    left = max(0, deadline - time.time())
+    return f"cut: loading {wanted:,} versions would take ~{wanted / rate:.0f} s, {left:.0f} s left"
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(f"growth: {line}\n")
+    sys.stderr.flush()
+
+
+if __name__ == "__main__":
+    count, counts, until = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+    print(json.dumps(measure(count, [int(c) for c in counts.split(",")], until)))

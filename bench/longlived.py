@@ -1,0 +1,105 @@
+"""Lexwatch's long-lived crawler in this process, as `lexwatch run` has it, pass by pass.
+
+The soak and the growth table drive `pipeline.passes.crawl_pass` on the shared
+reactor, so a pass costs no process start-up and no schema check. With
+BENCH_PASS=daemon a pass is instead what the scheduler of `lexwatch run` does
+when every source comes due at once (scheduler/daemon.py): each source crawled
+on its own through one CrawlService kept open for the whole run
+(`pipeline.run.crawl_one`), all at the same time. The site they crawl
+runs in another process (bench/siteproc.py), so this process's CPU and memory
+are Lexwatch's alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.common import cpu_seconds
+
+SETTINGS = {
+    "LEXWATCH_SEED_DEFAULTS": "false",
+    "LEXWATCH_ALLOW_PRIVATE_TARGETS": "1",
+    "LEXWATCH_AUTOTHROTTLE": "false",
+    "LEXWATCH_CONCURRENT_PER_DOMAIN": "8",
+}
+PATH = os.environ.get("BENCH_PASS", "crawl_pass")  # or "daemon"
+
+
+@dataclass(frozen=True)
+class Pass:
+    """What one crawl pass did and cost."""
+
+    pages: int
+    changes: int
+    failed: int
+    wall: float
+    cpu: float
+
+    def row(self, label: str) -> dict[str, Any]:
+        """Its figures as columns named `<label>_…`."""
+        per_page = 1000 * self.cpu / self.pages if self.pages else None
+        return {
+            f"{label}_s": round(self.wall, 2),
+            f"{label}_pages_per_s": round(self.pages / self.wall, 1) if self.wall else None,
+            f"{label}_cpu_ms_per_page": round(per_page, 2) if per_page is not None else None,
+        }
+
+
+class Crawler:
+    """A Lexwatch home in `folder` with these sources, crawled pass by pass."""
+
+    def __init__(self, folder: Path, urls: dict[str, str]) -> None:
+        os.environ |= SETTINGS | {"LEXWATCH_DATA_DIR": str(folder)}
+        from db.engine import get_engine
+        from vocab.settings import get_settings
+
+        self.settings = get_settings()
+        self.engine = get_engine(self.settings.db_url)
+        self.service: Any = None  # BENCH_PASS=daemon: the crawler kept open for the run
+        self._add_sources(urls)
+
+    def _add_sources(self, urls: dict[str, str]) -> None:
+        from db.engine import session_scope
+        from db.models import Source
+
+        with session_scope(self.engine) as session:
+            session.add_all(
+                Source(name=name, kind="page", url=url, every_seconds=1)
+                for name, url in urls.items()
+            )
+
+    def crawl(self) -> Pass:
+        """One pass over every source, timed."""
+        from crawlers import reactor
+        from db import repo
+        from db.engine import session_scope
+        from pipeline.run import outcome
+
+        with session_scope(self.engine) as session:
+            sources = repo.list_sources(session)
+        wall, cpu = time.monotonic(), cpu_seconds()
+        reports = reactor.run_coroutine(self._pass(sources))
+        wall, cpu = time.monotonic() - wall, cpu_seconds() - cpu
+        changes = sum(r.changes for r in reports)
+        failed = sum(1 for r in reports if outcome(r) == "failed")
+        return Pass(len(reports), changes, failed, wall, cpu)
+
+    async def _pass(self, sources: list) -> list:
+        from pipeline.passes import crawl_pass
+        from pipeline.run import crawl_one
+
+        if PATH != "daemon":
+            return await crawl_pass(self.engine, self.settings, sources)
+        self.service = self.service or await self._open_service()
+        crawls = (crawl_one(self.service, self.engine, self.settings, s) for s in sources)
+        return list(await asyncio.gather(*crawls))
+
+    async def _open_service(self) -> Any:
+        from crawlers.crawl import CrawlService
+
+        return await CrawlService(self.settings, self.engine).start()

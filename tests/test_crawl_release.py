@@ -1,0 +1,40 @@
+"""A finished crawl lets its Scrapy crawler go: a long-lived process that crawls pass after
+pass (`lexwatch run`, bench/soak.py) must not keep one crawler, its settings, timers and
+open connections per pass."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+from scrapy.crawler import Crawler
+
+from crawlers.crawl import crawl
+from crawlers.reactor import run_coroutine
+from tests import internet
+from tests.internet import Server
+from vocab.fetch import Plan, Target
+from vocab.settings import get_settings
+
+PAGE = "<html><head><title>Procedure</title></head><body><h1>2022/0155(COD)</h1></body></html>"
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    yield from internet.running_server()
+
+
+def _crawlers() -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, Crawler))
+
+
+def test_crawl_passes_leave_no_crawler_behind(server, home) -> None:
+    server.serve("/a", PAGE)
+    plans = [Plan(1, "a", "page", Target(server.url("/a")))]
+    before = _crawlers()
+    for _ in range(3):
+        outcomes = run_coroutine(crawl(plans, engine=None, settings=get_settings()), timeout=60)
+        assert outcomes[1].fetched and not outcomes[1].errors
+    assert _crawlers() == before
