@@ -68,7 +68,7 @@ class Warm:
 
     async def _service(self) -> CrawlService:
         if self.service is not None and time.monotonic() - self.born > RENEW_AFTER:
-            await self.service.stop()
+            await self.service.close()  # closed, not cancelled: a cancelled crawler stays in memory
             self.service = None
         if self.service is None:
             self.service = await CrawlService(self.settings, self.engine).start()

@@ -248,7 +248,7 @@ class Daemon:
             return
         old, self.service = self.service, await CrawlService(self.settings, self.engine).start()
         await old.drain(self.settings.crawl_time_limit)
-        await old.stop()
+        await old.close()  # closed, not cancelled: a cancelled crawler stays in memory
         log.info("crawler renewed")
 
     async def stop(self) -> None:
