@@ -147,49 +147,39 @@ def _both(rows: list[dict[str, Any]], tool: str, site: str, label: str, key: str
     return _pick(rows, tool, site, label)[key], _pick(rows, "urlwatch", site, label)[key]
 
 
+def _compared(rows: list[dict[str, Any]], aim: str, case: tuple[str, ...], ok: Any) -> dict:
+    """An aim judged by `ok(ours, urlwatch's)` on one measurement of one case (tool, site, pass, key)."""
+    ours, theirs = _both(rows, *case)
+    return _aim(f"{aim}, N={max(SIZES)}", ours, theirs, ok(ours, theirs))
+
+
 def _first(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    ours, theirs = _both(rows, "lexwatch", "clean", "first", "cpu_ms_per_page")
-    return _aim(
-        f"(a) CPU ms per page, first pass, N={max(SIZES)}: <= 2x urlwatch",
-        ours,
-        theirs,
-        ours <= 2 * theirs,
-    )
+    case = ("lexwatch", "clean", "first", "cpu_ms_per_page")
+    aim = "(a) CPU ms per page, first pass: <= 2x urlwatch"
+    return _compared(rows, aim, case, lambda ours, theirs: ours <= 2 * theirs)
 
 
 def _noise(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    ours, theirs = _both(rows, "lexwatch", "noisy", "unchanged", "cpu_ms_per_page")
     false_pos = sum(
         r["false_pos"] for r in rows if r["tool"] != "urlwatch" and r["site"] == "noisy"
     )
-    return _aim(
-        f"(b) CPU ms per page, noisy site, N={max(SIZES)}: <= 2x urlwatch, "
-        f"0 false changes (Lexwatch: {false_pos})",
-        ours,
-        theirs,
-        ours <= 2 * theirs and false_pos == 0,
+    case = ("lexwatch", "noisy", "unchanged", "cpu_ms_per_page")
+    aim = (
+        f"(b) CPU ms per page, noisy site: <= 2x urlwatch, 0 false changes (Lexwatch: {false_pos})"
     )
+    return _compared(rows, aim, case, lambda ours, theirs: ours <= 2 * theirs and false_pos == 0)
 
 
 def _service(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    ours, theirs = _both(rows, "lexwatch-service", "clean", "5 % edited", "pages_per_s")
-    return _aim(
-        f"(c) service pages/s on the 5 % pass, N={max(SIZES)}: >= 2x urlwatch",
-        ours,
-        theirs,
-        ours >= 2 * theirs,
-    )
+    case = ("lexwatch-service", "clean", "5 % edited", "pages_per_s")
+    aim = "(c) service pages/s on the 5 % pass: >= 2x urlwatch"
+    return _compared(rows, aim, case, lambda ours, theirs: ours >= 2 * theirs)
 
 
 def _cli(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    ours, theirs = _both(rows, "lexwatch", "clean", "5 % edited", "pages_per_s")
-    return _aim(
-        f"(d) `lexwatch crawl` pages/s on the 5 % pass, N={max(SIZES)}: "
-        f">= {ISSUE_17_CLI_PAGES_PER_S} (before issue 17)",
-        ours,
-        theirs,
-        ours >= ISSUE_17_CLI_PAGES_PER_S,
-    )
+    case = ("lexwatch", "clean", "5 % edited", "pages_per_s")
+    aim = f"(d) `lexwatch crawl` pages/s on the 5 % pass: >= {ISSUE_17_CLI_PAGES_PER_S} (before)"
+    return _compared(rows, aim, case, lambda ours, _theirs: ours >= ISSUE_17_CLI_PAGES_PER_S)
 
 
 def _memory(rows: list[dict[str, Any]]) -> dict[str, Any]:

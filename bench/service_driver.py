@@ -19,6 +19,8 @@ import sys
 import time
 from typing import Any
 
+from bench.soak import rss_mb
+
 
 async def _daemon() -> Any:
     """A Daemon with its long-lived crawler open, as Daemon.start builds it (no scheduler)."""
@@ -60,14 +62,6 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def measured_pass(daemon: Any) -> dict[str, Any]:
     """One pass on the reactor's loop, with what it cost this process."""
     from crawlers import reactor
@@ -79,7 +73,7 @@ def measured_pass(daemon: Any) -> dict[str, Any]:
     return {
         "wall": wall,
         "cpu": cpu,
-        "rss_mb": _rss_mb(),
+        "rss_mb": rss_mb(),
         "peak_mb": peak_mb,
         "statuses": _statuses(daemon, ids),
     }
