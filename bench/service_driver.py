@@ -4,7 +4,7 @@ Run by bench/service_tool.py in the project's virtualenv (`python -m bench.servi
 with the tool's environment. It builds what the service builds (the shared reactor,
 one long-lived CrawlService in a scheduler.daemon.Daemon) and, for every line
 "pass" on stdin, hands every enabled source to `Daemon.queue`, the path a source's
-schedule takes when it fires (crawl_one, then the alerts), and waits until every
+schedule takes when it fires (its crawl, then the alerts), and waits until every
 crawl is recorded. It answers with one JSON line: the pass's wall time, the CPU
 this process spent (getrusage deltas, every thread), its resident memory, and
 the status of each source's run. An empty line or end of input stops it.
