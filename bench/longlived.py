@@ -4,8 +4,9 @@ The soak and the growth table drive `pipeline.passes.crawl_pass` on the shared
 reactor, so a pass costs no process start-up and no schema check. With
 BENCH_PASS=daemon a pass is instead what the scheduler of `lexwatch run` does
 when every source comes due at once (scheduler/daemon.py): each source crawled
-on its own through one CrawlService kept open for the whole run
-(`pipeline.run.crawl_one`), all at the same time. The site they crawl
+on its own through one CrawlService kept open for the whole run, started and
+recorded in the batches the scheduler forms (`pipeline.batches.Batches`), all at
+the same time. The site they crawl
 runs in another process (bench/siteproc.py), so this process's CPU and memory
 are Lexwatch's alone.
 """
@@ -61,6 +62,7 @@ class Crawler:
         self.settings = get_settings()
         self.engine = get_engine(self.settings.db_url)
         self.service: Any = None  # BENCH_PASS=daemon: the crawler kept open for the run
+        self.batches: Any = None  # and the scheduler's batches of starts and records
         self._add_sources(urls)
 
     def _add_sources(self, urls: dict[str, str]) -> None:
@@ -90,14 +92,15 @@ class Crawler:
         return Pass(len(reports), changes, failed, wall, cpu)
 
     async def _pass(self, sources: list) -> list:
+        from pipeline.batches import Batches
         from pipeline.passes import crawl_pass
-        from pipeline.run import crawl_one
 
         if PATH != "daemon":
             return await crawl_pass(self.engine, self.settings, sources)
         self.service = self.service or await self._open_service()
-        crawls = (crawl_one(self.service, self.engine, self.settings, s) for s in sources)
-        return list(await asyncio.gather(*crawls))
+        self.batches = self.batches or Batches(self.engine, self.settings)
+        crawls = (self.batches.crawl(self.service, s.id) for s in sources)
+        return [report for report in await asyncio.gather(*crawls) if report is not None]
 
     async def _open_service(self) -> Any:
         from crawlers.crawl import CrawlService

@@ -80,10 +80,11 @@ async def in_daemon_thread(function: Callable[..., T], *args: Any) -> T:
 def _send(loop: asyncio.AbstractEventLoop, future: asyncio.Future, result: Any, exc: Any) -> None:
     # A closed loop: the process is stopping and nobody waits any more.
     with contextlib.suppress(RuntimeError):
-        loop.call_soon_threadsafe(_settle, future, result, exc)
+        loop.call_soon_threadsafe(settle, future, result, exc)
 
 
-def _settle(future: asyncio.Future, result: Any, exc: BaseException | None) -> None:
+def settle(future: asyncio.Future, result: Any, exc: BaseException | None) -> None:
+    """Give `future` its result or exception, unless it was cancelled meanwhile."""
     if future.done():
         return  # cancelled meanwhile (the service is stopping): nobody waits for it
     if exc is not None:

@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from crawlers.crawl import CrawlService, crawl
+from crawlers.crawl import crawl
 from crawlers.reactor import in_daemon_thread
 from db import repo
 from db.engine import session_scope
@@ -122,18 +122,32 @@ async def crawl_with(
     outcomes = await fetch(plans)
     by_id = {source.id: source for source in sources}  # a scan per outcome was quadratic
     ordered = sorted(outcomes.values(), key=lambda o: _eu_first(by_id[o.plan.source_id]))
-    return await in_daemon_thread(_process_all, engine, settings, ordered, run_ids, started)
+    since = dict.fromkeys(run_ids, started)
+    return await in_daemon_thread(_process_all, engine, settings, ordered, run_ids, since)
 
 
-async def crawl_one(
-    service: CrawlService, engine: Engine, settings: Settings, source: Source
-) -> Report:
-    """Crawl one source through a running crawler and record it (the scheduler's unit of work)."""
-    started = time.monotonic()
-    run_ids, plans = _begin(engine, settings, [source])
-    outcome = await service.fetch(plans[0])
-    reports = await in_daemon_thread(_process_all, engine, settings, [outcome], run_ids, started)
-    return reports[0]
+def begin(
+    engine: Engine, settings: Settings, source_ids: Sequence[int]
+) -> dict[int, tuple[int, Plan]]:
+    """A run and a plan for each of these sources still there and enabled: id -> (run id, plan).
+
+    One transaction for all of them (the service starts the sources due together this way).
+    """
+    with session_scope(engine) as session:
+        sources = repo.sources_by_id(session, source_ids=source_ids, enabled_only=True)
+        run_ids = repo.start_runs(session, sources=sources)
+        plans = repo.plans(session, sources=sources, secrets=settings.secrets())
+    return {plan.source_id: (run_ids[plan.source_id], plan) for plan in plans}
+
+
+def record(
+    engine: Engine, settings: Settings, ended: Sequence[tuple[Outcome, int, float]]
+) -> list[Report]:
+    """Record these crawls (outcome, run id, start), each begun on its own: one report each."""
+    outcomes = [outcome for outcome, _run_id, _started in ended]
+    run_ids = {outcome.plan.source_id: run_id for outcome, run_id, _started in ended}
+    started = {outcome.plan.source_id: at for outcome, _run_id, at in ended}
+    return _process_all(engine, settings, outcomes, run_ids, started)
 
 
 def _begin(
@@ -154,7 +168,7 @@ def _process_all(
     settings: Settings,
     outcomes: list[Outcome],
     run_ids: dict[int, int],
-    started: float,
+    started: dict[int, float],
 ) -> list[Report]:
     results = [(outcome, process(engine, outcome)) for outcome in outcomes]
     _finish(
@@ -163,7 +177,11 @@ def _process_all(
         [(run_ids[o.plan.source_id], r) for o, r in results],
         settings.failing_after,
     )
-    reports = [_report(outcome, result, time.monotonic() - started) for outcome, result in results]
+    now = time.monotonic()
+    reports = [
+        _report(outcome, result, now - started[outcome.plan.source_id])
+        for outcome, result in results
+    ]
     for report in reports:
         log.info(report.line())
     return reports

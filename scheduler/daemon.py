@@ -48,6 +48,7 @@ from db.models import Source
 from db.owner import remote_grace
 from monitor import schedule
 from pipeline import health
+from pipeline.batches import Batches
 from vocab import logs
 from vocab.settings import Settings, get_settings
 
@@ -95,6 +96,8 @@ class Daemon:
         self.pending: set[int] = set()  # with workers: sources to hand over in the next batch
         self.wake = asyncio.Event()
         self.alerting = asyncio.Lock()  # one send of alerts at a time: crawls end together
+        self.alerts_waiting = False  # a send is waiting for the lock: it will see every change
+        self.batches = Batches(engine, settings)  # crawls start and are recorded in batches
         self.stopped = asyncio.Event()
         self.signature: tuple = ()
         self.stopping = False
@@ -170,24 +173,29 @@ class Daemon:
         task.add_done_callback(lambda _task: self.crawls.pop(source_id, None))
 
     async def _crawl_one(self, source_id: int) -> None:
-        from pipeline.run import crawl_one
-
-        with session_scope(self.engine) as session:
-            source = session.get(Source, source_id)
-        if source is None or not source.enabled or self.service is None:
-            return  # removed or paused since it came due
-        try:  # crawl_one logs the source's line; nothing it meets may stop the service
-            await crawl_one(self.service, self.engine, self.settings, source)
+        if self.service is None:
+            return
+        try:  # the source's line is logged as it is recorded; nothing may stop the service
+            if await self.batches.crawl(self.service, source_id) is None:
+                return  # removed or paused since it came due
         except Exception:
-            log.exception("%s: the crawl failed; the other sources go on", source.name)
+            log.exception("source %d: the crawl failed; the other sources go on", source_id)
         await self.send_alerts()  # what the crawl found is told in the same cycle
 
     async def send_alerts(self) -> None:
-        """Send the alerts that are due: new changes, retries whose time came, quiet hours ended."""
+        """Send the alerts that are due: new changes, retries whose time came, quiet hours ended.
+
+        Crawls that end together need one send, not one each: a send still waiting
+        for its turn starts after their changes were recorded, and tells them.
+        """
         from pipeline.alerts import deliver
 
+        if self.alerts_waiting:
+            return
+        self.alerts_waiting = True
         try:
             async with self.alerting:
+                self.alerts_waiting = False
                 await in_daemon_thread(deliver, self.engine, self.settings, datetime.now(UTC))
         except Exception:
             log.exception("sending alerts failed; they are tried again in a minute")
@@ -266,6 +274,7 @@ class Daemon:
         for task in crawls:
             task.cancel()
         await asyncio.gather(*crawls, return_exceptions=True)
+        await self.batches.stop()
         if self.service is not None:
             await self.service.stop()
 

@@ -1,0 +1,91 @@
+"""The service's crawls, each on its own, with the work around their fetches shared.
+
+Under `lexwatch run` every source is crawled the moment it comes due
+(scheduler/daemon.py), and no source waits for another's fetch. What surrounds a
+fetch need not be done one source at a time: the sources that come due in the
+same turn of the loop start their runs in one transaction, and the crawls that
+end while earlier ones are being recorded are recorded together, in one thread
+and one transaction for their runs. A batch forms only from what is ready at the
+same moment, so batching adds no wait to any crawl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from sqlalchemy import Engine
+
+from crawlers.crawl import CrawlService
+from crawlers.reactor import in_daemon_thread, settle
+from pipeline.run import Report, begin, record
+from vocab.fetch import Outcome
+from vocab.settings import Settings
+
+Ended = tuple[Outcome, int, float, asyncio.Future]
+
+
+class Batches:
+    """Starts and records the service's crawls in batches; each crawl awaits only its own."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine, self.settings = engine, settings
+        self.starting: list[tuple[int, asyncio.Future]] = []
+        self.ending: list[Ended] = []
+        self.recorder: asyncio.Task | None = None
+
+    async def crawl(self, service: CrawlService, source_id: int) -> Report | None:
+        """Crawl one source through `service` and record it; None if it is gone or paused."""
+        started = time.monotonic()
+        begun = await self._start(source_id)
+        if begun is None:
+            return None
+        run_id, plan = begun
+        outcome = await service.fetch(plan)
+        return await self._record(outcome, run_id, started)
+
+    def _start(self, source_id: int) -> asyncio.Future:
+        loop = asyncio.get_running_loop()
+        if not self.starting:  # the first of this turn: the batch starts at the next turn
+            loop.call_soon(self._begin_batch)
+        future = loop.create_future()
+        self.starting.append((source_id, future))
+        return future
+
+    def _begin_batch(self) -> None:
+        batch, self.starting = self.starting, []
+        try:
+            begun = begin(self.engine, self.settings, [source_id for source_id, _ in batch])
+        except Exception as exc:  # e.g. the database went away: each crawl learns it
+            for _, future in batch:
+                settle(future, None, exc)
+            return
+        for source_id, future in batch:
+            settle(future, begun.get(source_id), None)
+
+    def _record(self, outcome: Outcome, run_id: int, started: float) -> asyncio.Future:
+        future = asyncio.get_running_loop().create_future()
+        self.ending.append((outcome, run_id, started, future))
+        if self.recorder is None or self.recorder.done():
+            self.recorder = asyncio.ensure_future(self._record_all())
+        return future
+
+    async def _record_all(self) -> None:
+        """Record what has ended, batch after batch, until nothing more has."""
+        while self.ending:
+            batch, self.ending = self.ending, []
+            ended = [(outcome, run_id, started) for outcome, run_id, started, _ in batch]
+            try:
+                reports = await in_daemon_thread(record, self.engine, self.settings, ended)
+            except Exception as exc:
+                for *_, future in batch:
+                    settle(future, None, exc)
+            else:
+                for (*_, future), report in zip(batch, reports, strict=True):
+                    settle(future, report, None)
+
+    async def stop(self) -> None:
+        """Stop recording (the service is stopping): unrecorded runs stay 'running'."""
+        if self.recorder is not None and not self.recorder.done():
+            self.recorder.cancel()
+            await asyncio.gather(self.recorder, return_exceptions=True)

@@ -1,0 +1,110 @@
+"""The service's crawls share the work around their fetches: runs started and recorded in batches.
+
+Sources that come due together are each crawled and recorded on their own run,
+with their own status; a source removed or paused since it came due is not
+crawled at all; and crawls that end together send their alerts once, after
+every one of their changes was recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlmodel import func, select
+
+from crawlers import reactor
+from db import repo
+from db.engine import get_engine, session_scope
+from db.models import Change, CrawlRun, Source
+from scheduler.daemon import Daemon
+from vocab.settings import get_settings
+
+PAGE = "<html><body><h2>Status</h2><p>{status}</p></body></html>"
+NAMES = ("alpha", "beta", "gamma", "delta")
+
+
+def _add(lexwatch, site, name: str) -> None:
+    site.serve(f"/{name}.html", PAGE.format(status=f"{name}: awaiting committee decision"))
+    result = lexwatch(
+        "sources", "add", "--url", site.url(f"/{name}.html"), "--name", name, "--kind", "page"
+    )
+    assert result.code == 0, result.err
+
+
+def _ids() -> dict[str, int]:
+    with session_scope(get_engine(get_settings().db_url)) as session:
+        return {s.name: s.id for s in repo.list_sources(session)}
+
+
+def _runs() -> dict[str, list[str]]:
+    with session_scope(get_engine(get_settings().db_url)) as session:
+        rows = session.exec(select(Source.name, CrawlRun.status).join(CrawlRun)).all()
+    runs: dict[str, list[str]] = {}
+    for name, status in rows:
+        runs.setdefault(name, []).append(status)
+    return runs
+
+
+def _changes() -> int:
+    with session_scope(get_engine(get_settings().db_url)) as session:
+        return session.exec(select(func.count()).select_from(Change)).one()
+
+
+def _passes(rounds: int, before_each=None) -> list[int]:
+    """Every source queued at once, `rounds` times; changes recorded when each deliver ran."""
+    settings = get_settings()
+    seen: list[int] = []
+
+    def deliver(_engine, _settings, _now) -> list:
+        seen.append(_changes())
+        return []
+
+    async def scenario() -> None:
+        daemon = Daemon(get_engine(settings.db_url), settings)
+        await daemon.start()  # every source never crawled is crawled at once
+        await asyncio.gather(*daemon.crawls.values())
+        for _ in range(rounds):
+            if before_each:
+                before_each()
+            for source_id in _ids().values():
+                daemon.queue(source_id)
+            await asyncio.gather(*daemon.crawls.values())
+        await daemon.stop()
+
+    import pipeline.alerts
+
+    real, pipeline.alerts.deliver = pipeline.alerts.deliver, deliver
+    try:
+        reactor.run_coroutine(scenario(), timeout=60)
+    finally:
+        pipeline.alerts.deliver = real
+    return seen
+
+
+def test_sources_due_together_are_each_crawled_and_recorded(site, lexwatch) -> None:
+    for name in NAMES:
+        _add(lexwatch, site, name)
+    with session_scope(get_engine(get_settings().db_url)) as session:
+        repo.set_enabled(session, source=repo.source_by_name(session, name="delta"), enabled=False)
+
+    _passes(1)
+
+    runs = _runs()
+    assert "delta" not in runs  # paused: never crawled
+    for name in NAMES[:3]:
+        assert runs[name][0] == "ok" and runs[name][1:] == ["not_modified"], runs[name]
+        assert len(site.headers_for(f"/{name}.html")) == 2
+
+
+def test_crawls_that_end_together_send_alerts_once_they_are_all_recorded(site, lexwatch) -> None:
+    for name in NAMES:
+        _add(lexwatch, site, name)
+
+    def edit() -> None:
+        for name in NAMES:
+            site.serve(f"/{name}.html", PAGE.format(status=f"{name}: adopted"))
+
+    seen = _passes(1, edit)
+
+    assert _changes() >= len(NAMES)  # each page's edit was found
+    assert seen[-1] == _changes()  # and the last send came after every one was recorded
