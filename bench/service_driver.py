@@ -79,7 +79,7 @@ def measured_pass(daemon: Any) -> dict[str, Any]:
     }
 
 
-def main() -> None:
+def serve() -> None:
     from crawlers import reactor
     from db.engine import get_engine
     from pipeline.startup import seed_once
@@ -99,4 +99,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    serve()
