@@ -108,3 +108,21 @@ def test_crawls_that_end_together_send_alerts_once_they_are_all_recorded(site, l
 
     assert _changes() >= len(NAMES)  # each page's edit was found
     assert seen[-1] == _changes()  # and the last send came after every one was recorded
+
+
+def test_past_the_limit_of_crawls_ahead_the_rest_wait_their_turn(
+    site, lexwatch, monkeypatch
+) -> None:
+    """With room for one crawl between start and record, every source is still crawled once
+    a round, each on its own run: the limit bounds what waits in memory, not what is done."""
+    import pipeline.batches
+
+    monkeypatch.setattr(pipeline.batches, "AHEAD", 1)
+    for name in NAMES:
+        _add(lexwatch, site, name)
+
+    _passes(1)
+
+    runs = _runs()
+    for name in NAMES:
+        assert runs[name] == ["ok", "not_modified"], runs[name]
