@@ -103,3 +103,8 @@ def test_after_a_run_old_or_failed_results_of_the_benchmarks_run_are_dropped():
     kept = fresh([SEARCH, CHANGE, result("digests", [])], runs, started)
     assert [r["name"] for r in kept] == ["search", "digests"]  # digests did not run now
     assert fresh([SEARCH], runs, started + timedelta(hours=2)) == []  # older than the run
+
+
+def test_a_figure_only_to_report_is_reported_not_judged():
+    reported = result("search", [{"aim": "PostgreSQL p95", "lexwatch": 80.0, "met": None}])
+    assert aims_table([reported], {"search": 1})[0]["met"] == "reported"
