@@ -16,7 +16,7 @@ from sqlmodel import Session, col, delete, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from db.models import Blob, Snapshot, Source, Version, utcnow
-from db.repo.sources import lock_source
+from db.repo.sources import hold_source
 from db.repo.unique import insert_once
 from vocab.fetch import Capture, Known, Plan, Target
 
@@ -79,7 +79,7 @@ def touch_snapshots(session: Session, *, seen: Sequence[tuple[int, datetime, str
 
 def store_capture(session: Session, *, capture: Capture) -> tuple[str, str, bool, bool] | None:
     """Record a capture: (sha256, content type, new?, parsed?) or None for a 304 with nothing stored."""
-    lock_source(session, source_id=capture.source_id)  # two crawls of one URL: one new snapshot
+    hold_source(session, source_id=capture.source_id)  # two crawls of one URL: one new snapshot
     last = latest_snapshot(session, source_id=capture.source_id, url=capture.url)
     if capture.status == 304:
         if last is None:
@@ -136,8 +136,7 @@ def store_blob(session: Session, *, sha256: str, body: bytes) -> None:
 
     zlib level 1: a page compresses 4x faster than at level 6 and about 10 % larger.
     """
-    if session.get(Blob, sha256) is None:
-        insert_once(session, Blob(sha256=sha256, size=len(body), data=zlib.compress(body, 1)))
+    insert_once(session, Blob(sha256=sha256, size=len(body), data=zlib.compress(body, 1)))
 
 
 def body(session: Session, *, sha256: str) -> bytes | None:
