@@ -40,6 +40,7 @@ def store_record(
         fingerprint=mark,
         record=record_to_json(record),
         text=record.text,
+        last=previous,
     )
     specs = _changes(previous, record, plan, seen) if previous else []
     repo.add_changes(session, version=version, previous=previous, specs=specs)
@@ -72,15 +73,21 @@ def place(session: Session, *, source: Source, record: Record) -> Dossier:
     """
     home = link.jurisdiction(record.key, source.jurisdiction or "EU")
     if record.key:
-        dossier = _known_as(session, record, home)
-        key, own = (dossier.key if dossier else record.key), link.own_identifiers(record, home)
+        known = _known_as(session, record, home)
+        key, own = (known.key if known else record.key), link.own_identifiers(record, home)
     else:
-        key, own = link.fallback_key(source.name), []
-    dossier = repo.ensure_dossier(
-        session, key=key, title=record.title, jurisdiction=home, stage=record.stage
+        known, key, own = None, link.fallback_key(source.name), []
+    dossier, new = repo.ensure_dossier_new(
+        session,
+        key=key,
+        title=record.title,
+        jurisdiction=home,
+        stage=record.stage,
+        looked_up=bool(record.key),  # by key (or by an identifier: then found, under its key)
+        found=known,
     )
-    repo.add_identifiers(session, dossier=dossier, pairs=own)
-    _link_citations(session, dossier=dossier, record=record, home=home)
+    repo.add_identifiers(session, dossier=dossier, pairs=own, new=new)
+    _link_citations(session, dossier=dossier, record=record, home=home, new=new)
     return dossier
 
 
@@ -93,20 +100,25 @@ def _known_as(session: Session, record: Record, home: str) -> Dossier | None:
     return dossier
 
 
-def _link_citations(session: Session, *, dossier: Dossier, record: Record, home: str) -> None:
-    """Link every file the record cites: the files found in one query, then the new links."""
+def _link_citations(
+    session: Session, *, dossier: Dossier, record: Record, home: str, new: bool
+) -> None:
+    """Link every file the record cites: the files found in one query, the new links in one more.
+
+    A file created just now links to nothing yet.
+    """
     pairs = link.citations(record, home)
     known = repo.dossiers_by_identifiers(session, pairs=pairs)
-    linked = repo.linked_from(session, dossier_id=dossier.id) if pairs else set()
+    linked = repo.linked_from(session, dossier_id=dossier.id) if pairs and not new else set()
+    links: list[tuple[int, str]] = []
     for scheme, value in pairs:
         cited = known.get((scheme, value))
         if cited is None and scheme == "procedure":
             cited = _stub(session, value)  # not crawled yet: the link must not wait for it
         if cited is not None and cited.id != dossier.id and cited.id not in linked:
-            repo.link_dossiers(
-                session, from_id=dossier.id, to_id=cited.id, relation="cites", via=value
-            )
+            links.append((cited.id, value))
             linked.add(cited.id)
+    repo.add_links(session, from_id=dossier.id, links=links, relation="cites")
 
 
 def _stub(session: Session, procedure: str) -> Dossier:
@@ -114,23 +126,21 @@ def _stub(session: Session, procedure: str) -> Dossier:
 
     Its title is the shipped one for the files Lexwatch watches out of the box.
     """
-    dossier = repo.ensure_dossier(
+    dossier, new = repo.ensure_dossier_new(
         session,
         key=f"EU:{procedure}",
         title=link.KNOWN_TITLES.get(procedure, ""),
         jurisdiction="EU",
         stage="",
     )
-    repo.add_identifiers(session, dossier=dossier, pairs=[("procedure", procedure)])
+    repo.add_identifiers(session, dossier=dossier, pairs=[("procedure", procedure)], new=new)
     return dossier
 
 
 def _add_timeline(session: Session, *, dossier: Dossier, source: Source, record: Record) -> None:
     events = [_event_row(e, dossier, source) for e in record.events]
     documents = [_document_row(d, dossier, source) for d in record.documents]
-    repo.add_timeline(
-        session, dossier_id=dossier.id, source_id=source.id, events=events, documents=documents
-    )
+    repo.add_timeline(session, events=events, documents=documents)
 
 
 def _event_row(e: RecordEvent, dossier: Dossier, source: Source) -> EventRow:

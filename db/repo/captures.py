@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, delete, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from db.models import Blob, Snapshot, Source, Version, utcnow
-from db.repo.sources import lock_source
+from db.repo.sources import hold_source
 from db.repo.unique import insert_once
 from vocab.fetch import Capture, Known, Plan, Target
 
@@ -78,7 +79,7 @@ def touch_snapshots(session: Session, *, seen: Sequence[tuple[int, datetime, str
 
 def store_capture(session: Session, *, capture: Capture) -> tuple[str, str, bool, bool] | None:
     """Record a capture: (sha256, content type, new?, parsed?) or None for a 304 with nothing stored."""
-    lock_source(session, source_id=capture.source_id)  # two crawls of one URL: one new snapshot
+    hold_source(session, source_id=capture.source_id)  # two crawls of one URL: one new snapshot
     last = latest_snapshot(session, source_id=capture.source_id, url=capture.url)
     if capture.status == 304:
         if last is None:
@@ -112,19 +113,22 @@ def store_capture(session: Session, *, capture: Capture) -> tuple[str, str, bool
 def mark_parsed(session: Session, *, source_id: int, urls: Iterable[str]) -> None:
     """The latest snapshots of these URLs have been turned into the source's current version."""
     for url in urls:
-        snapshot = latest_snapshot(session, source_id=source_id, url=url)
-        if snapshot is not None:
-            snapshot.parsed = True
+        newest = _newest_of(source_id, url).with_only_columns(col(Snapshot.id)).limit(1)
+        mark = update(Snapshot).where(col(Snapshot.id) == newest.scalar_subquery())
+        session.exec(mark.values(parsed=True).execution_options(synchronize_session="fetch"))
 
 
-def latest_snapshot(session: Session, *, source_id: int, url: str) -> Snapshot | None:
-    """The newest snapshot of one URL of a source."""
-    query = (
+def _newest_of(source_id: int, url: str) -> SelectOfScalar[Snapshot]:
+    return (
         select(Snapshot)
         .where(Snapshot.source_id == source_id, Snapshot.url == url)
         .order_by(col(Snapshot.fetched_at).desc(), col(Snapshot.id).desc())
     )
-    return session.exec(query).first()
+
+
+def latest_snapshot(session: Session, *, source_id: int, url: str) -> Snapshot | None:
+    """The newest snapshot of one URL of a source."""
+    return session.exec(_newest_of(source_id, url)).first()
 
 
 def store_blob(session: Session, *, sha256: str, body: bytes) -> None:
@@ -132,8 +136,7 @@ def store_blob(session: Session, *, sha256: str, body: bytes) -> None:
 
     zlib level 1: a page compresses 4x faster than at level 6 and about 10 % larger.
     """
-    if session.get(Blob, sha256) is None:
-        insert_once(session, Blob(sha256=sha256, size=len(body), data=zlib.compress(body, 1)))
+    insert_once(session, Blob(sha256=sha256, size=len(body), data=zlib.compress(body, 1)))
 
 
 def body(session: Session, *, sha256: str) -> bytes | None:

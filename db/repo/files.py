@@ -16,16 +16,18 @@ from db.models import (
     Version,
     utcnow,
 )
-from db.repo.unique import insert_once
+from db.repo.unique import insert_all_once, insert_new, insert_once
 
 __all__ = [
     "add_identifiers",
+    "add_links",
     "add_timeline",
     "documents_of",
     "dossier_by_identifier",
     "dossier_by_key",
     "dossiers_by_identifiers",
     "ensure_dossier",
+    "ensure_dossier_new",
     "file_by_id",
     "file_page_list",
     "identifiers_of",
@@ -111,16 +113,39 @@ def ensure_dossier(
     The first title a version brings stays (sources of one file word it
     differently); a stub's provisional title gives way to it.
     """
-    dossier = dossier_by_key(session, key=key)
+    dossier, _new = ensure_dossier_new(
+        session, key=key, title=title, jurisdiction=jurisdiction, stage=stage
+    )
+    return dossier
+
+
+def ensure_dossier_new(
+    session: Session,
+    *,
+    key: str,
+    title: str,
+    jurisdiction: str,
+    stage: str,
+    looked_up: bool = False,
+    found: Dossier | None = None,
+) -> tuple[Dossier, bool]:
+    """`ensure_dossier`, and whether this transaction created the dossier (nothing refers to it yet).
+
+    looked_up: the caller has just looked the key up, and `found` is what it found.
+    """
+    dossier = found if looked_up else dossier_by_key(session, key=key)
     if dossier is None:  # another source of the same file may be creating it right now
-        insert_once(session, Dossier(key=key, title=title, jurisdiction=jurisdiction, stage=stage))
+        row = Dossier(key=key, title=title, jurisdiction=jurisdiction, stage=stage)
+        dossier = insert_new(session, row)
+        if dossier is not None:
+            return dossier, True
         dossier = session.exec(select(Dossier).where(Dossier.key == key)).one()
     elif title and is_stub(session, dossier_id=dossier.id):
         dossier.title = title
     dossier.title = dossier.title or title
     if stage:
         dossier.stage, dossier.updated_at = stage, utcnow()
-    return dossier
+    return dossier, False
 
 
 def is_stub(session: Session, *, dossier_id: int) -> bool:
@@ -130,18 +155,18 @@ def is_stub(session: Session, *, dossier_id: int) -> bool:
 
 
 def add_identifiers(
-    session: Session, *, dossier: Dossier, pairs: Iterable[tuple[str, str]]
+    session: Session, *, dossier: Dossier, pairs: Iterable[tuple[str, str]], new: bool = False
 ) -> None:
-    """Attach identifiers to a dossier (each once)."""
-    known = set(
-        session.exec(
-            select(DossierIdentifier.scheme, DossierIdentifier.value).where(
-                DossierIdentifier.dossier_id == dossier.id
-            )
-        )
+    """Attach identifiers to a dossier (each once); new: the dossier has none yet."""
+    query = select(DossierIdentifier.scheme, DossierIdentifier.value).where(
+        DossierIdentifier.dossier_id == dossier.id
     )
-    for scheme, value in sorted(set(pairs) - {tuple(k) for k in known}):
-        insert_once(session, DossierIdentifier(dossier_id=dossier.id, scheme=scheme, value=value))
+    known = set() if new else {tuple(k) for k in session.exec(query)}
+    rows = [
+        DossierIdentifier(dossier_id=dossier.id, scheme=scheme, value=value)
+        for scheme, value in sorted(set(pairs) - known)
+    ]
+    insert_all_once(session, rows)
 
 
 def identifiers_of(session: Session, *, dossier_id: int) -> list[tuple[str, str]]:
@@ -159,6 +184,18 @@ def link_dossiers(session: Session, *, from_id: int, to_id: int, relation: str, 
         insert_once(session, DossierLink(from_id=from_id, to_id=to_id, relation=relation, via=via))
 
 
+def add_links(
+    session: Session, *, from_id: int, links: Iterable[tuple[int, str]], relation: str
+) -> None:
+    """Link one file to others, (to_id, via) each, in one statement; links already there stay."""
+    rows = [
+        DossierLink(from_id=from_id, to_id=to_id, relation=relation, via=via)
+        for to_id, via in links
+        if to_id != from_id
+    ]
+    insert_all_once(session, rows)
+
+
 def links_of(session: Session, *, dossier_id: int) -> list[tuple[DossierLink, Dossier]]:
     """Every file linked to a dossier, in either direction, with the other side."""
     out = []
@@ -173,27 +210,14 @@ def links_of(session: Session, *, dossier_id: int) -> list[tuple[DossierLink, Do
 
 
 def add_timeline(
-    session: Session,
-    *,
-    dossier_id: int,
-    source_id: int,
-    events: Iterable[EventRow],
-    documents: Iterable[DocumentRow],
+    session: Session, *, events: Iterable[EventRow], documents: Iterable[DocumentRow]
 ) -> None:
-    """Add the events and documents a source reports for a file, each (source, key) once."""
-    for table, rows in ((EventRow, events), (DocumentRow, documents)):
-        known = set(
-            session.exec(
-                select(table.dedupe_key).where(
-                    table.dossier_id == dossier_id, table.source_id == source_id
-                )
-            )
-        )
-        for row in rows:
-            if row.dedupe_key not in known:
-                known.add(row.dedupe_key)
-                session.add(row)
-    session.flush()
+    """Add the events and documents a source reports for a file, each (source, key) once.
+
+    The unique (file, source, key) of each table keeps the first report of each.
+    """
+    insert_all_once(session, list(events))
+    insert_all_once(session, list(documents))
 
 
 def timeline(

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from db.models import CrawlRun, Source, utcnow
@@ -31,11 +32,12 @@ __all__ = [
 
 def start_runs(session: Session, *, sources: Sequence[Source]) -> dict[int, int]:
     """A running CrawlRun per source, owned by this process: source id -> run id."""
+    if not sources:
+        return {}
     me = this_process()
-    runs = {s.id: CrawlRun(source_id=s.id, owner=me) for s in sources}
-    session.add_all(runs.values())
-    session.flush()
-    return {source_id: run.id for source_id, run in runs.items()}
+    rows = [CrawlRun(source_id=s.id, owner=me).model_dump(exclude={"id"}) for s in sources]
+    added = session.execute(insert(CrawlRun).returning(CrawlRun.source_id, CrawlRun.id), rows)
+    return {source_id: run_id for source_id, run_id in added}
 
 
 def interrupted_runs(

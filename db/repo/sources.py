@@ -17,6 +17,7 @@ from vocab.errors import ConfigError
 __all__ = [
     "add_source",
     "get_source",
+    "hold_source",
     "list_sources",
     "lock_source",
     "remove_source",
@@ -109,17 +110,30 @@ def lock_source(session: Session, *, source_id: int) -> Source:
     begins a transaction only at the first write: a write that changes nothing
     begins it here and takes the database's one write lock, which is the same.
     """
-    if session.get_bind().dialect.name == "sqlite":
-        same = {"health": Source.health}  # not the key: no foreign key checks
-        touch = update(Source).where(col(Source.id) == source_id).values(same)
-        session.exec(touch.execution_options(synchronize_session=False))
+    _write_lock(session, source_id)
     query = select(Source).where(Source.id == source_id).with_for_update()
     return session.exec(query.execution_options(populate_existing=True)).one()
 
 
+def hold_source(session: Session, *, source_id: int) -> None:
+    """`lock_source` for a caller that needs the lock, not the source: one statement."""
+    if not _write_lock(session, source_id):
+        session.exec(select(Source.id).where(Source.id == source_id).with_for_update()).one()
+
+
+def _write_lock(session: Session, source_id: int) -> bool:
+    """SQLite: take the database's write lock with a write that changes nothing (True)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    same = {"health": Source.health}  # not the key: no foreign key checks
+    touch = update(Source).where(col(Source.id) == source_id).values(same)
+    session.exec(touch.execution_options(synchronize_session=False))
+    return True
+
+
 def lock_sources(session: Session, source_ids: list[int]) -> list[Source]:
-    if session.get_bind().dialect.name == "sqlite" and source_ids:
-        lock_source(session, source_id=source_ids[0])  # SQLite: one write lock covers them all
+    if source_ids:
+        _write_lock(session, source_ids[0])  # SQLite: one write lock covers them all
     query = (
         select(Source)
         .where(col(Source.id).in_(source_ids))

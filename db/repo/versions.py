@@ -49,9 +49,9 @@ def add_version(
     fingerprint: str,
     record: dict[str, Any],
     text: str,
+    last: Version | None,
 ) -> Version:
-    """Store the next version of a source's record."""
-    last = latest_version(session, source_id=source_id)
+    """Store the next version of a source's record; `last` is its latest version, read by the caller."""
     version = Version(
         source_id=source_id,
         dossier_id=dossier_id,
