@@ -27,13 +27,16 @@ ADMIN_URL = os.environ.get("LEXWATCH_TEST_DATABASE_URL", "")
 def _own_redis_database(url: str) -> str:
     """The test Redis, on a database of this test process's own when tests run in parallel.
 
-    Tests empty their Redis database; under pytest-xdist each worker (`gw0`, `gw1`, …)
-    takes database 1 + its number, so one worker never empties another's queue.
+    Tests empty their Redis database. `make test` runs two processes (pytest-xdist
+    `gw0`, `gw1`): the first takes the database the URL names, the next the one after
+    it (15 is followed by 0), so one process never empties the other's queue.
     """
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if not url or not worker.startswith("gw"):
         return url
-    return urlsplit(url)._replace(path=f"/{1 + int(worker[2:])}").geturl()
+    parts = urlsplit(url)
+    named = int(parts.path.strip("/") or 0)
+    return parts._replace(path=f"/{(named + int(worker[2:])) % 16}").geturl()
 
 
 REDIS_URL = _own_redis_database(os.environ.get("LEXWATCH_TEST_REDIS_URL", ""))
