@@ -118,11 +118,25 @@ def test_past_the_limit_of_crawls_ahead_the_rest_wait_their_turn(
     import pipeline.batches
 
     monkeypatch.setattr(pipeline.batches, "AHEAD", 1)
+    between, most = 0, 0
+    crawl = pipeline.batches.Batches._crawl
+
+    async def counted(self, service, source_id):
+        nonlocal between, most
+        between += 1
+        most = max(most, between)
+        try:
+            return await crawl(self, service, source_id)
+        finally:
+            between -= 1
+
+    monkeypatch.setattr(pipeline.batches.Batches, "_crawl", counted)
     for name in NAMES:
         _add(lexwatch, site, name)
 
     _passes(1)
 
+    assert most == 1, f"{most} crawls were between their start and their record at once"
     runs = _runs()
     for name in NAMES:
         assert runs[name] == ["ok", "not_modified"], runs[name]
