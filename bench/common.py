@@ -47,16 +47,26 @@ def write_result(name: str, rows: list[dict[str, Any]], **extra: Any) -> Path:
 
 def rss_mb() -> float:
     """This process's resident memory now, in MB."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+    return _status_mb("VmRSS:")
 
 
 def peak_rss_mb() -> float:
-    """The most resident memory this process has held so far, in MB (Linux: kB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """The most resident memory this process itself has held so far, in MB.
+
+    Not ru_maxrss: on Linux an exec'd child starts from the peak of the process
+    that spawned it (bench/launch.py), so a driver started by the benchmark
+    process reported the benchmark's generated site as its own memory. VmHWM is
+    the high-water mark of this process's own address space.
+    """
+    return _status_mb("VmHWM:")
+
+
+def _status_mb(field: str) -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def cpu_seconds() -> float:

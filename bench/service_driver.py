@@ -19,6 +19,7 @@ import sys
 import time
 from typing import Any
 
+from bench.common import peak_rss_mb
 from bench.soak import rss_mb
 
 
@@ -69,7 +70,7 @@ def measured_pass(daemon: Any) -> dict[str, Any]:
     cpu, started = _cpu(), time.perf_counter()
     ids = reactor.run_coroutine(_pass(daemon))
     wall, cpu = time.perf_counter() - started, _cpu() - cpu
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()  # this process's own, not the benchmark's that started it
     return {
         "wall": wall,
         "cpu": cpu,
