@@ -15,6 +15,8 @@ import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+from crawlers import workthreads
+
 T = TypeVar("T")
 REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 _lock = threading.Lock()
@@ -61,19 +63,18 @@ async def in_daemon_thread(function: Callable[..., T], *args: Any) -> T:
     parse to end (34 s was seen). A daemon thread is abandoned at exit instead;
     its transaction is never committed, and the run it belonged to stays
     'running' until the next start marks it interrupted and crawls it again.
+    The threads are kept for the next call (crawlers/workthreads.py).
     """
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
 
-    def work() -> None:
+    def work() -> tuple[Any, BaseException | None]:
         try:
-            result = function(*args)
+            return function(*args), None
         except BaseException as exc:  # handed to the awaiting coroutine, which decides
-            _send(loop, future, None, exc)
-        else:
-            _send(loop, future, result, None)
+            return None, exc
 
-    threading.Thread(target=work, name="lexwatch-work", daemon=True).start()
+    workthreads.submit(work, lambda ended: _send(loop, future, *ended))
     return await future
 
 
