@@ -6,8 +6,8 @@ fetch need not be done one source at a time: the sources that come due in the
 same turn of the loop start their runs in one transaction, and the crawls that
 end while earlier ones are being recorded are recorded together, in one thread
 and one transaction for their runs. While other crawls are still fetching, a
-batch to record waits for them a little (at most LINGER seconds, until FULL have
-ended): a pass of many sources then records them in batches of tens, not of a few
+batch to record waits for them a little (at most LINGER seconds, until half of
+AHEAD have ended): a pass of many sources then records them in batches of tens, not of a few
 (each batch's transactions, and the alerts sent after it, cost the same whatever
 its size). A crawl that ends with nothing else in flight is recorded at once.
 
@@ -112,7 +112,7 @@ class Batches:
                     settle(future, report, None)
 
     async def _fill(self) -> None:
-        """Wait (at most LINGER seconds) until FULL crawls have ended or none is fetching."""
+        """Wait (at most LINGER seconds) until a full batch has ended or nothing is fetching."""
         if len(self.ending) < _full() and self.fetching:
             self.filled.clear()
             with contextlib.suppress(TimeoutError):
