@@ -206,6 +206,10 @@ class GuardedResolver:
     ) -> _Resolution:
         resolution = _Resolution(hostName)
         receiver.resolutionBegan(resolution)
+        if _plain_address(hostName):  # nothing to look up: judged at once, without a thread
+            self._hand_over([hostName], receiver, hostName, portNumber)
+            receiver.resolutionComplete()
+            return resolution
         found = deferToThreadPool(
             self.reactor, self.reactor.getThreadPool(), lookup, hostName, portNumber
         )
@@ -222,6 +226,12 @@ class GuardedResolver:
         for text, address in judged:
             kind = IPv4Address if address.version == 4 else IPv6Address
             receiver.addressResolved(kind("TCP", text, port))
+
+
+def _plain_address(host: str) -> bool:
+    """Is `host` an address written as getaddrinfo would give it back (127.0.0.1, ::1)?"""
+    address = literal_address(host)
+    return address is not None and str(address) == host
 
 
 def lookup(host: str, port: int) -> list[str]:

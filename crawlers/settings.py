@@ -54,8 +54,43 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
             "crawlers.guard.GuardMiddleware": 40,
             # First in line, so robots.txt, retries and redirects all go to the replay server.
             **({"crawlers.replay.ReplayMiddleware": 50} if settings.replay_url else {}),
+            # A 304 or an empty body holds no <meta http-equiv="refresh">: not decoded for one.
+            "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+            "crawlers.middlewares.MetaRefreshMiddleware": 580,
+            **_UNUSED["DOWNLOADER_MIDDLEWARES"],
         },
+        "SPIDER_MIDDLEWARES": _UNUSED["SPIDER_MIDDLEWARES"],
+        "EXTENSIONS": _UNUSED["EXTENSIONS"],
     }
+
+
+# Scrapy components that would run on every request, response or followed link (or send
+# their signals) and that do nothing a crawl of Lexwatch's needs:
+# - Offsite: the spider names no allowed_domains, so every host is allowed anyway (the
+#   guard decides where a request may go);
+# - HttpAuth: no spider sets http_user (a site module sends its own Authorization header);
+# - DownloaderStats, CoreStats, LogStats: counters nobody reads (LogStats logs at INFO,
+#   below the crawl's LOG_LEVEL);
+# - Depth: no DEPTH_LIMIT or DEPTH_PRIORITY is set; MetaCopyDetection: a warning for
+#   spider authors.
+# Kept: robots.txt, the guard, retries, redirects (and meta refresh), compression, the
+# user agent and default headers, timeouts, size limits, HTTP errors, Referer, URL
+# length, HTTP proxies from the environment, AutoThrottle, memory usage.
+_UNUSED: dict[str, dict[str, None]] = {
+    "DOWNLOADER_MIDDLEWARES": {
+        "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+        "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+        "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+    },
+    "SPIDER_MIDDLEWARES": {
+        "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+        "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+    },
+    "EXTENSIONS": {
+        "scrapy.extensions.corestats.CoreStats": None,
+        "scrapy.extensions.logstats.LogStats": None,
+    },
+}
 
 
 def _replay(settings: Settings) -> dict[str, Any]:

@@ -149,7 +149,8 @@ class WatchSpider(scrapy.Spider):
 
     def _to_scrapy(self, job: Job, request: Request) -> scrapy.Request:
         headers = dict(request.headers)
-        known = job.outcome.plan.validators.get(redact(request.url))
+        shown = redact(request.url)  # what is stored and shown names no secret
+        known = job.outcome.plan.validators.get(shown)
         if known and known.etag:
             headers["If-None-Match"] = known.etag
         if known and known.last_modified:
@@ -160,6 +161,7 @@ class WatchSpider(scrapy.Spider):
             "role": request.role,
             "asked": request,
             "wanted": request.url,
+            "shown": shown,
             # One slot per host and port: a hung server holds up only its own requests.
             "download_slot": urlsplit(request.url).netloc.lower(),
             **self._answers_taken(job),
@@ -220,7 +222,7 @@ class WatchSpider(scrapy.Spider):
     def _capture(self, job: Job, response: ScrapyResponse, headers: dict) -> Capture:
         return Capture(
             source_id=job.outcome.plan.source_id,
-            url=redact(response.meta["wanted"]),  # what is stored and shown names no secret
+            url=response.meta["shown"],
             role=response.meta["role"],
             status=response.status,
             headers=headers,
@@ -242,7 +244,7 @@ class WatchSpider(scrapy.Spider):
         if plan.raw:
             job.outcome.answers.append(self._capture(job, response, headers))
         error = blocked(
-            redact(response.meta["wanted"]),
+            response.meta["shown"],
             what,
             tried_browser=tried,
             hint="" if tried else _untried(plan),
@@ -252,7 +254,7 @@ class WatchSpider(scrapy.Spider):
 
     def _refused_with(self, job: Job, response: ScrapyResponse, headers: dict) -> list:
         """An HTTP error let through to be checked for a challenge: recorded as the errback would."""
-        url = redact(response.meta["wanted"])
+        url = response.meta["shown"]
         if job.outcome.plan.raw:
             job.outcome.answers.append(self._capture(job, response, headers))
             return []
@@ -264,7 +266,7 @@ class WatchSpider(scrapy.Spider):
     def _note_moved(outcome: Outcome, response: ScrapyResponse) -> None:
         """A permanent redirect: the source works, but its URL is out of date."""
         if any(reason in (301, 308) for reason in response.meta.get("redirect_reasons") or ()):
-            outcome.moved[redact(response.meta["wanted"])] = redact(response.url)
+            outcome.moved[response.meta["shown"]] = redact(response.url)
 
     def _follow(self, job: Job, response: ScrapyResponse, headers: dict) -> Iterable[Any]:
         outcome = job.outcome
@@ -282,7 +284,7 @@ class WatchSpider(scrapy.Spider):
         return self._schedule(job, wanted)
 
     def _previous_body(self, outcome: Outcome, response: ScrapyResponse) -> bytes | None:
-        known = outcome.plan.validators.get(redact(response.meta["wanted"]))
+        known = outcome.plan.validators.get(response.meta["shown"])
         return self.body_of(known.sha256) if known else None
 
     def failed(self, failure: Failure) -> None:

@@ -5,8 +5,11 @@ Under `lexwatch run` every source is crawled the moment it comes due
 fetch need not be done one source at a time: the sources that come due in the
 same turn of the loop start their runs in one transaction, and the crawls that
 end while earlier ones are being recorded are recorded together, in one thread
-and one transaction for their runs. A batch forms only from what is ready at the
-same moment, so batching adds no wait to any crawl.
+and one transaction for their runs. While other crawls are still fetching, a
+batch to record waits for them a little (at most LINGER seconds, until half of
+AHEAD have ended): a pass of many sources then records them in batches of tens, not of a few
+(each batch's transactions, and the alerts sent after it, cost the same whatever
+its size). A crawl that ends with nothing else in flight is recorded at once.
 
 At most AHEAD crawls are between their start and their record at once. Fetching
 is faster than parsing and storing, and a fetched answer waits in memory until
@@ -17,6 +20,7 @@ every answer waited at once (a 1,000-page first pass peaked near 300 MB).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 from sqlalchemy import Engine
@@ -29,6 +33,7 @@ from vocab.settings import Settings
 
 Ended = tuple[Outcome, int, float, asyncio.Future]
 AHEAD = 64  # crawls started and not yet recorded; several batches' worth, a bounded memory
+LINGER = 0.2  # seconds a batch to record may wait for crawls still fetching
 
 
 class Batches:
@@ -40,6 +45,9 @@ class Batches:
         self.ending: list[Ended] = []
         self.recorder: asyncio.Task | None = None
         self.ahead = asyncio.Semaphore(AHEAD)
+        self.fetching = 0  # crawls begun whose fetch has not ended
+        self.filled = asyncio.Event()  # a batch to record is full, or nothing is fetching
+        self.recorded = 0  # batches recorded so far (the alerts sent after them know which)
 
     async def crawl(self, service: CrawlService, source_id: int) -> Report | None:
         """Crawl one source through `service` and record it; None if it is gone or paused."""
@@ -52,7 +60,11 @@ class Batches:
         if begun is None:
             return None
         run_id, plan = begun
-        outcome = await service.fetch(plan)
+        self.fetching += 1
+        try:
+            outcome = await service.fetch(plan)
+        finally:
+            self.fetching -= 1
         return await self._record(outcome, run_id, started)
 
     def _start(self, source_id: int) -> asyncio.Future:
@@ -77,6 +89,8 @@ class Batches:
     def _record(self, outcome: Outcome, run_id: int, started: float) -> asyncio.Future:
         future = asyncio.get_running_loop().create_future()
         self.ending.append((outcome, run_id, started, future))
+        if len(self.ending) >= _full() or not self.fetching:
+            self.filled.set()
         if self.recorder is None or self.recorder.done():
             self.recorder = asyncio.ensure_future(self._record_all())
         return future
@@ -84,6 +98,7 @@ class Batches:
     async def _record_all(self) -> None:
         """Record what has ended, batch after batch, until nothing more has."""
         while self.ending:
+            await self._fill()
             batch, self.ending = self.ending, []
             ended = [(outcome, run_id, started) for outcome, run_id, started, _ in batch]
             try:
@@ -92,11 +107,24 @@ class Batches:
                 for *_, future in batch:
                     settle(future, None, exc)
             else:
+                self.recorded += 1
                 for (*_, future), report in zip(batch, reports, strict=True):
                     settle(future, report, None)
+
+    async def _fill(self) -> None:
+        """Wait (at most LINGER seconds) until a full batch has ended or nothing is fetching."""
+        if len(self.ending) < _full() and self.fetching:
+            self.filled.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.filled.wait(), LINGER)
 
     async def stop(self) -> None:
         """Stop recording (the service is stopping): unrecorded runs stay 'running'."""
         if self.recorder is not None and not self.recorder.done():
             self.recorder.cancel()
             await asyncio.gather(self.recorder, return_exceptions=True)
+
+
+def _full() -> int:
+    """A full batch to record: half the crawls that may be ahead (the other half fetch meanwhile)."""
+    return max(1, AHEAD // 2)

@@ -97,6 +97,8 @@ class Daemon:
         self.wake = asyncio.Event()
         self.alerting = asyncio.Lock()  # one send of alerts at a time: crawls end together
         self.alerts_waiting = False  # a send is waiting for the lock: it will see every change
+        self.alerts_asked = False  # the clock asked for a send (not only a crawl's end)
+        self.alerts_told = 0  # batches recorded when the last send began
         self.batches = Batches(engine, settings)  # crawls start and are recorded in batches
         self.stopped = asyncio.Event()
         self.signature: tuple = ()
@@ -180,14 +182,17 @@ class Daemon:
                 return  # removed or paused since it came due
         except Exception:
             log.exception("source %d: the crawl failed; the other sources go on", source_id)
-        await self.send_alerts()  # what the crawl found is told in the same cycle
+        await self._send_alerts()  # what the crawl found is told in the same cycle
 
     async def send_alerts(self) -> None:
-        """Send the alerts that are due: new changes, retries whose time came, quiet hours ended.
+        """Send the alerts that are due: new changes, retries whose time came, quiet hours ended."""
+        self.alerts_asked = True  # the clock's send: retries and quiet hours, even with no crawl
+        await self._send_alerts()
 
-        Crawls that end together need one send, not one each: a send still waiting
-        for its turn starts after their changes were recorded, and tells them.
-        """
+    async def _send_alerts(self) -> None:
+        """Crawls that end together need one send, not one each: a send still waiting for
+        its turn starts after their changes were recorded, and tells them; a send whose
+        turn comes with nothing recorded since the last one began is not needed."""
         from pipeline.alerts import deliver
 
         if self.alerts_waiting:
@@ -196,9 +201,17 @@ class Daemon:
         try:
             async with self.alerting:
                 self.alerts_waiting = False
-                await in_daemon_thread(deliver, self.engine, self.settings, datetime.now(UTC))
+                if self._alerts_due():
+                    await in_daemon_thread(deliver, self.engine, self.settings, datetime.now(UTC))
         except Exception:
             log.exception("sending alerts failed; they are tried again in a minute")
+
+    def _alerts_due(self) -> bool:
+        """Asked by the clock, or crawls were recorded since the last send began."""
+        recorded, asked = self.batches.recorded, self.alerts_asked
+        due = asked or recorded != self.alerts_told
+        self.alerts_asked, self.alerts_told = False, recorded
+        return due
 
     async def crawl_loop(self) -> None:
         """Until stopped: with workers, hand the due sources over in batches."""
