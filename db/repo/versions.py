@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from db.models import Source, Version
@@ -14,6 +16,7 @@ __all__ = [
     "VersionInfo",
     "add_version",
     "latest_version",
+    "latest_versions",
     "previous_version_id",
     "stage_history",
     "version_with_source",
@@ -25,6 +28,22 @@ def latest_version(session: Session, *, source_id: int) -> Version | None:
     """The newest version of a source's record."""
     query = select(Version).where(Version.source_id == source_id).order_by(col(Version.seq).desc())
     return session.exec(query).first()
+
+
+def latest_versions(session: Session, *, source_ids: Sequence[int]) -> dict[int, Version]:
+    """The newest version of each of these sources that has one, in one query: id -> version."""
+    if not source_ids:
+        return {}
+    newest = (
+        select(Version.source_id, func.max(Version.seq).label("seq"))
+        .where(col(Version.source_id).in_(list(source_ids)))
+        .group_by(col(Version.source_id))
+        .subquery()
+    )
+    query = select(Version).join(
+        newest, (col(Version.source_id) == newest.c.source_id) & (col(Version.seq) == newest.c.seq)
+    )
+    return {version.source_id: version for version in session.exec(query)}
 
 
 def stage_history(
