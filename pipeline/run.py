@@ -30,12 +30,25 @@ from db.models import Source
 from monitor.health import SUCCEEDED  # any other status but skipped failed
 from pipeline.parse import parse_responses, responses_of
 from pipeline.recording import record_all, unanswered
+from pipeline.store import store_record
 from vocab.errors import Fault, FetchError, MissingKey
 from vocab.fetch import Outcome, Plan
 from vocab.records import Record
 from vocab.redact import redact
 from vocab.settings import Settings
 
+# store_record: a test stores a record as a crawl does
+__all__ = [
+    "Report",
+    "begin",
+    "crawl_here",
+    "crawl_with",
+    "outcome",
+    "record",
+    "store_record",
+    "summarise",
+    "try_source",
+]
 log = logging.getLogger("lexwatch.run")
 Fetch = Callable[[list[Plan]], Awaitable[dict[int, Outcome]]]
 

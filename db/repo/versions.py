@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
-from db.models import Source, Version
+from db.models import Source, Version, utcnow
 
 __all__ = [
     "VersionInfo",
@@ -70,18 +70,23 @@ def add_version(
     text: str,
     last: Version | None,
 ) -> Version:
-    """Store the next version of a source's record; `last` is its latest version, read by the caller."""
-    version = Version(
-        source_id=source_id,
-        dossier_id=dossier_id,
-        seq=(last.seq + 1) if last else 1,
-        fingerprint=fingerprint,
-        record=record,
-        text=text,
-    )
-    session.add(version)
-    session.flush()
-    return version
+    """Store the next version of a source's record; `last` is its latest version, read by the caller.
+
+    One INSERT … RETURNING id, without the ORM's unit of work: the version
+    answered is not in the session (a new version is only read, never changed).
+    """
+    values = {
+        "source_id": source_id,
+        "dossier_id": dossier_id,
+        "seq": (last.seq + 1) if last else 1,
+        "fingerprint": fingerprint,
+        "record": record,
+        "text": text,
+        "created_at": utcnow(),
+    }
+    table = Version.__table__  # type: ignore[attr-defined]
+    new_id = session.execute(insert(table).values(values).returning(table.c.id)).scalar_one()
+    return Version(id=new_id, **values)
 
 
 @dataclass(frozen=True)
