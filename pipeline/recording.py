@@ -121,6 +121,8 @@ def _store_all(
 ) -> list[repo.RunResult]:
     """Store each parsed record in a SAVEPOINT of its own; the results of every crawl."""
     todo = [(o, p) for o, p in zip(outcomes, pending, strict=True) if isinstance(p, Record)]
+    if not todo:  # a pass of 304s: nothing to lock or look up
+        return [result_of(o, v) for o, v in zip(outcomes, pending, strict=True)]  # type: ignore[arg-type]
     ids = sorted({o.plan.source_id for o, _ in todo})
     sources = {source.id: source for source in repo.lock_sources(session, ids)}
     stored = [(sources[o.plan.source_id], r) for o, r in todo if o.plan.source_id in sources]
