@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from monitor.normalise import may_match
+from monitor.normalise import Folded
 from vocab.records import Record
 
 SCHEME_JURISDICTION = {
@@ -77,11 +77,12 @@ KNOWN_TITLES: dict[str, str] = {
 
 def alias_citations(text: str) -> list[tuple[str, str]]:
     """The files a text names by one of their seeded aliases."""
-    text = text or ""
+    folded = Folded(text or "")  # lower-cased once for every alias's clues
     return [
         target
         for pattern, target in ALIASES.items()
-        if may_match(text, ALIAS_CLUES.get(pattern)) and re.search(pattern, text, re.IGNORECASE)
+        if folded.may_match(ALIAS_CLUES.get(pattern))
+        and re.search(pattern, folded.text, re.IGNORECASE)
     ]
 
 

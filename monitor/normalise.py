@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cached_property
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from vocab.records import Document, Event, Item, Record, identifier_pairs
@@ -90,21 +91,38 @@ def clean(value: str) -> str:
 
 def clean_text(text: str) -> str:
     """Readable text without volatile tokens, one non-empty line per block."""
-    text = text or ""
+    folded = Folded(text or "")
     for name, pattern in VOLATILE.items():
-        if may_match(text, CLUES.get(name)):
-            text = pattern.sub("", text)
-    return "\n".join(line for line in (clean(raw) for raw in text.splitlines()) if line)
+        if folded.may_match(CLUES.get(name)):
+            cleaned = pattern.sub("", folded.text)
+            folded = folded if cleaned == folded.text else Folded(cleaned)
+    lines = (clean(raw) for raw in folded.text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+class Folded:
+    """A text lower-cased once (when first asked), for `may_match` against many patterns."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def lowered(self) -> str | None:
+        """The text in lower case; None when a letter in it folds oddly (every pattern runs)."""
+        return None if any(odd in self.text for odd in _ODD_CASES) else self.text.lower()
+
+    def may_match(self, clues: tuple[str, ...] | re.Pattern[str] | None) -> bool:
+        """False only when a case-blind pattern with these clues cannot match the text."""
+        if clues is None or self.lowered is None:
+            return True
+        if isinstance(clues, re.Pattern):
+            return clues.search(self.lowered) is not None
+        return any(clue in self.lowered for clue in clues)
 
 
 def may_match(text: str, clues: tuple[str, ...] | re.Pattern[str] | None) -> bool:
     """False only when a case-blind pattern with these clues cannot match `text`."""
-    if clues is None or any(odd in text for odd in _ODD_CASES):
-        return True
-    lowered = text.lower()
-    if isinstance(clues, re.Pattern):
-        return clues.search(lowered) is not None
-    return any(clue in lowered for clue in clues)
+    return Folded(text).may_match(clues)
 
 
 def clean_url(url: str) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import Session
@@ -34,21 +36,27 @@ def parse_responses(
         return normalise(parse(responses, plan.target.params, **extra))
 
 
+@lru_cache(maxsize=256)
 def _wants_previous(parse: Any) -> bool:
     """A parser that judges a body against the last good record says so by taking `previous`."""
     return "previous" in inspect.signature(parse).parameters
 
 
-def stored_responses(session: Session | None, outcome: Outcome) -> list[Response]:
-    """The responses of a crawl in the order they were asked, bodies read back where stored."""
-    order = [redact(url) for url in outcome.requested]  # as the fetched URLs are stored
-    fetched = sorted(
-        outcome.fetched, key=lambda f: order.index(f.url) if f.url in order else len(order)
-    )
+def missing_bodies(outcome: Outcome) -> list[str]:
+    """The SHA-256 of the bodies this crawl's record needs that are not in memory."""
+    return [f.sha256 for f in outcome.fetched if f.sha256 not in outcome.bodies]
+
+
+def ordered_responses(outcome: Outcome, bodies: Mapping[str, bytes]) -> list[Response]:
+    """The responses of a crawl in the order they were asked; a body not in memory from `bodies`."""
+    order: dict[str, int] = {}
+    for at, url in enumerate(outcome.requested):
+        order.setdefault(redact(url), at)  # as the fetched URLs are stored
+    fetched = sorted(outcome.fetched, key=lambda f: order.get(f.url, len(order)))
     return [
         Response(
             f.url,
-            _body(session, outcome, f.sha256),
+            outcome.bodies.get(f.sha256) or bodies.get(f.sha256) or b"",
             f.status,
             {"content-type": f.content_type},
             f.role,
@@ -59,10 +67,4 @@ def stored_responses(session: Session | None, outcome: Outcome) -> list[Response
 
 def responses_of(outcome: Outcome) -> list[Response]:
     """The responses of a crawl that stored nothing (a dry run), in the order they were asked."""
-    return stored_responses(None, outcome)
-
-
-def _body(session: Session | None, outcome: Outcome, sha256: str) -> bytes:
-    if sha256 in outcome.bodies:
-        return outcome.bodies[sha256]
-    return (repo.body(session, sha256=sha256) if session else None) or b""
+    return ordered_responses(outcome, {})

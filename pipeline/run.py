@@ -1,12 +1,10 @@
 """Drive one crawl pass: crawl, then for each source parse, version, diff, classify and store.
 
-Each source is handled on its own and in its own transaction: a failure is
-recorded on its CrawlRun and its health, and the pass goes on. A new Version
-and its Changes are written in one transaction, so a crash never leaves one
-without the other. That transaction holds the source's row lock and starts
-again after a collision with another process (db.retry), so two processes
-crawling one source never both diff against the same previous Version: the
-second finds the first's Version and, if equal, calls it unchanged.
+Each source is handled on its own: a failure is recorded on its CrawlRun and
+its health, and the pass goes on. pipeline/recording.py records the crawls a
+batch at a time, in one transaction with a SAVEPOINT per source; a new Version
+and its Changes are written in that source's SAVEPOINT, so a crash never leaves
+one without the other.
 
 The steps live beside it: pipeline/parse.py turns a crawl's answers into a
 record, pipeline/store.py stores it as a Version with its Changes, and
@@ -23,34 +21,34 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
 
 from crawlers.crawl import crawl
 from crawlers.reactor import in_daemon_thread
 from db import repo
 from db.engine import session_scope
 from db.models import Source
-from db.retry import in_transaction
 from monitor.health import SUCCEEDED  # any other status but skipped failed
-from pipeline import health
-from pipeline.parse import parse_responses, previous_record, responses_of, stored_responses
-from pipeline.steps import step
+from pipeline.parse import parse_responses, responses_of
+from pipeline.recording import record_all, unanswered
 from pipeline.store import store_record
-from vocab.errors import (
-    Blocked,
-    Fault,
-    FetchError,
-    MissingKey,
-    ParseError,
-    SourceError,
-    describe_bug,
-)
+from vocab.errors import Fault, FetchError, MissingKey
 from vocab.fetch import Outcome, Plan
 from vocab.records import Record
 from vocab.redact import redact
 from vocab.settings import Settings
 
+# store_record: a test stores a record as a crawl does
+__all__ = [
+    "Report",
+    "begin",
+    "crawl_here",
+    "crawl_with",
+    "outcome",
+    "record",
+    "store_record",
+    "summarise",
+    "try_source",
+]
 log = logging.getLogger("lexwatch.run")
 Fetch = Callable[[list[Plan]], Awaitable[dict[int, Outcome]]]
 
@@ -170,36 +168,15 @@ def _process_all(
     run_ids: dict[int, int],
     started: dict[int, float],
 ) -> list[Report]:
-    results = [(outcome, process(engine, outcome)) for outcome in outcomes]
-    _finish(
-        engine,
-        outcomes,
-        [(run_ids[o.plan.source_id], r) for o, r in results],
-        settings.failing_after,
-    )
+    results = record_all(engine, outcomes, run_ids, settings.failing_after)
     now = time.monotonic()
     reports = [
         _report(outcome, result, now - started[outcome.plan.source_id])
-        for outcome, result in results
+        for outcome, result in zip(outcomes, results, strict=True)
     ]
     for report in reports:
         log.info(report.line())
     return reports
-
-
-def _finish(engine: Engine, outcomes: list[Outcome], results: list, failing_after: int) -> None:
-    """Close every run of the pass and note the unchanged URLs, in one transaction.
-
-    Sources' health is a read-modify-write another process may share: the
-    transaction locks them and runs again after a collision.
-    """
-    seen = [entry for outcome in outcomes for entry in outcome.seen]
-
-    def work(session: Session) -> None:
-        repo.touch_snapshots(session, seen=seen)
-        health.finish_runs(session, results=results, failing_after=failing_after)
-
-    in_transaction(engine, work)
 
 
 def _report(outcome: Outcome, result: repo.RunResult, seconds: float) -> Report:
@@ -215,77 +192,6 @@ def _report(outcome: Outcome, result: repo.RunResult, seconds: float) -> Report:
     )
 
 
-def process(engine: Engine, outcome: Outcome) -> repo.RunResult:
-    """Decide what one source's crawl means and store it; never raises, whatever went wrong."""
-    counts = {
-        "fetched": len(outcome.fetched),
-        "unchanged": outcome.unchanged,
-        "bytes_received": outcome.bytes_received,
-    }
-    try:
-        status, errors, error, changes = _judge(engine, outcome)
-    except Exception as exc:  # the last guard: a bug outside the named steps
-        log.error("%s: processing failed", outcome.plan.name, exc_info=exc)
-        status, errors, error, changes = "broken", 1, describe_bug("processing", exc), 0
-    error = redact(error)[:2000]  # recorded on the run and the source, shown everywhere
-    return repo.RunResult(status, errors=errors, error=error, changes=changes, **counts)
-
-
-def _judge(engine: Engine, outcome: Outcome) -> tuple[str, int, str, int]:
-    """(status, errors, reason, changes) of one source's crawl."""
-    if outcome.skipped:
-        return "skipped", 0, outcome.skipped, 0
-    if outcome.faults:
-        return "broken", len(outcome.faults), "; ".join(outcome.faults), 0
-    if outcome.blocked:  # a challenge is not the page: neither a parse error nor a change
-        return "blocked", 1, str(outcome.blocked), 0
-    errors = outcome.errors + _unanswered(outcome)
-    if errors:
-        return "error", len(errors), "; ".join(errors), 0
-    try:
-        status, changes = _parse_and_store(engine, outcome)
-    except ParseError as exc:
-        return "parse_error", 1, str(exc), 0
-    except Blocked as exc:  # a bot wall: the site is fine, the fetch was turned away
-        return "blocked", 1, str(exc), 0
-    except Fault as exc:
-        return "broken", 1, str(exc), 0
-    except SourceError as exc:
-        return "error", 1, str(exc), 0
-    except SQLAlchemyError as exc:  # e.g. the database went away: this source's run failed
-        log.error("%s: storing failed", outcome.plan.name, exc_info=exc)
-        return "error", 1, f"database: {exc}", 0
-    return status, 0, "", changes
-
-
-def _unanswered(outcome: Outcome) -> list[str]:
-    answered = {f.url for f in outcome.fetched}  # stored URLs are redacted ones
-    missing = [url for url in outcome.requested if redact(url) not in answered]
-    return [
-        f"no answer from {url} before the crawl ended (time limit)"
-        for url in missing[:3]
-        if not outcome.errors
-    ]
-
-
-def _parse_and_store(engine: Engine, outcome: Outcome) -> tuple[str, int]:
-    if outcome.plan.has_version and not outcome.changed:
-        return "not_modified", 0  # a 304 costs no parsing, and no database read either
-    with session_scope(engine) as session:
-        responses = stored_responses(session, outcome)
-        previous = previous_record(session, outcome.plan)
-    record = parse_responses(outcome.plan, responses, previous)
-    return in_transaction(engine, lambda session: _store(session, outcome, record))
-
-
-def _store(session: Session, outcome: Outcome, record: Record) -> tuple[str, int]:
-    source = repo.lock_source(session, source_id=outcome.plan.source_id)
-    with step("storing the new version", outcome.plan):
-        result = store_record(session, source=source, record=record, plan=outcome.plan)
-    repo.mark_parsed(session, source_id=source.id, urls=[f.url for f in outcome.fetched])
-    return result
-
-
 async def try_source(plan: Plan, settings: Settings) -> Record:
     """Fetch and parse one source without saving anything (`sources test`, the admin's test button)."""
     outcomes = await crawl([plan], engine=None, settings=settings)
@@ -296,7 +202,7 @@ async def try_source(plan: Plan, settings: Settings) -> Record:
         raise Fault(redact("; ".join(outcome.faults)))
     if outcome.blocked:
         raise outcome.blocked
-    errors = outcome.errors + _unanswered(outcome)
+    errors = outcome.errors + unanswered(outcome)
     if errors:
         raise FetchError(redact("; ".join(errors)))
     return parse_responses(plan, responses_of(outcome))

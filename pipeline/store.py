@@ -16,6 +16,7 @@ from monitor import link
 from monitor.classify import classify_all
 from monitor.diff import Seen, diff_records, document_key, event_key
 from monitor.fingerprint import fingerprint
+from pipeline.lookups import Lookups, home_of, key_of
 from pipeline.steps import step
 from vocab.fetch import Plan
 from vocab.records import Document as RecordDocument
@@ -24,15 +25,24 @@ from vocab.records import Record, record_from_json, record_to_json
 
 
 def store_record(
-    session: Session, *, source: Source, record: Record, plan: Plan | None = None
+    session: Session,
+    *,
+    source: Source,
+    record: Record,
+    plan: Plan | None = None,
+    known: Lookups | None = None,
 ) -> tuple[str, int]:
-    """Store a parsed record as the source's next Version with its Changes, if it differs."""
-    previous = repo.latest_version(session, source_id=source.id)
+    """Store a parsed record as the source's next Version with its Changes, if it differs.
+
+    `known`: what a batch read ahead for its records (pipeline/lookups.py).
+    """
+    known = known or Lookups()
+    previous = known.latest_version(session, source.id)
     mark = fingerprint(record)
     if previous is not None and previous.fingerprint == mark:
         return "unchanged", 0
     seen = _stage_seen(session, source, previous, record)  # before the new version is stored
-    dossier = place(session, source=source, record=record)
+    dossier = place(session, source=source, record=record, known=known)
     version = repo.add_version(
         session,
         source_id=source.id,
@@ -63,7 +73,9 @@ def _changes(previous: Version, record: Record, plan: Plan | None, seen: Seen) -
         return classify_all(diff_records(record_from_json(previous.record), record, seen=seen))
 
 
-def place(session: Session, *, source: Source, record: Record) -> Dossier:
+def place(
+    session: Session, *, source: Source, record: Record, known: Lookups | None = None
+) -> Dossier:
     """The file a source's version belongs to; the files it cites are linked, never joined.
 
     A record that names its file (a key) is that file, or the file it is already
@@ -71,29 +83,31 @@ def place(session: Session, *, source: Source, record: Record) -> Dossier:
     (a watched page, a feed) is a file of its own: a press feed citing
     2022/0155(COD) is linked to that procedure, not filed under it.
     """
-    home = link.jurisdiction(record.key, source.jurisdiction or "EU")
+    known = known or Lookups()
+    home = home_of(record, source)
     if record.key:
-        known = _known_as(session, record, home)
-        key, own = (known.key if known else record.key), link.own_identifiers(record, home)
+        found = _known_as(session, record, home, known)
+        key, own = (found.key if found else record.key), link.own_identifiers(record, home)
     else:
-        known, key, own = None, link.fallback_key(source.name), []
+        key, own = key_of(record, source), []
+        found = known.dossier_by_key(session, key)
     dossier, new = repo.ensure_dossier_new(
         session,
         key=key,
         title=record.title,
         jurisdiction=home,
         stage=record.stage,
-        looked_up=bool(record.key),  # by key (or by an identifier: then found, under its key)
-        found=known,
+        looked_up=True,  # by key (or by an identifier: then found, under its key)
+        found=found,
     )
     repo.add_identifiers(session, dossier=dossier, pairs=own, new=new)
-    _link_citations(session, dossier=dossier, record=record, home=home, new=new)
+    _link_citations(session, dossier=dossier, record=record, home=home, new=new, known=known)
     return dossier
 
 
-def _known_as(session: Session, record: Record, home: str) -> Dossier | None:
+def _known_as(session: Session, record: Record, home: str, known: Lookups) -> Dossier | None:
     """The file a keyed record names: by its key, else by an identifier that names one file only."""
-    dossier = repo.dossier_by_key(session, key=record.key)
+    dossier = known.dossier_by_key(session, record.key)
     if dossier is None:
         candidates = link.join_candidates(link.own_identifiers(record, home), strong_only=True)
         dossier = repo.dossier_by_identifier(session, pairs=candidates)
@@ -101,37 +115,40 @@ def _known_as(session: Session, record: Record, home: str) -> Dossier | None:
 
 
 def _link_citations(
-    session: Session, *, dossier: Dossier, record: Record, home: str, new: bool
+    session: Session, *, dossier: Dossier, record: Record, home: str, new: bool, known: Lookups
 ) -> None:
     """Link every file the record cites: the files found in one query, the new links in one more.
 
     A file created just now links to nothing yet.
     """
-    pairs = link.citations(record, home)
-    known = repo.dossiers_by_identifiers(session, pairs=pairs)
+    pairs = known.citations(record, home)
+    holders = known.by_identifiers(session, pairs)
     linked = repo.linked_from(session, dossier_id=dossier.id) if pairs and not new else set()
     links: list[tuple[int, str]] = []
     for scheme, value in pairs:
-        cited = known.get((scheme, value))
+        cited = holders.get((scheme, value))
         if cited is None and scheme == "procedure":
-            cited = _stub(session, value)  # not crawled yet: the link must not wait for it
+            cited = _stub(session, value, known)  # not crawled yet: the link must not wait for it
         if cited is not None and cited.id != dossier.id and cited.id not in linked:
             links.append((cited.id, value))
             linked.add(cited.id)
     repo.add_links(session, from_id=dossier.id, links=links, relation="cites")
 
 
-def _stub(session: Session, procedure: str) -> Dossier:
+def _stub(session: Session, procedure: str, known: Lookups) -> Dossier:
     """The EU file a record cites, known so far only by its reference; its sources fill it in.
 
     Its title is the shipped one for the files Lexwatch watches out of the box.
     """
+    key = f"EU:{procedure}"
     dossier, new = repo.ensure_dossier_new(
         session,
-        key=f"EU:{procedure}",
+        key=key,
         title=link.KNOWN_TITLES.get(procedure, ""),
         jurisdiction="EU",
         stage="",
+        looked_up=True,
+        found=known.dossier_by_key(session, key),
     )
     repo.add_identifiers(session, dossier=dossier, pairs=[("procedure", procedure)], new=new)
     return dossier

@@ -13,6 +13,7 @@ Level 3 (applied through cssselect's XPath) or XPath 1.0.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from functools import lru_cache
 
@@ -92,11 +93,21 @@ def parse(responses: Sequence[Response], params: Mapping[str, str]) -> Record:
 
 
 def _check_complete(markup: str, url: str) -> None:
-    lowered = markup.lower()
-    if not lowered.strip():
+    if not markup.strip():
         raise ParseError("the page came back empty", url=url, kind="page")
-    if "<html" in lowered and "</html>" not in lowered[-4096:]:
+    if _HTML_OPEN.search(markup) and "</html>" not in _lowered_tail(markup):
         raise ParseError("the page is truncated: it has no closing </html>", url=url, kind="page")
+
+
+_HTML_OPEN = re.compile("<html", re.IGNORECASE)  # as `"<html" in markup.lower()`
+
+
+def _lowered_tail(markup: str) -> str:
+    """The last 4,096 characters of the page in lower case, without lower-casing all of it.
+
+    Only U+0130 grows when lower-cased; with it the whole page is lowered, as before.
+    """
+    return (markup.lower() if "\u0130" in markup else markup[-4096:].lower())[-4096:]
 
 
 def _title(tree: etree._Element | None) -> str:

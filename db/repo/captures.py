@@ -21,6 +21,7 @@ from db.repo.unique import insert_once
 from vocab.fetch import Capture, Known, Plan, Target
 
 __all__ = [
+    "bodies",
     "body",
     "latest_snapshot",
     "mark_parsed",
@@ -143,6 +144,15 @@ def body(session: Session, *, sha256: str) -> bytes | None:
     """The uncompressed bytes of a stored body."""
     blob = session.get(Blob, sha256)
     return zlib.decompress(blob.data) if blob else None
+
+
+def bodies(session: Session, *, sha256s: Iterable[str]) -> dict[str, bytes]:
+    """The uncompressed bytes of these stored bodies, in one query: sha256 -> bytes."""
+    wanted = sorted(set(sha256s))
+    if not wanted:
+        return {}
+    query = select(Blob.sha256, Blob.data).where(col(Blob.sha256).in_(wanted))
+    return {sha256: zlib.decompress(data) for sha256, data in session.exec(query)}
 
 
 def remove_old_bodies(session: Session, *, days: int) -> int:

@@ -26,6 +26,7 @@ __all__ = [
     "dossier_by_identifier",
     "dossier_by_key",
     "dossiers_by_identifiers",
+    "dossiers_by_keys",
     "ensure_dossier",
     "ensure_dossier_new",
     "file_by_id",
@@ -103,6 +104,15 @@ def file_by_id(session: Session, *, dossier_id: int | None) -> Dossier | None:
 def dossier_by_key(session: Session, *, key: str) -> Dossier | None:
     """The dossier with this key."""
     return session.exec(select(Dossier).where(Dossier.key == key)).first()
+
+
+def dossiers_by_keys(session: Session, *, keys: Iterable[str]) -> dict[str, Dossier]:
+    """The dossiers with these keys that exist, in one query: key -> dossier."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    query = select(Dossier).where(col(Dossier.key).in_(wanted))
+    return {dossier.key: dossier for dossier in session.exec(query)}
 
 
 def ensure_dossier(

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
-from db.models import Source, Version
+from db.models import Source, Version, utcnow
 
 __all__ = [
     "VersionInfo",
     "add_version",
     "latest_version",
+    "latest_versions",
     "previous_version_id",
     "stage_history",
     "version_with_source",
@@ -25,6 +28,22 @@ def latest_version(session: Session, *, source_id: int) -> Version | None:
     """The newest version of a source's record."""
     query = select(Version).where(Version.source_id == source_id).order_by(col(Version.seq).desc())
     return session.exec(query).first()
+
+
+def latest_versions(session: Session, *, source_ids: Sequence[int]) -> dict[int, Version]:
+    """The newest version of each of these sources that has one, in one query: id -> version."""
+    if not source_ids:
+        return {}
+    newest = (
+        select(Version.source_id, func.max(Version.seq).label("seq"))
+        .where(col(Version.source_id).in_(list(source_ids)))
+        .group_by(col(Version.source_id))
+        .subquery()
+    )
+    query = select(Version).join(
+        newest, (col(Version.source_id) == newest.c.source_id) & (col(Version.seq) == newest.c.seq)
+    )
+    return {version.source_id: version for version in session.exec(query)}
 
 
 def stage_history(
@@ -51,18 +70,23 @@ def add_version(
     text: str,
     last: Version | None,
 ) -> Version:
-    """Store the next version of a source's record; `last` is its latest version, read by the caller."""
-    version = Version(
-        source_id=source_id,
-        dossier_id=dossier_id,
-        seq=(last.seq + 1) if last else 1,
-        fingerprint=fingerprint,
-        record=record,
-        text=text,
-    )
-    session.add(version)
-    session.flush()
-    return version
+    """Store the next version of a source's record; `last` is its latest version, read by the caller.
+
+    One INSERT … RETURNING id, without the ORM's unit of work: the version
+    answered is not in the session (a new version is only read, never changed).
+    """
+    values = {
+        "source_id": source_id,
+        "dossier_id": dossier_id,
+        "seq": (last.seq + 1) if last else 1,
+        "fingerprint": fingerprint,
+        "record": record,
+        "text": text,
+        "created_at": utcnow(),
+    }
+    table = Version.__table__  # type: ignore[attr-defined]
+    new_id = session.execute(insert(table).values(values).returning(table.c.id)).scalar_one()
+    return Version(id=new_id, **values)
 
 
 @dataclass(frozen=True)
