@@ -194,8 +194,7 @@ def _prepare(engine: Any, settings: Settings, source_ids: list[int]) -> list[Sou
             source_ids=source_ids,
             remote_after=remote_grace(settings.crawl_time_limit),
         )
-        found = [session.get(Source, source_id) for source_id in source_ids]
-    return [source for source in found if source is not None and source.enabled]
+        return repo.sources_by_id(session, source_ids=source_ids, enabled_only=True)
 
 
 async def run_on_workers(
