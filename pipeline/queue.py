@@ -29,14 +29,13 @@ Rounds: a source's round is the crawl that follows its last recorded run
 in Redis (`SET NX`, naming the job that crawls it; a batch's claims go in one
 pipelined round trip), so a source queued twice in a round (a restart, the
 resync of a new source, `lexwatch crawl` while its scheduled job waits) is
-crawled once; the second caller waits for the job that
-holds the claim. A claim whose job failed for good or is gone is taken over. A
-job's id is its first source's round (plus `_n` for the n other sources), and
-RQ enqueues an id only once (`unique=True`). A worker killed mid-job stops
-renewing its lease on the job; the next worker to clean RQ's registries puts
-the job back (RQ's Retry), and the job marks the dead attempt's runs as
-interrupted before crawling again. The workers themselves are in
-pipeline/worker.py.
+crawled once; the second caller waits for the job that holds the claim. A
+claim whose job failed for good or is gone is taken over. A job's id is its
+first source's round (plus `_n` for the n other sources), and RQ enqueues an id
+only once (`unique=True`). A worker killed mid-job stops renewing its lease on
+the job; the next worker to clean RQ's registries puts the job back (RQ's
+Retry), and the job marks the dead attempt's runs as interrupted before
+crawling again. The workers themselves are in pipeline/worker.py.
 """
 
 from __future__ import annotations
