@@ -6,7 +6,8 @@ fresh database and two passes through the queue, each every source's job queued
 at once and timed until the last one has ended:
 
 - first: every page is new (parsed, versioned, filed under its dossier);
-- again: nothing changed (the site answers 304 to the conditional requests).
+- again: nothing changed (the site answers 304 to the conditional requests);
+  REPEATS such passes (each the next round), the row is their median.
 
 For reference, the same two passes in one process without Redis (`lexwatch
 crawl`, one Scrapy crawler over every source). Settings as bench/lexwatch_tool.py
@@ -15,7 +16,7 @@ the one host per crawler.
 
 CPU per page: the workers' user + system time over the pass (/proc/<pid>/stat,
 their children included), against `lexwatch crawl`'s own (its rusage as a child
-of this process) less its start-up, measured as a `crawl` over no source. The
+of this process) less its start-up, the median of REPEATS `crawl`s over no source. The
 site server answers from this process; it and PostgreSQL share the machine's
 cores with the crawlers, so on 2 cores neither tool has 2 cores to itself.
 The site counts the requests it answers at once (bench/inflight.py): the aims
@@ -31,6 +32,7 @@ import os
 import resource
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = int(os.environ.get("BENCH_WORKER_PAGES", "400"))
 SEED = 7
 COUNTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_COUNTS", "1,2").split(","))
+REPEATS = 3  # 304 passes and start-ups measured, the median kept: one alone swings with the load
 LIMIT = 10  # LEXWATCH_CONCURRENT_PER_DOMAIN below: requests in flight to one host
 SCRATCH = Path(tempfile.gettempdir()) / f"lexwatch-bench-workers-{os.getpid()}"
 SETTINGS = {
@@ -109,14 +112,20 @@ def _in_process(site: Site, admin: str, flights: InFlight) -> list[dict[str, Any
     site.reset()
     with _database(admin) as database:
         env = _environment(database)
-        startup = _crawl(env, 0)[1]  # no source yet: the command's own start-up
+        # No source yet: the command's own start-up.
+        startup = statistics.median(_crawl(env, 0)[1] for _ in range(REPEATS))
         _add_sources(site, env)
-        return [_in_process_pass(env, name, startup, flights) for name in ("first", "again")]
+        return [
+            _in_process_pass(env, "first", startup, flights, 1),
+            _in_process_pass(env, "again", startup, flights, REPEATS),
+        ]
 
 
-def _in_process_pass(env: dict[str, str], name: str, startup: float, flights: InFlight) -> dict:
+def _in_process_pass(
+    env: dict[str, str], name: str, startup: float, flights: InFlight, times: int
+) -> dict:
     flights.reset()
-    seconds, cpu = _crawl(env, PAGES)
+    seconds, cpu = _medians([_crawl(env, PAGES) for _ in range(times)])
     cpu_ms = round((cpu - startup) * 1000 / PAGES, 2)
     return _row("one process, no queue", 0, name, seconds, cpu_ms_per_page=cpu_ms, flights=flights)
 
@@ -142,21 +151,36 @@ def _with_workers(
         workers = [_start_worker(env) for _ in range(count)]
         try:
             _wait_for_workers(env, count)
-            return [_queued_pass(env, workers, name, flights) for name in ("first", "again")]
+            return [
+                _queued_pass(env, workers, "first", flights, 1),
+                _queued_pass(env, workers, "again", flights, REPEATS),
+            ]
         finally:
             _stop(workers)
             _flush(redis_url)
 
 
 def _queued_pass(
-    env: dict[str, str], workers: list[subprocess.Popen], name: str, flights: InFlight
+    env: dict[str, str], workers: list[subprocess.Popen], name: str, flights: InFlight, times: int
 ) -> dict:
-    """One pass through the queue: its wall-clock time, and the CPU the workers spent on it."""
+    """Passes through the queue: the median wall-clock time, and CPU the workers spent on one."""
     flights.reset()
+    seconds, cpu = _medians([_queued_once(env, workers) for _ in range(times)])
+    cpu_ms = round(cpu * 1000 / PAGES, 2)
+    return _row("queue", len(workers), name, seconds, cpu_ms_per_page=cpu_ms, flights=flights)
+
+
+def _queued_once(env: dict[str, str], workers: list[subprocess.Popen]) -> tuple[float, float]:
+    """One pass through the queue: its seconds, and the workers' CPU seconds over it."""
     cpu = _cpu_seconds(workers)
     seconds = _queued_seconds(env)
-    cpu_ms = round((_cpu_seconds(workers) - cpu) * 1000 / PAGES, 2)
-    return _row("queue", len(workers), name, seconds, cpu_ms_per_page=cpu_ms, flights=flights)
+    return seconds, _cpu_seconds(workers) - cpu
+
+
+def _medians(passes: list[tuple[float, float]]) -> tuple[float, float]:
+    """The median seconds and the median CPU seconds of these passes, each on its own."""
+    seconds, cpu = zip(*passes, strict=True)
+    return statistics.median(seconds), statistics.median(cpu)
 
 
 def _cpu_seconds(workers: list[subprocess.Popen]) -> float:

@@ -13,27 +13,29 @@ source need all of it. A source is the unit of work, so a job queue fits.
 scrapy-redis 0.9.1 also calls Scrapy APIs that 2.19 no longer has
 (`engine.crawl(request, spider)`).
 
-Batches: a job is up to BATCH due sources of one host, crawled together by one
-warm crawler (pipeline/warm.py) as `lexwatch crawl` crawls them. One job per
-source cost a job's overhead per page and fetched one page at a time; a whole
-host in one job would leave the other workers idle. A host's batches are
-fetched by one worker at a time (pipeline/hostlock.py), and parsed and stored
-while another worker fetches the next. Inside a job each source keeps its own
-fault boundary (pipeline/run.py): one whose parse or store raises is recorded
-as failed, and the others are stored.
+Batches: a job is a batch of one host's due sources, crawled together by one
+warm crawler (pipeline/warm.py) as `lexwatch crawl` crawls them. A job's own
+costs (RQ's bookkeeping, a transaction to start its runs and one to end them)
+are shared by its pages, so a host's sources go in as few jobs as keep the
+workers busy: one per live worker, none under MIN_BATCH sources (a single
+worker takes the host whole), none over BATCH. A host's batches are fetched by
+one worker at a time (pipeline/hostlock.py), and parsed and stored while
+another worker fetches the next. Inside a job each source keeps its own fault
+boundary (pipeline/run.py): one whose parse or store raises is recorded as
+failed, and the others are stored.
 
 Rounds: a source's round is the crawl that follows its last recorded run
 (`crawl-<source id>-<last run in µs>`). Queuing a source first claims its round
-in Redis (`SET NX`, naming the job that crawls it), so a source queued twice in
-a round (a restart, the resync of a new source, `lexwatch crawl` while its
-scheduled job waits) is crawled once; the second caller waits for the job that
-holds the claim. A claim whose job failed for good or is gone is taken over. A
-job's id is its first source's round (plus `_n` for the n other sources), and
-RQ enqueues an id only once (`unique=True`). A worker killed mid-job stops
-renewing its lease on the job; the next worker to clean RQ's registries puts
-the job back (RQ's Retry), and the job marks the dead attempt's runs as
-interrupted before crawling again. The workers themselves are in
-pipeline/worker.py.
+in Redis (`SET NX`, naming the job that crawls it; a batch's claims go in one
+pipelined round trip), so a source queued twice in a round (a restart, the
+resync of a new source, `lexwatch crawl` while its scheduled job waits) is
+crawled once; the second caller waits for the job that holds the claim. A
+claim whose job failed for good or is gone is taken over. A job's id is its
+first source's round (plus `_n` for the n other sources), and RQ enqueues an id
+only once (`unique=True`). A worker killed mid-job stops renewing its lease on
+the job; the next worker to clean RQ's registries puts the job back (RQ's
+Retry), and the job marks the dead attempt's runs as interrupted before
+crawling again. The workers themselves are in pipeline/worker.py.
 """
 
 from __future__ import annotations
@@ -62,10 +64,12 @@ from vocab.settings import Settings, get_settings
 
 QUEUE = "lexwatch-crawls"
 RETRIES = 3  # attempts after a failure or a dead worker
-BATCH = 25  # sources of one host in one job
+BATCH = 250  # sources of one host in one job, at most
+MIN_BATCH = 25  # sources a host's job has before the host is split for more workers
 CLAIM = "lexwatch:round:"  # + a source's round id -> the id of the job that crawls it
 CLAIM_TTL = 8 * 86400  # beyond a failed job's week in RQ's registry
 ENDED = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
+POLL_LEAST, POLL_MOST = 0.02, 0.5  # seconds between looks at the jobs a crawl waits for
 GIVEN_UP = (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
 DROP_CLAIM = """if redis.call('get', KEYS[1]) == ARGV[1] then
   return redis.call('del', KEYS[1]) else return 0 end"""
@@ -89,53 +93,78 @@ def host_of(source: Source) -> str:
     return (urlsplit(source.url).hostname or "").lower()
 
 
-def batches(sources: Sequence[Source]) -> Iterator[list[Source]]:
-    """The sources grouped by host, in their order, at most BATCH to a group."""
+def batches(sources: Sequence[Source], workers: int = 1) -> Iterator[list[Source]]:
+    """The sources grouped by host, in their order, each host in as few even groups as serve `workers`."""
     hosts: dict[str, list[Source]] = {}
     for source in sources:
         hosts.setdefault(host_of(source), []).append(source)
     for group in hosts.values():
-        for start in range(0, len(group), BATCH):
-            yield group[start : start + BATCH]
+        count = jobs_for(len(group), workers)
+        for n in range(count):
+            yield group[n * len(group) // count : (n + 1) * len(group) // count]
+
+
+def jobs_for(sources: int, workers: int) -> int:
+    """How many jobs share one host's sources: one per worker while each keeps MIN_BATCH, none over BATCH."""
+    fewest = -(-sources // BATCH)
+    return max(fewest, min(max(workers, 1), sources // MIN_BATCH))
 
 
 def enqueue(settings: Settings, sources: Sequence[Source]) -> dict[int, str]:
     """Queue the sources whose round nobody crawls yet; every source's job id to wait for."""
     queue = crawl_queue(settings)
     try:
-        held = {s.id: _holder(queue, s) for s in sources}
-        for batch in batches([s for s in sources if held[s.id] is None]):
+        held = _holders(queue, sources)
+        workers = Worker.count(queue=queue)
+        for batch in batches([s for s in sources if held[s.id] is None], workers):
             held |= _enqueue_batch(queue, batch)
     except RedisError as exc:  # a message a person can act on, not a traceback
         raise ConfigError(f"cannot queue crawls at LEXWATCH_REDIS_URL: {exc}") from exc
     return {source_id: ident for source_id, ident in held.items() if ident}
 
 
-def _holder(queue: Queue, source: Source) -> str | None:
-    """The job that crawls this source's round, if one waits, runs or is done."""
-    key = CLAIM + job_id(source)
-    ident = queue.connection.get(key)
-    if ident is None:
-        return None
-    job = queue.fetch_job(ident.decode())
-    if job is not None and job.get_status() not in GIVEN_UP:
-        return job.id
-    queue.connection.eval(DROP_CLAIM, 1, key, ident)  # taken over: the round is tried again
-    return None
+def _holders(queue: Queue, sources: Sequence[Source]) -> dict[int, str | None]:
+    """The job that crawls each source's round, if one waits, runs or is done: three round trips."""
+    keys = {source.id: CLAIM + job_id(source) for source in sources}
+    if not keys:
+        return {}
+    found = dict(zip(keys, queue.connection.mget(list(keys.values())), strict=True))
+    claims = {source_id: ident.decode() for source_id, ident in found.items() if ident}
+    live = _live_jobs(queue, set(claims.values()))
+    # Their jobs failed for good or are gone: those rounds are tried again.
+    _drop_claims(queue, {keys[i]: ident for i, ident in claims.items() if ident not in live})
+    return {
+        source_id: claims.get(source_id) if claims.get(source_id) in live else None
+        for source_id in keys
+    }
+
+
+def _drop_claims(queue: Queue, claims: dict[str, str]) -> None:
+    """Delete these claims (key -> job id), each only if it still names that job."""
+    drops = queue.connection.pipeline(transaction=False)
+    for key, ident in claims.items():
+        drops.eval(DROP_CLAIM, 1, key, ident)
+    drops.execute()
+
+
+def _live_jobs(queue: Queue, idents: set[str]) -> set[str]:
+    """Those of these jobs that wait, run or are done (not failed for good, not gone)."""
+    jobs = Job.fetch_many(sorted(idents), connection=queue.connection) if idents else []
+    return {job.id for job in jobs if job and job.get_status(refresh=False) not in GIVEN_UP}
 
 
 def _enqueue_batch(queue: Queue, batch: list[Source]) -> dict[int, str]:
     """Claim each source's round for one new job, then queue it with those it claimed."""
     ident = job_id(batch[0]) + (f"_{len(batch) - 1}" if len(batch) > 1 else "")
-    held, mine = {}, []
+    claims = queue.connection.pipeline(transaction=False)  # one round trip for the batch
     for source in batch:
-        key = CLAIM + job_id(source)
-        if queue.connection.set(key, ident, nx=True, ex=CLAIM_TTL):
-            mine.append(source)
-        held[source.id] = (queue.connection.get(key) or b"").decode()  # ours, or a racer's
+        claims.set(CLAIM + job_id(source), ident, nx=True, ex=CLAIM_TTL)
+        claims.get(CLAIM + job_id(source))  # ours, or a racer's
+    answers = claims.execute()
+    mine = [source for source, won in zip(batch, answers[::2], strict=True) if won]
     if mine:
         _enqueue_job(queue, ident, mine)
-    return held
+    return {s.id: (got or b"").decode() for s, got in zip(batch, answers[1::2], strict=True)}
 
 
 def _enqueue_job(queue: Queue, ident: str, sources: list[Source]) -> None:
@@ -194,8 +223,7 @@ def _prepare(engine: Any, settings: Settings, source_ids: list[int]) -> list[Sou
             source_ids=source_ids,
             remote_after=remote_grace(settings.crawl_time_limit),
         )
-        found = [session.get(Source, source_id) for source_id in source_ids]
-    return [source for source in found if source is not None and source.enabled]
+        return repo.sources_by_id(session, source_ids=source_ids, enabled_only=True)
 
 
 async def run_on_workers(
@@ -231,7 +259,12 @@ def _report_for(
 
 
 def _wait_for(queue: Queue, ids: list[str]) -> dict[str, Job]:
-    """Poll until every job has ended; refuse to wait for workers that do not exist."""
+    """Poll until every job has ended; refuse to wait for workers that do not exist.
+
+    The polls start often and slow down to every POLL_MOST seconds: a pass of a
+    second ends within a few hundredths of its last job, a long one costs Redis little.
+    """
+    pause = POLL_LEAST
     while True:
         jobs = {job.id: job for job in Job.fetch_many(ids, connection=queue.connection) if job}
         if all(job.get_status(refresh=False) in ENDED for job in jobs.values()):
@@ -241,7 +274,8 @@ def _wait_for(queue: Queue, ids: list[str]) -> dict[str, Job]:
                 "no `lexwatch worker` serves the crawl queue at LEXWATCH_REDIS_URL: start one, "
                 "or unset LEXWATCH_REDIS_URL to crawl in this process"
             )
-        time.sleep(0.5)
+        time.sleep(pause)
+        pause = min(pause * 1.5, POLL_MOST)
 
 
 def _reports_of(job: Job | None) -> dict[str, Report]:

@@ -47,9 +47,9 @@ def test_two_workers_never_exceed_one_hosts_limit_together(
     site, lexwatch, home, processes, monkeypatch
 ) -> None:
     monkeypatch.setenv("LEXWATCH_CONCURRENT_PER_DOMAIN", str(LIMIT))
-    for n in range(3 * queue.BATCH):
+    for n in range(3 * queue.MIN_BATCH):
         site.serve(f"/b{n:03d}.html", PAGE.format(n=n), delay=0.1)
-    sources = _sources(lexwatch, site, home, 3 * queue.BATCH)
+    sources = _sources(lexwatch, site, home, 3 * queue.MIN_BATCH)
     for _ in range(2):
         processes("worker")
     wait_for(lambda: _workers_ready(2), 60, "two idle workers")

@@ -1,0 +1,92 @@
+"""How the queue splits a pass into jobs, and how it claims each source's round in Redis.
+
+The split is pure. The claims need a throwaway Redis (LEXWATCH_TEST_REDIS_URL,
+emptied by each test); the sources are never stored, since queuing reads only
+their ids, names, URLs and last runs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import redis
+from rq.job import JobStatus
+
+from db.models import Source
+from pipeline import queue
+from tests.databases import REDIS_URL
+from tests.test_workers import redis_url
+from vocab.settings import get_settings
+
+__all__ = ["redis_url"]  # a fixture this module uses
+needs_redis = pytest.mark.skipif(not REDIS_URL, reason="needs LEXWATCH_TEST_REDIS_URL (Redis)")
+
+
+def _sources(count: int, host: str = "example.org", first: int = 1) -> list[Source]:
+    return [
+        Source(id=n, name=f"s{n:04d}", kind="page", url=f"https://{host}/{n}.html")
+        for n in range(first, first + count)
+    ]
+
+
+def _sizes(sources: list[Source], workers: int) -> list[int]:
+    return [len(batch) for batch in queue.batches(sources, workers)]
+
+
+def test_one_worker_takes_a_hosts_sources_in_one_job_up_to_the_batch_limit() -> None:
+    assert _sizes(_sources(100), 1) == [100]
+    assert _sizes(_sources(queue.BATCH), 0) == [queue.BATCH]  # no worker counted yet: as one
+    sizes = _sizes(_sources(2 * queue.BATCH + 1), 1)
+    assert len(sizes) == 3 and max(sizes) - min(sizes) <= 1 and sum(sizes) == 2 * queue.BATCH + 1
+
+
+def test_a_host_is_shared_by_the_workers_while_each_job_keeps_its_minimum() -> None:
+    assert _sizes(_sources(100), 2) == [50, 50]
+    assert _sizes(_sources(100), 8) == [25] * 4  # no job under MIN_BATCH
+    assert _sizes(_sources(queue.MIN_BATCH + 1), 2) == [queue.MIN_BATCH + 1]
+    assert _sizes(_sources(3), 4) == [3]
+
+
+def test_batches_keep_hosts_apart_and_sources_in_their_order() -> None:
+    mixed = _sources(30, "a.example") + _sources(3, "b.example", first=100)
+    mixed = [mixed[-1], *mixed[:-1]]  # b's last first: hosts are still kept together
+    batches = list(queue.batches(mixed, 1))
+    assert [[s.id for s in batch] for batch in batches] == [[102, 100, 101], list(range(1, 31))]
+
+
+@needs_redis
+def test_a_round_is_queued_once_while_its_job_lives(redis_url, home) -> None:
+    sources = _sources(30)
+    held = queue.enqueue(get_settings(), sources)
+    assert len(set(held.values())) == 1 and set(held) == {s.id for s in sources}
+    assert queue.enqueue(get_settings(), sources) == held  # the same round: the same job
+    assert len(queue.crawl_queue(get_settings()).job_ids) == 1
+
+
+@needs_redis
+@pytest.mark.parametrize("end", ["failed", "gone"])
+def test_a_round_whose_job_failed_for_good_or_is_gone_is_taken_over(redis_url, home, end) -> None:
+    sources = _sources(3)
+    crawls = queue.crawl_queue(get_settings())
+    (ident,) = set(queue.enqueue(get_settings(), sources).values())
+    job = crawls.fetch_job(ident)
+    crawls.remove(job)
+    if end == "failed":
+        job.set_status(JobStatus.FAILED)
+    else:
+        job.delete()
+    assert set(queue.enqueue(get_settings(), sources).values()) == {ident}  # queued again
+    assert crawls.job_ids == [ident]
+    assert crawls.fetch_job(ident).get_status() == JobStatus.QUEUED
+
+
+@needs_redis
+def test_a_new_round_of_a_source_is_a_new_job(redis_url, home) -> None:
+    sources = _sources(2)
+    first = queue.enqueue(get_settings(), sources)
+    sources[1].last_run_at = datetime(2026, 1, 2, tzinfo=UTC)
+    second = queue.enqueue(get_settings(), sources)
+    assert second[1] == first[1] and second[2] != first[2]
+    keys = redis.Redis.from_url(redis_url).keys(queue.CLAIM + "*")
+    assert len(keys) == 3  # a claim per round
