@@ -14,6 +14,7 @@ are indexed; what was indexed before stays as the triggers left it.
 from __future__ import annotations
 
 import importlib
+import operator
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -125,14 +126,24 @@ def raw_insert(cursor: Any, dialect: Any, table: Any, rows: Iterable[dict[str, A
     """Insert rows (every column given) in one executemany, each value bound as SQLAlchemy
     binds its column's type, so the stored rows are those the ORM would store."""
     columns = list(table.columns)
-    binds = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns]
     names, marks = ", ".join(c.name for c in columns), ", ".join("?" * len(columns))
     sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
-    cursor.executemany(sql, (_bound(row, binds) for row in rows))
+    cursor.executemany(sql, map(_binder(columns, dialect), rows))
 
 
-def _bound(row: dict[str, Any], binds: list[tuple[str, Any]]) -> tuple[Any, ...]:
-    return tuple(bind(row[name]) if bind else row[name] for name, bind in binds)
+def _binder(columns: list, dialect: Any) -> Any:
+    """A function from a row (a dict) to its values in column order, bound for the driver."""
+    values = operator.itemgetter(*(c.name for c in columns))
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    binds = [(i, bind) for i, bind in enumerate(processors) if bind]
+
+    def bound(row: dict[str, Any]) -> list[Any]:
+        out = list(values(row))
+        for i, bind in binds:
+            out[i] = bind(out[i])
+        return out
+
+    return bound
 
 
 def index_new_versions(first_id: int) -> list[str]:
