@@ -53,6 +53,12 @@ _POSTGRES_FILL = [
     "SELECT rid, title, body, dossier_id, source_id, day FROM search_fts_source",
     CURRENT.PG_REFILL,
 ]
+# The index of current rows refilled from search_fts, then both FTS5 tables optimised.
+_SQLITE_CURRENT = [
+    CURRENT.SQLITE_REFILL,
+    "INSERT INTO search_fts(search_fts) VALUES ('optimize')",
+    "INSERT INTO search_fts_now(search_fts_now) VALUES ('optimize')",
+]
 _SQLITE_FILL = [
     "DELETE FROM search_fts",
     "DELETE FROM search_fts_meta",
@@ -60,9 +66,7 @@ _SQLITE_FILL = [
     "INSERT INTO search_fts(rowid, title, body) SELECT rid, title, body FROM search_fts_source",
     "INSERT INTO search_fts_meta(id, dossier_id, source_id, day) "
     "SELECT rid, dossier_id, source_id, day FROM search_fts_source",
-    CURRENT.SQLITE_REFILL,
-    "INSERT INTO search_fts(search_fts) VALUES ('optimize')",
-    "INSERT INTO search_fts_now(search_fts_now) VALUES ('optimize')",
+    *_SQLITE_CURRENT,
 ]
 _RESUME = "UPDATE search_fts_state SET paused = 0"
 
@@ -156,7 +160,7 @@ def index_new_versions(first_id: int) -> list[str]:
         "INSERT INTO search_fts_meta(id, dossier_id, source_id, day) "
         f"SELECT rid, dossier_id, source_id, day FROM search_fts_source {new}",
         "DELETE FROM search_fts_now",
-        *_SQLITE_FILL[-3:],
+        *_SQLITE_CURRENT,
         *_words_list_fill("sqlite"),
         _RESUME,
     ]
