@@ -5,12 +5,18 @@ triggers one at a time cost ten times more than one refill at the end: a bulk
 load pauses the index triggers, inserts, then rebuilds the index and its list of
 long words from what the tables hold (view search_fts_source, migration 0011),
 and its index of current rows (migration 0013).
+
+The growth table (`load_versions`) adds history to a database that already has
+crawled rows indexed: rows go in through the DB-API, and only the new versions
+are indexed; what was indexed before stays as the triggers left it.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+import operator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import insert, text
@@ -47,6 +53,12 @@ _POSTGRES_FILL = [
     "SELECT rid, title, body, dossier_id, source_id, day FROM search_fts_source",
     CURRENT.PG_REFILL,
 ]
+# The index of current rows refilled from search_fts, then both FTS5 tables optimised.
+_SQLITE_CURRENT = [
+    CURRENT.SQLITE_REFILL,
+    "INSERT INTO search_fts(search_fts) VALUES ('optimize')",
+    "INSERT INTO search_fts_now(search_fts_now) VALUES ('optimize')",
+]
 _SQLITE_FILL = [
     "DELETE FROM search_fts",
     "DELETE FROM search_fts_meta",
@@ -54,9 +66,7 @@ _SQLITE_FILL = [
     "INSERT INTO search_fts(rowid, title, body) SELECT rid, title, body FROM search_fts_source",
     "INSERT INTO search_fts_meta(id, dossier_id, source_id, day) "
     "SELECT rid, dossier_id, source_id, day FROM search_fts_source",
-    CURRENT.SQLITE_REFILL,
-    "INSERT INTO search_fts(search_fts) VALUES ('optimize')",
-    "INSERT INTO search_fts_now(search_fts_now) VALUES ('optimize')",
+    *_SQLITE_CURRENT,
 ]
 _RESUME = "UPDATE search_fts_state SET paused = 0"
 
@@ -73,4 +83,84 @@ def _words_list_fill(dialect: str) -> list[str]:
         "DELETE FROM search_fts_pending",
         "INSERT OR IGNORE INTO search_fts_words(word) SELECT term FROM search_fts_vocab "
         f"WHERE length(term) >= {COMPOUND_MIN}",
+    ]
+
+
+# -- SQLite through the DB-API: the growth table's history (bench/growthload.py) ---------
+
+# For a bulk load on the bench's own database: no fsync, no foreign-key look-ups
+# (the rows are made valid), a 64 MB page cache. Each is set back afterwards.
+BULK_PRAGMAS = {"synchronous": "OFF", "foreign_keys": "OFF", "cache_size": "-65536"}
+
+
+@contextmanager
+def bulk_pragmas(raw: Any) -> Iterator[None]:
+    """A raw SQLite connection set for a bulk load for the length of the block."""
+    before = {name: raw.execute(f"PRAGMA {name}").fetchone()[0] for name in BULK_PRAGMAS}
+    _pragmas(raw, BULK_PRAGMAS)
+    try:
+        yield
+    finally:
+        _pragmas(raw, before)
+
+
+def _pragmas(raw: Any, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        raw.execute(f"PRAGMA {name} = {value}")
+
+
+def load_versions(raw: Any, dialect: Any, batches: Iterable[tuple], first_id: int) -> None:
+    """Insert batches of (version rows, change rows) with the index paused, index the new
+    versions (ids from `first_id`), commit once, and fold the WAL into the database file."""
+    from db.models import Change, Version
+
+    with bulk_pragmas(raw):
+        cursor = raw.cursor()
+        cursor.execute("UPDATE search_fts_state SET paused = 1")
+        for version_rows, change_rows in batches:
+            raw_insert(cursor, dialect, Version.__table__, version_rows)
+            raw_insert(cursor, dialect, Change.__table__, change_rows)
+        for statement in index_new_versions(first_id):
+            cursor.execute(statement)
+        raw.commit()
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def raw_insert(cursor: Any, dialect: Any, table: Any, rows: Iterable[dict[str, Any]]) -> None:
+    """Insert rows (every column given) in one executemany, each value bound as SQLAlchemy
+    binds its column's type, so the stored rows are those the ORM would store."""
+    columns = list(table.columns)
+    names, marks = ", ".join(c.name for c in columns), ", ".join("?" * len(columns))
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+    cursor.executemany(sql, map(_binder(columns, dialect), rows))
+
+
+def _binder(columns: list, dialect: Any) -> Any:
+    """A function from a row (a dict) to its values in column order, bound for the driver."""
+    values = operator.itemgetter(*(c.name for c in columns))
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    binds = [(i, bind) for i, bind in enumerate(processors) if bind]
+
+    def bound(row: dict[str, Any]) -> list[Any]:
+        out = list(values(row))
+        for i, bind in binds:
+            out[i] = bind(out[i])
+        return out
+
+    return bound
+
+
+def index_new_versions(first_id: int) -> list[str]:
+    """SQL that indexes the versions from `first_id` on (loaded with the index paused), then
+    lists their long words and refills the index of current rows; rows indexed before stay."""
+    new = f"WHERE rid >= {4 * first_id + 3} AND rid % 4 = 3"
+    return [
+        f"INSERT INTO search_fts(rowid, title, body) SELECT rid, title, body "
+        f"FROM search_fts_source {new}",
+        "INSERT INTO search_fts_meta(id, dossier_id, source_id, day) "
+        f"SELECT rid, dossier_id, source_id, day FROM search_fts_source {new}",
+        "DELETE FROM search_fts_now",
+        *_SQLITE_CURRENT,
+        *_words_list_fill("sqlite"),
+        _RESUME,
     ]
