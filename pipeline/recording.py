@@ -102,11 +102,24 @@ def _parse_all(engine: Engine, outcomes: list[Outcome]) -> list[Record | Verdict
     try:
         with session_scope(engine) as session:
             bodies = repo.bodies(session, sha256s=[s for o in outcomes for s in missing_bodies(o)])
-            previous = [previous_record(session, o.plan) for o in outcomes]
+            previous = [_previous(session, o) for o in outcomes]
     except SQLAlchemyError as exc:  # e.g. the database went away: these runs failed
         log.error("reading the stored bodies failed", exc_info=exc)
         return [("error", 1, f"database: {exc}", 0) for _ in outcomes]
-    return [_parse(o, bodies, before) for o, before in zip(outcomes, previous, strict=True)]
+    return [
+        before if isinstance(before, tuple) else _parse(o, bodies, before)
+        for o, before in zip(outcomes, previous, strict=True)
+    ]
+
+
+def _previous(session: Session, outcome: Outcome) -> Record | Verdict | None:
+    """The source's last good record, or the verdict of why it could not be read (its own)."""
+    try:
+        return previous_record(session, outcome.plan)
+    except SQLAlchemyError:
+        raise  # the database itself: every run of the batch learns it
+    except Exception as exc:  # e.g. a stored record that no longer reads: this source alone
+        return verdict_of(outcome, exc)
 
 
 def _parse(outcome: Outcome, bodies: dict[str, bytes], previous: Record | None) -> Record | Verdict:

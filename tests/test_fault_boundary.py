@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import select, update
 
 import pipeline.store
 from crawlers.sites import SITES
 from db import repo
 from db.engine import get_engine, session_scope
-from db.models import CrawlRun, Source
+from db.models import CrawlRun, Source, Version
 from vocab.fetch import Request
 from vocab.settings import get_settings
 
@@ -221,3 +221,31 @@ def test_test_before_saving_with_a_buggy_parser_says_why(site, home, faulty_kind
         response = admin.post("/admin/sources/new", data=form)
     assert response.status_code == 200
     assert "Test failed" in response.text and "the page parser failed: Boom" in response.text
+
+
+def test_a_stored_record_that_no_longer_reads_breaks_only_its_own_source(site, lexwatch) -> None:
+    """Crawls are recorded in batches: one source's unreadable last record must not sink the rest."""
+    _serve(site, 1)
+    for name in ("page", "feed"):
+        path, params = GENERIC[name]
+        _add(name, name, site.url(path), params)
+    site.serve(
+        "/other.xml", FEED.format(items=ITEM.format(n=1)), content_type="application/rss+xml"
+    )
+    _add("faulty", "feed", site.url("/other.xml"), {})
+    _crawl(lexwatch)
+    _serve(site, 2)
+    site.serve(
+        "/other.xml", FEED.format(items=ITEM.format(n=2)), content_type="application/rss+xml"
+    )
+    with session_scope(get_engine(get_settings().db_url)) as session:
+        faulty = session.exec(select(Source).where(Source.name == "faulty")).one()
+        session.exec(update(Version).where(Version.source_id == faulty.id).values(record="{"))
+        session.commit()
+
+    code, reports, err = _crawl(lexwatch)
+
+    assert code == 1 and "Traceback" not in err
+    assert reports["page"]["status"] == "changed" and reports["feed"]["status"] == "changed"
+    assert reports["faulty"]["status"] not in ("changed", "unchanged", "not_modified")
+    assert _runs_left_running() == []
