@@ -211,16 +211,21 @@ def _sqlite_up(everything: bool) -> None:
     )
     sql = _Sqlite(everything)
     _view(sql.rows)
+    sqlite_triggers(sql)
+    for statement in _SQLITE_FILL.format(source="SELECT * FROM search_fts_source").split(";")[:2]:
+        op.execute(statement)  # the rows that exist already
+    if everything:
+        _sqlite_words()
+
+
+def sqlite_triggers(sql: _Sqlite) -> None:
+    """Every table's triggers (migration 0014 makes them again with its own bodies)."""
     for table in sql.rows:
         insert, delete = sql.insert(table, "new.id"), sql.delete(table, "old.id")
         _sqlite_trigger(f"search_fts_{table}_ai", f"AFTER INSERT ON {table}", insert)
         _sqlite_trigger(f"search_fts_{table}_ad", f"AFTER DELETE ON {table}", delete)
         _sqlite_trigger(f"search_fts_{table}_au", f"AFTER UPDATE ON {table}", delete + insert)
     _sqlite_identifier_triggers(sql)
-    for statement in _SQLITE_FILL.format(source="SELECT * FROM search_fts_source").split(";")[:2]:
-        op.execute(statement)  # the rows that exist already
-    if everything:
-        _sqlite_words()
 
 
 def _sqlite_identifier_triggers(sql: _Sqlite) -> None:
