@@ -1,4 +1,4 @@
-"""index a row's text once: SQLite's triggers no longer build a version's indexed text four times
+"""index a row's text once: SQLite's triggers built a version's indexed text three times
 
 Revision ID: 0014
 Revises: 0013
@@ -7,12 +7,15 @@ Create Date: 2026-12-03 22:40:00
 0011's SQLite triggers build an index row's text (for a version: its record's
 readable parts read with json_tree, then its text) in a sub-select that SQLite
 flattens, so the text is built once for the emptiness test and once more for
-the row; then the insert into `search_fts_meta` builds it twice again only to
+the row; then the insert into `search_fts_meta` builds it a third time only to
 learn whether the row was empty. The triggers are made again so that the
 sub-select runs once (a sub-select with LIMIT is not flattened: SQLite reads it
 as a co-routine), and the metadata row is written when the index row was
 (`changes()` after the insert into `search_fts`, within the trigger). The rows
-are the same as before; no table changes and nothing is refilled.
+are the same as before; no table changes and nothing is refilled. Building
+the text is the smaller part of indexing a page (measured on 46 KB pages: about
+0.1 ms per build of some 2 ms): FTS5 tokenizes it into `search_fts`, into
+`search_fts_now`, and tokenizes the replaced version out of `search_fts_now`.
 
 PostgreSQL's trigger functions already build each row once (the tsvector is a
 generated column, and 0013 copies it), so they are left as they are.
