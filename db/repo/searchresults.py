@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from db import searchquery, searchsuggest
 from db.models import Dossier, Source
 from db.repo.searchcurrent import (
+    NO_FILTER,
     Reach,
     current_page,
     current_sample,
@@ -33,6 +34,7 @@ from db.repo.searchcurrent import (
 from db.repo.searchhits import HIT_TYPES, Hit, RowGroup, describe
 from db.repo.searchmatch import Match, count_matching, expanded
 from db.repo.searchoffers import Suggestions, suggest
+from db.repo.searchtop import top_page
 from db.repo.sources import source_by_name
 
 __all__ = [
@@ -107,14 +109,15 @@ def search(session: Session, *, query: SearchQuery, facets: bool = True) -> Sear
         found = _current_first(session, match, query, cost, first + size, facets=facets)
     else:
         found = _ranked(session, match, query, facets=facets)
-    groups, total, counts, matched = found
-    hits = describe(session, match, groups[first : first + size])
+    groups, total, counts, matched, snippets = found
+    hits = describe(session, match, groups[first : first + size], snippets)
     also = tuple(searchsuggest.closest_first(query.text, searchquery.added(typed, terms)))
     suggestions = None if total else suggest(session, text=query.text, exact=query.exact)
     return SearchResult(query, hits, total, counts, matched, approximate, also, suggestions)
 
 
-_Found = tuple[list[RowGroup], int, dict[str, list[tuple[str, int]]], int]
+# The hits, how many, facet counts, index rows matched, raw snippets already read (by rid).
+_Found = tuple[list[RowGroup], int, dict[str, list[tuple[str, int]]], int, dict[int, str]]
 
 
 def _ranked(session: Session, match: Match, query: SearchQuery, *, facets: bool) -> _Found:
@@ -125,7 +128,7 @@ def _ranked(session: Session, match: Match, query: SearchQuery, *, facets: bool)
     chosen = _chosen(query)
     kept = _ordered([g for g in groups if _fits(labels.values(g), chosen, skip="")], query.order)
     counts = _facet_counts(session, match, query, groups, labels) if facets else {}
-    return kept, len(kept), counts, matched
+    return kept, len(kept), counts, matched, {}
 
 
 def _current_first(
@@ -135,12 +138,24 @@ def _current_first(
     where, params = _row_filters(query)
     pushed, more = _hit_filters(session, query)
     conds = (f"{where} AND {pushed}", params | more)
-    page, count = current_page(session, match, conds, order=query.order, limit=end)
+    page, count, snippets = _page(session, match, query, conds, end)
     past = history(session, match, conds, found.floor)
     only = history_only(session, match, past)
     groups = _ordered(merged(page, past)[: len(page)] + only, query.order)
     counts = _estimated_counts(session, match, conds, count, only) if facets else {}
-    return groups, count + len(only), counts, found.matched
+    return groups, count + len(only), counts, found.matched, snippets
+
+
+def _page(
+    session: Session, match: Match, query: SearchQuery, conds: tuple[str, dict], end: int
+) -> tuple[list[RowGroup], int, dict[int, str]]:
+    """The current page, how many match, raw snippets: by FTS5's rank order when it can
+    (SQLite, by relevance, no filters: searchtop), else searchcurrent's."""
+    plain = conds[0] == NO_FILTER and query.order == "relevance" and match.dialect == "sqlite"
+    top = top_page(session, match, end) if plain else None
+    if top:
+        return top.groups, top.count, top.snippets
+    return *current_page(session, match, conds, order=query.order, limit=end), {}
 
 
 def _estimated_counts(
