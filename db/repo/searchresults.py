@@ -16,10 +16,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from db import searchquery, searchsuggest
-from db.models import Dossier, Source
 from db.repo.searchcurrent import (
     NO_FILTER,
     Reach,
@@ -34,7 +33,7 @@ from db.repo.searchcurrent import (
 from db.repo.searchhits import HIT_TYPES, Hit, RowGroup, describe
 from db.repo.searchmatch import Match, count_matching, expanded
 from db.repo.searchoffers import Suggestions, suggest
-from db.repo.searchtop import top_page
+from db.repo.searchtop import TopPage, top_page
 from db.repo.sources import source_by_name
 
 __all__ = [
@@ -138,24 +137,25 @@ def _current_first(
     where, params = _row_filters(query)
     pushed, more = _hit_filters(session, query)
     conds = (f"{where} AND {pushed}", params | more)
-    page, count, snippets = _page(session, match, query, conds, end)
+    top = _page(session, match, query, conds, end)
+    page, count = top.groups, top.count
     past = history(session, match, conds, found.floor)
-    only = history_only(session, match, past)
+    only = history_only(session, match, past, top.every)
     groups = _ordered(merged(page, past)[: len(page)] + only, query.order)
     counts = _estimated_counts(session, match, conds, count, only) if facets else {}
-    return groups, count + len(only), counts, found.matched, snippets
+    return groups, count + len(only), counts, found.matched, top.snippets
 
 
 def _page(
     session: Session, match: Match, query: SearchQuery, conds: tuple[str, dict], end: int
-) -> tuple[list[RowGroup], int, dict[int, str]]:
-    """The current page, how many match, raw snippets: by FTS5's rank order when it can
+) -> TopPage:
+    """The current page and how many match: by FTS5's rank order with snippets when it can
     (SQLite, by relevance, no filters: searchtop), else searchcurrent's."""
     plain = conds[0] == NO_FILTER and query.order == "relevance" and match.dialect == "sqlite"
     top = top_page(session, match, end) if plain else None
     if top:
-        return top.groups, top.count, top.snippets
-    return *current_page(session, match, conds, order=query.order, limit=end), {}
+        return top
+    return TopPage(*current_page(session, match, conds, order=query.order, limit=end), {})
 
 
 def _estimated_counts(
@@ -256,10 +256,8 @@ class _Labels:
     @classmethod
     def load(cls, session: Session, groups: Iterable[RowGroup]) -> _Labels:
         groups = list(groups)
-        sources = _by_id(session, Source, [g.source_id for g in groups], Source.name)
-        files = _by_id(
-            session, Dossier, [g.dossier_id for g in groups], Dossier.jurisdiction, Dossier.stage
-        )
+        sources = _by_id(session, "source", [g.source_id for g in groups], "name")
+        files = _by_id(session, "dossier", [g.dossier_id for g in groups], "jurisdiction", "stage")
         return cls(sources, files)
 
     def values(self, group: RowGroup) -> dict[str, str]:
@@ -272,14 +270,19 @@ class _Labels:
         }
 
 
-def _by_id(session: Session, table: type, ids: Iterable[int | None], *columns: Any) -> dict:
-    """Columns of rows by id; past a few hundred ids, one pass over the (small) table is faster."""
-    wanted = {i for i in ids if i is not None}
-    query = select(table.id, *columns)
-    if len(wanted) <= 500:
-        query = query.where(col(table.id).in_(sorted(wanted)))
+def _by_id(session: Session, table: str, ids: Iterable[int | None], *columns: str) -> dict:
+    """Columns of rows by id; past a few hundred ids, one pass over the (small) table is faster.
+
+    Plain SQL with the ids written in: binding hundreds of parameters costs more than the read.
+    """
+    wanted = {int(i) for i in ids if i is not None}
+    if not wanted:
+        return {}
+    listed = ", ".join(str(i) for i in sorted(wanted))
+    where = f" WHERE id IN ({listed})" if len(wanted) <= 500 else ""
+    rows = session.execute(text(f"SELECT id, {', '.join(columns)} FROM {table}{where}"))
     pick = (lambda row: row[1]) if len(columns) == 1 else (lambda row: tuple(row[1:]))
-    return {row[0]: pick(row) for row in session.exec(query) if row[0] in wanted}
+    return {row[0]: pick(row) for row in rows if row[0] in wanted}
 
 
 def _chosen(query: SearchQuery) -> dict[str, str]:

@@ -28,23 +28,28 @@ TIES = 200  # rows read past the page so that a tie at its edge is seen whole (c
 
 @dataclass(frozen=True)
 class TopPage:
-    """The page's current rows, best first, how many current rows match, their raw snippets."""
+    """The page's current rows, best first, how many current rows match, their raw snippets;
+    `every`: all the matching current rows, when fewer than the rows read match."""
 
     groups: list[RowGroup]
     count: int
     snippets: dict[int, str]
+    every: frozenset[int] | None = None
 
 
 def top_page(session: Session, match: Match, limit: int) -> TopPage | None:
     """The best `limit` matching current rows with snippets; None when a tie at the page's
     edge goes on past the TIES rows read after it (the page could not be told)."""
     rows = _ranked(session, match, int(limit) + TIES)
-    if len(rows) == limit + TIES and rows[-1][1] == rows[limit - 1][1]:
+    whole = len(rows) < limit + TIES  # every matching current row was read
+    if not whole and rows[-1][1] == rows[limit - 1][1]:
         return None
+    every = frozenset(rid for rid, _, _ in rows) if whole else None
     rows = sorted(rows, key=lambda row: (row[1], -row[0]))[:limit]
     meta = _meta(session, [rid for rid, _, _ in rows])
     groups = [_group(rid, score, meta[rid]) for rid, score, _ in rows if rid in meta]
-    return TopPage(groups, _count(session, match), {rid: snip for rid, _, snip in rows})
+    count = len(every) if every is not None else _count(session, match)
+    return TopPage(groups, count, {rid: snip for rid, _, snip in rows}, every)
 
 
 def _ranked(session: Session, match: Match, limit: int) -> list[tuple[int, float, str]]:

@@ -16,7 +16,8 @@ SAME = "zebracrossing at the corner"  # many current rows with one score: a tie 
 
 @pytest.fixture
 def tied(app, monkeypatch) -> None:
-    """Twelve sources whose current versions tie in score, four that score apart, some history."""
+    """Twelve sources whose current versions tie in score, four that score apart, some history,
+    and one source whose current version no longer matches (a hit from history only)."""
     monkeypatch.setattr(results, "WINDOW", 1)  # every search reads the current state first
     with session_scope(app.state.engine) as session:
         for n in range(12):
@@ -25,6 +26,9 @@ def tied(app, monkeypatch) -> None:
             source = _source(session, f"apart{n}")
             _version(session, source, 1, "zebracrossing " * (n + 2))
             _version(session, source, 2, "zebracrossing " + "words " * (n + 3))
+        gone = _source(session, "gone")
+        _version(session, gone, 1, "zebracrossing gone")
+        _version(session, gone, 2, "nothing of the sort")
 
 
 def _search(app, **query) -> repo.SearchResult:
@@ -57,7 +61,18 @@ def test_the_rank_order_page_is_the_general_paths_page(app, tied, monkeypatch, p
     monkeypatch.setattr(results, "top_page", lambda *args, **kwargs: None)
     assert found == _seen(_search(app, page=page, per_page=5))
     assert calls == ([True] if app.state.engine.dialect.name == "sqlite" else [])
-    assert found[1] == 16 and len(found[0]) == 5
+    assert found[1] == 17 and len(found[0]) == 5
+
+
+def test_history_only_hits_and_counts_are_the_general_paths(app, tied, monkeypatch) -> None:
+    found = _search(app, per_page=20)
+    assert found.total == 17
+    versions = [h for h in found.hits if h.type == "version"]
+    assert [h.source for h in versions if h.source == "gone"] == ["gone"]
+    assert next(h for h in versions if h.source == "gone").seq == 1
+    assert {h.matches for h in versions if h.source.startswith("apart")} == {2}
+    monkeypatch.setattr(results, "top_page", lambda *args, **kwargs: None)
+    assert _seen(found) == _seen(_search(app, per_page=20))
 
 
 def test_a_tie_longer_than_what_is_read_takes_the_general_path(app, tied, monkeypatch) -> None:
