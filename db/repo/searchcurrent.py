@@ -214,25 +214,51 @@ def with_current(session: Session, match: Match, groups: list[RowGroup]) -> list
     return [replace(g, now=g.rid in now) for g in groups]
 
 
-def history_only(session: Session, match: Match, rows: list[RowGroup]) -> list[RowGroup]:
-    """History hits (one per source, newest row) of sources whose current version does not match."""
+def history_only(
+    session: Session, match: Match, rows: list[RowGroup], every: frozenset[int] | None = None
+) -> list[RowGroup]:
+    """History hits (one per source, newest row) of sources whose current version does not match.
+
+    `every`: all the matching current rows, when the caller read them (searchtop): not asked again.
+    """
     groups = merged([], rows)
     sources = [g.source_id for g in groups if g.rid % 4 == 3 and g.source_id]
-    matching = _matching_sources(session, match, sources)
+    matching = _matching_sources(session, match, sources, every)
     return [g for g in groups if g.source_id not in matching or g.rid % 4 != 3]
 
 
-def _matching_sources(session: Session, match: Match, sources: list[int]) -> set[int]:
+def _matching_sources(
+    session: Session, match: Match, sources: list[int], every: frozenset[int] | None
+) -> set[int]:
     if not sources:
         return set()
-    ids = ", ".join(str(int(s)) for s in sorted(set(sources)))
-    newest = (
-        f"SELECT max(id) FROM {match.meta} WHERE id % 4 = 3 AND source_id IN ({ids}) "
-        "GROUP BY source_id"
-    )
-    rids = [int(r) for r in session.execute(text(newest)).scalars() if r is not None]
-    found = current_ids_matching(session, match, rids)
+    rids = _newest_versions(session, match, sorted(set(sources)))
+    if every is None:
+        found = current_ids_matching(session, match, rids)
+    else:
+        found = [rid for rid in rids if rid in every]
     return {-(g.key) for g in _by_rid(session, match, found)}
+
+
+def _newest_versions(session: Session, match: Match, sources: list[int]) -> list[int]:
+    """Each source's newest indexed version (its index row id).
+
+    SQLite: one step down the partial index (source_id, id) per source (0013), where a
+    GROUP BY would read every version of every source.
+    """
+    if match.dialect == "sqlite":
+        listed = ", ".join(f"({int(s)})" for s in sources)
+        newest = (
+            f"WITH x(id) AS (VALUES {listed}) SELECT (SELECT max(m.id) FROM search_fts_meta m "
+            "WHERE m.source_id = x.id AND m.id % 4 = 3) FROM x"
+        )
+    else:
+        ids = ", ".join(str(int(s)) for s in sources)
+        newest = (
+            f"SELECT max(id) FROM {match.meta} WHERE id % 4 = 3 AND source_id IN ({ids}) "
+            "GROUP BY source_id"
+        )
+    return [int(r) for r in session.execute(text(newest)).scalars() if r is not None]
 
 
 def current_ids_matching(session: Session, match: Match, rids: list[int]) -> list[int]:

@@ -58,10 +58,15 @@ class RowGroup:
     now: bool = False  # a current row: a file, event, document or a source's newest version
 
 
-def describe(session: Session, match: Match, groups: list[RowGroup]) -> list[Hit]:
-    """Hits with titles, dates, files and snippets, in rank order."""
-    snippets = _snippets(session, match, [g.rid for g in groups if g.now], "search_fts_now")
-    snippets |= _snippets(session, match, [g.rid for g in groups if not g.now], "search_fts")
+def describe(
+    session: Session, match: Match, groups: list[RowGroup], known: dict[int, str] | None = None
+) -> list[Hit]:
+    """Hits with titles, dates, files and snippets, in rank order; `known`: raw snippets by rid."""
+    known = known or {}
+    snippets = {rid: _segments(raw) for rid, raw in known.items()}
+    wanted = [g for g in groups if g.rid not in known]
+    snippets |= _snippets(session, match, [g.rid for g in wanted if g.now], "search_fts_now")
+    snippets |= _snippets(session, match, [g.rid for g in wanted if not g.now], "search_fts")
     hits = [
         Hit(HIT_TYPES[g.rid % 4], g.rid // 4, g.score, g.rows, snippets.get(g.rid, ()))
         for g in groups

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from db import searchquery, searchsuggest
-from db.models import Dossier, Source
 from db.repo.searchcurrent import (
+    NO_FILTER,
     Reach,
     current_page,
     current_sample,
@@ -33,6 +33,7 @@ from db.repo.searchcurrent import (
 from db.repo.searchhits import HIT_TYPES, Hit, RowGroup, describe
 from db.repo.searchmatch import Match, count_matching, expanded
 from db.repo.searchoffers import Suggestions, suggest
+from db.repo.searchtop import TopPage, top_page
 from db.repo.sources import source_by_name
 
 __all__ = [
@@ -107,14 +108,15 @@ def search(session: Session, *, query: SearchQuery, facets: bool = True) -> Sear
         found = _current_first(session, match, query, cost, first + size, facets=facets)
     else:
         found = _ranked(session, match, query, facets=facets)
-    groups, total, counts, matched = found
-    hits = describe(session, match, groups[first : first + size])
+    groups, total, counts, matched, snippets = found
+    hits = describe(session, match, groups[first : first + size], snippets)
     also = tuple(searchsuggest.closest_first(query.text, searchquery.added(typed, terms)))
     suggestions = None if total else suggest(session, text=query.text, exact=query.exact)
     return SearchResult(query, hits, total, counts, matched, approximate, also, suggestions)
 
 
-_Found = tuple[list[RowGroup], int, dict[str, list[tuple[str, int]]], int]
+# The hits, how many, facet counts, index rows matched, raw snippets already read (by rid).
+_Found = tuple[list[RowGroup], int, dict[str, list[tuple[str, int]]], int, dict[int, str]]
 
 
 def _ranked(session: Session, match: Match, query: SearchQuery, *, facets: bool) -> _Found:
@@ -125,7 +127,7 @@ def _ranked(session: Session, match: Match, query: SearchQuery, *, facets: bool)
     chosen = _chosen(query)
     kept = _ordered([g for g in groups if _fits(labels.values(g), chosen, skip="")], query.order)
     counts = _facet_counts(session, match, query, groups, labels) if facets else {}
-    return kept, len(kept), counts, matched
+    return kept, len(kept), counts, matched, {}
 
 
 def _current_first(
@@ -135,12 +137,25 @@ def _current_first(
     where, params = _row_filters(query)
     pushed, more = _hit_filters(session, query)
     conds = (f"{where} AND {pushed}", params | more)
-    page, count = current_page(session, match, conds, order=query.order, limit=end)
+    top = _page(session, match, query, conds, end)
+    page, count = top.groups, top.count
     past = history(session, match, conds, found.floor)
-    only = history_only(session, match, past)
+    only = history_only(session, match, past, top.every)
     groups = _ordered(merged(page, past)[: len(page)] + only, query.order)
     counts = _estimated_counts(session, match, conds, count, only) if facets else {}
-    return groups, count + len(only), counts, found.matched
+    return groups, count + len(only), counts, found.matched, top.snippets
+
+
+def _page(
+    session: Session, match: Match, query: SearchQuery, conds: tuple[str, dict], end: int
+) -> TopPage:
+    """The current page and how many match: by FTS5's rank order with snippets when it can
+    (SQLite, by relevance, no filters: searchtop), else searchcurrent's."""
+    plain = conds[0] == NO_FILTER and query.order == "relevance" and match.dialect == "sqlite"
+    top = top_page(session, match, end) if plain else None
+    if top:
+        return top
+    return TopPage(*current_page(session, match, conds, order=query.order, limit=end), {})
 
 
 def _estimated_counts(
@@ -241,10 +256,8 @@ class _Labels:
     @classmethod
     def load(cls, session: Session, groups: Iterable[RowGroup]) -> _Labels:
         groups = list(groups)
-        sources = _by_id(session, Source, [g.source_id for g in groups], Source.name)
-        files = _by_id(
-            session, Dossier, [g.dossier_id for g in groups], Dossier.jurisdiction, Dossier.stage
-        )
+        sources = _by_id(session, "source", [g.source_id for g in groups], "name")
+        files = _by_id(session, "dossier", [g.dossier_id for g in groups], "jurisdiction", "stage")
         return cls(sources, files)
 
     def values(self, group: RowGroup) -> dict[str, str]:
@@ -257,14 +270,19 @@ class _Labels:
         }
 
 
-def _by_id(session: Session, table: type, ids: Iterable[int | None], *columns: Any) -> dict:
-    """Columns of rows by id; past a few hundred ids, one pass over the (small) table is faster."""
-    wanted = {i for i in ids if i is not None}
-    query = select(table.id, *columns)
-    if len(wanted) <= 500:
-        query = query.where(col(table.id).in_(sorted(wanted)))
+def _by_id(session: Session, table: str, ids: Iterable[int | None], *columns: str) -> dict:
+    """Columns of rows by id; past a few hundred ids, one pass over the (small) table is faster.
+
+    Plain SQL with the ids written in: binding hundreds of parameters costs more than the read.
+    """
+    wanted = {int(i) for i in ids if i is not None}
+    if not wanted:
+        return {}
+    listed = ", ".join(str(i) for i in sorted(wanted))
+    where = f" WHERE id IN ({listed})" if len(wanted) <= 500 else ""
+    rows = session.execute(text(f"SELECT id, {', '.join(columns)} FROM {table}{where}"))
     pick = (lambda row: row[1]) if len(columns) == 1 else (lambda row: tuple(row[1:]))
-    return {row[0]: pick(row) for row in session.exec(query) if row[0] in wanted}
+    return {row[0]: pick(row) for row in rows if row[0] in wanted}
 
 
 def _chosen(query: SearchQuery) -> dict[str, str]:
