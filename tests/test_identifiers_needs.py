@@ -20,6 +20,10 @@ from vocab.identifiers import find_identifiers
             {("council", "ST 9068/22"), ("council", "ST 14862/22 REV 1")},
         ),
         ("P9_A(2023)0364", {("ep_report", "A9-0364/2023")}),
+        ("A9-0364/2023 opens the text", {("ep_report", "A9-0364/2023")}),
+        ("1999/2022/0155(COD)", {("procedure", "2022/0155(COD)")}),
+        ("2022 \n / 155 (COD)", {("procedure", "2022/0155(COD)")}),
+        ("COM COM(2022) 1 and JOIN/2021/12", {("com", "COM(2022) 1"), ("com", "JOIN(2021) 12")}),
         ("T10-0022/2025", {("ep_text", "T10-0022/2025")}),
         ("directive (ec) No 2000/31", {("celex", "32000L0031")}),
         (
@@ -37,6 +41,7 @@ def test_each_scheme_is_still_found(text: str, expected: set[tuple[str, str]]) -
     "text",
     [
         "dates only: 26/04/2019, 03/10/2019 | 14:05",
+        "9-0364/2023, xA9-0001/2020 and COM(22) 1",
         "x2024Z15447 and é2024D22325 (after a letter: no Dutch number)",
         "Regulation (Union) 2021/1232, review 3, DG HOME",
         "",

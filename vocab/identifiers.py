@@ -55,15 +55,18 @@ _NL_KAMERSTUK = re.compile(r"kst-(?<!\wkst-)(\d{5}(?:-[A-Z0-9]+)?)-(\d+)\b")
 # character that is not a digit, scanned for in C far faster than a pattern opening on a
 # digit or a class. A text without it is not searched with the pattern.
 _NEEDS: dict[re.Pattern[str], tuple[str, ...] | re.Pattern[str]] = {
-    _PROCEDURE: re.compile(r"/\s*\d{1,4}\s*[(/]"),
-    _COM: ("COM", "KOM", "SWD", "SEC", "JOIN"),
     _COUNCIL: ("ST", "Ratsdok"),
-    _EP_NUMBER: re.compile(r"-(?<=\d-)\d{4}/\d{4}"),
     _EP_SERIES: ("_A(", "_TA("),
     _EP_REGISTER: ("A-",),
     _ACT: re.compile(r"\([eE][uUcC]"),  # "(EU", "(EC" in any case: every act cites one
     _NL_KAMERSTUK: ("kst-",),
 }
+# The two patterns on digits that most texts have candidates for are tried only where their
+# slash (a procedure's) or hyphen (an EP number's) is: no two of their matches overlap, so
+# these are the matches `finditer` gives. Zero-width after the anchor: none is skipped.
+_PROCEDURE_SLASH = re.compile(r"/(?=\s*\d{1,4}\s*[(/])")
+_EP_NUMBER_HYPHEN = re.compile(r"-(?<=\d-)(?=\d{4}/\d{4})")
+_PAPER_WORDS = tuple(re.compile(word) for word in ("COM", "KOM", "SWD", "SEC", "JOIN"))
 _NL_CASE_NEEDS = (re.compile(r"Z(?<=\dZ)\d"), re.compile(r"D(?<=\dD)\d"))
 
 _ACT_LETTER = {"regulation": "R", "directive": "L", "decision": "D"}
@@ -100,14 +103,42 @@ def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
 def _procedures(text: str) -> set[tuple[str, str]]:
     return {
         ("procedure", f"{m[1]}/{int(m[2]):04d}({m[3] or m[4]})")
-        for m in _matches(_PROCEDURE, text)
+        for m in _procedure_matches(text)
         if 1950 < int(m[1]) < 2100
     }
 
 
+def _procedure_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _PROCEDURE: each opens on four digits, white space, then its slash."""
+    for slash in _PROCEDURE_SLASH.finditer(text):
+        end = slash.start()
+        while end and text[end - 1].isspace():  # as the pattern's \s
+            end -= 1
+        if end >= 4 and (found := _PROCEDURE.match(text, end - 4)):
+            yield found
+
+
+def _ep_number_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _EP_NUMBER: each opens on its letter and one or two digits, then its hyphen."""
+    for hyphen in _EP_NUMBER_HYPHEN.finditer(text):
+        at = hyphen.start()
+        starts = [start for start in (at - 3, at - 2) if start >= 0]
+        found = next((m for s in starts if (m := _EP_NUMBER.match(text, s))), None)
+        if found:
+            yield found
+
+
+def _paper_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _COM, tried where one of its words is (its matches never overlap)."""
+    for word in _PAPER_WORDS:
+        for at in word.finditer(text):
+            if found := _COM.match(text, at.start()):
+                yield found
+
+
 def _papers(text: str) -> set[tuple[str, str]]:
     found = set()
-    for m in _matches(_COM, text):
+    for m in _paper_matches(text):
         prefix = "COM" if m[1] in ("COM", "KOM") else m[1]
         found.add((_PAPER_SCHEME[m[1]], f"{prefix}({m[2] or m[3]}) {int(m[4])}"))
     return found
@@ -126,7 +157,7 @@ def _council(text: str) -> set[tuple[str, str]]:
 
 
 def _ep_numbers(text: str) -> set[tuple[str, str]]:
-    found = {(_ep_scheme(m[1]), f"{m[1]}{m[2]}-{m[3]}/{m[4]}") for m in _matches(_EP_NUMBER, text)}
+    found = {(_ep_scheme(m[1]), f"{m[1]}{m[2]}-{m[3]}/{m[4]}") for m in _ep_number_matches(text)}
     for m in _matches(_EP_SERIES, text):
         letter = "A" if m[2] == "A" else "T"
         found.add((_ep_scheme(letter), f"{letter}{m[1]}-{m[4]}/{m[3]}"))
