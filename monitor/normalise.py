@@ -34,10 +34,10 @@ VOLATILE: dict[str, re.Pattern[str]] = {
     "session id": re.compile(r"(?i)\b(?:jsessionid|phpsessid|sessionid|sid)=[\w.-]+"),
 }
 
-# Words one of which a case-blind pattern needs to find anything (or a pattern that must
-# match): without them in the text (lower-cased) it is not run. Letters that match others when case is ignored (dotless i,
-# long s, the Kelvin sign) always run it.
-CLUES: dict[str, tuple[str, ...] | re.Pattern[str]] = {
+# Words one of which a case-blind pattern needs to find anything (or patterns one of which
+# must match): without them in the text (lower-cased) it is not run. Letters that match others
+# when case is ignored (dotless i, long s, the Kelvin sign) always run it.
+CLUES: dict[str, tuple[str, ...] | tuple[re.Pattern[bytes], ...]] = {
     "generated / updated stamp": (
         "updated",
         "modified",
@@ -48,13 +48,21 @@ CLUES: dict[str, tuple[str, ...] | re.Pattern[str]] = {
         "stand",
         "jour",
     ),
-    # a word at a word's start ("review" is none): a clue pattern, on the lower-cased text
-    "visitor counter": re.compile(
-        r"v(?<!\wv)(?:isitor|iew)|h(?<!\wh)its|b(?<!\wb)ezoekers|a(?<!\wa)ufrufe"
+    # a word at a word's start ("review" is none); each opens on its word, scanned for in C
+    "visitor counter": tuple(
+        re.compile(rf"{word}(?<!\w{word})".encode())
+        for word in ("visitor", "view", "hits", "bezoekers", "aufrufe")
     ),
     "session id": ("sessionid=", "sid="),
 }
 _ODD_CASES = ("\u0131", "\u0130", "\u017f", "\u212a")
+
+# What a case-sensitive pattern needs in the text as it is: a time of day ("12:05"), for the
+# two on digits (opening on the colon, scanned for in C, many times faster than on a digit).
+NEEDS: dict[str, re.Pattern[str]] = {
+    "iso timestamp": re.compile(r":(?<=\d:)\d\d"),
+    "clock time": re.compile(r":(?<=\d:)\d\d"),
+}
 
 # Named fields that only stamp when something was touched: not news by themselves.
 VOLATILE_FIELDS = re.compile(
@@ -93,11 +101,15 @@ def clean_text(text: str) -> str:
     """Readable text without volatile tokens, one non-empty line per block."""
     folded = Folded(text or "")
     for name, pattern in VOLATILE.items():
-        if folded.may_match(CLUES.get(name)):
+        if folded.may_match(CLUES.get(name)) and _needed(NEEDS.get(name), folded.text):
             cleaned = pattern.sub("", folded.text)
             folded = folded if cleaned == folded.text else Folded(cleaned)
     lines = (clean(raw) for raw in folded.text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def _needed(need: re.Pattern[str] | None, text: str) -> bool:
+    return need is None or need.search(text) is not None
 
 
 class Folded:
@@ -107,20 +119,29 @@ class Folded:
         self.text = text
 
     @cached_property
-    def lowered(self) -> str | None:
-        """The text in lower case; None when a letter in it folds oddly (every pattern runs)."""
-        return None if any(odd in self.text for odd in _ODD_CASES) else self.text.lower()
+    def lowered(self) -> bytes | None:
+        """The text in UTF-8 with its ASCII letters in lower case; None when a letter in it
+        folds oddly (every pattern runs).
 
-    def may_match(self, clues: tuple[str, ...] | re.Pattern[str] | None) -> bool:
+        Enough for clues in ASCII: no other letter lowers to an ASCII one but the odd
+        ones, so an ASCII clue is in it exactly when it is in the text lower-cased.
+        """
+        if any(odd in self.text for odd in _ODD_CASES):
+            return None
+        return self.text.encode("utf-8", "surrogatepass").lower()
+
+    def may_match(self, clues: tuple[str, ...] | tuple[re.Pattern[bytes], ...] | None) -> bool:
         """False only when a case-blind pattern with these clues cannot match the text."""
         if clues is None or self.lowered is None:
             return True
-        if isinstance(clues, re.Pattern):
-            return clues.search(self.lowered) is not None
-        return any(clue in self.lowered for clue in clues)
+        lowered = self.lowered
+        return any(
+            clue.encode() in lowered if isinstance(clue, str) else clue.search(lowered) is not None
+            for clue in clues
+        )
 
 
-def may_match(text: str, clues: tuple[str, ...] | re.Pattern[str] | None) -> bool:
+def may_match(text: str, clues: tuple[str, ...] | tuple[re.Pattern[bytes], ...] | None) -> bool:
     """False only when a case-blind pattern with these clues cannot match `text`."""
     return Folded(text).may_match(clues)
 

@@ -15,7 +15,7 @@ from db.models import DocumentRow, Dossier, EventRow, Source, Version, utcnow
 from monitor import link
 from monitor.classify import classify_all
 from monitor.diff import Seen, diff_records, document_key, event_key
-from monitor.fingerprint import fingerprint
+from monitor.fingerprint import json_fingerprint
 from pipeline.lookups import Lookups, home_of, key_of
 from pipeline.steps import step
 from vocab.fetch import Plan
@@ -38,7 +38,8 @@ def store_record(
     """
     known = known or Lookups()
     previous = known.latest_version(session, source.id)
-    mark = fingerprint(record)
+    data = record_to_json(record)  # made once: fingerprinted and stored
+    mark = json_fingerprint(data)
     if previous is not None and previous.fingerprint == mark:
         return "unchanged", 0
     seen = _stage_seen(session, source, previous, record)  # before the new version is stored
@@ -48,7 +49,7 @@ def store_record(
         source_id=source.id,
         dossier_id=dossier.id,
         fingerprint=mark,
-        record=record_to_json(record),
+        record=data,
         text=record.text,
         last=previous,
     )

@@ -24,7 +24,7 @@ Schemes and their canonical forms:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 # Each pattern opens on the character class of its first character, and checks the word
 # boundary before it with a look-behind just after it: a pattern that opens on `\b` is tried
@@ -51,6 +51,24 @@ _ACT = re.compile(
 _NL_CASE = re.compile(r"(\d(?<!\w\d)\d{3})([ZD])(\d{5})\b")
 _NL_KAMERSTUK = re.compile(r"kst-(?<!\wkst-)(\d{5}(?:-[A-Z0-9]+)?)-(\d+)\b")
 
+# What each pattern needs in the text, checked first: a word or a pattern opening on a
+# character that is not a digit, scanned for in C far faster than a pattern opening on a
+# digit or a class. A text without it is not searched with the pattern.
+_NEEDS: dict[re.Pattern[str], tuple[str, ...] | re.Pattern[str]] = {
+    _COUNCIL: ("ST", "Ratsdok"),
+    _EP_SERIES: ("_A(", "_TA("),
+    _EP_REGISTER: ("A-",),
+    _ACT: re.compile(r"\([eE][uUcC]"),  # "(EU", "(EC" in any case: every act cites one
+    _NL_KAMERSTUK: ("kst-",),
+}
+# The two patterns on digits that most texts have candidates for are tried only where their
+# slash (a procedure's) or hyphen (an EP number's) is: no two of their matches overlap, so
+# these are the matches `finditer` gives. Zero-width after the anchor: none is skipped.
+_PROCEDURE_SLASH = re.compile(r"/(?=\s*\d{1,4}\s*[(/])")
+_EP_NUMBER_HYPHEN = re.compile(r"-(?<=\d-)(?=\d{4}/\d{4})")
+_PAPER_WORDS = tuple(re.compile(word) for word in ("COM", "KOM", "SWD", "SEC", "JOIN"))
+_NL_CASE_NEEDS = (re.compile(r"Z(?<=\dZ)\d"), re.compile(r"D(?<=\dD)\d"))
+
 _ACT_LETTER = {"regulation": "R", "directive": "L", "decision": "D"}
 _PAPER_SCHEME = {"COM": "com", "KOM": "com", "JOIN": "com", "SWD": "swd", "SEC": "swd"}
 
@@ -74,17 +92,53 @@ def find_identifiers(text: str) -> set[tuple[str, str]]:
     return found
 
 
+def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)`, nothing when the text lacks what the pattern needs."""
+    needs = _NEEDS[pattern]
+    if isinstance(needs, re.Pattern):
+        return pattern.finditer(text) if needs.search(text) else iter(())
+    return pattern.finditer(text) if any(word in text for word in needs) else iter(())
+
+
 def _procedures(text: str) -> set[tuple[str, str]]:
     return {
         ("procedure", f"{m[1]}/{int(m[2]):04d}({m[3] or m[4]})")
-        for m in _PROCEDURE.finditer(text)
+        for m in _procedure_matches(text)
         if 1950 < int(m[1]) < 2100
     }
 
 
+def _procedure_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _PROCEDURE: each opens on four digits, white space, then its slash."""
+    for slash in _PROCEDURE_SLASH.finditer(text):
+        end = slash.start()
+        while end and text[end - 1].isspace():  # as the pattern's \s
+            end -= 1
+        if end >= 4 and (found := _PROCEDURE.match(text, end - 4)):
+            yield found
+
+
+def _ep_number_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _EP_NUMBER: each opens on its letter and one or two digits, then its hyphen."""
+    for hyphen in _EP_NUMBER_HYPHEN.finditer(text):
+        at = hyphen.start()
+        starts = [start for start in (at - 3, at - 2) if start >= 0]
+        found = next((m for s in starts if (m := _EP_NUMBER.match(text, s))), None)
+        if found:
+            yield found
+
+
+def _paper_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _COM, tried where one of its words is (its matches never overlap)."""
+    for word in _PAPER_WORDS:
+        for at in word.finditer(text):
+            if found := _COM.match(text, at.start()):
+                yield found
+
+
 def _papers(text: str) -> set[tuple[str, str]]:
     found = set()
-    for m in _COM.finditer(text):
+    for m in _paper_matches(text):
         prefix = "COM" if m[1] in ("COM", "KOM") else m[1]
         found.add((_PAPER_SCHEME[m[1]], f"{prefix}({m[2] or m[3]}) {int(m[4])}"))
     return found
@@ -96,19 +150,18 @@ def _celex(text: str) -> set[tuple[str, str]]:
 
 def _council(text: str) -> set[tuple[str, str]]:
     found = set()
-    for m in _COUNCIL.finditer(text):
+    for m in _matches(_COUNCIL, text):
         parts = [f"{kind} {n}" for kind, n in re.findall(r"(REV|ADD|COR)\s*(\d+)", m[3] or "")]
         found.add(("council", " ".join([f"ST {int(m[1])}/{m[2][-2:]}", *parts])))
     return found
 
 
 def _ep_numbers(text: str) -> set[tuple[str, str]]:
-    found = {(_ep_scheme(m[1]), f"{m[1]}{m[2]}-{m[3]}/{m[4]}") for m in _EP_NUMBER.finditer(text)}
-    for m in _EP_SERIES.finditer(text):
+    found = {(_ep_scheme(m[1]), f"{m[1]}{m[2]}-{m[3]}/{m[4]}") for m in _ep_number_matches(text)}
+    for m in _matches(_EP_SERIES, text):
         letter = "A" if m[2] == "A" else "T"
         found.add((_ep_scheme(letter), f"{letter}{m[1]}-{m[4]}/{m[3]}"))
-    register = _EP_REGISTER.finditer(text) if "A-" in text else ()
-    for m in register:  # the EP register writes A-9-2022-0234, TA-9-2024-0138
+    for m in _matches(_EP_REGISTER, text):  # the EP register writes A-9-2022-0234, TA-9-2024-0138
         letter = "A" if m[1] == "A" else "T"
         found.add((_ep_scheme(letter), f"{letter}{m[2]}-{m[4]}/{m[3]}"))
     return found
@@ -120,10 +173,7 @@ def _ep_scheme(letter: str) -> str:
 
 def _acts(text: str) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
-    lowered = text.lower()  # every act cites "(EU" or "(EC": most texts cite none
-    if "(eu" not in lowered and "(ec" not in lowered:
-        return found
-    for m in _ACT.finditer(text):
+    for m in _matches(_ACT, text):
         first, second = int(m[2]), int(m[3])
         year, number = (first, second) if first > 1950 and len(m[2]) == 4 else (second, first)
         if year < 100:
@@ -133,11 +183,9 @@ def _acts(text: str) -> set[tuple[str, str]]:
 
 
 def _dutch(text: str) -> set[tuple[str, str]]:
-    found = {
-        ("nl_zaak" if m[2] == "Z" else "nl_document", f"{m[1]}{m[2]}{m[3]}")
-        for m in _NL_CASE.finditer(text)
-    }
-    for m in _NL_KAMERSTUK.finditer(text):
+    cases = _NL_CASE.finditer(text) if any(n.search(text) for n in _NL_CASE_NEEDS) else ()
+    found = {("nl_zaak" if m[2] == "Z" else "nl_document", f"{m[1]}{m[2]}{m[3]}") for m in cases}
+    for m in _matches(_NL_KAMERSTUK, text):
         found.update({("nl_dossier", m[1]), ("nl_kamerstuk", f"{m[1]}-{m[2]}")})
     return found
 
