@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from db.models import Source
-from db.repo import Health, RunResult
+from db.repo import Health, RunResult, SourceHealth
 
 STALE_AFTER = 3  # intervals without a success
 STALE_REASON = "no successful fetch within three intervals"
@@ -38,7 +38,9 @@ def effective_health(source: Source, now: datetime) -> str:
     return source.health
 
 
-def after_run(source: Source, result: RunResult, now: datetime, failing_after: int) -> Health:
+def after_run(
+    source: Source | SourceHealth, result: RunResult, now: datetime, failing_after: int
+) -> Health:
     """A source's health once a run ended: ok, the state a status names, or one more failure.
 
     A failure counts; the source is failing from `failing_after` in a row (a new

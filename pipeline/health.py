@@ -20,14 +20,36 @@ from monitor import health
 def finish_runs(
     session: Session, *, results: Sequence[tuple[int, repo.RunResult]], failing_after: int
 ) -> None:
-    """Close many runs in one transaction and record their sources' health."""
-    locked = repo.runs_locked(session, run_ids=[run_id for run_id, _ in results])
+    """Close many runs in one transaction and record their sources' health: a few statements.
+
+    The runs are closed first: on SQLite that write takes the lock under which
+    the sources' health is read, as the sources' row locks do on PostgreSQL.
+    """
     now = utcnow()
+    repo.close_runs(session, results=results, now=now)
+    of_run = repo.sources_of_runs_locked(session, run_ids=[run_id for run_id, _ in results])
+    repo.store_healths(session, decided=_decide(of_run, results, now, failing_after), now=now)
+
+
+def _decide(
+    of_run: dict[int, repo.SourceHealth],
+    results: Sequence[tuple[int, repo.RunResult]],
+    now: datetime,
+    failing_after: int,
+) -> list[tuple[repo.SourceHealth, repo.Health]]:
+    """Each run's source and its health as monitor.health decides; a second run sees the first's."""
+    standing = {state.id: state for state in of_run.values()}
+    decided = []
     for run_id, result in results:
-        run, source = locked[run_id]
-        repo.close_run(session, run=run, source=source, result=result, now=now)
-        decided = health.after_run(source, result, now, failing_after)
-        repo.store_health(session, source=source, health=decided)
+        if run_id not in of_run:  # its source was removed meanwhile, and its runs with it
+            continue
+        state = standing[of_run[run_id].id]
+        verdict = health.after_run(state, result, now, failing_after)
+        decided.append((state, verdict))
+        standing[state.id] = repo.SourceHealth(
+            state.id, verdict.health, verdict.reason, verdict.failures
+        )
+    return decided
 
 
 def mark_stale(session: Session, *, now: datetime) -> list[str]:

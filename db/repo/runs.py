@@ -8,35 +8,47 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from db.models import CrawlRun, Source, utcnow
 from db.owner import is_dead, this_process
-from db.repo.sources import lock_sources
 
 __all__ = [
     "Health",
     "RunResult",
-    "close_run",
+    "SourceHealth",
+    "close_runs",
     "interrupted_own_runs",
     "interrupted_runs",
     "last_error",
     "last_runs",
-    "runs_locked",
+    "sources_of_runs_locked",
     "start_runs",
     "store_health",
+    "store_healths",
 ]
+RUN_COLUMNS = ("status", "fetched", "unchanged", "changes", "errors", "error", "bytes_received")
 
 
 def start_runs(session: Session, *, sources: Sequence[Source]) -> dict[int, int]:
     """A running CrawlRun per source, owned by this process: source id -> run id."""
     if not sources:
         return {}
-    me = this_process()
-    rows = [CrawlRun(source_id=s.id, owner=me).model_dump(exclude={"id"}) for s in sources]
-    added = session.execute(insert(CrawlRun).returning(CrawlRun.source_id, CrawlRun.id), rows)
+    table = CrawlRun.__table__
+    of_each = select(
+        Source.id,
+        bindparam("owner", this_process(), type_=table.c.owner.type),
+        bindparam("started_at", utcnow(), type_=table.c.started_at.type),
+    ).where(col(Source.id).in_([s.id for s in sources]))
+    # One INSERT … SELECT, the table's defaults ('running', zeros) in the SELECT: no row of
+    # parameters per source for the driver to read through.
+    query = insert(table).from_select(["source_id", "owner", "started_at"], of_each)
+    added = session.execute(query.returning(table.c.source_id, table.c.id))
     return {source_id: run_id for source_id, run_id in added}
 
 
@@ -109,24 +121,83 @@ class Health:
     changed: bool = False  # and found changes: its last change
 
 
-def runs_locked(session: Session, *, run_ids: Sequence[int]) -> dict[int, tuple[CrawlRun, Source]]:
-    """Runs with their sources, the sources locked in id order (two processes: no deadlock)."""
-    query = select(CrawlRun).where(col(CrawlRun.id).in_(list(run_ids)))
-    runs = {run.id: run for run in session.exec(query)}
-    source_ids = sorted({run.source_id for run in runs.values()})
-    sources = {s.id: s for s in lock_sources(session, source_ids)}
-    return {run_id: (run, sources[run.source_id]) for run_id, run in runs.items()}
+class SourceHealth(NamedTuple):
+    """What deciding a source's health after a run reads of it (monitor.health.after_run)."""
+
+    id: int
+    health: str
+    health_reason: str
+    consecutive_failures: int
 
 
-def close_run(
-    session: Session, *, run: CrawlRun, source: Source, result: RunResult, now: datetime
+def sources_of_runs_locked(session: Session, *, run_ids: Sequence[int]) -> dict[int, SourceHealth]:
+    """Run id -> its source's health, the sources locked in id order (two processes: no deadlock).
+
+    SQLite has no row locks: call after a write in this transaction (close_runs),
+    which holds the database's one write lock.
+    """
+    query = (
+        select(Source.id, Source.health, Source.health_reason, Source.consecutive_failures)
+        .add_columns(CrawlRun.id)
+        .join(CrawlRun, col(CrawlRun.source_id) == Source.id)
+        .where(col(CrawlRun.id).in_(list(run_ids)))
+        .order_by(col(Source.id))
+        .with_for_update(of=Source)
+    )
+    return {run_id: SourceHealth(*state) for *state, run_id in session.execute(query)}
+
+
+def close_runs(
+    session: Session, *, results: Sequence[tuple[int, RunResult]], now: datetime
 ) -> None:
-    """Record how a run ended, and that its source ran."""
-    for name in ("status", "fetched", "unchanged", "changes", "errors", "error", "bytes_received"):
-        setattr(run, name, getattr(result, name))
-    run.finished_at = now
-    source.last_run_at = now
-    session.add(run)
+    """Record how each run ended (run id, result): one UPDATE for them all."""
+    rows = [
+        {"run_id": run_id, "finished_at": now} | {k: getattr(result, k) for k in RUN_COLUMNS}
+        for run_id, result in results
+    ]
+    if rows:
+        _update_by_id(session, CrawlRun, "run_id", rows)
+
+
+def _update_by_id(session: Session, model: Any, key: str, rows: list[dict[str, Any]]) -> None:
+    """UPDATE model's rows by id (`key`), one executemany; objects loaded in the session follow."""
+    table = model.__table__
+    query = update(table).where(table.c.id == bindparam(key))
+    session.execute(query, rows)
+    for row in rows:
+        loaded = session.identity_map.get(identity_key(model, row[key]))
+        for name, value in row.items():
+            if loaded is not None and name != key:
+                set_committed_value(loaded, name, value)
+
+
+def store_healths(
+    session: Session, *, decided: Sequence[tuple[SourceHealth, Health]], now: datetime
+) -> None:
+    """Record that these sources ran (now), and their health as decided: only what changed."""
+    changed: dict[int, dict[str, Any]] = {}
+    for state, health in decided:
+        changed.setdefault(state.id, {"source_id": state.id, "last_run_at": now})
+        changed[state.id] |= _health_changes(state, health)
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in changed.values():
+        by_columns.setdefault(tuple(sorted(row)), []).append(row)
+    for rows in by_columns.values():  # an executemany sets the same columns on every row
+        _update_by_id(session, Source, "source_id", rows)
+
+
+def _health_changes(state: SourceHealth, health: Health) -> dict[str, Any]:
+    """The health columns `health` changes on a source that stood at `state` (store_health's rules)."""
+    values: dict[str, Any] = {"last_success_at": health.at} if health.succeeded else {}
+    if health.changed:
+        values["last_change_at"] = health.at
+    if state.health != health.health:
+        values |= {"health": health.health, "health_since": health.at}
+    if state.health_reason != health.reason:
+        values["health_reason"] = health.reason
+    if state.consecutive_failures != health.failures:
+        values["consecutive_failures"] = health.failures
+    return values
 
 
 def store_health(session: Session, *, source: Source, health: Health) -> None:
