@@ -60,9 +60,9 @@ def _histories(engine: Any, folder: Path, crawl: dict, versions: list[int], dead
         if rate and time.time() + wanted / rate > deadline:
             rows.append(crawl | {"versions": count, "cut": _cut(wanted, rate, deadline)})
             continue
-        row, seconds = _history(engine, folder, count, texts)
+        row, rows_s = _history(engine, folder, count, texts)
         rows.append(crawl | row)
-        have, rate = count, wanted / seconds if seconds else None
+        have, rate = count, wanted / rows_s if rows_s else None
         _say(f"{crawl['sources']} sources x {count} versions: {row}")
     return rows
 
@@ -71,10 +71,11 @@ def _history(engine: Any, folder: Path, count: int, texts: Any) -> tuple[dict[st
     """Load the history up to `count` versions a source, then measure size and search."""
     from bench.growthload import database_mb, extend, p95, search_times
 
-    seconds = extend(engine, count, texts)
-    row = {"versions": count, "load_s": round(seconds, 1), "db_mb": database_mb(folder)}
+    load = extend(engine, count, texts)
+    row = {"versions": count, "load_s": round(load.seconds, 1), "db_mb": database_mb(folder)}
+    row["load_rows_s"] = round(load.rows_s, 1)
     row["search_p95_ms"] = round(p95(search_times(engine)), 1)
-    return row | {"peak_mb": round(peak_rss_mb(), 1)}, seconds
+    return row | {"peak_mb": round(peak_rss_mb(), 1)}, load.rows_s
 
 
 def _cut(wanted: int, rate: float, deadline: float) -> str:
