@@ -54,6 +54,7 @@ _POSTGRES_FILL = [
     CURRENT.PG_REFILL,
 ]
 # The index of current rows refilled from search_fts, then both FTS5 tables optimised.
+# The growth table's load leaves out the optimisation: the product never runs one.
 _SQLITE_CURRENT = [
     CURRENT.SQLITE_REFILL,
     "INSERT INTO search_fts(search_fts) VALUES ('optimize')",
@@ -152,7 +153,8 @@ def _binder(columns: list, dialect: Any) -> Any:
 
 def index_new_versions(first_id: int) -> list[str]:
     """SQL that indexes the versions from `first_id` on (loaded with the index paused), then
-    lists their long words and refills the index of current rows; rows indexed before stay."""
+    lists their long words and refills the index of current rows; rows indexed before stay.
+    No FTS5 `optimize`: the index is left in segments, as the product's own is."""
     new = f"WHERE rid >= {4 * first_id + 3} AND rid % 4 = 3"
     return [
         f"INSERT INTO search_fts(rowid, title, body) SELECT rid, title, body "
@@ -160,7 +162,7 @@ def index_new_versions(first_id: int) -> list[str]:
         "INSERT INTO search_fts_meta(id, dossier_id, source_id, day) "
         f"SELECT rid, dossier_id, source_id, day FROM search_fts_source {new}",
         "DELETE FROM search_fts_now",
-        *_SQLITE_CURRENT,
+        CURRENT.SQLITE_REFILL,
         *_words_list_fill("sqlite"),
         _RESUME,
     ]

@@ -14,20 +14,23 @@ source.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import Engine
 
-from crawlers.crawl import crawl
+from crawlers.crawl import CrawlService, crawl
 from crawlers.reactor import in_daemon_thread
 from db import repo
 from db.engine import session_scope
 from db.models import Source
 from monitor.health import SUCCEEDED  # any other status but skipped failed
+from pipeline.chunks import CHUNK, Begun, in_chunks
 from pipeline.parse import parse_responses, responses_of
 from pipeline.recording import record_all, unanswered
 from pipeline.store import store_record
@@ -99,29 +102,46 @@ def summarise(reports: Sequence[Report]) -> str:
 
 
 async def crawl_here(engine: Engine, settings: Settings, sources: Sequence[Source]) -> list[Report]:
-    """Crawl these sources in this process, in one crawler, and record everything."""
-    return await crawl_with(
-        engine, settings, sources, lambda plans: crawl(plans, engine=engine, settings=settings)
-    )
+    """Crawl these sources in this process, in one crawler kept for every chunk, and record them."""
+    if not sources:
+        return []
+    service = await CrawlService(settings, engine).start()
+    try:
+        return await crawl_with(engine, settings, sources, partial(_fetch_through, service))
+    finally:
+        await service.close()
+
+
+async def _fetch_through(service: CrawlService, plans: list[Plan]) -> dict[int, Outcome]:
+    outcomes = await asyncio.gather(*(service.fetch(plan) for plan in plans))
+    return {outcome.plan.source_id: outcome for outcome in outcomes}
 
 
 async def crawl_with(
-    engine: Engine, settings: Settings, sources: Sequence[Source], fetch: Fetch
+    engine: Engine,
+    settings: Settings,
+    sources: Sequence[Source],
+    fetch: Fetch,
+    *,
+    chunk: int = CHUNK,
 ) -> list[Report]:
-    """Fetch these sources with `fetch` (plans to their outcomes), then record everything.
+    """Fetch these sources with `fetch` (plans to their outcomes) and record them, EU first.
 
-    A worker passes a fetch through its warm crawler that holds the host's lock
-    only while fetching (pipeline/warm.py); `crawl_here` a fresh crawler.
+    `chunk` sources at a time: one chunk is recorded while the next fetches
+    (pipeline/chunks.py). A worker passes a fetch through its warm crawler that
+    holds the host's lock only while fetching (pipeline/warm.py).
     """
     if not sources:
         return []
-    started = time.monotonic()
-    run_ids, plans = _begin(engine, settings, sources)
-    outcomes = await fetch(plans)
+    ordered = sorted(sources, key=_eu_first)
     by_id = {source.id: source for source in sources}  # a scan per outcome was quadratic
-    ordered = sorted(outcomes.values(), key=lambda o: _eu_first(by_id[o.plan.source_id]))
-    since = dict.fromkeys(run_ids, started)
-    return await in_daemon_thread(_process_all, engine, settings, ordered, run_ids, since)
+
+    async def record_chunk(begun: Begun, outcomes: dict[int, Outcome]) -> list[Report]:
+        done = sorted(outcomes.values(), key=lambda o: _eu_first(by_id[o.plan.source_id]))
+        since = dict.fromkeys(begun.run_ids, begun.started)
+        return await in_daemon_thread(_process_all, engine, settings, done, begun.run_ids, since)
+
+    return await in_chunks(ordered, chunk, partial(_begin, engine, settings), fetch, record_chunk)
 
 
 def begin(
@@ -148,13 +168,12 @@ def record(
     return _process_all(engine, settings, outcomes, run_ids, started)
 
 
-def _begin(
-    engine: Engine, settings: Settings, sources: Sequence[Source]
-) -> tuple[dict[int, int], list[Plan]]:
+def _begin(engine: Engine, settings: Settings, sources: Sequence[Source]) -> Begun:
+    started = time.monotonic()
     with session_scope(engine) as session:
         run_ids = repo.start_runs(session, sources=sources)
         plans = repo.plans(session, sources=sources, secrets=settings.secrets())
-    return run_ids, plans
+    return Begun(run_ids, plans, started)
 
 
 def _eu_first(source: Source) -> tuple:

@@ -1,0 +1,82 @@
+"""A pass bigger than one chunk (pipeline/chunks.py): every source is fetched once, recorded
+once, reported in the pass's order (EU first), and a chunk whose fetch raised fails alone."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlmodel import select
+
+from db.engine import get_engine, session_scope
+from db.models import CrawlRun, Source
+from pipeline.run import crawl_with
+from vocab.fetch import Outcome, Plan
+from vocab.settings import get_settings
+
+PLACES = ("DE", "EU", "", "FR")  # "" and EU are recorded first
+
+
+def _sources(count: int) -> list[Source]:
+    with session_scope(get_engine(get_settings().db_url)) as session:
+        sources = [
+            Source(name=f"s{i:02}", kind="page", url=f"http://127.0.0.1:9/{i}", jurisdiction=j)
+            for i, j in ((i, PLACES[i % len(PLACES)]) for i in range(count))
+        ]
+        session.add_all(sources)
+        session.flush()
+        return [session.get(Source, s.id) for s in sources]
+
+
+class _Fetch:
+    """Answers every plan with a 404; the chunk numbered `raising` raises instead."""
+
+    def __init__(self, raising: int = -1) -> None:
+        self.chunks: list[list[int]] = []
+        self.raising, self.busy = raising, False
+
+    async def __call__(self, plans: list[Plan]) -> dict[int, Outcome]:
+        assert not self.busy, "two chunks fetched at the same time"
+        self.busy = True
+        self.chunks.append([plan.source_id for plan in plans])
+        await asyncio.sleep(0.01)
+        self.busy = False
+        if len(self.chunks) - 1 == self.raising:
+            raise RuntimeError("the crawler broke")
+        return {p.source_id: Outcome(p, errors=[f"HTTP 404 from {p.target.url}"]) for p in plans}
+
+
+def _runs() -> list[tuple[int, str, str]]:
+    with session_scope(get_engine(get_settings().db_url)) as session:
+        runs = session.exec(select(CrawlRun)).all()
+        return [(run.source_id, run.status, run.error) for run in runs]
+
+
+def _pass(sources: list[Source], fetch: _Fetch, chunk: int) -> list:
+    engine, settings = get_engine(get_settings().db_url), get_settings()
+    return asyncio.run(crawl_with(engine, settings, sources, fetch, chunk=chunk))
+
+
+def test_a_pass_of_many_chunks_records_every_source_once_in_order(home) -> None:
+    sources = _sources(11)
+    fetch = _Fetch()
+
+    reports = _pass(sources, fetch, chunk=3)
+
+    expected = sorted(sources, key=lambda s: (s.jurisdiction not in ("", "EU"), s.name))
+    assert [r.source for r in reports] == [s.name for s in expected]
+    assert [len(ids) for ids in fetch.chunks] == [3, 3, 3, 2]
+    assert sorted(i for ids in fetch.chunks for i in ids) == sorted(s.id for s in sources)
+    runs = _runs()
+    assert sorted(source_id for source_id, _, _ in runs) == sorted(s.id for s in sources)
+    assert {status for _, status, _ in runs} == {"error"}
+
+
+def test_a_chunk_whose_fetch_raised_fails_alone(home) -> None:
+    sources = _sources(7)
+
+    reports = _pass(sources, _Fetch(raising=1), chunk=3)
+
+    assert len(reports) == 7 and len(_runs()) == 7
+    broke = [r for r in reports if "the crawler broke" in r.error]
+    assert len(broke) == 3 and all(r.status == "error" for r in broke)
+    assert all("HTTP 404" in r.error for r in reports if r not in broke)
