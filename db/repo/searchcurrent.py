@@ -262,12 +262,24 @@ def _newest_versions(session: Session, match: Match, sources: list[int]) -> list
 
 
 def current_ids_matching(session: Session, match: Match, rids: list[int]) -> list[int]:
+    """Which of these index rows are current rows that match the words.
+
+    SQLite: the words run once over the current index and the ids are looked up in
+    what they give; beside an IN list, FTS5 would run the words again for every id
+    (half a second for 500 ids of a plain word over crawled pages, seconds for a topic).
+    """
     if not rids:
         return []
-    ids = ", ".join(str(rid) for rid in rids)
-    column = "id" if match.dialect == "postgresql" else "rowid"
-    where = match.where.replace("search_fts MATCH", "search_fts_now MATCH")
-    sql = f"SELECT {column} FROM search_fts_now WHERE {where} AND {column} IN ({ids})"
+    if match.dialect == "sqlite":
+        listed = ", ".join(f"({int(rid)})" for rid in rids)
+        sql = (
+            f"WITH x(id) AS (VALUES {listed}) SELECT id FROM x WHERE id IN "
+            "(SELECT rowid FROM search_fts_now WHERE search_fts_now MATCH :match)"
+        )
+    else:
+        ids = ", ".join(str(int(rid)) for rid in rids)
+        where = match.where.replace("search_fts MATCH", "search_fts_now MATCH")
+        sql = f"SELECT id FROM search_fts_now WHERE {where} AND id IN ({ids})"
     return [int(r) for r in session.execute(text(sql), match.params).scalars()]
 
 
