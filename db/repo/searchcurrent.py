@@ -197,23 +197,6 @@ def merged(current: list[RowGroup], rows: Iterable[RowGroup]) -> list[RowGroup]:
     return list(groups.values())
 
 
-def current_ids(session: Session, match: Match, rids: list[int]) -> set[int]:
-    """Which of these index rows are current (in `search_fts_now`)."""
-    column = "id" if match.dialect == "postgresql" else "rowid"
-    found: set[int] = set()
-    for first in range(0, len(rids), 500):
-        ids = ", ".join(str(int(rid)) for rid in rids[first : first + 500])
-        sql = f"SELECT {column} FROM search_fts_now WHERE {column} IN ({ids})"
-        found |= {int(rid) for rid in session.execute(text(sql)).scalars()}
-    return found
-
-
-def with_current(session: Session, match: Match, groups: list[RowGroup]) -> list[RowGroup]:
-    """The groups marked current or not (the ranked window reads the whole index)."""
-    now = current_ids(session, match, [g.rid for g in groups])
-    return [replace(g, now=g.rid in now) for g in groups]
-
-
 def history_only(
     session: Session, match: Match, rows: list[RowGroup], every: frozenset[int] | None = None
 ) -> list[RowGroup]:

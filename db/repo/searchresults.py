@@ -28,7 +28,6 @@ from db.repo.searchcurrent import (
     history_only,
     merged,
     reach,
-    with_current,
 )
 from db.repo.searchhits import HIT_TYPES, Hit, RowGroup, describe
 from db.repo.searchmatch import Match, count_matching, expanded
@@ -124,9 +123,10 @@ def _ranked(session: Session, match: Match, query: SearchQuery, *, facets: bool)
     matched = count_matching(session, match)
     groups = _groups(session, match, query)
     labels = _Labels.load(session, groups)
+    valued = [labels.values(g) for g in groups]
     chosen = _chosen(query)
-    kept = _ordered([g for g in groups if _fits(labels.values(g), chosen, skip="")], query.order)
-    counts = _facet_counts(session, match, query, groups, labels) if facets else {}
+    kept = _ordered(_fitting(groups, valued, chosen, skip=""), query.order)
+    counts = _facet_counts(session, match, query, valued) if facets else {}
     return kept, len(kept), counts, matched, {}
 
 
@@ -229,21 +229,24 @@ def _hit_filters(session: Session, query: SearchQuery) -> tuple[str, dict[str, A
 
 
 def _groups(session: Session, match: Match, query: SearchQuery) -> list[RowGroup]:
-    """Every hit with its best score, newest row, number of rows, source and file."""
+    """Every hit with its best score, newest row, number of rows, source and file, and whether
+    that row is current: the words run once over the current rows (search_fts_now), where
+    asking for each hit's row by id costs a lookup per hit."""
     where, params = _row_filters(query)
     sql = (
         f"WITH r AS MATERIALIZED ({match.rows()}), m AS MATERIALIZED ("
         f"SELECT r.rid, r.score, s.source_id, s.dossier_id, s.day FROM r JOIN {match.meta} s "
-        f"ON s.id = r.rid WHERE {where.format(rid='r.rid')}) "
-        f"SELECT {_KEY} AS k, max(m.rid), min(m.score), count(*), min(m.source_id), "
-        "min(m.dossier_id), max(m.day) FROM m GROUP BY k"
+        f"ON s.id = r.rid WHERE {where.format(rid='r.rid')}), "
+        f"g AS (SELECT {_KEY} AS k, max(m.rid) AS rid, min(m.score) AS score, count(*) AS n, "
+        "min(m.source_id) AS source, min(m.dossier_id) AS dossier, max(m.day) AS day "
+        "FROM m GROUP BY k) SELECT g.k, g.rid, g.score, g.n, g.source, g.dossier, g.day, "
+        f"g.rid IN (SELECT c.rid FROM ({match.current_rows(ranked=False)}) c) FROM g"
     )
     rows = session.execute(text(sql), match.params | params)
-    groups = [
-        RowGroup(int(k), int(rid), float(score), int(n), source, dossier, day or "")
-        for k, rid, score, n, source, dossier, day in rows
+    return [
+        RowGroup(int(k), int(rid), float(score), int(n), source, dossier, day or "", bool(now))
+        for k, rid, score, n, source, dossier, day, now in rows
     ]
-    return with_current(session, match, groups)
 
 
 @dataclass(frozen=True)
@@ -294,24 +297,24 @@ def _chosen(query: SearchQuery) -> dict[str, str]:
     }
 
 
-def _fits(values: dict[str, str], chosen: dict[str, str], *, skip: str) -> bool:
-    return all(not want or values[name] == want for name, want in chosen.items() if name != skip)
+def _fitting(items: list, valued: list[dict[str, str]], chosen: dict[str, str], *, skip: str):
+    """The items (each with its hit's values) that every chosen filter but `skip` keeps."""
+    wanted = [(name, want) for name, want in chosen.items() if want and name != skip]
+    if not wanted:
+        return list(items)
+    fits = [all(v[name] == want for name, want in wanted) for v in valued]
+    return [item for item, fit in zip(items, fits, strict=True) if fit]
 
 
 def _facet_counts(
-    session: Session,
-    match: Match,
-    query: SearchQuery,
-    groups: list[RowGroup],
-    labels: _Labels,
+    session: Session, match: Match, query: SearchQuery, valued: list[dict[str, str]]
 ) -> dict[str, list[tuple[str, int]]]:
-    """For each facet, the hits per value with every other filter applied."""
+    """For each facet, the hits per value (`valued`: each hit's) with every other filter applied."""
     chosen = _chosen(query)
-    valued = [labels.values(g) for g in groups]
     counts = {}
     for name in FACETS:
-        counter = Counter(v[name] for v in valued if v[name] and _fits(v, chosen, skip=name))
-        counts[name] = counter.most_common()
+        kept = _fitting(valued, valued, chosen, skip=name)
+        counts[name] = Counter(v[name] for v in kept if v[name]).most_common()
     counts["change"] = _change_counts(session, match, query)
     return counts
 
@@ -327,11 +330,9 @@ def _change_counts(session: Session, match: Match, query: SearchQuery) -> list[t
         f"WHERE r.rid % 4 = 3 AND {where.format(rid='r.rid')} GROUP BY k, c.kind"
     )
     rows = list(session.execute(text(sql), match.params | params))
-    groups = [RowGroup(k, rid, 0.0, 1, source, dossier) for k, _kind, rid, source, dossier in rows]
-    labels, chosen = _Labels.load(session, groups), _chosen(query)
-    kinds = [
-        row[1]
-        for row, g in zip(rows, groups, strict=True)
-        if _fits(labels.values(g), chosen, skip="")
-    ]
-    return Counter(kinds).most_common()
+    chosen = _chosen(query)
+    if any(chosen.values()):  # the sources' names and files are read only to filter by them
+        groups = [RowGroup(k, rid, 0.0, 1, src, dossier) for k, _kind, rid, src, dossier in rows]
+        labels = _Labels.load(session, groups)
+        rows = _fitting(rows, [labels.values(g) for g in groups], chosen, skip="")
+    return Counter(row[1] for row in rows).most_common()
