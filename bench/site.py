@@ -37,6 +37,7 @@ from bench.pages import (
 FIRST_SEEN = datetime(2026, 1, 5, tzinfo=UTC).timestamp()  # Last-Modified of the initial pages
 EDITED_AT = datetime(2026, 6, 1, tzinfo=UTC).timestamp()  # Last-Modified of edited pages
 ROBOTS = b"User-agent: *\nAllow: /\n"
+HOST_NAMES = ("127.0.0.1", "localhost")  # two names of this machine, two hosts to a crawler
 
 
 @dataclass
@@ -117,10 +118,17 @@ class Site:
             self._served[path_of(number)] = served(page, EDITED_AT + 60 * number)
         return {name_of(number): kind for number, kind in changes.items()}
 
-    def urls(self) -> dict[str, str]:
-        """Every page's source name and URL."""
-        base = f"http://127.0.0.1:{self.server.server_port}"
-        return {name_of(p.number): base + path_of(p.number) for p in self.pages}
+    def urls(self, hosts: int = 1) -> dict[str, str]:
+        """Every page's source name and URL; with `hosts` 2, every other page on `localhost`.
+
+        Both names reach this one server, but a crawler's politeness (Scrapy's
+        download slots, the workers' host lock) goes by the name: two hosts.
+        """
+        port, names = self.server.server_port, HOST_NAMES[:hosts]
+        return {
+            name_of(p.number): f"http://{names[p.number % len(names)]}:{port}{path_of(p.number)}"
+            for p in self.pages
+        }
 
     def close(self) -> None:
         self.server.shutdown()

@@ -9,6 +9,11 @@ at once and timed until the last one has ended:
 - again: nothing changed (the site answers 304 to the conditional requests);
   REPEATS such passes (each the next round), the row is their median.
 
+The queued passes run twice (BENCH_WORKER_HOSTS): every page on one host, then
+the pages spread over two host names of the same server (bench/site.py). A host
+is fetched by one worker at a time (pipeline/hostlock.py), so on one host a
+second worker can add only the parsing and storing it does beside the first.
+
 For reference, the same two passes in one process without Redis (`lexwatch
 crawl`, one Scrapy crawler over every source). Settings as bench/lexwatch_tool.py
 uses them: no AutoThrottle against 127.0.0.1, at most 10 requests in flight to
@@ -52,6 +57,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = int(os.environ.get("BENCH_WORKER_PAGES", "400"))
 SEED = 7
 COUNTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_COUNTS", "1,2").split(","))
+# The pages on one host, then on two (bench/site.py): a host is fetched by one worker at a
+# time, so on one host a 304 pass (nearly all fetching) cannot gain from a second worker.
+HOSTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_HOSTS", "1,2").split(","))
 REPEATS = 3  # 304 passes and start-ups measured, the median kept: one alone swings with the load
 LIMIT = 10  # LEXWATCH_CONCURRENT_PER_DOMAIN below: requests in flight to one host
 SCRATCH = Path(tempfile.gettempdir()) / f"lexwatch-bench-workers-{os.getpid()}"
@@ -70,15 +78,21 @@ def main() -> None:
     try:
         with services.postgres() as admin, services.redis() as redis_url:
             rows = _in_process(site, admin, flights)
-            for count in COUNTS:
-                rows += _with_workers(site, admin, redis_url, count, flights)
+            for hosts in HOSTS:
+                for count in COUNTS:
+                    rows += _with_workers(site, admin, redis_url, (count, hosts), flights)
     finally:
         site.close()
         shutil.rmtree(SCRATCH, ignore_errors=True)
     aims = judge(rows, LIMIT)
     load = os.getloadavg()
     path = write_result(
-        "workers", rows, aims=aims, pages=PAGES, load=load, case_keys=["mode", "workers", "pass"]
+        "workers",
+        rows,
+        aims=aims,
+        pages=PAGES,
+        load=load,
+        case_keys=["mode", "hosts", "workers", "pass"],
     )
     sys.stderr.write(text_table(rows) + "\n\n" + text_table(aims))
     sys.stderr.write(f"\nload average {load}; (written to {path})\n")
@@ -100,9 +114,10 @@ def _lexwatch(env: dict[str, str], *args: str) -> str:
     ).stdout
 
 
-def _add_sources(site: Site, env: dict[str, str]) -> None:
+def _add_sources(site: Site, env: dict[str, str], hosts: int = 1) -> None:
     path = Path(env["LEXWATCH_DATA_DIR"]) / "sources.yaml"
-    sources = [{"name": name, "kind": "page", "url": url} for name, url in site.urls().items()]
+    urls = site.urls(hosts).items()
+    sources = [{"name": name, "kind": "page", "url": url} for name, url in urls]
     path.write_text(json.dumps({"sources": sources}), encoding="utf-8")  # JSON is YAML
     _lexwatch(env, "sources", "import", str(path))
 
@@ -141,19 +156,20 @@ def _crawl(env: dict[str, str], count: int) -> tuple[float, float]:
 
 
 def _with_workers(
-    site: Site, admin: str, redis_url: str, count: int, flights: InFlight
+    site: Site, admin: str, redis_url: str, shape: tuple[int, int], flights: InFlight
 ) -> list[dict[str, Any]]:
-    """Both passes through the queue, served by `count` workers."""
+    """Both passes through the queue, served by `count` workers, the pages on `hosts` hosts."""
+    count, hosts = shape
     site.reset()
     with _database(admin) as database:
         env = _environment(database, redis_url)
-        _add_sources(site, env)
+        _add_sources(site, env, hosts)
         workers = [_start_worker(env) for _ in range(count)]
         try:
             _wait_for_workers(env, count)
             return [
-                _queued_pass(env, workers, "first", flights, 1),
-                _queued_pass(env, workers, "again", flights, REPEATS),
+                _queued_pass(env, workers, ("first", hosts), flights, 1),
+                _queued_pass(env, workers, ("again", hosts), flights, REPEATS),
             ]
         finally:
             _stop(workers)
@@ -161,13 +177,21 @@ def _with_workers(
 
 
 def _queued_pass(
-    env: dict[str, str], workers: list[subprocess.Popen], name: str, flights: InFlight, times: int
+    env: dict[str, str],
+    workers: list[subprocess.Popen],
+    case: tuple[str, int],
+    flights: InFlight,
+    times: int,
 ) -> dict:
-    """Passes through the queue: the median wall-clock time, and CPU the workers spent on one."""
+    """Passes through the queue (`case`: the pass's name, the site's hosts): the median
+    wall-clock time, and CPU the workers spent on one."""
+    (name, hosts), mode = case, "queue"
     flights.reset()
     seconds, cpu = _medians([_queued_once(env, workers) for _ in range(times)])
     cpu_ms = round(cpu * 1000 / PAGES, 2)
-    return _row("queue", len(workers), name, seconds, cpu_ms_per_page=cpu_ms, flights=flights)
+    return _row(
+        mode, len(workers), name, seconds, cpu_ms_per_page=cpu_ms, flights=flights, hosts=hosts
+    )
 
 
 def _queued_once(env: dict[str, str], workers: list[subprocess.Popen]) -> tuple[float, float]:
@@ -213,9 +237,17 @@ def _queued_seconds(env: dict[str, str]) -> float:
 
 
 def _row(
-    mode: str, workers: int, name: str, seconds: float, *, cpu_ms_per_page: float, flights: InFlight
+    mode: str,
+    workers: int,
+    name: str,
+    seconds: float,
+    *,
+    cpu_ms_per_page: float,
+    flights: InFlight,
+    hosts: int = 1,
 ) -> dict[str, Any]:
-    row = {"mode": mode, "workers": workers, "pass": name, "seconds": round(seconds, 2)}
+    row = {"mode": mode, "hosts": hosts, "workers": workers, "pass": name}
+    row["seconds"] = round(seconds, 2)
     row["pages_per_s"] = round(PAGES / seconds, 1)
     if workers:
         row["pages_per_s_per_worker"] = round(PAGES / seconds / workers, 1)

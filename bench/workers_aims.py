@@ -15,18 +15,23 @@ SCALE = 1.6  # two workers' pages/s against one worker's, at least
 def judge(rows: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
     """CPU per page and scaling on both passes, and the politeness kept across workers."""
     aims = [_cpu(rows, name) for name in ("first", "again")]
-    if _has(rows, 1) and _has(rows, 2):
-        aims += [_scale(rows, name) for name in ("first", "again")]
+    for hosts in sorted({r.get("hosts", 1) for r in rows}):
+        if _has(rows, 1, hosts) and _has(rows, 2, hosts):
+            aims += [_scale(rows, name, hosts) for name in ("first", "again")]
     return [*aims, _polite(rows, limit)]
 
 
-def _has(rows: list[dict[str, Any]], workers: int) -> bool:
-    return any(r["mode"] == "queue" and r["workers"] == workers for r in rows)
+def _has(rows: list[dict[str, Any]], workers: int, hosts: int = 1) -> bool:
+    return any(
+        r["mode"] == "queue" and r["workers"] == workers and r.get("hosts", 1) == hosts
+        for r in rows
+    )
 
 
-def _pick(rows: list[dict[str, Any]], workers: int, name: str) -> dict[str, Any]:
+def _pick(rows: list[dict[str, Any]], workers: int, name: str, hosts: int = 1) -> dict[str, Any]:
     mode = "queue" if workers else "one process, no queue"
-    return next(r for r in rows if (r["mode"], r["workers"], r["pass"]) == (mode, workers, name))
+    case = (mode, workers, name, hosts)
+    return next(r for r in rows if (r["mode"], r["workers"], r["pass"], r.get("hosts", 1)) == case)
 
 
 def _aim(aim: str, lexwatch: float, peer: float, met: bool) -> dict[str, Any]:
@@ -41,11 +46,11 @@ def _cpu(rows: list[dict[str, Any]], name: str) -> dict[str, Any]:
     return _aim(aim, queue, here, queue <= CPU_RATIO * here)
 
 
-def _scale(rows: list[dict[str, Any]], name: str) -> dict[str, Any]:
-    two, one = (_pick(rows, n, name)["pages_per_s"] for n in (2, 1))
-    return _aim(
-        f"2 workers >= {SCALE}x one worker's pages/s ({name} pass)", two, one, two >= SCALE * one
-    )
+def _scale(rows: list[dict[str, Any]], name: str, hosts: int) -> dict[str, Any]:
+    two, one = (_pick(rows, n, name, hosts)["pages_per_s"] for n in (2, 1))
+    site = "one host" if hosts == 1 else f"pages on {hosts} hosts"
+    aim = f"2 workers >= {SCALE}x one worker's pages/s ({name} pass, {site})"
+    return _aim(aim, two, one, two >= SCALE * one)
 
 
 def _polite(rows: list[dict[str, Any]], limit: int) -> dict[str, Any]:
