@@ -11,8 +11,8 @@ at once and timed until the last one has ended:
 
 The queued passes run twice (BENCH_WORKER_HOSTS): every page on one host, then
 the pages spread over two host names of the same server (bench/site.py). A host
-is fetched by one worker at a time (pipeline/hostlock.py), so on one host a
-second worker can add only the parsing and storing it does beside the first.
+is fetched by one worker at a time (pipeline/hostlock.py): on one host, a
+second worker gains only where the first is not fetching.
 
 For reference, the same two passes in one process without Redis (`lexwatch
 crawl`, one Scrapy crawler over every source). Settings as bench/lexwatch_tool.py
@@ -58,7 +58,7 @@ PAGES = int(os.environ.get("BENCH_WORKER_PAGES", "400"))
 SEED = 7
 COUNTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_COUNTS", "1,2").split(","))
 # The pages on one host, then on two (bench/site.py): a host is fetched by one worker at a
-# time, so on one host a 304 pass (nearly all fetching) cannot gain from a second worker.
+# time, and the second case shows what that costs the scaling.
 HOSTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_HOSTS", "1,2").split(","))
 REPEATS = 3  # 304 passes and start-ups measured, the median kept: one alone swings with the load
 LIMIT = 10  # LEXWATCH_CONCURRENT_PER_DOMAIN below: requests in flight to one host
