@@ -29,6 +29,7 @@ SETTINGS = {
     "LEXWATCH_CONCURRENT_PER_DOMAIN": "8",
 }
 PATH = os.environ.get("BENCH_PASS", "crawl_pass")  # or "daemon"
+ADD_AT_ONCE = 500  # sources added per session, so that setting up stays below the crawl in memory
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,13 @@ class Crawler:
         from db.engine import session_scope
         from db.models import Source
 
-        with session_scope(self.engine) as session:
-            session.add_all(
-                Source(name=name, kind="page", url=url, every_seconds=1)
-                for name, url in urls.items()
-            )
+        items = list(urls.items())
+        for first in range(0, len(items), ADD_AT_ONCE):  # one session of 10,000 peaked at 155 MB
+            with session_scope(self.engine) as session:
+                session.add_all(
+                    Source(name=name, kind="page", url=url, every_seconds=1)
+                    for name, url in items[first : first + ADD_AT_ONCE]
+                )
 
     def crawl(self) -> Pass:
         """One pass over every source, timed."""
