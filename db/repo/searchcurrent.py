@@ -230,9 +230,8 @@ def _newest_versions(session: Session, match: Match, sources: list[int]) -> list
     GROUP BY would read every version of every source.
     """
     if match.dialect == "sqlite":
-        listed = ", ".join(f"({int(s)})" for s in sources)
         newest = (
-            f"WITH x(id) AS (VALUES {listed}) SELECT (SELECT max(m.id) FROM search_fts_meta m "
+            f"{_id_table(sources)} SELECT (SELECT max(m.id) FROM search_fts_meta m "
             "WHERE m.source_id = x.id AND m.id % 4 = 3) FROM x"
         )
     else:
@@ -254,9 +253,8 @@ def current_ids_matching(session: Session, match: Match, rids: list[int]) -> lis
     if not rids:
         return []
     if match.dialect == "sqlite":
-        listed = ", ".join(f"({int(rid)})" for rid in rids)
         sql = (
-            f"WITH x(id) AS (VALUES {listed}) SELECT id FROM x WHERE id IN "
+            f"{_id_table(rids)} SELECT id FROM x WHERE id IN "
             "(SELECT rowid FROM search_fts_now WHERE search_fts_now MATCH :match)"
         )
     else:
@@ -264,6 +262,11 @@ def current_ids_matching(session: Session, match: Match, rids: list[int]) -> lis
         where = match.where.replace("search_fts MATCH", "search_fts_now MATCH")
         sql = f"SELECT id FROM search_fts_now WHERE {where} AND id IN ({ids})"
     return [int(r) for r in session.execute(text(sql), match.params).scalars()]
+
+
+def _id_table(ids: list[int]) -> str:
+    """SQLite: a table `x(id)` of these ids, to read from in the statement that follows."""
+    return "WITH x(id) AS (VALUES " + ", ".join(f"({int(i)})" for i in ids) + ")"
 
 
 def _by_rid(session: Session, match: Match, rids: list[int]) -> list[RowGroup]:
