@@ -13,14 +13,17 @@ A forked job's worker renewed the job's lease while waiting for it; here the
 job runs on the main thread, so a heartbeat thread renews it every HEARTBEAT
 seconds. A worker killed mid-job stops renewing, and after LEASE seconds the
 next worker's maintenance puts the job back. SIGTERM lets the running job
-finish, then the worker closes its crawler and exits.
+finish, then the worker closes its crawler and exits. SIGUSR1 writes every
+thread's stack to the worker's stderr, for a worker that seems stuck.
 """
 
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import logging
 import os
+import signal
 import socket
 import threading
 
@@ -38,6 +41,7 @@ log = logging.getLogger("lexwatch.worker")
 HEARTBEAT = 5  # seconds between a busy worker's heartbeats
 LEASE = 20  # seconds without a heartbeat before its job counts as abandoned
 MAINTENANCE = 5  # seconds between looks for abandoned jobs (one worker at a time looks)
+LISTEN = 1.0  # seconds the thread listening for RQ's commands waits for one before looking again
 
 
 class CrawlWorker(SimpleWorker):
@@ -50,6 +54,21 @@ class CrawlWorker(SimpleWorker):
 
     def get_heartbeat_ttl(self, job: Job) -> int:
         return LEASE
+
+    def subscribe(self) -> None:
+        """RQ's subscription to this worker's command channel, with a listener that wakes every LISTEN s.
+
+        RQ's listener waits up to 60 s for a message, and at exit RQ unsubscribes
+        and then waits for that thread (redis-py 8 joins it). When the listener
+        read the unsubscribe's reply first, it went back to wait its 60 s for a
+        subscription that never came: SIGTERM then took a minute to end an idle
+        worker (seen in the worker tests).
+        """
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=LISTEN, daemon=True, exception_handler=self._pubsub_exception_handler
+        )
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         done = threading.Event()
@@ -87,6 +106,7 @@ def work(settings: Settings, *, burst: bool) -> int:
         name=f"{socket.gethostname()}.{os.getpid()}",
         maintenance_interval=MAINTENANCE,
     )
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1`: where is it stuck?
     warm(settings)  # the database engine, upgraded once here, kept for every job
     log.info("worker %s takes crawl jobs from %s", worker.name, QUEUE)
     try:

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from sqlmodel import col, select
 from db.engine import get_engine, session_scope
 from db.models import Change, CrawlRun, Source, Version, utcnow
 from pipeline import queue
+from pipeline.worker import CrawlWorker
 from tests.databases import ADMIN_URL, REDIS_URL
 from vocab.settings import get_settings
 
@@ -76,7 +78,15 @@ class Process:
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=60)
+        try:
+            return self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGUSR1)  # a worker writes its threads' stacks
+            time.sleep(1)
+            tail = self.log.read_text(encoding="utf-8")[-6000:]
+            raise AssertionError(
+                f"{self.log.name} still runs 60 s after SIGTERM:\n{tail}"
+            ) from None
 
 
 @pytest.fixture
@@ -298,3 +308,23 @@ def test_crawl_without_a_worker_says_so(site, lexwatch, redis_url) -> None:
     )
     result = lexwatch("crawl")
     assert result.code == 2 and "no `lexwatch worker` serves the crawl queue" in result.err
+
+
+def test_a_worker_stops_listening_soon_after_it_unsubscribes(redis_url) -> None:
+    """The race that held SIGTERM a minute: the listener read the unsubscribe's reply, then waited.
+
+    Here it is forced: the reply is read before the listener is told to stop,
+    so the listener waits for a subscription that never comes, as long as it
+    is set to wait for a message (RQ's own: 60 s; ours: LISTEN).
+    """
+    crawls = queue.crawl_queue(get_settings())
+    worker = CrawlWorker([crawls], connection=crawls.connection, name="listener-test")
+    worker.subscribe()
+    wait_for(lambda: worker.pubsub.subscribed, 10, "the subscription")
+    worker.pubsub.unsubscribe()
+    wait_for(lambda: not worker.pubsub.subscribed, 10, "the unsubscribe's reply read")
+    stopping = threading.Thread(target=worker.pubsub_thread.stop, daemon=True)
+    stopping.start()
+    stopping.join(10)  # LISTEN is 1 s; RQ's 60 s fails here
+    assert not stopping.is_alive(), "the listener still waits"
+    worker.pubsub.close()
