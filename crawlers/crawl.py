@@ -74,6 +74,10 @@ class CrawlService:
             outcome.errors.append(f"the crawl of {plan.name} was cut off after {limit:g} s")
         return outcome
 
+    def share(self, host: str, permits: int | None) -> None:
+        """Keep at most `permits` requests to `host` in flight (None: the crawl's own per-host limit)."""
+        self.crawler.engine.downloader.share(host, permits)
+
     async def drain(self, limit: float) -> None:
         """Wait (at most `limit` seconds) until no source is being fetched through this crawler."""
         deadline = asyncio.get_running_loop().time() + limit

@@ -18,9 +18,9 @@ warm crawler (pipeline/warm.py) as `lexwatch crawl` crawls them. A job's own
 costs (RQ's bookkeeping, a transaction to start its runs and one to end them)
 are shared by its pages, so a host's sources go in as few jobs as keep the
 workers busy: one per live worker, none under MIN_BATCH sources (a single
-worker takes the host whole), none over BATCH. A host's batches are fetched by
-one worker at a time (pipeline/hostlock.py), and parsed and stored while
-another worker fetches the next. Inside a job each source keeps its own fault
+worker takes the host whole), none over BATCH. A host split into n jobs is
+fetched by up to n workers at once, each job with 1/n of the host's limit of
+requests in flight, all workers together within it (pipeline/hostlock.py). Inside a job each source keeps its own fault
 boundary (pipeline/run.py): one whose parse or store raises is recorded as
 failed, and the others are stored.
 
@@ -43,6 +43,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
@@ -115,9 +116,10 @@ def enqueue(settings: Settings, sources: Sequence[Source]) -> dict[int, str]:
     queue = crawl_queue(settings)
     try:
         held = _holders(queue, sources)
-        workers = Worker.count(queue=queue)
-        for batch in batches([s for s in sources if held[s.id] is None], workers):
-            held |= _enqueue_batch(queue, batch)
+        todo = list(batches([s for s in sources if held[s.id] is None], Worker.count(queue=queue)))
+        ways = Counter(host_of(batch[0]) for batch in todo)  # a host's jobs share its limit
+        for batch in todo:
+            held |= _enqueue_batch(queue, batch, ways[host_of(batch[0])])
     except RedisError as exc:  # a message a person can act on, not a traceback
         raise ConfigError(f"cannot queue crawls at LEXWATCH_REDIS_URL: {exc}") from exc
     return {source_id: ident for source_id, ident in held.items() if ident}
@@ -153,8 +155,11 @@ def _live_jobs(queue: Queue, idents: set[str]) -> set[str]:
     return {job.id for job in jobs if job and job.get_status(refresh=False) not in GIVEN_UP}
 
 
-def _enqueue_batch(queue: Queue, batch: list[Source]) -> dict[int, str]:
-    """Claim each source's round for one new job, then queue it with those it claimed."""
+def _enqueue_batch(queue: Queue, batch: list[Source], ways: int = 1) -> dict[int, str]:
+    """Claim each source's round for one new job, then queue it with those it claimed.
+
+    `ways`: the jobs its host's sources went into, fetching at once with a part of its limit each.
+    """
     ident = job_id(batch[0]) + (f"_{len(batch) - 1}" if len(batch) > 1 else "")
     claims = queue.connection.pipeline(transaction=False)  # one round trip for the batch
     for source in batch:
@@ -163,11 +168,11 @@ def _enqueue_batch(queue: Queue, batch: list[Source]) -> dict[int, str]:
     answers = claims.execute()
     mine = [source for source, won in zip(batch, answers[::2], strict=True) if won]
     if mine:
-        _enqueue_job(queue, ident, mine)
+        _enqueue_job(queue, ident, mine, ways)
     return {s.id: (got or b"").decode() for s, got in zip(batch, answers[1::2], strict=True)}
 
 
-def _enqueue_job(queue: Queue, ident: str, sources: list[Source]) -> None:
+def _enqueue_job(queue: Queue, ident: str, sources: list[Source], ways: int) -> None:
     old = queue.fetch_job(ident)
     if old is not None and old.get_status() in GIVEN_UP:
         old.delete()  # an earlier job of this id that failed for good: this one tries again
@@ -176,6 +181,7 @@ def _enqueue_job(queue: Queue, ident: str, sources: list[Source]) -> None:
         queue.enqueue_call(
             crawl_sources,
             args=([s.id for s in sources],),
+            kwargs={"ways": ways},
             job_id=ident,
             unique=True,
             retry=Retry(max=RETRIES),
@@ -191,8 +197,11 @@ def _names(sources: list[Source]) -> str:
     return names + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
 
 
-def crawl_sources(source_ids: list[int]) -> list[dict[str, Any]]:
-    """The job: one crawl pass over one host's sources, recorded as `lexwatch crawl` records it."""
+def crawl_sources(source_ids: list[int], ways: int = 1) -> list[dict[str, Any]]:
+    """The job: one crawl pass over one host's sources, recorded as `lexwatch crawl` records it.
+
+    `ways`: the jobs the host's sources went into; this one fetches with that part of its limit.
+    """
     from pipeline.warm import warm
 
     settings = get_settings()
@@ -201,7 +210,7 @@ def crawl_sources(source_ids: list[int]) -> list[dict[str, Any]]:
     if not sources:
         return []  # removed or disabled since they were queued
     try:
-        reports = state.crawl(sources, host_of(sources[0]))
+        reports = state.crawl(sources, host_of(sources[0]), ways)
     except BaseException:
         with session_scope(state.engine) as session:  # the retry must not find them 'running'
             repo.interrupted_own_runs(session, source_ids=source_ids)

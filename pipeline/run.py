@@ -46,6 +46,7 @@ __all__ = [
     "begin",
     "crawl_here",
     "crawl_with",
+    "fetch_through",
     "outcome",
     "record",
     "store_record",
@@ -107,12 +108,13 @@ async def crawl_here(engine: Engine, settings: Settings, sources: Sequence[Sourc
         return []
     service = await CrawlService(settings, engine).start()
     try:
-        return await crawl_with(engine, settings, sources, partial(_fetch_through, service))
+        return await crawl_with(engine, settings, sources, partial(fetch_through, service))
     finally:
         await service.close()
 
 
-async def _fetch_through(service: CrawlService, plans: list[Plan]) -> dict[int, Outcome]:
+async def fetch_through(service: CrawlService, plans: list[Plan]) -> dict[int, Outcome]:
+    """Fetch these plans through one open crawler: each source's outcome, by source id."""
     outcomes = await asyncio.gather(*(service.fetch(plan) for plan in plans))
     return {outcome.plan.source_id: outcome for outcome in outcomes}
 

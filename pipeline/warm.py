@@ -4,8 +4,8 @@ A job (pipeline/queue.py) is a batch of one host's sources. It runs in the
 worker's own process (no fork), so everything costly is built once: the
 database engine and its pool, the reactor in its background thread, and a
 CrawlService that stays open like the scheduler's (crawlers/crawl.py) and is
-renewed once a day, so robots.txt is read again. Fetching holds the host's
-lock across workers (pipeline/hostlock.py); parsing and storing do not.
+renewed once a day, so robots.txt is read again. Fetching holds a share of the
+host's limit across workers (pipeline/hostlock.py); parsing and storing do not.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
+from functools import partial
 
 from sqlalchemy import Engine
 
@@ -21,7 +22,7 @@ from crawlers.crawl import CrawlService
 from db.engine import get_engine
 from db.models import Source
 from pipeline.hostlock import holding
-from pipeline.run import Report, crawl_with
+from pipeline.run import Report, crawl_with, fetch_through
 from vocab.fetch import Outcome, Plan
 from vocab.settings import Settings
 
@@ -37,10 +38,13 @@ class Warm:
         self.service: CrawlService | None = None
         self.born = 0.0
 
-    def crawl(self, sources: Sequence[Source], host: str) -> list[Report]:
-        """Crawl one host's sources and record them; waits on the reactor's thread."""
+    def crawl(self, sources: Sequence[Source], host: str, ways: int = 1) -> list[Report]:
+        """Crawl one host's sources and record them; waits on the reactor's thread.
+
+        `ways`: the jobs the host's sources were split into, each fetching with that part of its limit.
+        """
         future = asyncio.run_coroutine_threadsafe(
-            self._crawl(sources, host), reactor.loop_in_background()
+            self._crawl(sources, host, ways), reactor.loop_in_background()
         )
         try:
             return future.result()
@@ -48,15 +52,23 @@ class Warm:
             future.cancel()
             raise
 
-    async def _crawl(self, sources: Sequence[Source], host: str) -> list[Report]:
+    async def _crawl(self, sources: Sequence[Source], host: str, ways: int) -> list[Report]:
         service = await self._service()
-
-        async def fetch(plans: list[Plan]) -> dict[int, Outcome]:
-            async with holding(self.settings.redis_url, host):
-                outcomes = await asyncio.gather(*(service.fetch(plan) for plan in plans))
-            return {outcome.plan.source_id: outcome for outcome in outcomes}
-
+        want = -(-self.settings.concurrent_per_domain // ways)
+        fetch = partial(self._fetch, service, host, want)
         return await crawl_with(self.engine, self.settings, sources, fetch)
+
+    async def _fetch(
+        self, service: CrawlService, host: str, want: int, plans: list[Plan]
+    ) -> dict[int, Outcome]:
+        """Fetch one host's plans with a share of its limit across workers (pipeline/hostlock.py)."""
+        limit = self.settings.concurrent_per_domain
+        async with holding(self.settings.redis_url, host, limit=limit, want=want) as permits:
+            service.share(host, permits)
+            try:
+                return await fetch_through(service, plans)
+            finally:
+                service.share(host, None)
 
     def close(self) -> None:
         """Close the crawler (and any browser it started) before the process exits."""

@@ -67,3 +67,24 @@ def test_an_address_is_judged_at_once_and_a_private_one_still_refused() -> None:
     assert public.complete and [a.host for a in public.addresses] == ["93.184.215.14"]
     assert private.complete and private.addresses == []
     assert refusal_of("127.0.0.1") == "refused: 127.0.0.1 resolves to a private address 127.0.0.1"
+
+
+def test_a_hosts_share_lowers_its_limit_and_its_end_gives_the_whole_limit_back() -> None:
+    import asyncio
+
+    from crawlers import reactor
+    from crawlers.downloader import PoliteDownloader
+
+    settings = {"CONCURRENT_REQUESTS_PER_DOMAIN": 10}
+    page, other = Request("https://a.example/p.html"), Request("https://b.example/p.html")
+
+    async def limits() -> list[int]:  # on the reactor: a new slot starts Scrapy's slot cleanup
+        downloader = PoliteDownloader(get_crawler(settings_dict=settings))
+        downloader.share("a.example", 4)
+        shared = [downloader._get_slot(r)[1].concurrency for r in (page, other)]
+        downloader.share("a.example", None)
+        downloader.close()
+        return [*shared, downloader._get_slot(page)[1].concurrency]
+
+    future = asyncio.run_coroutine_threadsafe(limits(), reactor.loop_in_background())
+    assert future.result(30) == [4, 10, 10]

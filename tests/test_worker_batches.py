@@ -59,13 +59,15 @@ def test_two_workers_never_exceed_one_hosts_limit_together(
 
     assert sorted(r.status for r in reports) == ["ok"] * len(sources)
     assert 0 < flights.peak() <= LIMIT  # per host, across both workers
-    assert len(_workers_of_finished_jobs()) == 2  # both took batches of the one host
+    jobs = _finished_jobs()
+    assert len({job.worker_name for job in jobs}) == 2  # both took batches of the one host
+    first, second = sorted(jobs, key=lambda job: job.started_at)
+    assert second.started_at < first.ended_at  # and fetched it at once, half its limit each
 
 
-def _workers_of_finished_jobs() -> set[str]:
+def _finished_jobs() -> list:
     crawls = queue.crawl_queue(get_settings())
-    jobs = [crawls.fetch_job(i) for i in crawls.finished_job_registry.get_job_ids()]
-    return {job.worker_name for job in jobs}
+    return [crawls.fetch_job(i) for i in crawls.finished_job_registry.get_job_ids()]
 
 
 def test_a_source_that_fails_to_parse_fails_alone_in_its_batch(
@@ -93,22 +95,32 @@ def test_a_source_that_fails_to_parse_fails_alone_in_its_batch(
     assert sorted(stored) == ["b000", "b002"]
 
 
-def test_a_host_is_held_by_one_holder_at_a_time_and_a_dead_holders_lease_lapses(
+async def _hold(redis_url: str, tag: str, seen: list[str], want: int = 1) -> None:
+    async with hostlock.holding(redis_url, "example.org", limit=2, want=want) as permits:
+        seen.append(f"{tag} in {permits}")
+        await asyncio.sleep(0.3)
+        seen.append(f"{tag} out")
+
+
+async def _all(redis_url: str, *holders: tuple[str, int]) -> list[str]:
+    seen: list[str] = []
+    await asyncio.gather(*(_hold(redis_url, tag, seen, want) for tag, want in holders))
+    return seen
+
+
+def test_a_hosts_limit_is_shared_by_its_holders_and_a_dead_holders_share_lapses(
     redis_url,
 ) -> None:
-    async def hold(tag: str, seen: list[str]) -> None:
-        async with hostlock.holding(redis_url, "example.org"):
-            seen.append(f"{tag} in")
-            await asyncio.sleep(0.3)
-            seen.append(f"{tag} out")
-
-    async def both() -> list[str]:
-        seen: list[str] = []
-        await asyncio.gather(hold("a", seen), hold("b", seen))
-        return seen
-
-    seen = asyncio.run(both())
-    assert seen in (["a in", "a out", "b in", "b out"], ["b in", "b out", "a in", "a out"])
-    # A worker killed while holding the host: its lease runs out and the host is free again.
-    redis.Redis.from_url(redis_url).set(hostlock.PREFIX + "example.org", "dead", px=300)
-    assert asyncio.run(both())[0].endswith(" in")
+    # Two holders of one permit each are in at once; the third waits for a permit.
+    seen = asyncio.run(_all(redis_url, ("a", 1), ("b", 1), ("c", 1)))
+    moves = [event.split()[1] for event in seen]
+    assert moves[:3] == ["in", "in", "out"] and moves.index("in", 2) > 2
+    # One that wants more than is free gets what is left.
+    client = redis.Redis.from_url(redis_url)
+    now_ms = int(client.time()[0] * 1000)
+    client.hset(hostlock.PREFIX + "example.org", "other", f"1:{now_ms + 60_000}")
+    assert asyncio.run(_all(redis_url, ("a", 2))) == ["a in 1", "a out"]
+    client.hdel(hostlock.PREFIX + "example.org", "other")
+    # A worker killed while holding the whole host: its lease runs out and the host is free again.
+    client.hset(hostlock.PREFIX + "example.org", "dead", f"2:{now_ms + 300}")
+    assert asyncio.run(_all(redis_url, ("a", 2))) == ["a in 2", "a out"]
