@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
+import logging
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
@@ -63,6 +63,8 @@ from pipeline.run import Report
 from vocab.errors import ConfigError
 from vocab.settings import Settings, get_settings
 
+log = logging.getLogger("lexwatch.worker")
+
 QUEUE = "lexwatch-crawls"
 RETRIES = 3  # attempts after a failure or a dead worker
 BATCH = 250  # sources of one host in one job, at most
@@ -70,7 +72,8 @@ MIN_BATCH = 25  # sources a host's job has before the host is split for more wor
 CLAIM = "lexwatch:round:"  # + a source's round id -> the id of the job that crawls it
 CLAIM_TTL = 8 * 86400  # beyond a failed job's week in RQ's registry
 ENDED = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
-POLL_LEAST, POLL_MOST = 0.02, 0.5  # seconds between looks at the jobs a crawl waits for
+ENDINGS = "lexwatch:job-ended"  # channel a worker names each job on as it ends (pipeline/worker.py)
+POLL = 0.5  # seconds a crawl waits for jobs with no word of an ending before it looks again
 GIVEN_UP = (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
 DROP_CLAIM = """if redis.call('get', KEYS[1]) == ARGV[1] then
   return redis.call('del', KEYS[1]) else return 0 end"""
@@ -268,23 +271,39 @@ def _report_for(
 
 
 def _wait_for(queue: Queue, ids: list[str]) -> dict[str, Job]:
-    """Poll until every job has ended; refuse to wait for workers that do not exist.
+    """Wait until every job has ended; refuse to wait for workers that do not exist.
 
-    The polls start often and slow down to every POLL_MOST seconds: a pass of a
-    second ends within a few hundredths of its last job, a long one costs Redis little.
+    Woken as each job ends (its worker says so on ENDINGS), and looking every POLL
+    seconds anyway (a worker that died says nothing): a pass ends when its last
+    job does, not at the next of a series of polls.
     """
-    pause = POLL_LEAST
-    while True:
-        jobs = {job.id: job for job in Job.fetch_many(ids, connection=queue.connection) if job}
-        if all(job.get_status(refresh=False) in ENDED for job in jobs.values()):
-            return jobs
-        if not Worker.count(queue=queue):
-            raise ConfigError(
-                "no `lexwatch worker` serves the crawl queue at LEXWATCH_REDIS_URL: start one, "
-                "or unset LEXWATCH_REDIS_URL to crawl in this process"
-            )
-        time.sleep(pause)
-        pause = min(pause * 1.5, POLL_MOST)
+    endings = queue.connection.pubsub(ignore_subscribe_messages=True)
+    endings.subscribe(ENDINGS)  # before the first look: no ending is missed between the two
+    try:
+        while True:
+            jobs = {job.id: job for job in Job.fetch_many(ids, connection=queue.connection) if job}
+            if all(job.get_status(refresh=False) in ENDED for job in jobs.values()):
+                return jobs
+            _refuse_without_workers(queue)
+            endings.get_message(timeout=POLL)
+    finally:
+        endings.close()
+
+
+def _refuse_without_workers(queue: Queue) -> None:
+    if not Worker.count(queue=queue):
+        raise ConfigError(
+            "no `lexwatch worker` serves the crawl queue at LEXWATCH_REDIS_URL: start one, "
+            "or unset LEXWATCH_REDIS_URL to crawl in this process"
+        )
+
+
+def said_ended(connection: Redis, job: Job) -> None:
+    """Tell the crawls waiting for jobs that this one has ended (its status is set)."""
+    try:
+        connection.publish(ENDINGS, job.id)
+    except RedisError as exc:  # the waiters look again within POLL seconds anyway
+        log.warning("could not announce the end of job %s: %s", job.id, exc)
 
 
 def _reports_of(job: Job | None) -> dict[str, Report]:

@@ -14,7 +14,9 @@ job runs on the main thread, so a heartbeat thread renews it every HEARTBEAT
 seconds. A worker killed mid-job stops renewing, and after LEASE seconds the
 next worker's maintenance puts the job back. SIGTERM lets the running job
 finish, then the worker closes its crawler and exits. SIGUSR1 writes every
-thread's stack to the worker's stderr, for a worker that seems stuck.
+thread's stack to the worker's stderr, for a worker that seems stuck. Each job
+that ends is announced on Redis (pipeline/queue.py's ENDINGS), so a crawl
+waiting for its jobs learns it at once instead of at its next poll.
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ import os
 import signal
 import socket
 import threading
+from typing import Any
 
 from redis.exceptions import RedisError
 from rq import SimpleWorker
 from rq.job import Job
 from rq.queue import Queue
 
-from pipeline.queue import QUEUE, crawl_queue
+from pipeline.queue import QUEUE, crawl_queue, said_ended
 from pipeline.warm import close_all, warm
 from vocab.errors import ConfigError
 from vocab.settings import Settings
@@ -79,6 +82,14 @@ class CrawlWorker(SimpleWorker):
         finally:
             done.set()
             beats.join()
+
+    def handle_job_success(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> None:
+        super().handle_job_success(job, queue, *args, **kwargs)
+        said_ended(self.connection, job)  # the crawl waiting for it need not poll
+
+    def handle_job_failure(self, job: Job, queue: Queue, *args: Any, **kwargs: Any) -> None:
+        super().handle_job_failure(job, queue, *args, **kwargs)
+        said_ended(self.connection, job)  # failed for good, or back in the queue for a retry
 
     def _beat(self, job: Job, done: threading.Event) -> None:
         while not done.wait(HEARTBEAT):

@@ -7,6 +7,8 @@ their ids, names, URLs and last runs.
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -90,3 +92,25 @@ def test_a_new_round_of_a_source_is_a_new_job(redis_url, home) -> None:
     assert second[1] == first[1] and second[2] != first[2]
     keys = redis.Redis.from_url(redis_url).keys(queue.CLAIM + "*")
     assert len(keys) == 3  # a claim per round
+
+
+@needs_redis
+def test_a_crawl_waiting_for_its_jobs_is_woken_when_a_worker_says_one_ended(
+    redis_url, home, monkeypatch
+) -> None:
+    monkeypatch.setattr(queue, "POLL", 3600.0)  # no look but the one the announcement wakes
+    monkeypatch.setattr(queue, "_refuse_without_workers", lambda crawls: None)
+    crawls = queue.crawl_queue(get_settings())
+    (ident,) = set(queue.enqueue(get_settings(), _sources(3)).values())
+    found: list[dict] = []
+    waiting = threading.Thread(target=lambda: found.append(queue._wait_for(crawls, [ident])))
+    waiting.start()
+    while not crawls.connection.pubsub_numsub(queue.ENDINGS)[0][1]:  # subscribed
+        time.sleep(0.01)
+
+    job = crawls.fetch_job(ident)
+    job.set_status(JobStatus.FINISHED)
+    queue.said_ended(crawls.connection, job)
+
+    waiting.join(timeout=60)  # a guard against a hang, not a measure
+    assert [list(jobs) for jobs in found] == [[ident]]

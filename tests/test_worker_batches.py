@@ -65,6 +65,11 @@ def test_two_workers_never_exceed_one_hosts_limit_together(
     assert second.started_at < first.ended_at  # and fetched it at once, half its limit each
 
 
+def _said(endings) -> list[bytes]:
+    messages = [endings.get_message(timeout=1) for _ in range(3)]  # the first: the subscription
+    return [message["data"] for message in messages if message]
+
+
 def _finished_jobs() -> list:
     crawls = queue.crawl_queue(get_settings())
     return [crawls.fetch_job(i) for i in crawls.finished_job_registry.get_job_ids()]
@@ -77,10 +82,14 @@ def test_a_source_that_fails_to_parse_fails_alone_in_its_batch(
         site.serve(f"/b{n:03d}.html", PAGE.format(n=n))
     site.serve("/b001.html", "<html><body><p>cut off before its end")  # truncated
     sources = _sources(lexwatch, site, home, 3)
-    queue.enqueue(get_settings(), sources)
+    (ident,) = set(queue.enqueue(get_settings(), sources).values())
     assert len(queue.crawl_queue(get_settings()).job_ids) == 1  # one host: one batch
+    endings = queue.crawl_queue(get_settings()).connection.pubsub(ignore_subscribe_messages=True)
+    endings.subscribe(queue.ENDINGS)
 
     assert processes("worker", "--burst").process.wait(timeout=120) == 0
+
+    assert _said(endings) == [ident.encode()]  # the crawl waiting for it is woken at once
 
     with session_scope(_engine()) as session:
         runs = session.exec(
