@@ -10,9 +10,9 @@ at once and timed until the last one has ended:
   REPEATS such passes (each the next round), the row is their median.
 
 The queued passes run twice (BENCH_WORKER_HOSTS): every page on one host, then
-the pages spread over two host names of the same server (bench/site.py). A host
-is fetched by one worker at a time (pipeline/hostlock.py): on one host, a
-second worker gains only where the first is not fetching.
+the pages spread over two host names of the same server (bench/site.py). The
+workers share a host's limit of requests in flight (pipeline/hostlock.py): two
+workers fetching one host at once have half of it each.
 
 For reference, the same two passes in one process without Redis (`lexwatch
 crawl`, one Scrapy crawler over every source). Settings as bench/lexwatch_tool.py
@@ -57,8 +57,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = int(os.environ.get("BENCH_WORKER_PAGES", "400"))
 SEED = 7
 COUNTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_COUNTS", "1,2").split(","))
-# The pages on one host, then on two (bench/site.py): a host is fetched by one worker at a
-# time, and the second case shows what that costs the scaling.
+# The pages on one host, then on two (bench/site.py): workers fetching one host at once
+# share its limit, and the second case shows the scaling without that.
 HOSTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_HOSTS", "1,2").split(","))
 REPEATS = 3  # 304 passes and start-ups measured, the median kept: one alone swings with the load
 LIMIT = 10  # LEXWATCH_CONCURRENT_PER_DOMAIN below: requests in flight to one host
