@@ -72,7 +72,7 @@ def crawl(source: SourceOpt = None, format: FormatOpt = Format.text) -> None:
     logs.configure(settings.log_file)  # a source's traceback goes to the log file, not here
     made = engine()
     with session_scope(made) as session:
-        chosen = status_view.choose_sources(session, source or [])
+        chosen = [repo.key_of(s) for s in status_view.choose_sources(session, source or [])]
     with busy(f"Crawling {len(chosen)} sources…", format):
         reports = reactor.run_coroutine(crawl_pass(made, settings, chosen))
     if format == Format.json:

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from crawlers import reactor
 from crawlers.crawl import CrawlService
+from db import repo
 from db.engine import get_engine
 from db.models import Source
 from pipeline.hostlock import holding
@@ -56,7 +57,8 @@ class Warm:
                 outcomes = await asyncio.gather(*(service.fetch(plan) for plan in plans))
             return {outcome.plan.source_id: outcome for outcome in outcomes}
 
-        return await crawl_with(self.engine, self.settings, sources, fetch)
+        keys = [repo.key_of(source) for source in sources]
+        return await crawl_with(self.engine, self.settings, keys, fetch)
 
     def close(self) -> None:
         """Close the crawler (and any browser it started) before the process exits."""
