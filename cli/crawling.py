@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -76,7 +77,7 @@ def crawl(source: SourceOpt = None, format: FormatOpt = Format.text) -> None:
     with busy(f"Crawling {len(chosen)} sources…", format):
         reports = reactor.run_coroutine(crawl_pass(made, settings, chosen))
     if format == Format.json:
-        print_json([r.__dict__ for r in reports])
+        print_json([asdict(r) for r in reports])
     else:
         for line in [*(report.line() for report in reports), summarise(reports)]:
             say(line)

@@ -55,9 +55,9 @@ log = logging.getLogger("lexwatch.run")
 Fetch = Callable[[list[Plan]], Awaitable[dict[int, Outcome]]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
-    """One line of a crawl pass: what happened to one source."""
+    """One line of a crawl pass: what happened to one source (slots: a pass keeps one each)."""
 
     source: str
     status: str
