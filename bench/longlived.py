@@ -86,7 +86,7 @@ class Crawler:
         from pipeline.run import outcome
 
         with session_scope(self.engine) as session:
-            sources = repo.list_sources(session)
+            sources = repo.source_keys(session)  # a chunk's rows are read as it begins
         wall, cpu = time.monotonic(), cpu_seconds()
         reports = reactor.run_coroutine(self._pass(sources))
         wall, cpu = time.monotonic() - wall, cpu_seconds() - cpu

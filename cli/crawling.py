@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -72,11 +73,11 @@ def crawl(source: SourceOpt = None, format: FormatOpt = Format.text) -> None:
     logs.configure(settings.log_file)  # a source's traceback goes to the log file, not here
     made = engine()
     with session_scope(made) as session:
-        chosen = status_view.choose_sources(session, source or [])
+        chosen = [repo.key_of(s) for s in status_view.choose_sources(session, source or [])]
     with busy(f"Crawling {len(chosen)} sources…", format):
         reports = reactor.run_coroutine(crawl_pass(made, settings, chosen))
     if format == Format.json:
-        print_json([r.__dict__ for r in reports])
+        print_json([asdict(r) for r in reports])
     else:
         for line in [*(report.line() for report in reports), summarise(reports)]:
             say(line)

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from crawlers.browser import close_browser
 from crawlers.browser import started as browser_started
 from crawlers.guard import Policy, install_resolver
+from crawlers.reactor import forget_cancelled_timers
 from crawlers.settings import scrapy_settings
 from crawlers.spider import WatchSpider
 from db import repo
@@ -72,6 +73,7 @@ class CrawlService:
         except TimeoutError:
             spider.forget(job)
             outcome.errors.append(f"the crawl of {plan.name} was cut off after {limit:g} s")
+        forget_cancelled_timers()  # its requests' timers, cancelled but kept by the reactor
         return outcome
 
     def share(self, host: str, permits: int | None) -> None:

@@ -92,3 +92,21 @@ def settle(future: asyncio.Future, result: Any, exc: BaseException | None) -> No
         future.set_exception(exc)
     else:
         future.set_result(result)
+
+
+def forget_cancelled_timers() -> None:
+    """Have Twisted drop the timed calls cancelled since it last ran one; on the reactor's loop.
+
+    Every request sets two timers that are cancelled when it ends (Scrapy's
+    download timeout, Twisted's idle pooled connection), and the reactor drops
+    cancelled timers only when it runs its timed calls, which a fast pass never
+    makes it do until the first timer is due: a pass of 10,000 304s kept 20,000
+    of them (about 9 MB). A timed call due now makes it run them, and drop those.
+    """
+    from twisted.internet import reactor
+
+    reactor.callLater(0, _nothing)
+
+
+def _nothing() -> None:
+    pass

@@ -101,7 +101,7 @@ def crawl_all(engine: Engine, settings: Settings) -> list[Report]:
     from pipeline.passes import crawl_pass
 
     with session_scope(engine) as session:
-        sources = repo.list_sources(session)
+        sources = repo.source_keys(session)
     return reactor.run_coroutine(crawl_pass(engine, settings, sources), timeout=120)
 
 

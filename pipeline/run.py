@@ -28,7 +28,6 @@ from crawlers.crawl import CrawlService, crawl
 from crawlers.reactor import in_daemon_thread
 from db import repo
 from db.engine import session_scope
-from db.models import Source
 from monitor.health import SUCCEEDED  # any other status but skipped failed
 from pipeline.chunks import CHUNK, Begun, in_chunks
 from pipeline.parse import parse_responses, responses_of
@@ -57,9 +56,9 @@ log = logging.getLogger("lexwatch.run")
 Fetch = Callable[[list[Plan]], Awaitable[dict[int, Outcome]]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
-    """One line of a crawl pass: what happened to one source."""
+    """One line of a crawl pass: what happened to one source (slots: a pass keeps one each)."""
 
     source: str
     status: str
@@ -102,7 +101,9 @@ def summarise(reports: Sequence[Report]) -> str:
     return line + (" — see lexwatch status" if counts["failed"] or counts["skipped"] else "")
 
 
-async def crawl_here(engine: Engine, settings: Settings, sources: Sequence[Source]) -> list[Report]:
+async def crawl_here(
+    engine: Engine, settings: Settings, sources: Sequence[repo.SourceKey]
+) -> list[Report]:
     """Crawl these sources in this process, in one crawler kept for every chunk, and record them."""
     if not sources:
         return []
@@ -122,7 +123,7 @@ async def fetch_through(service: CrawlService, plans: list[Plan]) -> dict[int, O
 async def crawl_with(
     engine: Engine,
     settings: Settings,
-    sources: Sequence[Source],
+    sources: Sequence[repo.SourceKey],
     fetch: Fetch,
     *,
     chunk: int = CHUNK,
@@ -130,20 +131,26 @@ async def crawl_with(
     """Fetch these sources with `fetch` (plans to their outcomes) and record them, EU first.
 
     `chunk` sources at a time: one chunk is recorded while the next fetches
-    (pipeline/chunks.py). A worker passes a fetch through its warm crawler that
-    holds the host's lock only while fetching (pipeline/warm.py).
+    (pipeline/chunks.py). A chunk's Source rows are read when it begins and
+    dropped once its plans are made: the pass keeps only the sources' keys. A
+    worker passes a fetch through its warm crawler that holds the host's lock
+    only while fetching (pipeline/warm.py).
     """
     if not sources:
         return []
     ordered = sorted(sources, key=_eu_first)
-    by_id = {source.id: source for source in sources}  # a scan per outcome was quadratic
 
     async def record_chunk(begun: Begun, outcomes: dict[int, Outcome]) -> list[Report]:
-        done = sorted(outcomes.values(), key=lambda o: _eu_first(by_id[o.plan.source_id]))
+        done = _in_plan_order(begun.plans, outcomes)
         since = dict.fromkeys(begun.run_ids, begun.started)
         return await in_daemon_thread(_process_all, engine, settings, done, begun.run_ids, since)
 
     return await in_chunks(ordered, chunk, partial(_begin, engine, settings), fetch, record_chunk)
+
+
+def _in_plan_order(plans: Sequence[Plan], outcomes: dict[int, Outcome]) -> list[Outcome]:
+    """The chunk's outcomes in the order of its plans (the pass's order)."""
+    return [outcomes[plan.source_id] for plan in plans if plan.source_id in outcomes]
 
 
 def begin(
@@ -170,15 +177,17 @@ def record(
     return _process_all(engine, settings, outcomes, run_ids, started)
 
 
-def _begin(engine: Engine, settings: Settings, sources: Sequence[Source]) -> Begun:
+def _begin(engine: Engine, settings: Settings, keys: Sequence[repo.SourceKey]) -> Begun:
+    """Start a chunk: its Source rows read here, in its order, and forgotten with the session."""
     started = time.monotonic()
     with session_scope(engine) as session:
+        sources = repo.sources_in_order(session, keys=keys)  # one removed meanwhile: gone
         run_ids = repo.start_runs(session, sources=sources)
         plans = repo.plans(session, sources=sources, secrets=settings.secrets())
     return Begun(run_ids, plans, started)
 
 
-def _eu_first(source: Source) -> tuple:
+def _eu_first(source: repo.SourceKey) -> tuple:
     return (source.jurisdiction not in ("", "EU"), source.name)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from crawlers import reactor
 from crawlers.crawl import CrawlService
+from db import repo
 from db.engine import get_engine
 from db.models import Source
 from pipeline.hostlock import holding
@@ -56,7 +57,8 @@ class Warm:
         service = await self._service()
         want = -(-self.settings.concurrent_per_domain // ways)
         fetch = partial(self._fetch, service, host, want)
-        return await crawl_with(self.engine, self.settings, sources, fetch)
+        keys = [repo.key_of(source) for source in sources]
+        return await crawl_with(self.engine, self.settings, keys, fetch)
 
     async def _fetch(
         self, service: CrawlService, host: str, want: int, plans: list[Plan]

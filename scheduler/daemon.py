@@ -230,7 +230,9 @@ class Daemon:
         from pipeline.passes import crawl_pass
 
         with session_scope(self.engine) as session:
-            sources = [s for s in repo.list_sources(session) if s.id in source_ids and s.enabled]
+            sources = [
+                k for k in repo.source_keys(session, enabled_only=True) if k.id in source_ids
+            ]
         try:  # the workers log one line per source; this only queues
             await crawl_pass(self.engine, self.settings, sources, wait=False)
         except Exception:

@@ -7,6 +7,7 @@ so two processes take turns on it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
@@ -15,9 +16,11 @@ from db.models import Change, CrawlRun, DocumentRow, EventRow, Snapshot, Source,
 from vocab.errors import ConfigError
 
 __all__ = [
+    "SourceKey",
     "add_source",
     "get_source",
     "hold_source",
+    "key_of",
     "list_sources",
     "lock_source",
     "lock_sources",
@@ -25,7 +28,9 @@ __all__ = [
     "save_import",
     "set_enabled",
     "source_by_name",
+    "source_keys",
     "sources_by_id",
+    "sources_in_order",
     "update_source",
 ]
 
@@ -49,6 +54,27 @@ def list_sources(session: Session, *, enabled_only: bool = False) -> list[Source
     return list(session.exec(query))
 
 
+class SourceKey(NamedTuple):
+    """What a crawl pass keeps of a source until its chunk begins: not the ORM row."""
+
+    id: int
+    name: str
+    jurisdiction: str
+
+
+def source_keys(session: Session, *, enabled_only: bool = False) -> list[SourceKey]:
+    """Every source's key, by name: one light tuple each instead of a Source (a pass of 10,000)."""
+    query = select(Source.id, Source.name, Source.jurisdiction).order_by(Source.name)
+    if enabled_only:
+        query = query.where(Source.enabled == True)  # noqa: E712
+    return [SourceKey(*row) for row in session.exec(query)]
+
+
+def key_of(source: Source) -> SourceKey:
+    """A loaded source's key."""
+    return SourceKey(source.id or 0, source.name, source.jurisdiction)
+
+
 def source_by_name(session: Session, *, name: str) -> Source | None:
     """A source by its exact name."""
     return session.exec(select(Source).where(Source.name == name)).first()
@@ -67,6 +93,12 @@ def sources_by_id(
     if enabled_only:
         query = query.where(Source.enabled == True)  # noqa: E712
     return list(session.exec(query))
+
+
+def sources_in_order(session: Session, *, keys: Sequence[SourceKey]) -> list[Source]:
+    """The rows of these sources (those that still exist), in the order of their keys."""
+    rows = {s.id: s for s in sources_by_id(session, source_ids=[key.id for key in keys])}
+    return [rows[key.id] for key in keys if key.id in rows]
 
 
 def save_import(
