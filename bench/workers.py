@@ -60,7 +60,7 @@ COUNTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_COUNTS", "1,2").spli
 # The pages on one host, then on two (bench/site.py): workers fetching one host at once
 # share its limit, and the second case shows the scaling without that.
 HOSTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_HOSTS", "1,2").split(","))
-REPEATS = 3  # 304 passes and start-ups measured, the median kept: one alone swings with the load
+REPEATS = 7  # 304 passes and start-ups measured, the median kept: a 304 pass lasts 0.2-0.5 s and one alone swings with the load
 LIMIT = 10  # LEXWATCH_CONCURRENT_PER_DOMAIN below: requests in flight to one host
 SCRATCH = Path(tempfile.gettempdir()) / f"lexwatch-bench-workers-{os.getpid()}"
 SETTINGS = {
