@@ -12,14 +12,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from db.lock import migration_lock
+from db.revision import at_head
 from vocab.errors import ConfigError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -87,7 +86,15 @@ def normalise_url(url: str) -> str:
 
 
 def migrate(engine: Engine) -> None:
-    """Upgrade the database to the latest Alembic revision (one process at a time)."""
+    """Upgrade the database to the latest Alembic revision (one process at a time).
+
+    A database already there costs one read, and Alembic is not even imported (db/revision.py).
+    """
+    if at_head(engine):
+        return
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection, migration_lock(connection):
