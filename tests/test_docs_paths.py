@@ -55,8 +55,10 @@ def exists(path: str, near: Path = ROOT) -> bool:
 
 
 def ignored(pattern: str) -> bool:
+    """Whether .gitignore names it, or a folder it is in (`data/` covers `data/demo/outbox`)."""
     rules = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
-    return any(fnmatch.fnmatch(pattern, rule.rstrip("/")) for rule in rules)
+    folders = [rule.rstrip("/") + "/*" for rule in rules if rule.endswith("/")]
+    return any(fnmatch.fnmatch(pattern, rule.rstrip("/")) for rule in rules + folders)
 
 
 def test_every_path_the_documents_name_exists() -> None:
