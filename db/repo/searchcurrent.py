@@ -41,6 +41,7 @@ class Reach:
     entries: int  # index entries the words' doclists hold (estimated on SQLite)
     floor: int | None  # the lowest index row id read for history; None: none read
     matched: int = 0  # index rows matching, estimated (past the budget only)
+    rows: tuple[int, ...] | None = None  # every matching row, when read (PostgreSQL, in budget)
 
 
 def reach(session: Session, match: Match, budget: int) -> Reach:
@@ -54,8 +55,8 @@ def reach(session: Session, match: Match, budget: int) -> Reach:
     the budget, no history is read for it.
     """
     if match.dialect == "postgresql":
-        count = _bounded_count(session, match, budget)
-        return Reach(count, 0, count)
+        rows = _matching_ids(session, match, budget + 1)
+        return Reach(len(rows), 0, len(rows), rows if len(rows) <= budget else None)
     top = _scalar(session, "SELECT coalesce(max(id), 0) FROM search_fts_meta")
     current = _scalar(session, "SELECT count(*) FROM search_fts_now_docsize")
     ratio = (top / 4 + current) / max(current, 1)
@@ -102,11 +103,11 @@ def _counts(session: Session, terms: list[searchquery.Group]) -> dict[str, int]:
     return {term: int(doc) for term, doc in session.execute(text(sql), params)}
 
 
-def _bounded_count(session: Session, match: Match, budget: int) -> int:
-    sql = (
-        f"SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE {match.where} LIMIT {budget + 1}) x"
-    )
-    return int(session.execute(text(sql), match.params).scalar_one())
+def _matching_ids(session: Session, match: Match, limit: int) -> tuple[int, ...]:
+    """Up to `limit` matching index rows: all of them, within the budget, for what follows to
+    read by id (a phrase is checked against each row that holds its words: once is enough)."""
+    sql = f"SELECT id FROM search_fts WHERE {match.where} LIMIT {int(limit)}"
+    return tuple(session.execute(text(sql), match.params).scalars())
 
 
 NO_FILTER = "1 = 1 AND 1 = 1"  # what searchresults' filters are when none is chosen

@@ -6,7 +6,7 @@ A query is first expanded as a watch reads it, unless the search is exact.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import text
@@ -40,6 +40,12 @@ class Match:
             {"match": searchquery.fts5(terms)},
             terms,
         )
+
+    def among(self, rows: tuple[int, ...] | None) -> Match:
+        """The same match read by row id, when every matching row is known (PostgreSQL)."""
+        if rows is None or self.dialect != "postgresql":
+            return self
+        return replace(self, where="id = ANY(:rows)", params=self.params | {"rows": list(rows)})
 
     @property
     def meta(self) -> str:

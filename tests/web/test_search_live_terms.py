@@ -1,4 +1,5 @@
-"""PostgreSQL searches only the alternatives some index row holds, and finds and ranks as before."""
+"""PostgreSQL searches only the alternatives some index row holds, reads the rows it matched
+by id, and finds and ranks as before."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from db import repo, searchquery
 from db.engine import session_scope
 from db.repo import searchmatch, searchresults
+from db.repo.searchcurrent import reach
 from tests.web.test_search_current import _source, _version
 
 TEXTS = (
@@ -58,3 +60,20 @@ def test_the_alternatives_found_nowhere_are_left_out_of_the_match(app, animals) 
     with session_scope(app.state.engine) as session:
         two = searchmatch.Match.build(session, searchquery.parse(QUERIES[1]))
     assert ":t1_1" not in two.where and ":t1_1" in two.score  # two groups: every alternative ranks
+
+
+def test_postgres_reads_the_matching_rows_once_within_the_budget(app, animals) -> None:
+    with session_scope(app.state.engine) as session:
+        match = searchmatch.Match.build(session, searchquery.parse("wombat"))
+        within, past = reach(session, match, 5000), reach(session, match, 2)
+    if match.dialect != "postgresql":
+        pytest.skip("SQLite estimates what a search reads from FTS5's counts")
+    assert within.entries == 3 and len(within.rows) == 3 and past.rows is None
+    assert match.among(within.rows).where == "id = ANY(:rows)"
+
+
+@pytest.mark.parametrize("words", ["wombat", "quokka island"])
+def test_the_rows_read_by_id_give_what_the_words_give(app, animals, monkeypatch, words) -> None:
+    by_id = _found(app, words)
+    monkeypatch.setattr(searchmatch.Match, "among", lambda self, rows: self)
+    assert _found(app, words) == by_id
