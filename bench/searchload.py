@@ -26,6 +26,8 @@ from vocab.words import COMPOUND_MIN
 
 # The index of current rows (migration 0013) is refilled the way its migration fills it.
 CURRENT = importlib.import_module("db.migrations.versions.0013_search_current_state")
+# On PostgreSQL with the metadata columns 0015 added to it.
+CURRENT_META = importlib.import_module("db.migrations.versions.0015_current_rows_metadata")
 
 
 def bulk_insert(session: Session, *, model: type, rows: Sequence[dict[str, Any]]) -> None:
@@ -51,7 +53,7 @@ _POSTGRES_FILL = [
     "TRUNCATE search_fts, search_fts_now",
     "INSERT INTO search_fts(id, title, body, dossier_id, source_id, day) "
     "SELECT rid, title, body, dossier_id, source_id, day FROM search_fts_source",
-    CURRENT.PG_REFILL,
+    CURRENT_META.PG_REFILL,
 ]
 # The index of current rows refilled from search_fts, then both FTS5 tables optimised.
 # The growth table's load leaves out the optimisation: the product never runs one.

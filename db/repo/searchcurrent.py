@@ -120,6 +120,8 @@ def _current(
 
     Without filters, `tail` (ORDER BY, LIMIT) applies before the join: only a page is joined.
     """
+    if match.dialect == "postgresql":
+        return _pg_current(match, conds, tail, ranked=ranked, counted=counted)
     rows, total = match.current_rows(ranked=ranked), ", count(*) OVER () AS total"
     outer = ", n.total" if counted else ""
     if conds == NO_FILTER:
@@ -131,6 +133,21 @@ def _current(
         f"SELECT n.rid, n.score, s.source_id, s.dossier_id, s.day{outer} FROM ({rows}) n "
         f"JOIN {match.meta} s ON s.id = n.rid LEFT JOIN dossier d ON d.id = s.dossier_id "
         f"WHERE {conds.format(rid='n.rid')} {tail}"
+    )
+
+
+def _pg_current(match: Match, conds: str, tail: str, *, ranked: bool, counted: bool) -> str:
+    """PostgreSQL: the current rows hold their metadata (0015), so none is joined from history;
+    rows are filtered before they are ranked."""
+    score = match.score if ranked else "0.0"
+    total = ", count(*) OVER () AS total" if counted else ""
+    order = tail.replace("n.score", "score").replace("n.rid", "rid")
+    if conds == NO_FILTER:  # as below: newest by row id, which needs no metadata
+        order = order.replace("s.day", "rid")
+    return (
+        f"SELECT s.id AS rid, {score} AS score, s.source_id, s.dossier_id, s.day{total} "
+        f"FROM (SELECT * FROM search_fts_now WHERE {match.where}) s "
+        f"LEFT JOIN dossier d ON d.id = s.dossier_id WHERE {conds.format(rid='s.id')} {order}"
     )
 
 
