@@ -41,6 +41,7 @@ class Reach:
     entries: int  # index entries the words' doclists hold (estimated on SQLite)
     floor: int | None  # the lowest index row id read for history; None: none read
     matched: int = 0  # index rows matching, estimated (past the budget only)
+    rows: tuple[int, ...] | None = None  # every matching row, when read (PostgreSQL, in budget)
 
 
 def reach(session: Session, match: Match, budget: int) -> Reach:
@@ -54,8 +55,8 @@ def reach(session: Session, match: Match, budget: int) -> Reach:
     the budget, no history is read for it.
     """
     if match.dialect == "postgresql":
-        count = _bounded_count(session, match, budget)
-        return Reach(count, 0, count)
+        rows = _matching_ids(session, match, budget + 1)
+        return Reach(len(rows), 0, len(rows), rows if len(rows) <= budget else None)
     top = _scalar(session, "SELECT coalesce(max(id), 0) FROM search_fts_meta")
     current = _scalar(session, "SELECT count(*) FROM search_fts_now_docsize")
     ratio = (top / 4 + current) / max(current, 1)
@@ -102,11 +103,11 @@ def _counts(session: Session, terms: list[searchquery.Group]) -> dict[str, int]:
     return {term: int(doc) for term, doc in session.execute(text(sql), params)}
 
 
-def _bounded_count(session: Session, match: Match, budget: int) -> int:
-    sql = (
-        f"SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE {match.where} LIMIT {budget + 1}) x"
-    )
-    return int(session.execute(text(sql), match.params).scalar_one())
+def _matching_ids(session: Session, match: Match, limit: int) -> tuple[int, ...]:
+    """Up to `limit` matching index rows: all of them, within the budget, for what follows to
+    read by id (a phrase is checked against each row that holds its words: once is enough)."""
+    sql = f"SELECT id FROM search_fts WHERE {match.where} LIMIT {int(limit)}"
+    return tuple(session.execute(text(sql), match.params).scalars())
 
 
 NO_FILTER = "1 = 1 AND 1 = 1"  # what searchresults' filters are when none is chosen
@@ -119,6 +120,8 @@ def _current(
 
     Without filters, `tail` (ORDER BY, LIMIT) applies before the join: only a page is joined.
     """
+    if match.dialect == "postgresql":
+        return _pg_current(match, conds, tail, ranked=ranked, counted=counted)
     rows, total = match.current_rows(ranked=ranked), ", count(*) OVER () AS total"
     outer = ", n.total" if counted else ""
     if conds == NO_FILTER:
@@ -130,6 +133,21 @@ def _current(
         f"SELECT n.rid, n.score, s.source_id, s.dossier_id, s.day{outer} FROM ({rows}) n "
         f"JOIN {match.meta} s ON s.id = n.rid LEFT JOIN dossier d ON d.id = s.dossier_id "
         f"WHERE {conds.format(rid='n.rid')} {tail}"
+    )
+
+
+def _pg_current(match: Match, conds: str, tail: str, *, ranked: bool, counted: bool) -> str:
+    """PostgreSQL: the current rows hold their metadata (0015), so none is joined from history;
+    rows are filtered before they are ranked."""
+    score = match.score if ranked else "0.0"
+    total = ", count(*) OVER () AS total" if counted else ""
+    order = tail.replace("n.score", "score").replace("n.rid", "rid")
+    if conds == NO_FILTER:  # as below: newest by row id, which needs no metadata
+        order = order.replace("s.day", "rid")
+    return (
+        f"SELECT s.id AS rid, {score} AS score, s.source_id, s.dossier_id, s.day{total} "
+        f"FROM (SELECT * FROM search_fts_now WHERE {match.where}) s "
+        f"LEFT JOIN dossier d ON d.id = s.dossier_id WHERE {conds.format(rid='s.id')} {order}"
     )
 
 

@@ -106,7 +106,7 @@ def search(session: Session, *, query: SearchQuery, facets: bool = True) -> Sear
     if approximate:
         found = _current_first(session, match, query, cost, first + size, facets=facets)
     else:
-        found = _ranked(session, match, query, facets=facets)
+        found = _ranked(session, match.among(cost.rows), query, facets=facets)
     groups, total, counts, matched, snippets = found
     hits = describe(session, match, groups[first : first + size], snippets)
     also = tuple(searchsuggest.closest_first(query.text, searchquery.added(typed, terms)))
