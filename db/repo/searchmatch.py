@@ -140,10 +140,11 @@ def _by_index(session: Session, sql: str, params: dict[str, Any]) -> list[int]:
     setting = "SELECT set_config('enable_seqscan', :value, true)"
     before = session.execute(text("SELECT current_setting('enable_seqscan')")).scalar_one()
     session.execute(text(setting), {"value": "off"})
-    try:
-        return list(session.execute(text(sql), params).scalars())
-    finally:
-        session.execute(text(setting), {"value": before})
+    found = list(session.execute(text(sql), params).scalars())
+    # Set back for the rest of the transaction; after a failure the rollback discards it,
+    # and a statement here would only hide the failure behind "transaction is aborted".
+    session.execute(text(setting), {"value": before})
+    return found
 
 
 def _negated(terms: list[searchquery.Group]) -> bool:
