@@ -20,9 +20,9 @@ are shared by its pages, so a host's sources go in as few jobs as keep the
 workers busy: one per live worker, none under MIN_BATCH sources (a single
 worker takes the host whole), none over BATCH. A host split into n jobs is
 fetched by up to n workers at once, each job with 1/n of the host's limit of
-requests in flight, all workers together within it (pipeline/hostlock.py). Inside a job each source keeps its own fault
-boundary (pipeline/run.py): one whose parse or store raises is recorded as
-failed, and the others are stored.
+requests in flight, all workers together within it (pipeline/hostlock.py).
+Inside a job each source keeps its own fault boundary (pipeline/run.py): one
+whose parse or store raises is recorded as failed, and the others are stored.
 
 Rounds: a source's round is the crawl that follows its last recorded run
 (`crawl-<source id>-<last run in µs>`). Queuing a source first claims its round

@@ -133,8 +133,8 @@ async def crawl_with(
     `chunk` sources at a time: one chunk is recorded while the next fetches
     (pipeline/chunks.py). A chunk's Source rows are read when it begins and
     dropped once its plans are made: the pass keeps only the sources' keys. A
-    worker passes a fetch through its warm crawler that holds the host's lock
-    only while fetching (pipeline/warm.py).
+    worker passes a fetch through its warm crawler that holds its share of the
+    host's limit only while fetching (pipeline/warm.py, pipeline/hostlock.py).
     """
     if not sources:
         return []
