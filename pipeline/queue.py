@@ -16,11 +16,12 @@ scrapy-redis 0.9.1 also calls Scrapy APIs that 2.19 no longer has
 Batches: a job is a batch of one host's due sources, crawled together by one
 warm crawler (pipeline/warm.py) as `lexwatch crawl` crawls them. A job's own
 costs (RQ's bookkeeping, a transaction to start its runs and one to end them)
-are shared by its pages, so a host's sources go in as few jobs as keep the
-workers busy: one per live worker, none under MIN_BATCH sources (a single
-worker takes the host whole), none over BATCH. A host split into n jobs is
-fetched by up to n workers at once, each job with 1/n of the host's limit of
-requests in flight, all workers together within it (pipeline/hostlock.py).
+are shared by its pages, so a pass goes in as few jobs as keep the live workers
+busy to its end (`job_size`): two hosts and two workers make one job per host,
+one host and two workers two halves of it; none under MIN_BATCH sources, none
+over BATCH. A host whose jobs n workers may fetch at once (n: its jobs or the
+workers, the fewer) gives each job 1/n of its limit of requests in flight, all
+workers together within it (pipeline/hostlock.py).
 Inside a job each source keeps its own fault boundary (pipeline/run.py): one
 whose parse or store raises is recorded as failed, and the others are stored.
 
@@ -69,6 +70,7 @@ QUEUE = "lexwatch-crawls"
 RETRIES = 3  # attempts after a failure or a dead worker
 BATCH = 250  # sources of one host in one job, at most
 MIN_BATCH = 25  # sources a host's job has before the host is split for more workers
+SLACK = 0.1  # the last worker to end a pass may end this much later than an even share
 CLAIM = "lexwatch:round:"  # + a source's round id -> the id of the job that crawls it
 CLAIM_TTL = 8 * 86400  # beyond a failed job's week in RQ's registry
 ENDED = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
@@ -98,20 +100,49 @@ def host_of(source: Source) -> str:
 
 
 def batches(sources: Sequence[Source], workers: int = 1) -> Iterator[list[Source]]:
-    """The sources grouped by host, in their order, each host in as few even groups as serve `workers`."""
+    """The sources grouped by host, in their order, each host in even jobs sized so that the
+    workers, taking the jobs in this order, end together (`job_size`)."""
     hosts: dict[str, list[Source]] = {}
     for source in sources:
         hosts.setdefault(host_of(source), []).append(source)
+    size = job_size([len(group) for group in hosts.values()], workers)
     for group in hosts.values():
-        count = jobs_for(len(group), workers)
+        count = jobs_for(len(group), size)
         for n in range(count):
             yield group[n * len(group) // count : (n + 1) * len(group) // count]
 
 
-def jobs_for(sources: int, workers: int) -> int:
-    """How many jobs share one host's sources: one per worker while each keeps MIN_BATCH, none over BATCH."""
+def job_size(hosts: Sequence[int], workers: int) -> int:
+    """The largest size of job (MIN_BATCH to BATCH) whose jobs keep every worker busy to the end.
+
+    `hosts`: how many sources each host has. Fewer, larger jobs cost less (each has
+    its own bookkeeping), so a host gets only the jobs its part of the work needs:
+    two hosts and two workers make two jobs, one host and two workers make two
+    halves. Where that leaves a worker idle while another ends a job (three equal
+    hosts, two workers), the jobs are made smaller until the workers, taking them in
+    turn, end within SLACK of an even share.
+    """
+    workers, total = max(workers, 1), sum(hosts)
+    for parts in range(1, max(total, 1) + 1):
+        size = min(BATCH, max(MIN_BATCH, -(-total // (workers * parts))))
+        jobs = [n // count for n in hosts for count in [jobs_for(n, size)] for _ in range(count)]
+        if size == MIN_BATCH or _last_end(jobs, workers) <= (1 + SLACK) * total / workers:
+            return size
+    return MIN_BATCH
+
+
+def jobs_for(sources: int, size: int) -> int:
+    """How many jobs share one host's sources: about `size` each, none over BATCH, none under MIN_BATCH."""
     fewest = -(-sources // BATCH)
-    return max(fewest, min(max(workers, 1), sources // MIN_BATCH))
+    return max(fewest, min(-(-sources // size), sources // MIN_BATCH))
+
+
+def _last_end(jobs: Sequence[int], workers: int) -> int:
+    """When the last of these jobs (their sizes, in queue order) ends, each taken by the first free worker."""
+    ends = [0] * workers
+    for job in jobs:
+        ends[ends.index(min(ends))] += job
+    return max(ends)
 
 
 def enqueue(settings: Settings, sources: Sequence[Source]) -> dict[int, str]:
@@ -119,10 +150,12 @@ def enqueue(settings: Settings, sources: Sequence[Source]) -> dict[int, str]:
     queue = crawl_queue(settings)
     try:
         held = _holders(queue, sources)
-        todo = list(batches([s for s in sources if held[s.id] is None], Worker.count(queue=queue)))
-        ways = Counter(host_of(batch[0]) for batch in todo)  # a host's jobs share its limit
+        workers = max(Worker.count(queue=queue), 1)
+        todo = list(batches([s for s in sources if held[s.id] is None], workers))
+        # A host's jobs fetched at once share its limit: as many as there are workers, at most.
+        jobs = Counter(host_of(batch[0]) for batch in todo)
         for batch in todo:
-            held |= _enqueue_batch(queue, batch, ways[host_of(batch[0])])
+            held |= _enqueue_batch(queue, batch, min(jobs[host_of(batch[0])], workers))
     except RedisError as exc:  # a message a person can act on, not a traceback
         raise ConfigError(f"cannot queue crawls at LEXWATCH_REDIS_URL: {exc}") from exc
     return {source_id: ident for source_id, ident in held.items() if ident}
@@ -161,7 +194,7 @@ def _live_jobs(queue: Queue, idents: set[str]) -> set[str]:
 def _enqueue_batch(queue: Queue, batch: list[Source], ways: int = 1) -> dict[int, str]:
     """Claim each source's round for one new job, then queue it with those it claimed.
 
-    `ways`: the jobs its host's sources went into, fetching at once with a part of its limit each.
+    `ways`: how many of its host's jobs may fetch at once, each with that part of its limit.
     """
     ident = job_id(batch[0]) + (f"_{len(batch) - 1}" if len(batch) > 1 else "")
     claims = queue.connection.pipeline(transaction=False)  # one round trip for the batch
@@ -203,7 +236,7 @@ def _names(sources: list[Source]) -> str:
 def crawl_sources(source_ids: list[int], ways: int = 1) -> list[dict[str, Any]]:
     """The job: one crawl pass over one host's sources, recorded as `lexwatch crawl` records it.
 
-    `ways`: the jobs the host's sources went into; this one fetches with that part of its limit.
+    `ways`: how many of the host's jobs may fetch at once; this one fetches with that part of its limit.
     """
     from pipeline.warm import warm
 

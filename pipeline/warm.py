@@ -42,7 +42,7 @@ class Warm:
     def crawl(self, sources: Sequence[Source], host: str, ways: int = 1) -> list[Report]:
         """Crawl one host's sources and record them; waits on the reactor's thread.
 
-        `ways`: the jobs the host's sources were split into, each fetching with that part of its limit.
+        `ways`: how many of the host's jobs may fetch at once, each with that part of its limit.
         """
         future = asyncio.run_coroutine_threadsafe(
             self._crawl(sources, host, ways), reactor.loop_in_background()

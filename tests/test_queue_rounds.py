@@ -50,6 +50,36 @@ def test_a_host_is_shared_by_the_workers_while_each_job_keeps_its_minimum() -> N
     assert _sizes(_sources(3), 4) == [3]
 
 
+def _hosts(*counts: int) -> list[Source]:
+    return [
+        source
+        for n, count in enumerate(counts)
+        for source in _sources(count, f"h{n}.example", first=1000 * n + 1)
+    ]
+
+
+def test_hosts_enough_for_the_workers_are_not_split() -> None:
+    assert _sizes(_hosts(200, 200), 2) == [200, 200]  # one job per host, each with its whole limit
+    assert _sizes(_hosts(200, 200), 1) == [200, 200]
+    assert _sizes(_hosts(400), 2) == [200, 200]
+
+
+def test_hosts_are_split_where_a_worker_would_idle_at_the_end() -> None:
+    assert _sizes(_hosts(200, 200, 200), 2) == [100] * 6  # not 200 each: one worker ends alone
+    assert _sizes(_hosts(300, 100), 2) == [100] * 4
+    assert _sizes(_hosts(300, 10), 2) == [150, 150, 10]
+
+
+def test_the_last_worker_ends_within_the_slack_of_an_even_share() -> None:
+    for counts in [(37, 80, 250, 5), (900, 40, 40), (60,) * 7, (1,) * 50, (260, 26)]:
+        for workers in (1, 2, 3, 5):
+            size = queue.job_size(counts, workers)
+            jobs = [len(b) for b in queue.batches(_hosts(*counts), workers)]
+            even = sum(counts) / workers
+            assert max(jobs) <= queue.BATCH and sum(jobs) == sum(counts)
+            assert size == queue.MIN_BATCH or queue._last_end(jobs, workers) <= 1.1 * even + 1
+
+
 def test_batches_keep_hosts_apart_and_sources_in_their_order() -> None:
     mixed = _sources(30, "a.example") + _sources(3, "b.example", first=100)
     mixed = [mixed[-1], *mixed[:-1]]  # b's last first: hosts are still kept together
