@@ -13,6 +13,7 @@ import os
 import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import Any
 
 from vocab.redact import redact
 
@@ -31,8 +32,13 @@ class Redacted(logging.Formatter):
 class OneLine(logging.Formatter):
     """A record on one line: the exception's type and message, never its traceback."""
 
+    def __init__(self) -> None:
+        super().__init__(FORMAT)
+
     def format(self, record: logging.LogRecord) -> str:
-        text = logging.Formatter(FORMAT).format(_without_traceback(record))
+        if not (record.exc_info or record.exc_text):
+            return redact(super().format(record))
+        text = super().format(_without_traceback(record))
         if record.exc_info and record.exc_info[1] is not None:
             exc = record.exc_info[1]
             text += f" ({type(exc).__name__}: {exc}; traceback in lexwatch.log)"
@@ -71,10 +77,31 @@ def _install(name: str, make, *, replaces: str) -> None:
     _installed[name] = handler
 
 
+class _Rotating(RotatingFileHandler):
+    """Rolls the file over once it has reached its size, each line formatted once.
+
+    The standard handler formats every record twice (once only to measure it) and
+    looks twice on disk whether the file is a regular one: most of what a log line
+    cost a crawl of an unchanged page. A file that is not a regular one (/dev/null)
+    is never rolled over, as there.
+    """
+
+    def __init__(self, path: Path, **options: Any) -> None:
+        super().__init__(path, **options)
+        self.regular = os.path.isfile(path)
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:
+        if not self.regular or self.maxBytes <= 0:
+            return False
+        if self.stream is None:
+            self.stream = self._open()
+        return self.stream.seek(0, os.SEEK_END) >= self.maxBytes
+
+
 def _file_handler(path: Path) -> logging.Handler:
     if not path.exists():  # readable by its owner only, like the database beside it
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    handler = RotatingFileHandler(path, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
+    handler = _Rotating(path, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(Redacted(FORMAT))
     return handler
 

@@ -36,9 +36,14 @@ def redact(text: str, secrets: Iterable[str] | None = None) -> str:
     """`text` without credentials; `secrets` defaults to the configured secret values."""
     if not text:
         return text
-    text = _QUERY.sub(rf"\g<1>{MARK}", text)
-    text = _USERINFO.sub(rf"\g<1>{MARK}\g<2>", text)
-    text = _SCHEME_AUTH.sub(rf"\g<1> {MARK}", text)
+    # Each pattern is run only on a text holding what it cannot match without (a log
+    # line mostly holds none of them): the same result, a fraction of the time.
+    if "=" in text or "%3" in text:
+        text = _QUERY.sub(rf"\g<1>{MARK}", text)
+    if "://" in text:
+        text = _USERINFO.sub(rf"\g<1>{MARK}\g<2>", text)
+    if "ApiKey" in text or "Bearer" in text:
+        text = _SCHEME_AUTH.sub(rf"\g<1> {MARK}", text)
     for value in sorted(_values(secrets), key=len, reverse=True):
         text = text.replace(value, MARK)
     return text
