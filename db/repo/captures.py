@@ -54,17 +54,16 @@ def plans(session: Session, *, sources: Sequence[Source], secrets: dict[str, str
 
 
 def _known(session: Session, source_ids: list[int]) -> dict[int, dict[str, Known]]:
-    """The latest snapshot of every URL of these sources."""
+    """The latest snapshot of every URL of these sources (plain rows: no ORM object is made)."""
     latest = select(func.max(Snapshot.id)).where(col(Snapshot.source_id).in_(source_ids))
-    query = select(Snapshot).where(
-        col(Snapshot.id).in_(latest.group_by(Snapshot.source_id, Snapshot.url))
+    columns = (Snapshot.id, Snapshot.etag, Snapshot.last_modified, Snapshot.sha256)
+    query = select(
+        *columns, Snapshot.content_type, Snapshot.parsed, Snapshot.source_id, Snapshot.url
     )
+    query = query.where(col(Snapshot.id).in_(latest.group_by(Snapshot.source_id, Snapshot.url)))
     known: dict[int, dict[str, Known]] = {}
-    for snap in session.exec(query):
-        entry = Known(
-            snap.id, snap.etag, snap.last_modified, snap.sha256, snap.content_type, snap.parsed
-        )
-        known.setdefault(snap.source_id, {})[snap.url] = entry
+    for *fields, source_id, url in session.execute(query):
+        known.setdefault(source_id, {})[url] = Known(*fields)
     return known
 
 
