@@ -1,7 +1,7 @@
 """When alerts go out: right after a crawl is recorded, and on every minute's cycle for the rest.
 
-The scheduler calls `deliver` after each source's crawl, so a change found is
-told within the same cycle, and once a minute, so that a retry that came due or
+The scheduler calls `deliver` after each crawl that found a change, so the change
+is told within the same cycle, and once a minute, so that a retry that came due or
 quiet hours that ended are sent without waiting for another crawl. `lexwatch
 alerts send` calls it once. digests.alertsend does the work.
 """

@@ -47,7 +47,7 @@ class Batches:
         self.ahead = asyncio.Semaphore(AHEAD)
         self.fetching = 0  # crawls begun whose fetch has not ended
         self.filled = asyncio.Event()  # a batch to record is full, or nothing is fetching
-        self.recorded = 0  # batches recorded so far (the alerts sent after them know which)
+        self.changed = 0  # batches recorded so far that found a change (alerts are sent after them)
 
     async def crawl(self, service: CrawlService, source_id: int) -> Report | None:
         """Crawl one source through `service` and record it; None if it is gone or paused."""
@@ -107,7 +107,7 @@ class Batches:
                 for *_, future in batch:
                     settle(future, None, exc)
             else:
-                self.recorded += 1
+                self.changed += any(report.changes for report in reports)
                 for (*_, future), report in zip(batch, reports, strict=True):
                     settle(future, report, None)
 

@@ -5,7 +5,7 @@
 | job | when | what |
 | --- | --- | --- |
 | `source:<id>` | each enabled source's `--every` (with jitter) or `--cron` | crawl the source now, on its own |
-| `alerts` | every minute, and after each source's crawl is recorded | send the alerts that are due (new changes, retries, quiet hours ended) |
+| `alerts` | every minute, and after a crawl that found a change is recorded | send the alerts that are due (new changes, retries, quiet hours ended) |
 | `digest` | Mondays 07:00 in LEXWATCH_TIMEZONE, and once at start | send the digests of the last complete week not sent yet |
 | `health` | daily 06:00, and once at start | mark sources without a recent success as stale |
 | `cleanup` | daily 03:30 | remove raw bodies older than LEXWATCH_RETENTION_DAYS no version needs |
@@ -98,7 +98,7 @@ class Daemon:
         self.alerting = asyncio.Lock()  # one send of alerts at a time: crawls end together
         self.alerts_waiting = False  # a send is waiting for the lock: it will see every change
         self.alerts_asked = False  # the clock asked for a send (not only a crawl's end)
-        self.alerts_told = 0  # batches recorded when the last send began
+        self.alerts_told = 0  # batches that found a change when the last send began
         self.batches = Batches(engine, settings)  # crawls start and are recorded in batches
         self.stopped = asyncio.Event()
         self.signature: tuple = ()
@@ -192,7 +192,7 @@ class Daemon:
     async def _send_alerts(self) -> None:
         """Crawls that end together need one send, not one each: a send still waiting for
         its turn starts after their changes were recorded, and tells them; a send whose
-        turn comes with nothing recorded since the last one began is not needed."""
+        turn comes with no change recorded since the last one began is not needed."""
         from pipeline.alerts import deliver
 
         if self.alerts_waiting:
@@ -207,10 +207,10 @@ class Daemon:
             log.exception("sending alerts failed; they are tried again in a minute")
 
     def _alerts_due(self) -> bool:
-        """Asked by the clock, or crawls were recorded since the last send began."""
-        recorded, asked = self.batches.recorded, self.alerts_asked
-        due = asked or recorded != self.alerts_told
-        self.alerts_asked, self.alerts_told = False, recorded
+        """Asked by the clock, or a crawl found a change since the last send began."""
+        changed, asked = self.batches.changed, self.alerts_asked
+        due = asked or changed != self.alerts_told
+        self.alerts_asked, self.alerts_told = False, changed
         return due
 
     async def crawl_loop(self) -> None:

@@ -110,6 +110,16 @@ def test_crawls_that_end_together_send_alerts_once_they_are_all_recorded(site, l
     assert seen[-1] == _changes()  # and the last send came after every one was recorded
 
 
+def test_crawls_that_found_no_change_send_no_alerts(site, lexwatch) -> None:
+    """Alerts are told of changes: a pass of first versions and one of 304s have none to tell
+    (retries and quiet hours ended go out on the minute's send)."""
+    for name in NAMES:
+        _add(lexwatch, site, name)
+
+    assert _passes(1) == []
+    assert _changes() == 0
+
+
 def test_past_the_limit_of_crawls_ahead_the_rest_wait_their_turn(
     site, lexwatch, monkeypatch
 ) -> None:
