@@ -37,12 +37,16 @@ async def _daemon() -> Any:
 
 
 async def _pass(daemon: Any) -> list[int]:
-    """Every enabled source due at once; returns when each one's crawl is recorded."""
+    """Every enabled source due at once; returns when each one's crawl is recorded.
+
+    The ids are read as the scheduler holds them (its jobs name a source each), not
+    as 1,000 Source objects: `lexwatch run` reads no list of sources per pass.
+    """
     from db import repo
     from db.engine import session_scope
 
     with session_scope(daemon.engine) as session:
-        ids = [s.id for s in repo.list_sources(session) if s.enabled]
+        ids = [key.id for key in repo.source_keys(session, enabled_only=True)]
     for source_id in ids:
         daemon.queue(source_id)
     await asyncio.gather(*list(daemon.crawls.values()))
