@@ -161,7 +161,7 @@ def begin(
     One transaction for all of them (the service starts the sources due together this way).
     """
     with session_scope(engine) as session:
-        sources = repo.sources_by_id(session, source_ids=source_ids, enabled_only=True)
+        sources = repo.crawl_targets(session, source_ids=source_ids)
         run_ids = repo.start_runs(session, sources=sources)
         plans = repo.plans(session, sources=sources, secrets=settings.secrets())
     return {plan.source_id: (run_ids[plan.source_id], plan) for plan in plans}
@@ -181,7 +181,7 @@ def _begin(engine: Engine, settings: Settings, keys: Sequence[repo.SourceKey]) -
     """Start a chunk: its Source rows read here, in its order, and forgotten with the session."""
     started = time.monotonic()
     with session_scope(engine) as session:
-        sources = repo.sources_in_order(session, keys=keys)  # one removed meanwhile: gone
+        sources = repo.targets_in_order(session, keys=keys)  # one removed meanwhile: gone
         run_ids = repo.start_runs(session, sources=sources)
         plans = repo.plans(session, sources=sources, secrets=settings.secrets())
     return Begun(run_ids, plans, started)

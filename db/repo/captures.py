@@ -16,7 +16,7 @@ from sqlmodel import Session, col, delete, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from db.models import Blob, Snapshot, Source, Version, utcnow
-from db.repo.sources import hold_source
+from db.repo.sources import CrawlTarget, hold_source
 from db.repo.unique import insert_once
 from vocab.fetch import Capture, Known, Plan, Target
 
@@ -33,7 +33,9 @@ __all__ = [
 ]
 
 
-def plans(session: Session, *, sources: Sequence[Source], secrets: dict[str, str]) -> list[Plan]:
+def plans(
+    session: Session, *, sources: Sequence[Source | CrawlTarget], secrets: dict[str, str]
+) -> list[Plan]:
     """What to crawl for each source, with what is known of its URLs (two queries for all)."""
     ids = [s.id for s in sources]
     known = _known(session, ids)

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from db.models import CrawlRun, Source, utcnow
 from db.owner import is_dead, this_process
+from db.repo.sources import CrawlTarget
 
 __all__ = [
     "Health",
@@ -35,7 +36,7 @@ __all__ = [
 RUN_COLUMNS = ("status", "fetched", "unchanged", "changes", "errors", "error", "bytes_received")
 
 
-def start_runs(session: Session, *, sources: Sequence[Source]) -> dict[int, int]:
+def start_runs(session: Session, *, sources: Sequence[Source | CrawlTarget]) -> dict[int, int]:
     """A running CrawlRun per source, owned by this process: source id -> run id."""
     if not sources:
         return {}
