@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlmodel import select
+
 from db import repo
 from db.engine import get_engine, session_scope
 from db.models import CrawlRun, Source
@@ -97,3 +99,37 @@ def test_a_batch_records_each_sources_own_health(home: Path) -> None:
     assert read == {"edited", "same", "recovered"}
     moved = {name for name, s in after.items() if s.health_since is not None}
     assert moved == {"recovered", "third", "newbie", "moved"}  # only where the health changed
+
+
+def test_snapshots_seen_again_get_their_new_validators_and_the_others_stay(home: Path) -> None:
+    from datetime import UTC, datetime
+
+    from db.models import Blob, Snapshot
+
+    engine = get_engine(get_settings().db_url)
+    then = datetime(2026, 1, 5, tzinfo=UTC)
+    with session_scope(engine) as session:
+        source = Source(name="seen", kind="page", url="http://127.0.0.1:9/seen")
+        session.add_all([source, Blob(sha256="b" * 64, size=1, data=b"x")])
+        session.flush()
+        snaps = [
+            Snapshot(source_id=source.id, url=f"http://127.0.0.1:9/{n}", sha256="b" * 64,
+                     etag=f'"old{n}"', last_modified="old", fetched_at=then, last_seen_at=then)
+            for n in range(3)
+        ]  # fmt: skip
+        session.add_all(snaps)
+        session.flush()
+        ids = [snap.id for snap in snaps]
+    later = datetime(2026, 6, 1, tzinfo=UTC)
+    with session_scope(engine) as session:
+        seen = [(ids[0], later, '"new0"', "Mon, 01 Jun 2026 00:00:00 GMT"), (ids[2], later, "", "")]
+        repo.touch_snapshots(session, seen=seen)
+    with session_scope(engine) as session:
+        rows = {s.id: s for s in session.exec(select(Snapshot))}
+        got = [(rows[i].last_seen_at, rows[i].etag, rows[i].last_modified) for i in ids]
+    assert got == [
+        (later, '"new0"', "Mon, 01 Jun 2026 00:00:00 GMT"),
+        (then, '"old1"', "old"),  # not seen: left as it was
+        (later, "", ""),
+    ]
+    assert all(rows[i].fetched_at == then for i in ids)  # seen again, not fetched anew
