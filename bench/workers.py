@@ -5,7 +5,8 @@ PostgreSQL and Redis on 127.0.0.1 (bench/services.py). For each worker count, a
 fresh database and two passes through the queue, each every source's job queued
 at once and timed until the last one has ended:
 
-- first: every page is new (parsed, versioned, filed under its dossier);
+- first: every page is new (parsed, versioned, filed under its dossier); FIRSTS
+  such passes, each on a fresh database (with fresh workers), the row is their median;
 - again: nothing changed (the site answers 304 to the conditional requests);
   REPEATS such passes (each the next round), the row is their median.
 
@@ -61,6 +62,9 @@ COUNTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_COUNTS", "1,2").spli
 # share its limit, and the second case shows the scaling without that.
 HOSTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_HOSTS", "1,2").split(","))
 REPEATS = 7  # 304 passes and start-ups measured, the median kept: a 304 pass lasts 0.2-0.5 s and one alone swings with the load
+FIRSTS = int(
+    os.environ.get("BENCH_WORKER_FIRSTS", "3")
+)  # first passes, each on a fresh database: the median kept
 LIMIT = 10  # LEXWATCH_CONCURRENT_PER_DOMAIN below: requests in flight to one host
 SCRATCH = Path(tempfile.gettempdir()) / f"lexwatch-bench-workers-{os.getpid()}"
 SETTINGS = {
@@ -123,24 +127,33 @@ def _add_sources(site: Site, env: dict[str, str], hosts: int = 1) -> None:
 
 
 def _in_process(site: Site, admin: str, flights: InFlight) -> list[dict[str, Any]]:
-    """Both passes as `lexwatch crawl` (no Redis); timed by its own reports, not start-up."""
-    site.reset()
-    with _database(admin) as database:
-        env = _environment(database)
-        # No source yet: the command's own start-up.
-        startup = statistics.median(_crawl(env, 0)[1] for _ in range(REPEATS))
-        _add_sources(site, env)
-        return [
-            _in_process_pass(env, "first", startup, flights, 1),
-            _in_process_pass(env, "again", startup, flights, REPEATS),
-        ]
+    """Both passes as `lexwatch crawl` (no Redis); timed by its own reports, not start-up.
 
-
-def _in_process_pass(
-    env: dict[str, str], name: str, startup: float, flights: InFlight, times: int
-) -> dict:
+    The first pass FIRSTS times, each on a fresh database; the passes of 304s after the last.
+    """
+    firsts: list[tuple[float, float]] = []
     flights.reset()
-    seconds, cpu = _medians([_crawl(env, PAGES) for _ in range(times)])
+    for n in range(FIRSTS):
+        site.reset()
+        with _database(admin) as database:
+            env = _environment(database)
+            if not n:  # no source yet: the command's own start-up
+                startup = statistics.median(_crawl(env, 0)[1] for _ in range(REPEATS))
+            _add_sources(site, env)
+            firsts.append(_crawl(env, PAGES))
+            if n < FIRSTS - 1:
+                continue
+            first = _in_process_row("first", firsts, startup, flights)
+            flights.reset()
+            again = [_crawl(env, PAGES) for _ in range(REPEATS)]
+            return [first, _in_process_row("again", again, startup, flights)]
+    raise AssertionError("FIRSTS is at least 1")
+
+
+def _in_process_row(
+    name: str, passes: list[tuple[float, float]], startup: float, flights: InFlight
+) -> dict:
+    seconds, cpu = _medians(passes)
     cpu_ms = round((cpu - startup) * 1000 / PAGES, 2)
     return _row("one process, no queue", 0, name, seconds, cpu_ms_per_page=cpu_ms, flights=flights)
 
@@ -158,7 +171,28 @@ def _crawl(env: dict[str, str], count: int) -> tuple[float, float]:
 def _with_workers(
     site: Site, admin: str, redis_url: str, shape: tuple[int, int], flights: InFlight
 ) -> list[dict[str, Any]]:
-    """Both passes through the queue, served by `count` workers, the pages on `hosts` hosts."""
+    """Both passes through the queue, served by `count` workers, the pages on `hosts` hosts.
+
+    The first pass FIRSTS times, each on a fresh database with fresh workers; the
+    passes of 304s after the last.
+    """
+    passes: list[tuple[float, float]] = []
+    firsts: list[tuple[float, float]] = []
+    flights.reset()
+    for n in range(FIRSTS):
+        passes = _workers_passes(site, admin, redis_url, shape, REPEATS if n == FIRSTS - 1 else 0)
+        firsts.append(passes[0])
+    # Both rows show the most requests in flight over all of this shape's passes.
+    return [
+        _queued_row(shape, "first", firsts, flights),
+        _queued_row(shape, "again", passes[1:], flights),
+    ]
+
+
+def _workers_passes(
+    site: Site, admin: str, redis_url: str, shape: tuple[int, int], again: int
+) -> list[tuple[float, float]]:
+    """A first pass on a fresh database, then `again` passes of 304s: (seconds, CPU) each."""
     count, hosts = shape
     site.reset()
     with _database(admin) as database:
@@ -167,31 +201,19 @@ def _with_workers(
         workers = [_start_worker(env) for _ in range(count)]
         try:
             _wait_for_workers(env, count)
-            return [
-                _queued_pass(env, workers, ("first", hosts), flights, 1),
-                _queued_pass(env, workers, ("again", hosts), flights, REPEATS),
-            ]
+            return [_queued_once(env, workers) for _ in range(1 + again)]
         finally:
             _stop(workers)
             _flush(redis_url)
 
 
-def _queued_pass(
-    env: dict[str, str],
-    workers: list[subprocess.Popen],
-    case: tuple[str, int],
-    flights: InFlight,
-    times: int,
+def _queued_row(
+    shape: tuple[int, int], name: str, passes: list[tuple[float, float]], flights: InFlight
 ) -> dict:
-    """Passes through the queue (`case`: the pass's name, the site's hosts): the median
-    wall-clock time, and CPU the workers spent on one."""
-    (name, hosts), mode = case, "queue"
-    flights.reset()
-    seconds, cpu = _medians([_queued_once(env, workers) for _ in range(times)])
+    """The row of these passes through the queue: their median seconds, and the workers' median CPU."""
+    (count, hosts), (seconds, cpu) = shape, _medians(passes)
     cpu_ms = round(cpu * 1000 / PAGES, 2)
-    return _row(
-        mode, len(workers), name, seconds, cpu_ms_per_page=cpu_ms, flights=flights, hosts=hosts
-    )
+    return _row("queue", count, name, seconds, cpu_ms_per_page=cpu_ms, flights=flights, hosts=hosts)
 
 
 def _queued_once(env: dict[str, str], workers: list[subprocess.Popen]) -> tuple[float, float]:
