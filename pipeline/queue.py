@@ -94,9 +94,9 @@ def job_id(source: Source) -> str:
     return f"crawl-{source.id}-{last}"
 
 
-def host_of(source: Source) -> str:
-    """The host a source is fetched from, as Scrapy's per-host download slots name it."""
-    return (urlsplit(source.url).hostname or "").lower()
+def host_of(source: Source | str) -> str:
+    """The host a source (or a URL) is fetched from, as Scrapy's per-host download slots name it."""
+    return (urlsplit(source if isinstance(source, str) else source.url).hostname or "").lower()
 
 
 def batches(sources: Sequence[Source], workers: int = 1) -> Iterator[list[Source]]:
@@ -242,11 +242,11 @@ def crawl_sources(source_ids: list[int], ways: int = 1) -> list[dict[str, Any]]:
 
     settings = get_settings()
     state = warm(settings)
-    sources = _prepare(state.engine, settings, source_ids)
-    if not sources:
+    found = _prepare(state.engine, settings, source_ids)
+    if not found:
         return []  # removed or disabled since they were queued
     try:
-        reports = state.crawl(sources, host_of(sources[0]), ways)
+        reports = state.crawl([key for key, _url in found], host_of(found[0][1]), ways)
     except BaseException:
         with session_scope(state.engine) as session:  # the retry must not find them 'running'
             repo.interrupted_own_runs(session, source_ids=source_ids)
@@ -259,8 +259,10 @@ def crawl_source(source_id: int) -> list[dict[str, Any]]:
     return crawl_sources([source_id])
 
 
-def _prepare(engine: Any, settings: Settings, source_ids: list[int]) -> list[Source]:
-    """The job's sources still enabled, after marking a dead attempt's runs as interrupted."""
+def _prepare(
+    engine: Any, settings: Settings, source_ids: list[int]
+) -> list[tuple[repo.SourceKey, str]]:
+    """The job's sources still enabled (key and URL), after marking a dead attempt's runs as interrupted."""
     with session_scope(engine) as session:
         # An attempt whose worker died; a live one elsewhere keeps its run.
         repo.interrupted_runs(
@@ -268,7 +270,7 @@ def _prepare(engine: Any, settings: Settings, source_ids: list[int]) -> list[Sou
             source_ids=source_ids,
             remote_after=remote_grace(settings.crawl_time_limit),
         )
-        return repo.sources_by_id(session, source_ids=source_ids, enabled_only=True)
+        return repo.enabled_keys(session, source_ids=source_ids)
 
 
 async def run_on_workers(

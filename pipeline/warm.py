@@ -21,7 +21,6 @@ from crawlers import reactor
 from crawlers.crawl import CrawlService
 from db import repo
 from db.engine import get_engine
-from db.models import Source
 from pipeline.hostlock import holding
 from pipeline.run import Report, crawl_with, fetch_through
 from vocab.fetch import Outcome, Plan
@@ -39,8 +38,8 @@ class Warm:
         self.service: CrawlService | None = None
         self.born = 0.0
 
-    def crawl(self, sources: Sequence[Source], host: str, ways: int = 1) -> list[Report]:
-        """Crawl one host's sources and record them; waits on the reactor's thread.
+    def crawl(self, sources: Sequence[repo.SourceKey], host: str, ways: int = 1) -> list[Report]:
+        """Crawl one host's sources (their keys) and record them; waits on the reactor's thread.
 
         `ways`: how many of the host's jobs may fetch at once, each with that part of its limit.
         """
@@ -53,11 +52,10 @@ class Warm:
             future.cancel()
             raise
 
-    async def _crawl(self, sources: Sequence[Source], host: str, ways: int) -> list[Report]:
+    async def _crawl(self, keys: Sequence[repo.SourceKey], host: str, ways: int) -> list[Report]:
         service = await self._service()
         want = -(-self.settings.concurrent_per_domain // ways)
         fetch = partial(self._fetch, service, host, want)
-        keys = [repo.key_of(source) for source in sources]
         return await crawl_with(self.engine, self.settings, keys, fetch)
 
     async def _fetch(

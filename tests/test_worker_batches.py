@@ -13,6 +13,7 @@ import redis
 from sqlmodel import col, select
 
 from bench.inflight import watch
+from db import repo
 from db.engine import session_scope
 from db.models import CrawlRun, Source, Version
 from pipeline import hostlock, queue
@@ -102,6 +103,26 @@ def test_a_source_that_fails_to_parse_fails_alone_in_its_batch(
         ).all()
     assert sorted(runs) == [("b000", "ok"), ("b001", "parse_error"), ("b002", "ok")]
     assert sorted(stored) == ["b000", "b002"]
+
+
+def test_a_job_crawls_only_its_sources_still_there_and_enabled(
+    site, lexwatch, home, processes
+) -> None:
+    for n in range(3):
+        site.serve(f"/b{n:03d}.html", PAGE.format(n=n))
+    sources = _sources(lexwatch, site, home, 3)
+    held = queue.enqueue(get_settings(), sources)
+    with session_scope(_engine()) as session:  # after the job was queued
+        repo.set_enabled(session, source=repo.source_by_name(session, name="b001"), enabled=False)
+    assert lexwatch("sources", "remove", "b002").code == 0
+
+    assert processes("worker", "--burst").process.wait(timeout=120) == 0
+
+    (job,) = _finished_jobs()
+    assert job.id == held[sources[0].id]
+    assert [report["source"] for report in job.return_value()] == ["b000"]
+    assert len(site.headers_for("/b000.html")) == 1
+    assert not site.headers_for("/b001.html") and not site.headers_for("/b002.html")
 
 
 async def _hold(redis_url: str, tag: str, seen: list[str], want: int = 1) -> None:

@@ -20,6 +20,7 @@ __all__ = [
     "SourceKey",
     "add_source",
     "crawl_targets",
+    "enabled_keys",
     "get_source",
     "hold_source",
     "key_of",
@@ -123,6 +124,13 @@ def crawl_targets(session: Session, *, source_ids: Sequence[int]) -> list[CrawlT
     query = select(Source.id, Source.name, Source.kind, Source.url, Source.params)
     query = query.where(col(Source.id).in_(list(source_ids)), Source.enabled == True)  # noqa: E712
     return [CrawlTarget(*row) for row in session.exec(query.order_by(Source.id))]
+
+
+def enabled_keys(session: Session, *, source_ids: Sequence[int]) -> list[tuple[SourceKey, str]]:
+    """These sources, those that still exist and are enabled, by id: each one's key and URL."""
+    query = select(Source.id, Source.name, Source.jurisdiction, Source.url)
+    query = query.where(col(Source.id).in_(list(source_ids)), Source.enabled == True)  # noqa: E712
+    return [(SourceKey(*key), url) for *key, url in session.exec(query.order_by(Source.id))]
 
 
 def targets_in_order(session: Session, *, keys: Sequence[SourceKey]) -> list[CrawlTarget]:
