@@ -188,8 +188,14 @@ def _noun(row: Row) -> str:
 
 def word_diff(old: str, new: str) -> str:
     """`old` turned into `new`, removals as [-…-] and additions as {+…+}."""
-    marks = {"removed": "[-{}-]", "added": "{{+{}+}}", "same": "{}"}
-    return "".join(marks[p.op].format(p.text) for p in word_pieces(old, new)[2])
+    return _marked(word_pieces(old, new)[2])
+
+
+_MARKS = {"removed": "[-{}-]", "added": "{{+{}+}}", "same": "{}"}
+
+
+def _marked(inline: tuple[Piece, ...]) -> str:
+    return "".join(_MARKS[p.op].format(p.text) for p in inline)
 
 
 def render(rows: list[Row] | tuple[Row, ...]) -> str:
@@ -213,4 +219,4 @@ def _line(row: Row) -> str:
     mark = {"moved": ">", "added": "+", "removed": "-"}.get(row.op)
     if mark:
         return f"{mark} {row.new_text or row.old_text}"
-    return "~ " + word_diff(row.old_text, row.new_text)
+    return "~ " + _marked(row.inline)  # the word diff compare made for the row

@@ -4,7 +4,7 @@ import json
 import random
 import re
 
-from monitor.textdiff import COUNTED, NEW_SIDE, OLD_SIDE, compare, render
+from monitor.textdiff import COUNTED, NEW_SIDE, OLD_SIDE, compare, render, word_diff
 from tests.helpers import FIXTURES
 from web.diffview import record_text
 
@@ -76,6 +76,10 @@ def _agrees(old: str, new: str) -> None:
     # The rows are the two texts: read down one side, you read that version.
     assert [r.old_text for r in found.rows if r.op in OLD_SIDE] == old.splitlines()
     assert [r.new_text for r in found.rows if r.op in NEW_SIDE] == new.splitlines()
+    # A changed line is shown with its own word diff (render reuses the one compare made).
+    changed = [r for r in found.rows if r.op == "changed"]
+    shown_lines = [line for line in render(found.rows).splitlines() if line.startswith("~ ")]
+    assert shown_lines == [f"~ {word_diff(r.old_text, r.new_text)}" for r in changed]
 
 
 def test_the_summary_counts_exactly_the_rows_over_real_captured_texts() -> None:
