@@ -74,7 +74,7 @@ SLACK = 0.1  # the last worker to end a pass may end this much later than an eve
 CLAIM = "lexwatch:round:"  # + a source's round id -> the id of the job that crawls it
 CLAIM_TTL = 8 * 86400  # beyond a failed job's week in RQ's registry
 ENDED = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
-ENDINGS = "lexwatch:job-ended"  # channel a worker names each job on as it ends (pipeline/worker.py)
+ENDINGS = "lexwatch:job-ended:"  # + the Redis database: a worker names each job on it as it ends
 POLL = 0.5  # seconds a crawl waits for jobs with no word of an ending before it looks again
 GIVEN_UP = (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
 DROP_CLAIM = """if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -308,12 +308,12 @@ def _report_for(
 def _wait_for(queue: Queue, ids: list[str]) -> dict[str, Job]:
     """Wait until every job has ended; refuse to wait for workers that do not exist.
 
-    Woken as each job ends (its worker says so on ENDINGS), and looking every POLL
+    Woken as each job ends (its worker says so on `endings_channel`), and looking every POLL
     seconds anyway (a worker that died says nothing): a pass ends when its last
     job does, not at the next of a series of polls.
     """
     endings = queue.connection.pubsub(ignore_subscribe_messages=True)
-    endings.subscribe(ENDINGS)  # before the first look: no ending is missed between the two
+    endings.subscribe(endings_channel(queue.connection))  # before the first look: none missed
     try:
         while True:
             jobs = {job.id: job for job in Job.fetch_many(ids, connection=queue.connection) if job}
@@ -333,10 +333,20 @@ def _refuse_without_workers(queue: Queue) -> None:
         )
 
 
+def endings_channel(connection: Redis) -> str:
+    """The channel the ends of this Redis database's jobs are told on.
+
+    Channels belong to the whole server, not to one of its databases: two
+    deployments (or two test processes) on databases of one server must not wake
+    each other's crawls.
+    """
+    return ENDINGS + str(connection.connection_pool.connection_kwargs.get("db", 0))
+
+
 def said_ended(connection: Redis, job: Job) -> None:
     """Tell the crawls waiting for jobs that this one has ended (its status is set)."""
     try:
-        connection.publish(ENDINGS, job.id)
+        connection.publish(endings_channel(connection), job.id)
     except RedisError as exc:  # the waiters look again within POLL seconds anyway
         log.warning("could not announce the end of job %s: %s", job.id, exc)
 

@@ -15,7 +15,7 @@ seconds. A worker killed mid-job stops renewing, and after LEASE seconds the
 next worker's maintenance puts the job back. SIGTERM lets the running job
 finish, then the worker closes its crawler and exits. SIGUSR1 writes every
 thread's stack to the worker's stderr, for a worker that seems stuck. Each job
-that ends is announced on Redis (pipeline/queue.py's ENDINGS), so a crawl
+that ends is announced on Redis (pipeline/queue.py's `endings_channel`), so a crawl
 waiting for its jobs learns it at once instead of at its next poll.
 """
 

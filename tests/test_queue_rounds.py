@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 import redis
-from rq.job import JobStatus
+from rq.job import Job, JobStatus
 
 from db.models import Source
 from pipeline import queue
@@ -135,7 +135,9 @@ def test_a_crawl_waiting_for_its_jobs_is_woken_when_a_worker_says_one_ended(
     found: list[dict] = []
     waiting = threading.Thread(target=lambda: found.append(queue._wait_for(crawls, [ident])))
     waiting.start()
-    while not crawls.connection.pubsub_numsub(queue.ENDINGS)[0][1]:  # subscribed
+    while not crawls.connection.pubsub_numsub(queue.endings_channel(crawls.connection))[0][
+        1
+    ]:  # subscribed
         time.sleep(0.01)
 
     job = crawls.fetch_job(ident)
@@ -144,3 +146,23 @@ def test_a_crawl_waiting_for_its_jobs_is_woken_when_a_worker_says_one_ended(
 
     waiting.join(timeout=60)  # a guard against a hang, not a measure
     assert [list(jobs) for jobs in found] == [[ident]]
+
+
+@needs_redis
+def test_a_jobs_end_is_told_only_to_crawls_on_its_own_redis_database(redis_url, home) -> None:
+    """Pub/sub channels belong to the whole Redis server: two deployments (or test processes) on
+    two of its databases must not hear each other's job endings."""
+    here = queue.crawl_queue(get_settings()).connection
+    other_db = (here.connection_pool.connection_kwargs.get("db", 0) + 8) % 16
+    there = redis.Redis(connection_pool=redis.ConnectionPool(**{
+        **here.connection_pool.connection_kwargs, "db": other_db
+    }))  # fmt: skip
+    listening = here.pubsub(ignore_subscribe_messages=True)
+    listening.subscribe(queue.endings_channel(here))
+    listening.get_message(timeout=1)  # the subscription itself
+    queue.said_ended(there, Job.create(print, id="theirs", connection=there))
+    queue.said_ended(here, Job.create(print, id="ours", connection=here))
+    heard = [listening.get_message(timeout=5) for _ in range(1)]
+    listening.close()
+    there.close()
+    assert [message["data"] for message in heard if message] == [b"ours"]

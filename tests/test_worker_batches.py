@@ -86,7 +86,7 @@ def test_a_source_that_fails_to_parse_fails_alone_in_its_batch(
     (ident,) = set(queue.enqueue(get_settings(), sources).values())
     assert len(queue.crawl_queue(get_settings()).job_ids) == 1  # one host: one batch
     endings = queue.crawl_queue(get_settings()).connection.pubsub(ignore_subscribe_messages=True)
-    endings.subscribe(queue.ENDINGS)
+    endings.subscribe(queue.endings_channel(queue.crawl_queue(get_settings()).connection))
 
     assert processes("worker", "--burst").process.wait(timeout=120) == 0
 
