@@ -22,7 +22,7 @@ the one host per crawler.
 
 CPU per page: the workers' user + system time over the pass (/proc/<pid>/stat,
 their children included), against `lexwatch crawl`'s own (its rusage as a child
-of this process) less its start-up, the median of REPEATS `crawl`s over no source. The
+of this process) less its start-up, a `crawl` over no source run just before it. The
 site server answers from this process; it and PostgreSQL share the machine's
 cores with the crawlers, so on 2 cores neither tool has 2 cores to itself.
 The site counts the requests it answers at once (bench/inflight.py): the aims
@@ -130,31 +130,41 @@ def _in_process(site: Site, admin: str, flights: InFlight) -> list[dict[str, Any
     """Both passes as `lexwatch crawl` (no Redis); timed by its own reports, not start-up.
 
     The first pass FIRSTS times, each on a fresh database; the passes of 304s after the last.
+    Each pass's CPU is less the command's start-up measured just before it (a `crawl`
+    of a database without sources): a start-up of about 1.1 CPU-seconds swings by
+    0.3 between runs, as much as a whole pass of 304s, so one start-up measured once
+    had made the 304 pass 0.07 ms a page in one run and 1.71 in another.
     """
     firsts: list[tuple[float, float]] = []
     flights.reset()
-    for n in range(FIRSTS):
-        site.reset()
-        with _database(admin) as database:
-            env = _environment(database)
-            if not n:  # no source yet: the command's own start-up
-                startup = statistics.median(_crawl(env, 0)[1] for _ in range(REPEATS))
-            _add_sources(site, env)
-            firsts.append(_crawl(env, PAGES))
-            if n < FIRSTS - 1:
-                continue
-            first = _in_process_row("first", firsts, startup, flights)
-            flights.reset()
-            again = [_crawl(env, PAGES) for _ in range(REPEATS)]
-            return [first, _in_process_row("again", again, startup, flights)]
+    with _database(admin) as empty:
+        bare = _environment(empty)
+        _crawl(bare, 0)  # its schema made: the start-ups after it are all alike
+        for n in range(FIRSTS):
+            site.reset()
+            with _database(admin) as database:
+                env = _environment(database)
+                _add_sources(site, env)
+                firsts.append(_without_startup(env, bare))
+                if n < FIRSTS - 1:
+                    continue
+                first = _in_process_row("first", firsts, flights)
+                flights.reset()
+                again = [_without_startup(env, bare) for _ in range(REPEATS)]
+                return [first, _in_process_row("again", again, flights)]
     raise AssertionError("FIRSTS is at least 1")
 
 
-def _in_process_row(
-    name: str, passes: list[tuple[float, float]], startup: float, flights: InFlight
-) -> dict:
+def _without_startup(env: dict[str, str], bare: dict[str, str]) -> tuple[float, float]:
+    """One `crawl` pass: its seconds, and its CPU less a start-up measured just before."""
+    startup = _crawl(bare, 0)[1]
+    seconds, cpu = _crawl(env, PAGES)
+    return seconds, cpu - startup
+
+
+def _in_process_row(name: str, passes: list[tuple[float, float]], flights: InFlight) -> dict:
     seconds, cpu = _medians(passes)
-    cpu_ms = round((cpu - startup) * 1000 / PAGES, 2)
+    cpu_ms = round(cpu * 1000 / PAGES, 2)
     return _row("one process, no queue", 0, name, seconds, cpu_ms_per_page=cpu_ms, flights=flights)
 
 
