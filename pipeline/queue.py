@@ -119,16 +119,16 @@ def job_size(hosts: Sequence[int], workers: int) -> int:
     its own bookkeeping), so a host gets only the jobs its part of the work needs:
     two hosts and two workers make two jobs, one host and two workers make two
     halves. Where that leaves a worker idle while another ends a job (three equal
-    hosts, two workers), the jobs are made smaller until the workers, taking them in
-    turn, end within SLACK of an even share.
+    hosts, two workers), the jobs are halved until the workers, taking them in turn,
+    end within SLACK of an even share (a few tries, whatever the pass's size).
     """
-    workers, total = max(workers, 1), sum(hosts)
-    for parts in range(1, max(total, 1) + 1):
+    workers, total, parts = max(workers, 1), sum(hosts), 1
+    while True:
         size = min(BATCH, max(MIN_BATCH, -(-total // (workers * parts))))
         jobs = [n // count for n in hosts for count in [jobs_for(n, size)] for _ in range(count)]
         if size == MIN_BATCH or _last_end(jobs, workers) <= (1 + SLACK) * total / workers:
             return size
-    return MIN_BATCH
+        parts *= 2
 
 
 def jobs_for(sources: int, size: int) -> int:
