@@ -178,7 +178,7 @@ def record(
 
 
 def _begin(engine: Engine, settings: Settings, keys: Sequence[repo.SourceKey]) -> Begun:
-    """Start a chunk: its Source rows read here, in its order, and forgotten with the session."""
+    """Start a chunk: its sources read here (plain rows), in its order, and forgotten with the session."""
     started = time.monotonic()
     with session_scope(engine) as session:
         sources = repo.targets_in_order(session, keys=keys)  # one removed meanwhile: gone
