@@ -7,7 +7,7 @@ so two processes take turns on it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
@@ -121,24 +121,31 @@ class CrawlTarget(NamedTuple):
 
 def crawl_targets(session: Session, *, source_ids: Sequence[int]) -> list[CrawlTarget]:
     """These sources, those that still exist and are enabled, by id."""
-    query = select(Source.id, Source.name, Source.kind, Source.url, Source.params)
-    query = query.where(col(Source.id).in_(list(source_ids)), Source.enabled == True)  # noqa: E712
-    return [CrawlTarget(*row) for row in session.exec(query.order_by(Source.id))]
+    rows = session.exec(_by_id(_TARGET, source_ids).where(_ENABLED).order_by(Source.id))
+    return [CrawlTarget(*row) for row in rows]
 
 
 def enabled_keys(session: Session, *, source_ids: Sequence[int]) -> list[tuple[SourceKey, str]]:
     """These sources, those that still exist and are enabled, by id: each one's key and URL."""
-    query = select(Source.id, Source.name, Source.jurisdiction, Source.url)
-    query = query.where(col(Source.id).in_(list(source_ids)), Source.enabled == True)  # noqa: E712
-    return [(SourceKey(*key), url) for *key, url in session.exec(query.order_by(Source.id))]
+    columns = (Source.id, Source.name, Source.jurisdiction, Source.url)
+    rows = session.exec(_by_id(columns, source_ids).where(_ENABLED).order_by(Source.id))
+    return [(SourceKey(*key), url) for *key, url in rows]
 
 
 def targets_in_order(session: Session, *, keys: Sequence[SourceKey]) -> list[CrawlTarget]:
     """These sources, those that still exist (enabled or not), in the order of their keys."""
-    query = select(Source.id, Source.name, Source.kind, Source.url, Source.params)
-    query = query.where(col(Source.id).in_([key.id for key in keys]))
-    rows = {row[0]: CrawlTarget(*row) for row in session.exec(query)}
+    found = session.exec(_by_id(_TARGET, [key.id for key in keys]))
+    rows = {row[0]: CrawlTarget(*row) for row in found}
     return [rows[key.id] for key in keys if key.id in rows]
+
+
+_TARGET = (Source.id, Source.name, Source.kind, Source.url, Source.params)  # a CrawlTarget's
+_ENABLED = Source.enabled == True  # noqa: E712 (a SQL expression, not a comparison)
+
+
+def _by_id(columns: Sequence[Any], source_ids: Sequence[int]) -> Any:
+    """A select of these columns of the sources with these ids."""
+    return select(*columns).where(col(Source.id).in_(list(source_ids)))
 
 
 def save_import(
