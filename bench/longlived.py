@@ -108,4 +108,4 @@ class Crawler:
     async def _open_service(self) -> Any:
         from crawlers.crawl import CrawlService
 
-        return await CrawlService(self.settings, self.engine).start()
+        return await CrawlService.open(self.settings, self.engine)

@@ -32,7 +32,7 @@ async def _daemon() -> Any:
 
     settings = get_settings()
     daemon = Daemon(get_engine(settings.db_url), settings)
-    daemon.service = await CrawlService(settings, daemon.engine).start()
+    daemon.service = await CrawlService.open(settings, daemon.engine)
     return daemon
 
 

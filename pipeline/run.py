@@ -107,7 +107,7 @@ async def crawl_here(
     """Crawl these sources in this process, in one crawler kept for every chunk, and record them."""
     if not sources:
         return []
-    service = await CrawlService(settings, engine).start()
+    service = await CrawlService.open(settings, engine)
     try:
         return await crawl_with(engine, settings, sources, partial(fetch_through, service))
     finally:

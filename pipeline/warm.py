@@ -83,7 +83,7 @@ class Warm:
             await self.service.close()  # closed, not cancelled: a cancelled crawler stays in memory
             self.service = None
         if self.service is None:
-            self.service = await CrawlService(self.settings, self.engine).start()
+            self.service = await CrawlService.open(self.settings, self.engine)
             self.born = time.monotonic()
         return self.service
 

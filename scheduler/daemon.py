@@ -106,7 +106,7 @@ class Daemon:
 
     async def start(self) -> None:
         if not self.settings.redis_url:  # with workers, a job cleans up after its dead attempt
-            self.service = await CrawlService(self.settings, self.engine).start()
+            self.service = await CrawlService.open(self.settings, self.engine)
             with session_scope(self.engine) as session:
                 dead = repo.interrupted_runs(
                     session, remote_after=remote_grace(self.settings.crawl_time_limit)
@@ -269,7 +269,7 @@ class Daemon:
         """Swap in a fresh crawler (robots.txt read again); the old one ends after its crawls."""
         if self.service is None:
             return
-        old, self.service = self.service, await CrawlService(self.settings, self.engine).start()
+        old, self.service = self.service, await CrawlService.open(self.settings, self.engine)
         await old.drain(self.settings.crawl_time_limit)
         await old.close()  # closed, not cancelled: a cancelled crawler stays in memory
         log.info("crawler renewed")

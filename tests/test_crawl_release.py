@@ -38,3 +38,15 @@ def test_crawl_passes_leave_no_crawler_behind(server, home) -> None:
         outcomes = run_coroutine(crawl(plans, engine=None, settings=get_settings()), timeout=60)
         assert outcomes[1].fetched and not outcomes[1].errors
     assert _crawlers() == before
+
+
+def test_start_up_is_left_out_of_collections_once(server, home) -> None:
+    """What start-up built is frozen at the first service; later services (renewed crawlers)
+    are not, so a closed crawler is still collected (the test above)."""
+    server.serve("/a", PAGE)
+    plans = [Plan(1, "a", "page", Target(server.url("/a")))]
+    run_coroutine(crawl(plans, engine=None, settings=get_settings()), timeout=60)
+    frozen = gc.get_freeze_count()
+    assert frozen > 10_000  # Scrapy, Twisted and SQLAlchemy's modules, classes and functions
+    run_coroutine(crawl(plans, engine=None, settings=get_settings()), timeout=60)
+    assert gc.get_freeze_count() == frozen
