@@ -21,8 +21,9 @@ uses them: no AutoThrottle against 127.0.0.1, at most 10 requests in flight to
 the one host per crawler.
 
 CPU per page: the workers' user + system time over the pass (/proc/<pid>/stat,
-their children included), against `lexwatch crawl`'s own (its rusage as a child
-of this process) less its start-up, a `crawl` over no source run just before it. The
+their children included), against the same pass as `lexwatch crawl` runs it, in a
+process of its own that measures its CPU around the pass, start-up left out
+(bench/crawl_driver.py). The
 site server answers from this process; it and PostgreSQL share the machine's
 cores with the crawlers, so on 2 cores neither tool has 2 cores to itself.
 The site counts the requests it answers at once (bench/inflight.py): the aims
@@ -35,7 +36,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import signal
 import statistics
@@ -127,39 +127,25 @@ def _add_sources(site: Site, env: dict[str, str], hosts: int = 1) -> None:
 
 
 def _in_process(site: Site, admin: str, flights: InFlight) -> list[dict[str, Any]]:
-    """Both passes as `lexwatch crawl` (no Redis); timed by its own reports, not start-up.
+    """Both passes as `lexwatch crawl` runs them (no Redis), each measured without start-up.
 
     The first pass FIRSTS times, each on a fresh database; the passes of 304s after the last.
-    Each pass's CPU is less the command's start-up measured just before it (a `crawl`
-    of a database without sources): a start-up of about 1.1 CPU-seconds swings by
-    0.3 between runs, as much as a whole pass of 304s, so one start-up measured once
-    had made the 304 pass 0.07 ms a page in one run and 1.71 in another.
     """
     firsts: list[tuple[float, float]] = []
     flights.reset()
-    with _database(admin) as empty:
-        bare = _environment(empty)
-        _crawl(bare, 0)  # its schema made: the start-ups after it are all alike
-        for n in range(FIRSTS):
-            site.reset()
-            with _database(admin) as database:
-                env = _environment(database)
-                _add_sources(site, env)
-                firsts.append(_without_startup(env, bare))
-                if n < FIRSTS - 1:
-                    continue
-                first = _in_process_row("first", firsts, flights)
-                flights.reset()
-                again = [_without_startup(env, bare) for _ in range(REPEATS)]
-                return [first, _in_process_row("again", again, flights)]
+    for n in range(FIRSTS):
+        site.reset()
+        with _database(admin) as database:
+            env = _environment(database)
+            _add_sources(site, env)
+            firsts.append(_crawl(env))
+            if n < FIRSTS - 1:
+                continue
+            first = _in_process_row("first", firsts, flights)
+            flights.reset()
+            again = [_crawl(env) for _ in range(REPEATS)]
+            return [first, _in_process_row("again", again, flights)]
     raise AssertionError("FIRSTS is at least 1")
-
-
-def _without_startup(env: dict[str, str], bare: dict[str, str]) -> tuple[float, float]:
-    """One `crawl` pass: its seconds, and its CPU less a start-up measured just before."""
-    startup = _crawl(bare, 0)[1]
-    seconds, cpu = _crawl(env, PAGES)
-    return seconds, cpu - startup
 
 
 def _in_process_row(name: str, passes: list[tuple[float, float]], flights: InFlight) -> dict:
@@ -168,14 +154,14 @@ def _in_process_row(name: str, passes: list[tuple[float, float]], flights: InFli
     return _row("one process, no queue", 0, name, seconds, cpu_ms_per_page=cpu_ms, flights=flights)
 
 
-def _crawl(env: dict[str, str], count: int) -> tuple[float, float]:
-    """`lexwatch crawl`: the seconds of its pass and the CPU seconds of the whole command."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    reports = json.loads(_lexwatch(env, "crawl", "--format", "json"))
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    assert len(reports) == count and not [r for r in reports if r["status"] == "error"], reports[:3]
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return max((report["seconds"] for report in reports), default=0.0), cpu
+def _crawl(env: dict[str, str]) -> tuple[float, float]:
+    """One pass as `lexwatch crawl` runs it: its seconds and CPU seconds, start-up left out."""
+    command = [sys.executable, "-m", "bench.crawl_driver"]
+    done = subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    statuses = answer["statuses"]
+    assert len(statuses) == PAGES and "error" not in statuses, statuses[:3]
+    return answer["wall"], answer["cpu"]
 
 
 def _with_workers(
