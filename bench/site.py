@@ -36,6 +36,7 @@ from bench.pages import (
 
 FIRST_SEEN = datetime(2026, 1, 5, tzinfo=UTC).timestamp()  # Last-Modified of the initial pages
 EDITED_AT = datetime(2026, 6, 1, tzinfo=UTC).timestamp()  # Last-Modified of edited pages
+DAY = 86_400.0  # each move of the site (an edit, putting it back) is a day after the one before
 ROBOTS = b"User-agent: *\nAllow: /\n"
 HOST_NAMES = ("127.0.0.1", "localhost")  # two names of this machine, two hosts to a crawler
 
@@ -109,13 +110,27 @@ class Site:
         self._served = {
             path_of(p.number): served(p, FIRST_SEEN + 60 * p.number) for p in self.pages
         }
+        self._moves = 0
 
     def edit(self, fraction: float) -> dict[str, str]:
         """Edit a seeded `fraction` of the pages: name -> kind of edit (same every run)."""
+        return self._move(fraction, edit=True)
+
+    def put_back(self, fraction: float) -> dict[str, str]:
+        """The pages `edit(fraction)` edits, as first written again, modified after the edit.
+
+        Not `reset`: a site's Last-Modified only moves on, and a tool that asks
+        If-Modified-Since alone (urlwatch) rightly hears 304 for a page older than its copy.
+        """
+        return self._move(fraction, edit=False)
+
+    def _move(self, fraction: float, *, edit: bool) -> dict[str, str]:
+        modified = EDITED_AT + DAY * self._moves
+        self._moves += 1
         changes = edited(self.pages, fraction, self.seed)
         for number, kind in changes.items():
-            page = apply_edit(self.pages[number], kind, self.seed)
-            self._served[path_of(number)] = served(page, EDITED_AT + 60 * number)
+            page = apply_edit(self.pages[number], kind, self.seed) if edit else self.pages[number]
+            self._served[path_of(number)] = served(page, modified + 60 * number)
         return {name_of(number): kind for number, kind in changes.items()}
 
     def urls(self, hosts: int = 1) -> dict[str, str]:
