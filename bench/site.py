@@ -119,8 +119,9 @@ class Site:
     def put_back(self, fraction: float) -> dict[str, str]:
         """The pages `edit(fraction)` edits, as first written again, modified after the edit.
 
-        Not `reset`: a site's Last-Modified only moves on, and a tool that asks
-        If-Modified-Since alone (urlwatch) rightly hears 304 for a page older than its copy.
+        Not `reset`: a site's Last-Modified only moves on (a tool without the page's
+        ETag, asking If-Modified-Since alone, would rightly hear 304 for a page dated
+        before its copy).
         """
         return self._move(fraction, edit=False)
 
