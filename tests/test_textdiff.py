@@ -4,7 +4,7 @@ import json
 import random
 import re
 
-from monitor.textdiff import COUNTED, NEW_SIDE, OLD_SIDE, compare, render, word_diff
+from monitor.textdiff import COUNTED, NEW_SIDE, OLD_SIDE, compare, render, word_diff, word_pieces
 from tests.helpers import FIXTURES
 from web.diffview import record_text
 
@@ -107,3 +107,19 @@ def test_the_case_from_the_issue_one_changed_paragraph_is_one_changed_row() -> N
     found = compare(old, new)
     assert found.summary == "1 paragraph changed under 'Text'"
     assert [r.op for r in found.rows] == ["same", "changed"]
+
+
+def test_word_pieces_read_back_both_lines_whatever_they_share_at_their_ends() -> None:
+    # The words both lines begin and end with are set aside before difflib runs: the pieces
+    # must still be the two lines, and what they share the same on both sides.
+    rng = random.Random(3)
+    words = ["the", "Council", "shall", "amended,", "2025", "the", " "]
+    for _ in range(2000):
+        old = " ".join(rng.choice(words) for _ in range(rng.randrange(0, 12)))
+        new = " ".join(rng.choice(words) for _ in range(rng.randrange(0, 12)))
+        new = _reword(old, rng) if old and rng.random() < 0.5 else new
+        left, right, inline = word_pieces(old, new)
+        assert "".join(p.text for p in left) == old and "".join(p.text for p in right) == new
+        assert "".join(p.text for p in inline if p.op != "added") == old
+        assert "".join(p.text for p in inline if p.op != "removed") == new
+        assert [p for p in left if p.op == "same"] == [p for p in right if p.op == "same"]
