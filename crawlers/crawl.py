@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ STARTUP_LIMIT = 30.0  # seconds for Scrapy to open its spider
 CLOSE_LIMIT = 10.0  # seconds for a crawler with nothing in flight to close gracefully
 
 
+@functools.cache  # once per process
 def _keep_out_of_collections() -> None:
     """Leave what start-up built (modules, classes, compiled patterns) out of later collections.
 
@@ -47,13 +49,8 @@ def _keep_out_of_collections() -> None:
     what is left lives as long as the process, and a crawler (renewed, closed)
     stays collectable.
     """
-    if not _start_up_kept[0]:
-        _start_up_kept[0] = True
-        gc.collect()
-        gc.freeze()
-
-
-_start_up_kept = [False]
+    gc.collect()
+    gc.freeze()
 
 
 class CrawlService:
