@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from vocab import redact as module
 from vocab.redact import MARK, redact
 from vocab.settings import Settings
 
@@ -51,3 +54,38 @@ def test_by_default_the_settings_in_force_give_the_secrets(home, monkeypatch) ->
     monkeypatch.setenv("LEXWATCH_CONGRESS_API_KEY", "CONGRESS-KEY-42424242")
     get_settings.cache_clear()
     assert redact("echo: CONGRESS-KEY-42424242") == f"echo: {MARK}"
+
+
+def _every_pattern(text: str) -> str:
+    """Each pattern run whatever the text holds: what `redact` skips must change nothing."""
+    text = module._QUERY.sub(rf"\g<1>{MARK}", text)
+    text = module._USERINFO.sub(rf"\g<1>{MARK}\g<2>", text)
+    return module._SCHEME_AUTH.sub(rf"\g<1> {MARK}", text)
+
+
+def test_skipping_a_pattern_the_text_cannot_match_changes_nothing() -> None:
+    # redact runs a pattern only on text holding what it needs ("=" or "%3", "://",
+    # "ApiKey"/"Bearer"): over pieces that mix every credential form, the same result.
+    pieces = [
+        "HTTP 404 from ",
+        "https://x.example/",
+        "?api_key=SECRET1",
+        "%3Fapi_key%3DSECRET2",
+        "%26token%3dSECRET3",
+        "ftp://user:pa55word@host/",
+        "Bearer abcdefghijklmnopq",
+        "ApiKey ABCDEFGHIJKLMNOP",
+        "&page=2",
+        " ",
+        ";sig=xyz",
+        "proxy for ",
+        "bearer of rights",
+    ]
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 6)))
+        assert redact(text, secrets=()) == _every_pattern(text), text
+    # Percent-encoded only, no "=" anywhere: still redacted.
+    assert (
+        redact("proxy for x%3Fapi_key%3DSECRET2", secrets=()) == f"proxy for x%3Fapi_key%3D{MARK}"
+    )
