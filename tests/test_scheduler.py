@@ -174,6 +174,9 @@ def test_a_body_stored_before_a_crash_is_still_parsed(site, lexwatch) -> None:
     assert [c["summary"] for c in lexwatch("changes", "--format", "json").json()] == [
         "1 paragraph changed under 'Status'"
     ]
+    with session_scope(get_engine(get_settings().db_url)) as session:
+        newest = repo.latest_snapshot(session, source_id=source.id, url=site.url("/p.html"))
+        assert newest is not None and newest.parsed  # the next crawl of these bytes parses nothing
 
 
 def _outbox_count(home: Path) -> int:

@@ -121,11 +121,22 @@ def store_capture(session: Session, *, capture: Capture) -> tuple[str, str, bool
 
 
 def mark_parsed(session: Session, *, source_id: int, urls: Iterable[str]) -> None:
-    """The latest snapshots of these URLs have been turned into the source's current version."""
-    for url in urls:
-        newest = _newest_of(source_id, url).with_only_columns(col(Snapshot.id)).limit(1)
-        mark = update(Snapshot).where(col(Snapshot.id) == newest.scalar_subquery())
-        session.exec(mark.values(parsed=True).execution_options(synchronize_session="fetch"))
+    """The latest snapshots of these URLs have been turned into the source's current version.
+
+    A Core statement run for each URL: no snapshot is loaded, none needs refreshing.
+    """
+    rows = [{"source": source_id, "page": url} for url in urls]
+    if rows:
+        session.connection().execute(_MARK, rows)
+
+
+_NEWEST = (
+    select(_TABLE.c.id)
+    .where(_TABLE.c.source_id == bindparam("source"), _TABLE.c.url == bindparam("page"))
+    .order_by(_TABLE.c.fetched_at.desc(), _TABLE.c.id.desc())
+    .limit(1)
+)
+_MARK = update(_TABLE).where(_TABLE.c.id == _NEWEST.scalar_subquery()).values(parsed=True)
 
 
 def _newest_of(source_id: int, url: str) -> SelectOfScalar[Snapshot]:
