@@ -11,6 +11,13 @@ AHEAD have ended): a pass of many sources then records them in batches of tens, 
 (each batch's transactions, and the alerts sent after it, cost the same whatever
 its size). A crawl that ends with nothing else in flight is recorded at once.
 
+A crawl whose answers are to be parsed costs its batch far more than a 304: a
+lock on its source, the lookups of its file, the index's flush at the commit. In
+a pass where a few pages of a thousand changed, each would otherwise share its
+batch with tens of 304s and pay all of that alone. So while other crawls still
+fetch, the crawls to parse wait for one another (at most PARSE_WAIT seconds, or
+until half of AHEAD have ended) while the rest are recorded in the meantime.
+
 At most AHEAD crawls are between their start and their record at once. Fetching
 is faster than parsing and storing, and a fetched answer waits in memory until
 it is recorded: when a thousand sources come due together, without the limit
@@ -27,6 +34,7 @@ from sqlalchemy import Engine
 
 from crawlers.crawl import CrawlService
 from crawlers.reactor import in_daemon_thread, settle
+from pipeline.recording import needs_parsing
 from pipeline.run import Report, begin, record
 from vocab.fetch import Outcome
 from vocab.settings import Settings
@@ -34,6 +42,7 @@ from vocab.settings import Settings
 Ended = tuple[Outcome, int, float, asyncio.Future]
 AHEAD = 64  # crawls started and not yet recorded; several batches' worth, a bounded memory
 LINGER = 0.2  # seconds a batch to record may wait for crawls still fetching
+PARSE_WAIT = 1.0  # seconds a crawl with answers to parse may wait for others to parse with it
 
 
 class Batches:
@@ -42,7 +51,9 @@ class Batches:
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine, self.settings = engine, settings
         self.starting: list[tuple[int, asyncio.Future]] = []
-        self.ending: list[Ended] = []
+        self.ending: list[Ended] = []  # ended with nothing to parse (a 304, a failed fetch)
+        self.parsing: list[Ended] = []  # ended with answers to parse
+        self.parsing_since = 0.0  # when the first of `parsing` ended
         self.recorder: asyncio.Task | None = None
         self.ahead = asyncio.Semaphore(AHEAD)
         self.fetching = 0  # crawls begun whose fetch has not ended
@@ -88,8 +99,12 @@ class Batches:
 
     def _record(self, outcome: Outcome, run_id: int, started: float) -> asyncio.Future:
         future = asyncio.get_running_loop().create_future()
-        self.ending.append((outcome, run_id, started, future))
-        if len(self.ending) >= _full() or not self.fetching:
+        if not needs_parsing(outcome):
+            self.ending.append((outcome, run_id, started, future))
+        else:
+            self.parsing_since = self.parsing_since if self.parsing else time.monotonic()
+            self.parsing.append((outcome, run_id, started, future))
+        if self._ready():
             self.filled.set()
         if self.recorder is None or self.recorder.done():
             self.recorder = asyncio.ensure_future(self._record_all())
@@ -97,9 +112,11 @@ class Batches:
 
     async def _record_all(self) -> None:
         """Record what has ended, batch after batch, until nothing more has."""
-        while self.ending:
+        while self.ending or self.parsing:
             await self._fill()
-            batch, self.ending = self.ending, []
+            batch = self._take()
+            if not batch:  # only crawls to parse, still waiting for more
+                continue
             ended = [(outcome, run_id, started) for outcome, run_id, started, _ in batch]
             try:
                 reports = await in_daemon_thread(record, self.engine, self.settings, ended)
@@ -111,9 +128,21 @@ class Batches:
                 for (*_, future), report in zip(batch, reports, strict=True):
                     settle(future, report, None)
 
+    def _ready(self) -> bool:
+        """A full batch has ended (to parse or not), or nothing is fetching."""
+        return not self.fetching or max(len(self.ending), len(self.parsing)) >= _full()
+
+    def _take(self) -> list[Ended]:
+        """What has ended, less the crawls to parse while they may still wait for more."""
+        batch, self.ending = self.ending, []
+        waited = time.monotonic() - self.parsing_since
+        if self.parsing and (self._ready() or waited >= PARSE_WAIT):
+            batch, self.parsing = batch + self.parsing, []
+        return batch
+
     async def _fill(self) -> None:
         """Wait (at most LINGER seconds) until a full batch has ended or nothing is fetching."""
-        if len(self.ending) < _full() and self.fetching:
+        if not self._ready():
             self.filled.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.filled.wait(), LINGER)

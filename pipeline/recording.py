@@ -68,6 +68,11 @@ def _record_batch(
     return in_transaction(engine, work)
 
 
+def needs_parsing(outcome: Outcome) -> bool:
+    """Whether recording this crawl parses its answers (a 304 or a failed fetch does not)."""
+    return _before_parsing(outcome) is None
+
+
 def _before_parsing(outcome: Outcome) -> Verdict | None:
     """The verdict of a crawl that needs no parsing; None when its answers are to be parsed."""
     if outcome.skipped:

@@ -150,3 +150,39 @@ def test_past_the_limit_of_crawls_ahead_the_rest_wait_their_turn(
     runs = _runs()
     for name in NAMES:
         assert runs[name] == ["ok", "not_modified"], runs[name]
+
+
+def _parsed_together(monkeypatch, site, lexwatch, wait: float) -> list[list[str]]:
+    """Three new pages answering 0, 0.6 and 1.2 s late, crawled at once: the crawls each record
+    call parsed (with `wait` as PARSE_WAIT)."""
+    import pipeline.batches
+    from pipeline.recording import needs_parsing
+
+    calls: list[list[str]] = []
+    real = pipeline.batches.record
+
+    def record(engine, settings, ended):
+        calls.append([o.plan.name for o, *_ in ended if needs_parsing(o)])
+        return real(engine, settings, ended)
+
+    monkeypatch.setattr(pipeline.batches, "record", record)
+    monkeypatch.setattr(pipeline.batches, "PARSE_WAIT", wait)
+    for name, delay in zip(NAMES[:3], (0.0, 0.6, 1.2), strict=True):
+        _add(lexwatch, site, name)
+        site.pages[f"/{name}.html"].delay = delay
+    _passes(0)
+    assert sorted(n for names in calls for n in names) == sorted(NAMES[:3])  # each parsed once
+    return [sorted(names) for names in calls if names]
+
+
+def test_crawls_to_parse_are_recorded_together_while_others_still_fetch(
+    site, lexwatch, monkeypatch
+) -> None:
+    """A 304 costs its batch little; a page to parse costs its batch a lookup, a lock and a
+    commit. So the pages to parse wait for one another while other crawls still fetch."""
+    assert _parsed_together(monkeypatch, site, lexwatch, wait=30.0) == [sorted(NAMES[:3])]
+
+
+def test_a_crawl_to_parse_waits_for_others_only_so_long(site, lexwatch, monkeypatch) -> None:
+    """Past PARSE_WAIT a page is recorded (and its changes alerted) without the slower ones."""
+    assert len(_parsed_together(monkeypatch, site, lexwatch, wait=0.2)) >= 2
