@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import BindParameter, bindparam, func, update
 from sqlmodel import Session, col, delete, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -130,21 +130,19 @@ def mark_parsed(session: Session, *, source_id: int, urls: Iterable[str]) -> Non
         session.connection().execute(_MARK, rows)
 
 
-_NEWEST = (
-    select(_TABLE.c.id)
-    .where(_TABLE.c.source_id == bindparam("source"), _TABLE.c.url == bindparam("page"))
-    .order_by(_TABLE.c.fetched_at.desc(), _TABLE.c.id.desc())
-    .limit(1)
-)
-_MARK = update(_TABLE).where(_TABLE.c.id == _NEWEST.scalar_subquery()).values(parsed=True)
-
-
-def _newest_of(source_id: int, url: str) -> SelectOfScalar[Snapshot]:
+def _newest_of(
+    source_id: int | BindParameter, url: str | BindParameter
+) -> SelectOfScalar[Snapshot]:
     return (
         select(Snapshot)
         .where(Snapshot.source_id == source_id, Snapshot.url == url)
         .order_by(col(Snapshot.fetched_at).desc(), col(Snapshot.id).desc())
     )
+
+
+# The newest snapshot of one URL (bound per row: "page", as "url" names a column), marked parsed.
+_NEWEST = _newest_of(bindparam("source"), bindparam("page")).with_only_columns(col(Snapshot.id))
+_MARK = update(_TABLE).where(_TABLE.c.id == _NEWEST.limit(1).scalar_subquery()).values(parsed=True)
 
 
 def latest_snapshot(session: Session, *, source_id: int, url: str) -> Snapshot | None:
