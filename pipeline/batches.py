@@ -102,7 +102,8 @@ class Batches:
         if not needs_parsing(outcome):
             self.ending.append((outcome, run_id, started, future))
         else:
-            self.parsing_since = self.parsing_since if self.parsing else time.monotonic()
+            if not self.parsing:
+                self.parsing_since = time.monotonic()
             self.parsing.append((outcome, run_id, started, future))
         if self._ready():
             self.filled.set()
@@ -134,7 +135,7 @@ class Batches:
 
     def _take(self) -> list[Ended]:
         """What has ended, less the crawls to parse while they may still wait for more."""
-        batch, self.ending = self.ending, []
+        batch, self.ending = self.ending, []  # now `_ready` asks of the crawls to parse alone
         waited = time.monotonic() - self.parsing_since
         if self.parsing and (self._ready() or waited >= PARSE_WAIT):
             batch, self.parsing = batch + self.parsing, []
