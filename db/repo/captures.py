@@ -11,13 +11,13 @@ import zlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import BindParameter, bindparam, func, update
+from sqlalchemy import BindParameter, Row, bindparam, func, insert, update
 from sqlmodel import Session, col, delete, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from db.models import Blob, Snapshot, Source, Version, utcnow
 from db.repo.sources import CrawlTarget, hold_source
-from db.repo.unique import insert_once
+from db.repo.unique import insert_values_once
 from vocab.fetch import Capture, Known, Plan, Target
 
 __all__ = [
@@ -88,36 +88,53 @@ _TOUCH = (
 
 
 def store_capture(session: Session, *, capture: Capture) -> tuple[str, str, bool, bool] | None:
-    """Record a capture: (sha256, content type, new?, parsed?) or None for a 304 with nothing stored."""
+    """Record a capture: (sha256, content type, new?, parsed?) or None for a 304 with nothing stored.
+
+    Core statements throughout: no Snapshot or Blob object is built or flushed.
+    """
     hold_source(session, source_id=capture.source_id)  # two crawls of one URL: one new snapshot
-    last = latest_snapshot(session, source_id=capture.source_id, url=capture.url)
+    last = _last_seen(session, capture)
     if capture.status == 304:
         if last is None:
             return None
-        last.last_seen_at = capture.fetched_at
+        _seen_again(session, last.id, capture.fetched_at, last.etag, last.last_modified)
         return last.sha256, last.content_type, False, last.parsed
     sha256 = hashlib.sha256(capture.body).hexdigest()
     etag, modified = capture.headers.get("etag", ""), capture.headers.get("last-modified", "")
     if last is not None and last.sha256 == sha256:
-        last.last_seen_at, last.etag, last.last_modified = capture.fetched_at, etag, modified
+        _seen_again(session, last.id, capture.fetched_at, etag, modified)
         return sha256, last.content_type, False, last.parsed
     store_blob(session, sha256=sha256, body=capture.body)
-    content_type = capture.headers.get("content-type", "")
-    session.add(
-        Snapshot(
-            source_id=capture.source_id,
-            url=capture.url,
-            role=capture.role,
-            status=capture.status,
-            sha256=sha256,
-            etag=etag,
-            last_modified=modified,
-            content_type=content_type,
-            fetched_at=capture.fetched_at,
-            last_seen_at=capture.fetched_at,
-        )
-    )
-    return sha256, content_type, True, False
+    _add_snapshot(session, capture, sha256, etag, modified)
+    return sha256, capture.headers.get("content-type", ""), True, False
+
+
+def _last_seen(session: Session, capture: Capture) -> Row | None:
+    """What store_capture needs of the newest snapshot of the capture's URL, if there is one."""
+    found = session.connection().execute(_LAST, {"source": capture.source_id, "page": capture.url})
+    return found.first()
+
+
+def _seen_again(session: Session, snapshot_id: int, at: datetime, etag: str, mod: str) -> None:
+    session.connection().execute(_TOUCH, {"at": at, "etag": etag, "mod": mod, "key": snapshot_id})
+
+
+def _add_snapshot(session: Session, capture: Capture, sha256: str, etag: str, mod: str) -> None:
+    row = {
+        "source_id": capture.source_id,
+        "run_id": None,
+        "url": capture.url,
+        "role": capture.role,
+        "status": capture.status,
+        "sha256": sha256,
+        "etag": etag,
+        "last_modified": mod,
+        "content_type": capture.headers.get("content-type", ""),
+        "fetched_at": capture.fetched_at,
+        "last_seen_at": capture.fetched_at,
+        "parsed": False,
+    }
+    session.connection().execute(_ADD, row)
 
 
 def mark_parsed(session: Session, *, source_id: int, urls: Iterable[str]) -> None:
@@ -145,6 +162,16 @@ _NEWEST = _newest_of(bindparam("source"), bindparam("page")).with_only_columns(c
 _MARK = update(_TABLE).where(_TABLE.c.id == _NEWEST.limit(1).scalar_subquery()).values(parsed=True)
 
 
+# What store_capture needs of the newest snapshot of one URL; and a new snapshot.
+_LAST_COLUMNS = ("id", "sha256", "content_type", "parsed", "etag", "last_modified")
+_LAST = (
+    _newest_of(bindparam("source"), bindparam("page"))
+    .with_only_columns(*(_TABLE.c[name] for name in _LAST_COLUMNS))
+    .limit(1)
+)
+_ADD = insert(_TABLE)
+
+
 def latest_snapshot(session: Session, *, source_id: int, url: str) -> Snapshot | None:
     """The newest snapshot of one URL of a source."""
     return session.exec(_newest_of(source_id, url)).first()
@@ -155,7 +182,16 @@ def store_blob(session: Session, *, sha256: str, body: bytes) -> None:
 
     zlib level 1: a page compresses 4x faster than at level 6 and about 10 % larger.
     """
-    insert_once(session, Blob(sha256=sha256, size=len(body), data=zlib.compress(body, 1)))
+    row = {
+        "sha256": sha256,
+        "size": len(body),
+        "data": zlib.compress(body, 1),
+        "created_at": utcnow(),
+    }
+    insert_values_once(session, _BLOBS, row)
+
+
+_BLOBS = Blob.__table__  # type: ignore[attr-defined]
 
 
 def body(session: Session, *, sha256: str) -> bytes | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
@@ -31,6 +32,22 @@ def insert_new(session: Session, row: M) -> M | None:
     model = type(row)
     statement = _insert(session, model).values(**_values(row)).on_conflict_do_nothing()
     return session.scalars(statement.returning(model)).first()
+
+
+def insert_values_once(session: Session, table: Table, values: dict[str, Any]) -> None:
+    """`insert_once` for a row given as plain values, with no model built for it.
+
+    Run on the session's connection, so the session's pending objects are not
+    flushed first. The statement is built once per kind of database and table.
+    """
+    dialect = session.get_bind().dialect.name
+    statement = _ONCE.get((dialect, table.name))
+    if statement is None:
+        statement = _ONCE[(dialect, table.name)] = _insert(session, table).on_conflict_do_nothing()
+    session.connection().execute(statement, values)
+
+
+_ONCE: dict[tuple[str, str], Any] = {}
 
 
 def insert_all_once(session: Session, rows: Sequence[SQLModel]) -> None:
