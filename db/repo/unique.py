@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel
 
 __all__ = []
@@ -28,26 +29,41 @@ def insert_once(session: Session, row: SQLModel) -> None:
 
 
 def insert_new(session: Session, row: M) -> M | None:
-    """`insert_once` that answers with the stored row, or None when one with its key existed."""
-    model = type(row)
-    statement = _insert(session, model).values(**_values(row)).on_conflict_do_nothing()
-    return session.scalars(statement.returning(model)).first()
+    """`insert_once` that answers with the stored row, or None when one with its key existed.
+
+    A Core INSERT … RETURNING of the new key; `row` then joins the session as if
+    it had been read (no SELECT, no flush), a third of the ORM's own RETURNING.
+    """
+    table = type(row).__table__  # type: ignore[attr-defined]
+    statement = _statement(session, table, returning=True)
+    key = session.execute(statement, _values(row)).scalar()
+    if key is None:
+        return None
+    setattr(row, table.primary_key.columns[0].name, key)
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
 
 
 def insert_values_once(session: Session, table: Table, values: dict[str, Any]) -> None:
     """`insert_once` for a row given as plain values, with no model built for it.
 
     Run on the session's connection, so the session's pending objects are not
-    flushed first. The statement is built once per kind of database and table.
+    flushed first.
     """
-    dialect = session.get_bind().dialect.name
-    statement = _ONCE.get((dialect, table.name))
-    if statement is None:
-        statement = _ONCE[(dialect, table.name)] = _insert(session, table).on_conflict_do_nothing()
-    session.connection().execute(statement, values)
+    session.connection().execute(_statement(session, table, returning=False), values)
 
 
-_ONCE: dict[tuple[str, str], Any] = {}
+def _statement(session: Session, table: Table, *, returning: bool) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING (RETURNING its key): built once per database kind and table."""
+    key = (session.get_bind().dialect.name, table.name, returning)
+    if key not in _ONCE:
+        statement = _insert(session, table).on_conflict_do_nothing()
+        _ONCE[key] = statement.returning(*table.primary_key.columns) if returning else statement
+    return _ONCE[key]
+
+
+_ONCE: dict[tuple[str, str, bool], Any] = {}
 
 
 def insert_all_once(session: Session, rows: Sequence[SQLModel]) -> None:
