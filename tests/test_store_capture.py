@@ -56,7 +56,8 @@ def test_a_new_body_is_kept_once_compressed_with_its_snapshot(home: Path) -> Non
     assert stored == (SHA, "text/html", True, False)
     [snap] = _snapshots(source_id)
     assert (snap.url, snap.role, snap.status, snap.sha256) == (URL, "main", 200, SHA)
-    assert (snap.etag, snap.last_modified, snap.content_type) == ('"v1"', "Fri, 01 May", "text/html")
+    kept = (snap.etag, snap.last_modified, snap.content_type)
+    assert kept == ('"v1"', "Fri, 01 May", "text/html")
     assert snap.fetched_at == snap.last_seen_at == FIRST and not snap.parsed
     with session_scope(get_engine(get_settings().db_url)) as session:
         blob = session.get(Blob, SHA)
