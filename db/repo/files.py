@@ -16,7 +16,7 @@ from db.models import (
     Version,
     utcnow,
 )
-from db.repo.unique import insert_all_once, insert_new, insert_once
+from db.repo.unique import insert_all_once, insert_new, insert_once, insert_rows_once
 
 __all__ = [
     "add_identifiers",
@@ -173,10 +173,10 @@ def add_identifiers(
     )
     known = set() if new else {tuple(k) for k in session.exec(query)}
     rows = [
-        DossierIdentifier(dossier_id=dossier.id, scheme=scheme, value=value)
+        {"dossier_id": dossier.id, "scheme": scheme, "value": value}
         for scheme, value in sorted(set(pairs) - known)
     ]
-    insert_all_once(session, rows)
+    insert_rows_once(session, _IDENTIFIERS, rows)
 
 
 def identifiers_of(session: Session, *, dossier_id: int) -> list[tuple[str, str]]:
@@ -198,12 +198,17 @@ def add_links(
     session: Session, *, from_id: int, links: Iterable[tuple[int, str]], relation: str
 ) -> None:
     """Link one file to others, (to_id, via) each, in one statement; links already there stay."""
+    now = utcnow()
     rows = [
-        DossierLink(from_id=from_id, to_id=to_id, relation=relation, via=via)
+        {"from_id": from_id, "to_id": to_id, "relation": relation, "via": via, "created_at": now}
         for to_id, via in links
         if to_id != from_id
     ]
-    insert_all_once(session, rows)
+    insert_rows_once(session, _LINKS, rows)
+
+
+_IDENTIFIERS = DossierIdentifier.__table__  # type: ignore[attr-defined]
+_LINKS = DossierLink.__table__  # type: ignore[attr-defined]
 
 
 def links_of(session: Session, *, dossier_id: int) -> list[tuple[DossierLink, Dossier]]:

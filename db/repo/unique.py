@@ -70,5 +70,10 @@ def insert_all_once(session: Session, rows: Sequence[SQLModel]) -> None:
     """`insert_once` for many rows of one table, in one statement (executemany)."""
     if rows:
         table = type(rows[0]).__table__  # type: ignore[attr-defined]
-        statement = _insert(session, table).on_conflict_do_nothing()
-        session.execute(statement, [_values(row) for row in rows])
+        insert_rows_once(session, table, [_values(row) for row in rows])
+
+
+def insert_rows_once(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """`insert_all_once` for rows given as plain values: no model is built for any of them."""
+    if rows:
+        session.execute(_statement(session, table, returning=False), list(rows))
