@@ -17,7 +17,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from db.models import Blob, Snapshot, Source, Version, utcnow
 from db.repo.sources import CrawlTarget, hold_source
-from db.repo.unique import insert_values_once
+from db.repo.unique import insert_rows_once
 from vocab.fetch import Capture, Known, Plan, Target
 
 __all__ = [
@@ -188,7 +188,7 @@ def store_blob(session: Session, *, sha256: str, body: bytes) -> None:
         "data": zlib.compress(body, 1),
         "created_at": utcnow(),
     }
-    insert_values_once(session, _BLOBS, row)
+    insert_rows_once(session, _BLOBS, [row])
 
 
 _BLOBS = Blob.__table__  # type: ignore[attr-defined]

@@ -164,6 +164,10 @@ def is_stub(session: Session, *, dossier_id: int) -> bool:
     return found.first() is None
 
 
+_IDENTIFIERS = DossierIdentifier.__table__  # type: ignore[attr-defined]
+_LINKS = DossierLink.__table__  # type: ignore[attr-defined]
+
+
 def add_identifiers(
     session: Session, *, dossier: Dossier, pairs: Iterable[tuple[str, str]], new: bool = False
 ) -> None:
@@ -205,10 +209,6 @@ def add_links(
         if to_id != from_id
     ]
     insert_rows_once(session, _LINKS, rows)
-
-
-_IDENTIFIERS = DossierIdentifier.__table__  # type: ignore[attr-defined]
-_LINKS = DossierLink.__table__  # type: ignore[attr-defined]
 
 
 def links_of(session: Session, *, dossier_id: int) -> list[tuple[DossierLink, Dossier]]:

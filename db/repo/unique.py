@@ -25,7 +25,7 @@ def _values(row: SQLModel) -> dict[str, Any]:
 
 def insert_once(session: Session, row: SQLModel) -> None:
     """Insert a row unless one with the same unique key exists (or is being inserted)."""
-    session.exec(_insert(session, type(row)).values(**_values(row)).on_conflict_do_nothing())
+    insert_all_once(session, [row])
 
 
 def insert_new(session: Session, row: M) -> M | None:
@@ -43,15 +43,6 @@ def insert_new(session: Session, row: M) -> M | None:
     make_transient_to_detached(row)
     session.add(row)
     return row
-
-
-def insert_values_once(session: Session, table: Table, values: dict[str, Any]) -> None:
-    """`insert_once` for a row given as plain values, with no model built for it.
-
-    Run on the session's connection, so the session's pending objects are not
-    flushed first.
-    """
-    session.connection().execute(_statement(session, table, returning=False), values)
 
 
 def _statement(session: Session, table: Table, *, returning: bool) -> Any:
