@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import BindParameter, Row, bindparam, func, insert, update
+from sqlalchemy import BindParameter, Row, bindparam, exists, func, insert, text, update
 from sqlmodel import Session, col, delete, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -36,12 +36,14 @@ __all__ = [
 def plans(
     session: Session, *, sources: Sequence[Source | CrawlTarget], secrets: dict[str, str]
 ) -> list[Plan]:
-    """What to crawl for each source, with what is known of its URLs (two queries for all)."""
+    """What to crawl for each source, with what is known of its URLs (two queries for all).
+
+    Both look each source, or each URL, up in an index: neither reads a source's history,
+    so their cost does not grow with the snapshots and versions its crawls have stored.
+    """
     ids = [s.id for s in sources]
     known = _known(session, ids)
-    versioned = set(
-        session.exec(select(Version.source_id).where(col(Version.source_id).in_(ids)).distinct())
-    )
+    versioned = set(session.exec(select(Source.id).where(col(Source.id).in_(ids), _VERSIONED)))
     return [
         Plan(
             s.id,
@@ -55,18 +57,57 @@ def plans(
     ]
 
 
+_VERSIONED = exists().where(Version.source_id == Source.id)  # one index lookup a source
+
+
 def _known(session: Session, source_ids: list[int]) -> dict[int, dict[str, Known]]:
-    """The latest snapshot of every URL of these sources (plain rows: no ORM object is made)."""
-    latest = select(func.max(Snapshot.id)).where(col(Snapshot.source_id).in_(source_ids))
-    columns = (Snapshot.id, Snapshot.etag, Snapshot.last_modified, Snapshot.sha256)
-    query = select(
-        *columns, Snapshot.content_type, Snapshot.parsed, Snapshot.source_id, Snapshot.url
-    )
-    query = query.where(col(Snapshot.id).in_(latest.group_by(Snapshot.source_id, Snapshot.url)))
+    """The newest snapshot of every URL of these sources (plain rows: no ORM object is made).
+
+    A few index lookups per URL, however many snapshots each URL has had (_KNOWN).
+    """
     known: dict[int, dict[str, Known]] = {}
-    for *fields, source_id, url in session.execute(query):
+    for *fields, source_id, url in session.execute(_KNOWN, {"ids": source_ids}):
         known.setdefault(source_id, {})[url] = Known(*fields)
     return known
+
+
+# Every URL of the sources, then each URL's newest snapshot, each found by a lookup in the
+# index on (source_id, url, fetched_at, id): the URLs one after another (the least URL above the
+# last one), the newest as `_newest_of` orders them. A GROUP BY over the snapshots read
+# every snapshot the sources ever had, and a page whose every answer differs (a clock in
+# it) has one per crawl, kept for the retention period.
+_KNOWN_COLUMNS = [
+    "id",
+    "etag",
+    "last_modified",
+    "sha256",
+    "content_type",
+    "parsed",
+    "source_id",
+    "url",
+]
+_KNOWN_SQL = """
+WITH RECURSIVE pages(source_id, url) AS (
+  SELECT s.id, (SELECT min(x.url) FROM snapshot x WHERE x.source_id = s.id)
+  FROM source s WHERE s.id IN :ids
+  UNION ALL
+  SELECT p.source_id,
+         (SELECT min(x.url) FROM snapshot x WHERE x.source_id = p.source_id AND x.url > p.url)
+  FROM pages p WHERE p.url IS NOT NULL
+)
+SELECT n.id, n.etag, n.last_modified, n.sha256, n.content_type, n.parsed, n.source_id, n.url
+FROM pages p JOIN snapshot n ON n.id = (
+  SELECT y.id FROM snapshot y WHERE y.source_id = p.source_id AND y.url = p.url
+  ORDER BY y.fetched_at DESC, y.id DESC LIMIT 1
+)
+"""
+_KNOWN = (
+    text(_KNOWN_SQL)
+    .bindparams(bindparam("ids", expanding=True))
+    .columns(
+        *(Snapshot.__table__.c[name] for name in _KNOWN_COLUMNS)  # type: ignore[attr-defined]
+    )
+)
 
 
 def touch_snapshots(session: Session, *, seen: Sequence[tuple[int, datetime, str, str]]) -> None:
