@@ -75,7 +75,10 @@ class Blob(SQLModel, table=True):
 class Snapshot(SQLModel, table=True):
     """A distinct body seen at one URL of a source, with its validators and when it was seen."""
 
-    __table_args__ = (Index("ix_snapshot_source_url_seen", "source_id", "url", "fetched_at"),)
+    # A URL's newest snapshot (fetched last, then stored last) is found in this index alone.
+    __table_args__ = (
+        Index("ix_snapshot_source_url_newest", "source_id", "url", "fetched_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="source.id", index=True)
