@@ -79,6 +79,22 @@ def test_each_kind_of_challenge_is_recognised(status, headers, body, what) -> No
 
 
 @pytest.mark.parametrize(
+    ("spelled", "named"),
+    [
+        ("window.awsWafCookieDomainList = [];", "awswafcookiedomainlist"),
+        ("window.gokuProps = {};", "gokuprops"),
+        ("AwsWafIntegration.getToken()", "awswafintegration"),
+        ('<script src="https://x.token.AWSWAF.com/challenge.js">', "awswaf.com"),
+        ("document.cookie = 'aws-waf-token=1'", "aws-waf-token"),
+    ],
+)
+def test_a_waf_marker_is_found_in_any_case_however_long_the_page(spelled, named) -> None:
+    """A marker in a page far larger than a wall's, in the case the page writes it."""
+    body = b"<p>long article</p>" * 2000 + spelled.encode() + "<p>Überblick</p>".encode()
+    assert challenge_of(202, {}, body) == f"AWS WAF challenge page ({named}), HTTP 202"
+
+
+@pytest.mark.parametrize(
     ("status", "body"),
     [
         (200, PAGE.encode()),

@@ -21,23 +21,25 @@ from vocab.fetch import Response
 
 # Names only an AWS WAF challenge page carries: safe to look for in any body.
 _WAF_MARKERS = (
-    "awswafcookiedomainlist",
-    "gokuprops",
-    "awswafintegration",
-    ".awswaf.com/",
-    "aws-waf-token",
+    b"awswafcookiedomainlist",
+    b"gokuprops",
+    b"awswafintegration",
+    b".awswaf.com/",
+    b"aws-waf-token",
 )
+_WAF_HINTS = (b"waf", b"goku")  # each marker holds one: two looks through a page, not five
 # Other walls (Cloudflare's, a bare captcha) name themselves in a small page only.
 _WALL_PHRASES = (
-    "javascript is disabled",
-    "enable javascript and cookies",
-    "verify that you're not a robot",
-    "verify that you are not a robot",
-    "verify you are human",
-    "cf_chl_opt",
-    "cf-browser-verification",
+    b"javascript is disabled",
+    b"enable javascript and cookies",
+    b"verify that you're not a robot",
+    b"verify that you are not a robot",
+    b"verify you are human",
+    b"cf_chl_opt",
+    b"cf-browser-verification",
 )
 _SMALL_PAGE = 16_000  # bytes: a real page of these sites is several times bigger
+_SNIFF = 200_000  # bytes: a wall names itself near the top
 
 
 def challenge_reason(response: Response, *, empty_is_wall: bool = True) -> str:
@@ -49,14 +51,18 @@ def challenge_reason(response: Response, *, empty_is_wall: bool = True) -> str:
     body = response.body.strip()
     if not body:
         return _empty_reason(response.status, empty_is_wall)
-    lowered = body[:200_000].decode("utf-8", errors="replace").lower()
-    marker = next((m for m in _WAF_MARKERS if m in lowered), "")
+    # Every marker is ASCII, and a wall writes it so: the bytes with their ASCII letters
+    # lowered are enough to find it (decoding a 45 KB page only to look cost 0.14 ms).
+    lowered = body[:_SNIFF].lower()
+    hinted = any(hint in lowered for hint in _WAF_HINTS)
+    marker = next((m for m in _WAF_MARKERS if m in lowered), b"") if hinted else b""
     if marker:
-        return f"AWS WAF challenge page ({marker.strip('./')}), HTTP {response.status}"
+        name = marker.decode().strip("./")
+        return f"AWS WAF challenge page ({name}), HTTP {response.status}"
     if len(body) <= _SMALL_PAGE:
-        phrase = next((p for p in _WALL_PHRASES if p in lowered), "")
+        phrase = next((p for p in _WALL_PHRASES if p in lowered), b"")
         if phrase:
-            return f"JavaScript challenge page ('{phrase}'), HTTP {response.status}"
+            return f"JavaScript challenge page ('{phrase.decode()}'), HTTP {response.status}"
     return ""
 
 
