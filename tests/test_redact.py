@@ -56,6 +56,26 @@ def test_by_default_the_settings_in_force_give_the_secrets(home, monkeypatch) ->
     assert redact("echo: CONGRESS-KEY-42424242") == f"echo: {MARK}"
 
 
+def test_new_settings_give_their_secrets_at_once(home, monkeypatch) -> None:
+    """The secrets are read once per settings object, and again as soon as settings are read again."""
+    from vocab.settings import get_settings
+
+    monkeypatch.setenv("LEXWATCH_DIP_API_KEY", "FIRST-KEY-0000111")
+    get_settings.cache_clear()
+    assert redact("FIRST-KEY-0000111") == MARK
+    monkeypatch.setenv("LEXWATCH_DIP_API_KEY", "SECOND-KEY-222333")
+    get_settings.cache_clear()
+    assert redact("SECOND-KEY-222333, once FIRST-KEY-0000111") == f"{MARK}, once FIRST-KEY-0000111"
+
+
+def test_settings_that_cannot_be_read_leave_the_patterns_at_work(monkeypatch) -> None:
+    def unreadable():
+        raise ValueError("LEXWATCH_DATABASE_URL is not a URL")
+
+    monkeypatch.setattr("vocab.settings.get_settings", unreadable)
+    assert redact("https://x/?api_key=abc123") == f"https://x/?api_key={MARK}"
+
+
 def _every_pattern(text: str) -> str:
     """Each pattern run whatever the text holds: what `redact` skips must change nothing."""
     text = module._QUERY.sub(rf"\g<1>{MARK}", text)

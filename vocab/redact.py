@@ -44,21 +44,31 @@ def redact(text: str, secrets: Iterable[str] | None = None) -> str:
         text = _USERINFO.sub(rf"\g<1>{MARK}\g<2>", text)
     if "ApiKey" in text or "Bearer" in text:
         text = _SCHEME_AUTH.sub(rf"\g<1> {MARK}", text)
-    for value in sorted(_values(secrets), key=len, reverse=True):
+    for value in _configured() if secrets is None else _longest_first(secrets):
         text = text.replace(value, MARK)
     return text
 
 
-def _values(secrets: Iterable[str] | None) -> set[str]:
-    found = configured() if secrets is None else secrets
-    return {value for value in found if value and len(value) >= MIN_SECRET}
+def _longest_first(secrets: Iterable[str]) -> list[str]:
+    """The values long enough to hide, longest first (a key that holds another is hidden whole)."""
+    found = {value for value in secrets if value and len(value) >= MIN_SECRET}
+    return sorted(found, key=len, reverse=True)
 
 
-def configured() -> list[str]:
-    """The secret values of the settings in force; none when settings cannot be read."""
+# The settings in force and their secret values, longest first: asked for every log line,
+# read again only when the settings are (a test that changes them clears get_settings).
+_cached: tuple[object, list[str]] = (None, [])
+
+
+def _configured() -> list[str]:
+    """The configured secret values, longest first; none when settings cannot be read."""
+    global _cached
     try:
-        from vocab.settings import get_settings
+        from vocab.settings import get_settings  # it imports this module: read when first asked
 
-        return get_settings().secret_values()
+        settings = get_settings()
+        if _cached[0] is not settings:
+            _cached = (settings, _longest_first(settings.secret_values()))
+        return _cached[1]
     except Exception:  # redaction must never be what fails: a log line still gets written
         return []
