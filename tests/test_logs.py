@@ -69,3 +69,30 @@ def test_the_terminal_line_names_the_error_and_points_to_the_file() -> None:
     assert "\n" not in line
     plain = logs.OneLine().format(_record("fetched https://x.org/?api_key=abcdef123"))
     assert plain.endswith("fetched https://x.org/?api_key=REDACTED")
+
+
+def test_a_line_for_the_file_and_the_terminal_is_made_once_and_the_same(
+    handler, tmp_path, monkeypatch
+):
+    """Both handlers show a plain line alike: it is formatted and redacted once, for both."""
+    seen: list[str] = []
+    real = logs.redact
+    monkeypatch.setattr(logs, "redact", lambda text, *args: seen.append(text) or real(text, *args))
+    record = _record("fetched https://x.org/?api_key=abcdef123")
+    handler.emit(record)
+    terminal = logs.OneLine().format(record)
+    assert len(seen) == 1
+    written = (tmp_path / "lexwatch.log").read_text(encoding="utf-8").strip()
+    assert written == terminal and terminal.endswith("fetched https://x.org/?api_key=REDACTED")
+
+
+def test_a_failure_keeps_its_traceback_in_the_file_and_one_line_on_the_terminal(handler, tmp_path):
+    try:
+        raise ValueError("https://x.org/?token=abcdef123 refused")
+    except ValueError as exc:
+        record = _record("the crawl failed", exc)
+    terminal = logs.OneLine().format(record)
+    handler.emit(record)
+    written = (tmp_path / "lexwatch.log").read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in written and "token=REDACTED" in written
+    assert "\n" not in terminal and "?token=REDACTED refused; traceback in lexwatch.log" in terminal
