@@ -85,6 +85,34 @@ def extend(engine: Any, versions: int, texts: Texts) -> Load:
     return load
 
 
+def add_snapshots(engine: Any, count: int) -> None:
+    """Give every URL `count` snapshots in all: older copies of its newest one.
+
+    A page whose every answer differs from the last (a clock in it, an edit) gets
+    a snapshot per crawl, kept for the retention period (a year by default). The
+    copies are fetched before the newest (an hour apart), which stays the newest,
+    so the next pass still asks with its validators and hears 304: only the
+    history a pass may read grows.
+    """
+    with engine.begin() as connection:
+        have = connection.execute(text(_MOST_SNAPSHOTS)).scalar() or 0
+        if count > have:
+            connection.execute(text(_OLDER_COPIES), {"more": count - have})
+
+
+_MOST_SNAPSHOTS = "SELECT max(n) FROM (SELECT count(*) AS n FROM snapshot GROUP BY source_id, url)"
+_OLDER_COPIES = """
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :more)
+INSERT INTO snapshot (source_id, run_id, url, role, status, sha256, etag, last_modified,
+                      content_type, fetched_at, last_seen_at, parsed)
+SELECT s.source_id, s.run_id, s.url, s.role, s.status, s.sha256, s.etag, s.last_modified,
+       s.content_type, strftime('%Y-%m-%d %H:%M:%S', s.fetched_at, '-' || n.i || ' hours') || '.000000',
+       s.last_seen_at, 1
+FROM snapshot s JOIN n
+WHERE s.id IN (SELECT max(id) FROM snapshot GROUP BY source_id, url)
+"""
+
+
 def _timed(batches: Iterator[Any], load: Load, began: float) -> Iterator[Any]:
     """The batches, noting on `load` when the last one has been inserted."""
     yield from batches

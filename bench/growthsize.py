@@ -49,10 +49,10 @@ def _measure(site: Any, folder: Path, sources: int, versions: list[int], deadlin
     crawl |= {"failed": first.failed + steady.failed, "rss_crawl_mb": round(rss_mb(), 1)}
     crawl["peak_crawl_mb"] = round(peak_rss_mb(), 1)
     crawl["db_crawl_mb"] = database_mb(folder)
-    return _histories(crawler.engine, folder, crawl, versions, deadline)
+    return _histories(crawler, folder, crawl, versions, deadline)
 
 
-def _histories(engine: Any, folder: Path, crawl: dict, versions: list[int], deadline: float):
+def _histories(crawler: Any, folder: Path, crawl: dict, versions: list[int], deadline: float):
     """A row per count of versions; a load that would not end by the deadline is cut."""
     from bench.growthload import Texts
 
@@ -63,21 +63,28 @@ def _histories(engine: Any, folder: Path, crawl: dict, versions: list[int], dead
         if rate and time.time() + wanted / rate > deadline:
             rows.append(crawl | {"versions": count, "cut": _cut(wanted, rate, deadline)})
             continue
-        row, rows_s = _history(engine, folder, count, texts)
+        row, rows_s = _history(crawler, folder, count, texts)
         rows.append(crawl | row)
         have, rate = count, wanted / rows_s if rows_s else None
         _say(f"{crawl['sources']} sources x {count} versions: {row}")
     return rows
 
 
-def _history(engine: Any, folder: Path, count: int, texts: Any) -> tuple[dict[str, Any], float]:
-    """Load the history up to `count` versions a source, then measure size and search."""
-    from bench.growthload import database_mb, extend, p95, search_times
+def _history(crawler: Any, folder: Path, count: int, texts: Any) -> tuple[dict[str, Any], float]:
+    """Load the history up to `count` versions a source, then measure size, search and a pass.
 
-    load = extend(engine, count, texts)
+    Each URL gets as many snapshots as its source has versions, as if each version
+    had come from a new answer; then a steady pass (304s) over that history.
+    """
+    from bench.growthload import add_snapshots, database_mb, extend, p95, search_times
+
+    load = extend(crawler.engine, count, texts)
     row = {"versions": count, "load_s": round(load.seconds, 1), "db_mb": database_mb(folder)}
     row["load_rows_s"] = round(load.rows_s, 1)
-    row["search_p95_ms"] = round(p95(search_times(engine)), 1)
+    row["search_p95_ms"] = round(p95(search_times(crawler.engine)), 1)
+    add_snapshots(crawler.engine, count)
+    after = crawler.crawl()
+    row |= after.row("steady_after") | {"failed_after": after.failed}
     return row | {"peak_mb": round(peak_rss_mb(), 1)}, load.rows_s
 
 

@@ -4,6 +4,7 @@ search answers the same from it (bench/growthload.py, bench/searchload.py)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import text
@@ -12,6 +13,8 @@ from bench import growthload
 from db import repo
 from db.engine import dispose_engines, get_engine, session_scope
 from db.models import Change, Source, Version
+from db.retry import in_transaction
+from vocab.fetch import Capture
 
 SOURCES = 4
 CRAWLED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -82,5 +85,35 @@ def test_the_fast_loader_stores_the_rows_and_answers_searches_as_the_product_sto
             assert _tables(fast) == _tables(slow)
             assert _answers(fast) == _answers(slow)
         assert _answers(fast)[-2][0] == SOURCES, "the crawled versions stay indexed"
+    finally:
+        dispose_engines()
+
+
+def _capture(source_id: int, body: bytes, at: datetime):
+    headers = {"content-type": "text/html", "etag": f'"{source_id}"'}
+    capture = Capture(source_id, f"https://e.org/{source_id}", "main", 200, headers, body, at)
+    return partial(repo.store_capture, capture=capture)
+
+
+def test_older_snapshots_leave_each_urls_newest_and_its_plan_as_they_were(tmp_path: Path) -> None:
+    """The growth table's snapshot history: each URL gets older copies, its newest stays."""
+    engine = _home(tmp_path / "home")
+    try:
+        for source_id in range(1, SOURCES + 1):
+            in_transaction(engine, _capture(source_id, b"<p>page</p>", CRAWLED))
+        with session_scope(engine) as session:
+            targets = repo.crawl_targets(session, source_ids=range(1, SOURCES + 1))
+            before = repo.plans(session, sources=targets, secrets={})
+        for count in (5, 12):  # a second call adds only what is missing
+            growthload.add_snapshots(engine, count)
+            with engine.connect() as connection:
+                counts = connection.execute(
+                    text("SELECT count(*) FROM snapshot GROUP BY source_id, url")
+                ).scalars()
+                assert set(counts) == {count}
+        with session_scope(engine) as session:
+            assert repo.plans(session, sources=targets, secrets={}) == before
+            oldest = session.execute(text("SELECT min(fetched_at) FROM snapshot")).scalar()
+        assert oldest.startswith("2026-01-01 16:04:05")  # eleven hours before the crawl
     finally:
         dispose_engines()
