@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -97,3 +99,41 @@ def _old_rows(connection, url: str) -> None:
         ),
         {"url": url, "now": now, "on": True},
     )
+
+
+def test_0016_swaps_the_snapshot_index_and_back_keeping_the_rows(home) -> None:
+    """The newest snapshot's index ends with the id; downgrading puts the old one back."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect, text
+
+    from db.engine import MIGRATIONS, session_scope
+    from db.models import Blob, Snapshot, Source
+
+    engine = get_engine(get_settings().db_url)  # at head
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+
+    def indexes() -> dict[str, list[str]]:
+        with engine.connect() as connection:
+            found = inspect(connection).get_indexes("snapshot")
+        return {i["name"]: i["column_names"] for i in found if "url" in i["column_names"]}
+
+    with session_scope(engine) as session:
+        source = Source(name="page", kind="page", url="https://e.org/")
+        session.add_all([source, Blob(sha256="s", size=1, data=b"x")])
+        session.flush()
+        at = datetime(2026, 1, 1, tzinfo=UTC)
+        session.add(Snapshot(source_id=source.id, url=source.url, role="main", status=200,
+                             sha256="s", fetched_at=at, last_seen_at=at))  # fmt: skip
+    assert indexes() == {"ix_snapshot_source_url_newest": ["source_id", "url", "fetched_at", "id"]}
+    for target, wanted in (
+        ("0015", {"ix_snapshot_source_url_seen": ["source_id", "url", "fetched_at"]}),
+        ("head", {"ix_snapshot_source_url_newest": ["source_id", "url", "fetched_at", "id"]}),
+    ):
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if target == "0015" else command.upgrade)(config, target)
+        assert indexes() == wanted
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM snapshot")).scalar() == 1

@@ -27,12 +27,11 @@ OLD, NEW = "ix_snapshot_source_url_seen", "ix_snapshot_source_url_newest"
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("snapshot", schema=None) as batch_op:
-        batch_op.create_index(NEW, ["source_id", "url", "fetched_at", "id"], unique=False)
-        batch_op.drop_index(OLD)
+    # Plain index statements: no table is copied (a batch operation might, on SQLite).
+    op.create_index(NEW, "snapshot", ["source_id", "url", "fetched_at", "id"], unique=False)
+    op.drop_index(OLD, table_name="snapshot")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("snapshot", schema=None) as batch_op:
-        batch_op.create_index(OLD, ["source_id", "url", "fetched_at"], unique=False)
-        batch_op.drop_index(NEW)
+    op.create_index(OLD, "snapshot", ["source_id", "url", "fetched_at"], unique=False)
+    op.drop_index(NEW, table_name="snapshot")
