@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
 
@@ -86,13 +87,16 @@ class Snapshot(SQLModel, table=True):
     url: str
     role: str = "main"
     status: int = 200
-    sha256: str = Field(foreign_key="blob.sha256")
+    sha256: str = Field(foreign_key="blob.sha256", index=True)
     etag: str = ""
     last_modified: str = ""
     content_type: str = ""
     fetched_at: datetime = Field(default_factory=utcnow)
     last_seen_at: datetime = Field(default_factory=utcnow)
     parsed: bool = False
+    # Its body made a version (what it said differed from the version before): kept. A body
+    # that made none goes once a newer one has made none either (pipeline/recording.py).
+    versioned: bool = Field(default=False, sa_column_kwargs={"server_default": sa_true()})
 
 
 class Dossier(SQLModel, table=True):
