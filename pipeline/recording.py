@@ -176,7 +176,14 @@ def _store(
         status, changes = store_record(
             session, source=source, record=record, plan=outcome.plan, known=known
         )
-    repo.mark_parsed(session, source_id=source.id, urls=[f.url for f in outcome.fetched])
+    made = status != "unchanged"  # a new version: the bodies it came from are kept
+    repo.mark_parsed(
+        session, source_id=source.id, urls=[f.url for f in outcome.fetched], versioned=made
+    )
+    # A body before a new one that made no version (a clock or a session id changed) is not kept.
+    repo.drop_unversioned(
+        session, source_id=source.id, urls=[f.url for f in outcome.fetched if f.new]
+    )
     return status, 0, "", changes
 
 

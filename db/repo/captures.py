@@ -23,6 +23,7 @@ from vocab.fetch import Capture, Known, Plan, Target
 __all__ = [
     "bodies",
     "body",
+    "drop_unversioned",
     "latest_snapshot",
     "mark_parsed",
     "plans",
@@ -174,18 +175,38 @@ def _add_snapshot(session: Session, capture: Capture, sha256: str, etag: str, mo
         "fetched_at": capture.fetched_at,
         "last_seen_at": capture.fetched_at,
         "parsed": False,
+        "versioned": False,
     }
     session.connection().execute(_ADD, row)
 
 
-def mark_parsed(session: Session, *, source_id: int, urls: Iterable[str]) -> None:
+def mark_parsed(
+    session: Session, *, source_id: int, urls: Iterable[str], versioned: bool = False
+) -> None:
     """The latest snapshots of these URLs have been turned into the source's current version.
 
+    `versioned`: that version is new (their bodies made it), so the bodies are kept.
     A Core statement run for each URL: no snapshot is loaded, none needs refreshing.
     """
     rows = [{"source": source_id, "page": url} for url in urls]
     if rows:
-        session.connection().execute(_MARK, rows)
+        session.connection().execute(_MARK_VERSIONED if versioned else _MARK, rows)
+
+
+def drop_unversioned(session: Session, *, source_id: int, urls: Iterable[str]) -> None:
+    """These URLs have a new snapshot, parsed: the one before each goes if its body made no version.
+
+    Parsed and no version made: its body said what a kept one said already, and the
+    newer snapshot has the later validators. So each URL keeps the bodies that made a
+    version, its newest, and any that could not be parsed (until the retention period).
+    Its body goes too, unless another snapshot holds it (one body may be at two URLs).
+    """
+    connection = session.connection()
+    for url in urls:
+        before = connection.execute(_BEFORE, {"source": source_id, "page": url}).first()
+        if before is not None and before.parsed and not before.versioned:
+            connection.execute(_DROP, {"key": before.id})
+            connection.execute(_ORPHAN, {"sha": before.sha256})
 
 
 def _newest_of(
@@ -201,6 +222,19 @@ def _newest_of(
 # The newest snapshot of one URL (bound per row: "page", as "url" names a column), marked parsed.
 _NEWEST = _newest_of(bindparam("source"), bindparam("page")).with_only_columns(col(Snapshot.id))
 _MARK = update(_TABLE).where(_TABLE.c.id == _NEWEST.limit(1).scalar_subquery()).values(parsed=True)
+_MARK_VERSIONED = _MARK.values(versioned=True)
+# The snapshot of one URL before its newest; a body no snapshot holds any more.
+_BEFORE = (
+    _newest_of(bindparam("source"), bindparam("page"))
+    .with_only_columns(_TABLE.c.id, _TABLE.c.sha256, _TABLE.c.parsed, _TABLE.c.versioned)
+    .limit(1)
+    .offset(1)
+)
+_DROP = delete(_TABLE).where(_TABLE.c.id == bindparam("key"))
+_ORPHAN = delete(Blob.__table__).where(  # type: ignore[attr-defined]
+    Blob.__table__.c.sha256 == bindparam("sha"),  # type: ignore[attr-defined]
+    ~exists().where(_TABLE.c.sha256 == bindparam("sha")),
+)
 
 
 # What store_capture needs of the newest snapshot of one URL; and a new snapshot.
