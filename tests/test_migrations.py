@@ -101,8 +101,12 @@ def _old_rows(connection, url: str) -> None:
     )
 
 
-def test_0016_swaps_the_snapshot_index_and_back_keeping_the_rows(home) -> None:
-    """The newest snapshot's index ends with the id; downgrading puts the old one back."""
+def test_0016_and_0017_go_down_and_up_again_keeping_the_snapshots(home) -> None:
+    """0016: the newest snapshot's index ends with the id; 0017: whether a body made a version.
+
+    Down to 0015 the old index is back and the column gone; up again, a snapshot
+    stored before counts as having made a version.
+    """
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import inspect, text
@@ -119,6 +123,13 @@ def test_0016_swaps_the_snapshot_index_and_back_keeping_the_rows(home) -> None:
             found = inspect(connection).get_indexes("snapshot")
         return {i["name"]: i["column_names"] for i in found if "url" in i["column_names"]}
 
+    def versioned() -> list:
+        with engine.connect() as connection:
+            columns = {c["name"] for c in inspect(connection).get_columns("snapshot")}
+            if "versioned" not in columns:
+                return []
+            return list(connection.execute(text("SELECT versioned FROM snapshot")).scalars())
+
     with session_scope(engine) as session:
         source = Source(name="page", kind="page", url="https://e.org/")
         session.add_all([source, Blob(sha256="s", size=1, data=b"x")])
@@ -127,6 +138,7 @@ def test_0016_swaps_the_snapshot_index_and_back_keeping_the_rows(home) -> None:
         session.add(Snapshot(source_id=source.id, url=source.url, role="main", status=200,
                              sha256="s", fetched_at=at, last_seen_at=at))  # fmt: skip
     assert indexes() == {"ix_snapshot_source_url_newest": ["source_id", "url", "fetched_at", "id"]}
+    assert versioned() == [False]  # stored now: no version made from it yet
     for target, wanted in (
         ("0015", {"ix_snapshot_source_url_seen": ["source_id", "url", "fetched_at"]}),
         ("head", {"ix_snapshot_source_url_newest": ["source_id", "url", "fetched_at", "id"]}),
@@ -135,5 +147,6 @@ def test_0016_swaps_the_snapshot_index_and_back_keeping_the_rows(home) -> None:
             config.attributes["connection"] = connection
             (command.downgrade if target == "0015" else command.upgrade)(config, target)
         assert indexes() == wanted
+        assert versioned() == ([] if target == "0015" else [True])
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM snapshot")).scalar() == 1
