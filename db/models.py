@@ -94,8 +94,8 @@ class Snapshot(SQLModel, table=True):
     fetched_at: datetime = Field(default_factory=utcnow)
     last_seen_at: datetime = Field(default_factory=utcnow)
     parsed: bool = False
-    # Its body made a version (what it said differed from the version before): kept. A body
-    # that made none goes once a newer one has made none either (pipeline/recording.py).
+    # Its body made a version (what it said differed from the version before): kept. A parsed
+    # body that made none goes once a newer one of its URL is parsed (pipeline/recording.py).
     versioned: bool = Field(default=False, sa_column_kwargs={"server_default": sa_true()})
 
 

@@ -8,8 +8,8 @@ A page whose answers differ only in what the normaliser takes out (a clock, a
 session id) makes no new version, yet each answer was kept as a new body with
 its snapshot for the retention period: 13 KB a page at every crawl on the bench's
 noisy site. A snapshot now says whether its body made a version (`versioned`);
-when a crawl's answer makes none, the URL's snapshot before it goes if its body
-made none either, and that body with it unless another snapshot holds it. Every
+once a newer answer of its URL is parsed, a parsed snapshot whose body made none
+goes, and that body with it unless another snapshot holds it. Every
 snapshot stored before this revision counts as having made one, so none of them
 is dropped. The index on `sha256` finds whether another snapshot holds a body
 without reading them all (the retention's sweep of old bodies asks it too).
