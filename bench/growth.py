@@ -5,7 +5,8 @@ and a steady pass (nothing changed: 304s) through the long-lived crawler of
 `lexwatch run`, with wall time, pages/s and CPU per page; the process's memory;
 then the history of 10 and 100 versions per source bulk-loaded (generated, not
 crawled: bench/growthload.py), the SQLite database's size and search's 95th
-percentile over a fixed small set of queries. The whole run keeps to a time
+percentile over a fixed small set of queries, then as many snapshots a URL as
+its source has versions and a steady pass over them (`steady_after`). The whole run keeps to a time
 budget (GROWTH_BUDGET_S, default 1,800 s): when a history would not load in the
 time left, that row is cut (the versions, never the sources) and says why.
 The whole table takes about 12-15 minutes on the 2-core machine at a load of
@@ -51,7 +52,7 @@ def main() -> list[dict[str, Any]]:
         rows,
         aims=aims,
         case_keys=["sources", "versions"],
-        own_table="How cost grows (history of versions bulk-loaded, not crawled)",
+        own_table="How cost grows (history of versions and snapshots bulk-loaded, not crawled)",
         load_average_before=load_before,
         load_average_after=os.getloadavg(),
     )

@@ -9,7 +9,9 @@ ORM binds them, executemany, the index paused and then filled once with the new
 versions only, as its triggers would). tests/bench/test_growthload.py checks on
 a small case that the rows and the search answers are those of the ORM with the
 triggers running. Then a fixed small set of queries runs through
-`db.repo.search` (facets included), as the search page calls it.
+`db.repo.search` (facets included), as the search page calls it, and each URL
+is given as many snapshots as its source has versions (`add_snapshots`), for a
+steady pass over that history.
 """
 
 from __future__ import annotations

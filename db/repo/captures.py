@@ -122,6 +122,7 @@ def touch_snapshots(session: Session, *, seen: Sequence[tuple[int, datetime, str
 
 
 _TABLE = Snapshot.__table__  # type: ignore[attr-defined]
+_BLOBS = Blob.__table__  # type: ignore[attr-defined]
 _TOUCH = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("key"))
@@ -231,9 +232,8 @@ _BEFORE = (
     .offset(1)
 )
 _DROP = delete(_TABLE).where(_TABLE.c.id == bindparam("key"))
-_ORPHAN = delete(Blob.__table__).where(  # type: ignore[attr-defined]
-    Blob.__table__.c.sha256 == bindparam("sha"),  # type: ignore[attr-defined]
-    ~exists().where(_TABLE.c.sha256 == bindparam("sha")),
+_ORPHAN = delete(_BLOBS).where(
+    _BLOBS.c.sha256 == bindparam("sha"), ~exists().where(_TABLE.c.sha256 == bindparam("sha"))
 )
 
 
@@ -264,9 +264,6 @@ def store_blob(session: Session, *, sha256: str, body: bytes) -> None:
         "created_at": utcnow(),
     }
     insert_rows_once(session, _BLOBS, [row])
-
-
-_BLOBS = Blob.__table__  # type: ignore[attr-defined]
 
 
 def body(session: Session, *, sha256: str) -> bytes | None:
