@@ -1,14 +1,19 @@
 """Crawl throughput and CPU with 1 and 2 (BENCH_WORKER_COUNTS) `lexwatch worker` processes on one local site.
 
 PAGES procedure pages of bench/site.py's Site, one `page` source each; throwaway
-PostgreSQL and Redis on 127.0.0.1 (bench/services.py). For each worker count, a
-fresh database and two passes through the queue, each every source's job queued
-at once and timed until the last one has ended:
+PostgreSQL and Redis on 127.0.0.1 (bench/services.py). Passes through the queue,
+each every source's job queued at once and timed until the last one has ended:
 
 - first: every page is new (parsed, versioned, filed under its dossier); FIRSTS
-  such passes, each on a fresh database (with fresh workers), the row is their median;
+  such passes per worker count, each on a fresh database (with fresh workers), the
+  row is their median;
 - again: nothing changed (the site answers 304 to the conditional requests);
-  REPEATS such passes (each the next round), the row is their median.
+  AGAIN_EACH such passes after each first pass (each the next round), the row is
+  the median of them all.
+
+The worker counts take turns: round after round, each count gets its fresh
+database and its passes, the order reversed every other round, so that the
+machine's drift over the minutes of a run falls on one worker and two alike.
 
 The queued passes run twice (BENCH_WORKER_HOSTS): every page on one host, then
 the pages spread over two host names of the same server (bench/site.py). The
@@ -61,10 +66,13 @@ COUNTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_COUNTS", "1,2").spli
 # The pages on one host, then on two (bench/site.py): workers fetching one host at once
 # share its limit, and the second case shows the scaling without that.
 HOSTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_HOSTS", "1,2").split(","))
-REPEATS = 7  # 304 passes and start-ups measured, the median kept: a 304 pass lasts 0.2-0.5 s and one alone swings with the load
+REPEATS = 7  # passes of 304s in one process, the median kept: one lasts 0.2-0.5 s and swings with the load
 FIRSTS = int(
     os.environ.get("BENCH_WORKER_FIRSTS", "3")
 )  # first passes, each on a fresh database: the median kept
+AGAIN_EACH = (
+    3  # passes of 304s after each first pass through the queue: FIRSTS x 3, the median kept
+)
 LIMIT = 10  # LEXWATCH_CONCURRENT_PER_DOMAIN below: requests in flight to one host
 SCRATCH = Path(tempfile.gettempdir()) / f"lexwatch-bench-workers-{os.getpid()}"
 SETTINGS = {
@@ -83,8 +91,7 @@ def main() -> None:
         with services.postgres() as admin, services.redis() as redis_url:
             rows = _in_process(site, admin, flights)
             for hosts in HOSTS:
-                for count in COUNTS:
-                    rows += _with_workers(site, admin, redis_url, (count, hosts), flights)
+                rows += _with_workers(site, admin, redis_url, hosts, flights)
     finally:
         site.close()
         shutil.rmtree(SCRATCH, ignore_errors=True)
@@ -151,7 +158,9 @@ def _in_process(site: Site, admin: str, flights: InFlight) -> list[dict[str, Any
 def _in_process_row(name: str, passes: list[tuple[float, float]], flights: InFlight) -> dict:
     seconds, cpu = _medians(passes)
     cpu_ms = round(cpu * 1000 / PAGES, 2)
-    return _row("one process, no queue", 0, name, seconds, cpu_ms_per_page=cpu_ms, flights=flights)
+    return _row(
+        "one process, no queue", 0, name, seconds, cpu_ms_per_page=cpu_ms, peak=flights.peak()
+    )
 
 
 def _crawl(env: dict[str, str]) -> tuple[float, float]:
@@ -165,23 +174,30 @@ def _crawl(env: dict[str, str]) -> tuple[float, float]:
 
 
 def _with_workers(
-    site: Site, admin: str, redis_url: str, shape: tuple[int, int], flights: InFlight
+    site: Site, admin: str, redis_url: str, hosts: int, flights: InFlight
 ) -> list[dict[str, Any]]:
-    """Both passes through the queue, served by `count` workers, the pages on `hosts` hosts.
+    """Both passes through the queue for each count of workers, the pages on `hosts` hosts.
 
-    The first pass FIRSTS times, each on a fresh database with fresh workers; the
-    passes of 304s after the last.
+    FIRSTS rounds; in each, every count of workers in turn (the order reversed every
+    other round) gets a fresh database with fresh workers, a first pass, then
+    AGAIN_EACH passes of 304s. The machine's speed drifts over minutes: measured one
+    count after the other, one worker and two were timed at different speeds and their
+    ratio moved with the drift; taken in turn, both meet it alike.
     """
-    passes: list[tuple[float, float]] = []
-    firsts: list[tuple[float, float]] = []
-    flights.reset()
+    firsts: dict[int, list[tuple[float, float]]] = {count: [] for count in COUNTS}
+    again: dict[int, list[tuple[float, float]]] = {count: [] for count in COUNTS}
+    peaks = dict.fromkeys(COUNTS, 0)  # the most requests in flight over a count's passes
     for n in range(FIRSTS):
-        passes = _workers_passes(site, admin, redis_url, shape, REPEATS if n == FIRSTS - 1 else 0)
-        firsts.append(passes[0])
-    # Both rows show the most requests in flight over all of this shape's passes.
+        for count in COUNTS if n % 2 == 0 else COUNTS[::-1]:
+            flights.reset()
+            passes = _workers_passes(site, admin, redis_url, (count, hosts), AGAIN_EACH)
+            firsts[count].append(passes[0])
+            again[count] += passes[1:]
+            peaks[count] = max(peaks[count], flights.peak())
     return [
-        _queued_row(shape, "first", firsts, flights),
-        _queued_row(shape, "again", passes[1:], flights),
+        _queued_row((count, hosts), name, passes[count], peaks[count])
+        for count in COUNTS
+        for name, passes in (("first", firsts), ("again", again))
     ]
 
 
@@ -204,12 +220,12 @@ def _workers_passes(
 
 
 def _queued_row(
-    shape: tuple[int, int], name: str, passes: list[tuple[float, float]], flights: InFlight
+    shape: tuple[int, int], name: str, passes: list[tuple[float, float]], peak: int
 ) -> dict:
     """The row of these passes through the queue: their median seconds, and the workers' median CPU."""
     (count, hosts), (seconds, cpu) = shape, _medians(passes)
     cpu_ms = round(cpu * 1000 / PAGES, 2)
-    return _row("queue", count, name, seconds, cpu_ms_per_page=cpu_ms, flights=flights, hosts=hosts)
+    return _row("queue", count, name, seconds, cpu_ms_per_page=cpu_ms, peak=peak, hosts=hosts)
 
 
 def _queued_once(env: dict[str, str], workers: list[subprocess.Popen]) -> tuple[float, float]:
@@ -261,7 +277,7 @@ def _row(
     seconds: float,
     *,
     cpu_ms_per_page: float,
-    flights: InFlight,
+    peak: int,
     hosts: int = 1,
 ) -> dict[str, Any]:
     row = {"mode": mode, "hosts": hosts, "workers": workers, "pass": name}
@@ -269,7 +285,7 @@ def _row(
     row["pages_per_s"] = round(PAGES / seconds, 1)
     if workers:
         row["pages_per_s_per_worker"] = round(PAGES / seconds / workers, 1)
-    row |= {"cpu_ms_per_page": cpu_ms_per_page, "max_in_flight_per_host": flights.peak()}
+    row |= {"cpu_ms_per_page": cpu_ms_per_page, "max_in_flight_per_host": peak}
     sys.stderr.write(f"bench.workers: {row}\n")
     return row
 
