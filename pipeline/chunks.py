@@ -30,7 +30,18 @@ log = logging.getLogger("lexwatch.run")
 # and the crawler's queued requests stay a small part of the 150 MB the
 # service may take.
 CHUNK = 250
+# A chunk's fetch waits for no recording and the last chunk's recording for no fetch:
+# those two do not overlap. A pass in one chunk (a worker's job of 200 sources was
+# one) fetched everything, then recorded everything, with the crawler idle. So a pass
+# of fewer than PARTS chunks of CHUNK is cut in PARTS chunks, of at least FEWEST.
+PARTS = 4
+FEWEST = 25
 T = TypeVar("T")
+
+
+def chunk_size(count: int, most: int = CHUNK) -> int:
+    """Sources per chunk for a pass of `count`: at most `most`, PARTS chunks when fewer fill them."""
+    return max(min(most, -(-count // PARTS)), min(FEWEST, most))
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from crawlers.reactor import in_daemon_thread
 from db import repo
 from db.engine import session_scope
 from monitor.health import SUCCEEDED  # any other status but skipped failed
-from pipeline.chunks import CHUNK, Begun, in_chunks
+from pipeline.chunks import Begun, chunk_size, in_chunks
 from pipeline.parse import parse_responses, responses_of
 from pipeline.recording import record_all, unanswered
 from pipeline.store import store_record
@@ -126,12 +126,12 @@ async def crawl_with(
     sources: Sequence[repo.SourceKey],
     fetch: Fetch,
     *,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
 ) -> list[Report]:
     """Fetch these sources with `fetch` (plans to their outcomes) and record them, EU first.
 
-    `chunk` sources at a time: one chunk is recorded while the next fetches
-    (pipeline/chunks.py). A chunk's Source rows are read when it begins and
+    `chunk` sources at a time (by default as many as pipeline/chunks.py's chunk_size
+    gives the pass): one chunk is recorded while the next fetches (pipeline/chunks.py). A chunk's Source rows are read when it begins and
     dropped once its plans are made: the pass keeps only the sources' keys. A
     worker passes a fetch through its warm crawler that holds its share of the
     host's limit only while fetching (pipeline/warm.py, pipeline/hostlock.py).
@@ -145,7 +145,8 @@ async def crawl_with(
         since = dict.fromkeys(begun.run_ids, begun.started)
         return await in_daemon_thread(_process_all, engine, settings, done, begun.run_ids, since)
 
-    return await in_chunks(ordered, chunk, partial(_begin, engine, settings), fetch, record_chunk)
+    size = chunk or chunk_size(len(ordered))
+    return await in_chunks(ordered, size, partial(_begin, engine, settings), fetch, record_chunk)
 
 
 def _in_plan_order(plans: Sequence[Plan], outcomes: dict[int, Outcome]) -> list[Outcome]:

@@ -13,6 +13,7 @@ from sqlmodel import select
 from db import repo
 from db.engine import get_engine, session_scope
 from db.models import CrawlRun, Source
+from pipeline.chunks import CHUNK, FEWEST, PARTS, chunk_size
 from pipeline.run import crawl_with
 from vocab.fetch import Outcome, Plan
 from vocab.settings import get_settings
@@ -76,9 +77,10 @@ def _runs() -> list[tuple[int, str, str]]:
         return [(run.source_id, run.status, run.error) for run in runs]
 
 
-def _pass(sources: list[repo.SourceKey], fetch: _Fetch, chunk: int) -> list:
+def _pass(sources: list[repo.SourceKey], fetch: _Fetch, chunk: int | None) -> list:
     engine, settings = get_engine(get_settings().db_url), get_settings()
-    return asyncio.run(crawl_with(engine, settings, sources, fetch, chunk=chunk))
+    sized = {} if chunk is None else {"chunk": chunk}  # None: the pass's own size
+    return asyncio.run(crawl_with(engine, settings, sources, fetch, **sized))
 
 
 def test_a_pass_of_many_chunks_records_every_source_once_in_order(home) -> None:
@@ -149,3 +151,20 @@ def test_a_pass_keeps_no_source_rows_while_it_fetches(home) -> None:
     _pass(_sources(12), fetch, chunk=3)
 
     assert fetch.alive == [0, 0, 0, 0]
+
+
+def test_a_small_pass_is_cut_in_parts_so_fetching_and_recording_overlap(home) -> None:
+    """A worker's job of 200 sources was one chunk: all fetched, then all recorded."""
+    fetch = _Fetch()
+
+    reports = _pass(_sources(FEWEST * 2 + 3), fetch, chunk=None)
+
+    assert [len(ids) for ids in fetch.chunks] == [FEWEST, FEWEST, 3]
+    assert len(reports) == FEWEST * 2 + 3
+
+
+def test_chunk_sizes() -> None:
+    assert chunk_size(1) == chunk_size(FEWEST * PARTS) == FEWEST  # never tiny chunks
+    assert chunk_size(200) == 50 and chunk_size(400) == 100  # the workers bench's jobs: 4 parts
+    assert chunk_size(CHUNK * PARTS) == chunk_size(10_000) == CHUNK  # a big pass: CHUNK each
+    assert chunk_size(10, most=3) == 3

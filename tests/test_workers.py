@@ -209,10 +209,18 @@ def _job_fetching(name: str) -> tuple[set[str], int]:
 
 
 def _killed_job_done_again(killed: set[str]) -> bool:
-    """The killed attempt's runs are marked interrupted and a later run of each source succeeded."""
-    for runs in (_runs().get(name, []) for name in killed):
-        statuses = [run.status for run in runs]
-        if "interrupted" not in statuses or "ok" not in statuses[statuses.index("interrupted") :]:
+    """The runs the killed attempt began are marked interrupted, and a later run of each source
+    of its job succeeded.
+
+    A job is fetched chunk by chunk (pipeline/chunks.py): the dead attempt had begun the runs
+    of its first chunk (p000's, whose slow page it was fetching), not those of the chunks after.
+    """
+    runs = {name: [run.status for run in found] for name, found in _runs().items()}
+    if "interrupted" not in runs.get("p000", []):
+        return False
+    for statuses in (runs.get(name, []) for name in killed):
+        since = statuses.index("interrupted") if "interrupted" in statuses else 0
+        if "ok" not in statuses[since:]:
             return False
     return True
 
@@ -227,7 +235,8 @@ def _assert_each_round_is_crawled_once(site, killed: set[str]) -> None:
     runs = _runs()
     requests = Counter(path for path, _headers in site.requests)
     interrupted = {name for name, rs in runs.items() if any(r.status == "interrupted" for r in rs)}
-    assert interrupted == killed, interrupted
+    # The dead attempt had begun its first chunk's runs only (pipeline/chunks.py), p000's among them.
+    assert "p000" in interrupted and interrupted <= killed, interrupted
     finished = _finished_jobs()
     for name in killed:
         assert runs[name][-1].status in ("ok", "changed", "unchanged", "not_modified"), name
