@@ -30,12 +30,14 @@ log = logging.getLogger("lexwatch.run")
 # and the crawler's queued requests stay a small part of the 150 MB the
 # service may take.
 CHUNK = 250
-# A chunk's fetch waits for no recording and the last chunk's recording for no fetch:
-# those two do not overlap. A pass in one chunk (a worker's job of 200 sources was
-# one) fetched everything, then recorded everything, with the crawler idle. So a pass
-# of fewer than PARTS chunks of CHUNK is cut in PARTS chunks, of at least FEWEST.
+# The first chunk's fetch overlaps no recording and the last chunk's recording no
+# fetch. A pass in one chunk (a worker's job of 200 sources was one) fetched
+# everything, then recorded everything, with the crawler idle meanwhile. So a pass of
+# fewer than PARTS chunks of CHUNK is cut in PARTS chunks, of at least FEWEST: every
+# chunk waits for its slowest source before the next one starts, so a small pass over
+# many hosts (`lexwatch crawl` of the default sources) stays one chunk.
 PARTS = 4
-FEWEST = 25
+FEWEST = 50
 T = TypeVar("T")
 
 
