@@ -130,9 +130,10 @@ async def crawl_with(
 ) -> list[Report]:
     """Fetch these sources with `fetch` (plans to their outcomes) and record them, EU first.
 
-    `chunk` sources at a time (by default as many as pipeline/chunks.py's chunk_size
-    gives the pass): one chunk is recorded while the next fetches (pipeline/chunks.py). A chunk's Source rows are read when it begins and
-    dropped once its plans are made: the pass keeps only the sources' keys. A
+    `chunk` sources at a time (by default as many as `chunk_size` gives the pass): one
+    chunk is recorded while the next fetches (pipeline/chunks.py). A chunk's Source
+    rows are read when it begins and dropped once its plans are made: the pass keeps
+    only the sources' keys. A
     worker passes a fetch through its warm crawler that holds its share of the
     host's limit only while fetching (pipeline/warm.py, pipeline/hostlock.py).
     """
