@@ -6,9 +6,10 @@ and a steady pass (nothing changed: 304s) through the long-lived crawler of
 then the history of 10 and 100 versions per source bulk-loaded (generated, not
 crawled: bench/growthload.py), the SQLite database's size and search's 95th
 percentile over a fixed small set of queries, then as many snapshots a URL as
-its source has versions and a steady pass over them (`steady_after`). The whole run keeps to a time
-budget (GROWTH_BUDGET_S, default 1,800 s): when a history would not load in the
-time left, that row is cut (the versions, never the sources) and says why.
+its source has versions and a steady pass over them (`steady_after`). The whole
+run keeps to a time budget (GROWTH_BUDGET_S, default 1,800 s): when a history
+would not load in the time left, that row is cut (the versions, never the
+sources) and says why.
 The whole table takes about 12-15 minutes on the 2-core machine at a load of
 2-4, most of it the first pass over 10,000 sources (about 6 minutes there);
 loading the 900,000 versions of 10,000 x 100 takes 2-5 minutes. Under a load

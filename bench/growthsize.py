@@ -5,8 +5,8 @@
 A first pass and a steady pass (nothing changed: 304s) over SOURCES pages through
 the long-lived crawler (bench/longlived.py), then for each count of VERSIONS the
 history bulk-loaded (bench/growthload.py), the database's size and search's
-95th percentile, then as many snapshots a URL and a steady pass over them. A load that would end after DEADLINE (Unix time) is left out,
-with the reason; how long it would take is judged from the rate of the previous
+95th percentile, then as many snapshots a URL and a steady pass over them. A
+load that would end after DEADLINE (Unix time) is left out, with the reason; how long it would take is judged from the rate of the previous
 load's row inserts alone: the whole small load's rate, indexing included, judged
 the 900,000 versions of 10,000 x 100 at 682 s when they took 337 s. Prints one
 JSON list of rows as its last line.

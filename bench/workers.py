@@ -66,7 +66,7 @@ COUNTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_COUNTS", "1,2").spli
 # The pages on one host, then on two (bench/site.py): workers fetching one host at once
 # share its limit, and the second case shows the scaling without that.
 HOSTS = tuple(int(n) for n in os.environ.get("BENCH_WORKER_HOSTS", "1,2").split(","))
-REPEATS = 7  # passes of 304s in one process, the median kept: one lasts 0.2-0.5 s and swings with the load
+REPEATS = 7  # passes of 304s in one process, the median kept: each 0.2-0.5 s, swinging
 FIRSTS = int(
     os.environ.get("BENCH_WORKER_FIRSTS", "3")
 )  # first passes, each on a fresh database: the median kept

@@ -42,7 +42,8 @@ T = TypeVar("T")
 
 
 def chunk_size(count: int, most: int = CHUNK) -> int:
-    """Sources per chunk for a pass of `count`: at most `most`, PARTS chunks when fewer fill them."""
+    """Sources per chunk for a pass of `count`: at most `most`, else a PARTS-th of the
+    pass, but never fewer than FEWEST (a pass of at most FEWEST is one chunk)."""
     return max(min(most, -(-count // PARTS)), min(FEWEST, most))
 
 
